@@ -1,0 +1,46 @@
+"""The unit every rule judges: a block of page text with the features rules read.
+
+Both front ends produce blocks: the text front end makes one per logical line of
+a saved text page, the HTML front end one per block element of the extracted
+tree. One engine then labels them, so a rule written once serves both inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Label = Literal[
+    "undecided",
+    "body",  # part of the story
+    "title",  # the story's headline
+    "alt_title",  # the headline again, in another language or script
+    "meta",  # dropped from the text, but lifted into metadata (date, tags, source, image)
+    "chrome",  # site furniture: dropped
+    "blank",  # an empty line, kept only as a separator
+]
+
+
+@dataclass(slots=True)
+class Block:
+    """One line (text front end) or block element (HTML front end)."""
+
+    index: int
+    text: str  # normalised: whitespace folded, bullets and link numbers gone
+    raw: str  # the line(s) as they stood in the page, for `winnow explain`
+    bullet: bool = False  # began with a list bullet
+    indent: int = 0  # leading spaces before normalisation
+    blank_before: bool = False  # a blank line (or a new container) stands before it
+    tag: str | None = None  # HTML: p, h1, li, td... ; None for text dumps
+    link_density: float = 0.0  # HTML: share of the text inside <a>
+    hints: str = ""  # HTML: class / id / role words of the element and its ancestors
+    label: Label = "undecided"
+    rule: str | None = None  # the named rule that set the label
+    note: str = ""  # what the rule saw, for explain
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def mark(self, label: Label, rule: str, note: str = "") -> None:
+        """Label the block and remember which rule did it (and why)."""
+        self.label = label
+        self.rule = rule
+        self.note = note

@@ -1,0 +1,27 @@
+"""Language of the story text (ISO 639-1), by py3langid on the body alone.
+
+Detecting on the body rather than the whole page matters: an English story on a
+Russian site (seed 004) is surrounded by Russian menus.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+DEFAULT_LANGUAGE = "ru"
+
+
+@lru_cache(maxsize=1)
+def _classify():
+    import py3langid
+
+    return py3langid.classify
+
+
+def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
+    """Return the ISO 639-1 code of ``text``; ``default`` when there is too little text."""
+    sample = text[:5000]
+    if sum(ch.isalpha() for ch in sample) < 3:
+        return default
+    code, _score = _classify()(sample)
+    return code if len(code) == 2 else default

@@ -1,0 +1,129 @@
+"""``clean_page``: the whole cleaning of one page in one call, with no orchestration.
+
+raw bytes -> decode -> front end (HTML tree or text lines) -> blocks -> named
+rules -> article boundaries + metadata -> ``ArticleRecord``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from pydantic import ValidationError
+
+from cleaners.blocks import Block
+from cleaners.decode import Decoded, decode_page
+from cleaners.errors import Rejected
+from cleaners.language import detect_language
+from cleaners.version import PIPELINE_VERSION
+from schemas.models import ArticleRecord
+
+
+@dataclass(slots=True)
+class Article:
+    """What the rules found: the story's text and the metadata lifted from chrome."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    title: str | None = None
+    alternate_titles: list[str] = field(default_factory=list)
+    published: str | None = None
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    source: str | None = None
+    images: list[dict[str, str | None]] = field(default_factory=list)
+    extractor: str = "winnow"
+
+
+@dataclass(slots=True)
+class PageAnalysis:
+    """Everything ``clean_page`` decided about one page; ``winnow explain`` prints it."""
+
+    decoded: Decoded
+    blocks: list[Block]
+    article: Article
+    rule_counts: Counter[str] = field(default_factory=Counter)
+
+
+def page_id(url: str | None, raw_sha256: str) -> str:
+    """A stable id: from the URL where known (so a re-fetch keeps its id), else the content."""
+    if url:
+        return "u" + hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:31]
+    return "c" + raw_sha256[:31]
+
+
+def _as_bytes(content: bytes | str) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def analyse_page(
+    content: bytes | str,
+    *,
+    source_path: str | None = None,
+    url: str | None = None,
+    encoding: str | None = None,
+    input_format: str | None = None,
+) -> PageAnalysis:
+    """Decode the page and run the front end and rules; raise ``Rejected`` if it has no story."""
+    data = _as_bytes(content)
+    decoded = decode_page(data, filename=source_path, encoding=encoding)
+    fmt = input_format or decoded.input_format
+    if fmt == "html":
+        from cleaners.html_frontend import analyse_html
+
+        blocks, article, counts = analyse_html(decoded.text, url=url)
+    else:
+        from cleaners.text_frontend import analyse_text
+
+        blocks, article, counts = analyse_text(decoded.text)
+    decoded = Decoded(decoded.text, fmt, decoded.encoding)
+    if not article.paragraphs:
+        raise Rejected("no_article", "no story text found on the page (index, tag or empty page?)")
+    return PageAnalysis(decoded=decoded, blocks=blocks, article=article, rule_counts=counts)
+
+
+def clean_page(
+    content: bytes | str,
+    *,
+    source_path: str | None = None,
+    url: str | None = None,
+    site: str | None = None,
+    encoding: str | None = None,
+    input_format: str | None = None,
+) -> ArticleRecord:
+    """Clean one raw page into a validated ``ArticleRecord``.
+
+    Raises ``Rejected(reason, detail)`` for a page that cannot become an article;
+    anything else escaping is a bug in Winnow.
+    """
+    data = _as_bytes(content)
+    raw_sha256 = hashlib.sha256(data).hexdigest()
+    analysis = analyse_page(
+        data, source_path=source_path, url=url, encoding=encoding, input_format=input_format
+    )
+    art = analysis.article
+    text = "\n\n".join(p.strip() for p in art.paragraphs if p.strip())
+    try:
+        return ArticleRecord(
+            id=page_id(url, raw_sha256),
+            source_path=source_path or f"<memory:{raw_sha256[:12]}>",
+            raw_sha256=raw_sha256,
+            url=url,
+            site=site,
+            title=art.title,
+            alternate_titles=art.alternate_titles,
+            text=text,
+            language=detect_language(text),
+            published=art.published,
+            authors=art.authors,
+            tags=art.tags,
+            source=art.source,
+            images=art.images,
+            input_format=analysis.decoded.input_format,
+            extractor=art.extractor,
+            processed_at=datetime.now(UTC),
+            pipeline_version=PIPELINE_VERSION,
+        )
+    except ValidationError as exc:
+        raise Rejected("invalid_record", f"record failed validation: {exc}") from exc

@@ -1,0 +1,138 @@
+"""Pydantic models: the contract between Winnow and the consumers of its JSONL.
+
+Change a field deliberately: bump ``SCHEMA_VERSION``, re-export the JSON Schema
+(``winnow schema --write``) and say so in the README's changelog. A test keeps
+the committed ``*.schema.json`` files equal to these models.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = "1.0"
+
+InputFormat = Literal["html", "text"]
+
+# The fixed vocabulary of reject reasons. The README documents each one and
+# what an operator can do about it; keep the two in step.
+RejectReason = Literal[
+    "empty",  # no bytes, or only whitespace / NUL bytes
+    "binary",  # an image, PDF, archive... saved under a page name
+    "undecodable",  # no text encoding gives readable text
+    "too_large",  # raw or decompressed size over the configured limit
+    "bad_gzip",  # a .gz that is not gzip, or is truncated
+    "unsupported_type",  # not HTML and not text after sniffing
+    "bad_sidecar",  # the .meta.json beside the page is broken
+    "unreadable",  # the file could not be read (permissions, I/O error)
+    "vanished",  # the file disappeared or changed between discovery and reading
+    "timeout",  # cleaning the page took longer than the per-page budget
+    "no_article",  # a valid page, but no story on it (index, tag page...)
+    "invalid_record",  # the extracted record failed validation
+    "error",  # an unexpected error in Winnow itself: please report it
+]
+
+_SHA256 = r"^[0-9a-f]{64}$"
+_PARAGRAPH_BREAK = re.compile(r"\n{3,}|\n[ \t]+\n")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class ImageInfo(_Strict):
+    """An image that belongs to the story, lifted out of the body text."""
+
+    caption: str | None = None
+    credit: str | None = None
+    url: str | None = None
+
+
+class ArticleRecord(_Strict):
+    """One cleaned article, as written to ``clean/articles/<run>/part-<n>.jsonl``."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    id: str = Field(
+        min_length=1,
+        description="Stable id: a hash of the URL where known, else of the raw content.",
+    )
+    source_path: str = Field(description="POSIX path of the raw file, relative to the raw root.")
+    raw_sha256: str = Field(pattern=_SHA256)
+    url: str | None = None
+    site: str | None = None
+    title: str | None = Field(
+        default=None, description="The story's headline; null when the page has none."
+    )
+    alternate_titles: list[str] = Field(default_factory=list)
+    text: str = Field(
+        min_length=1, description="The story: paragraphs separated by one blank line."
+    )
+    language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code.")
+    published: str | None = Field(
+        default=None,
+        description="ISO 8601 date or date-time; a time zone only where the page gives one.",
+    )
+    authors: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    source: str | None = Field(default=None, description="The credited agency or publisher.")
+    images: list[ImageInfo] = Field(default_factory=list)
+    input_format: InputFormat
+    extractor: str = Field(description="Which extraction path produced the text.")
+    processed_at: datetime
+    pipeline_version: str
+
+    @field_validator("text")
+    @classmethod
+    def _paragraphs(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is blank")
+        if value != value.strip():
+            raise ValueError("text has leading or trailing whitespace")
+        if _PARAGRAPH_BREAK.search(value):
+            raise ValueError("paragraphs must be separated by exactly one blank line")
+        return value
+
+    @field_validator("title", "source")
+    @classmethod
+    def _no_blank(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must be null rather than blank")
+        return value
+
+    @field_validator("published")
+    @classmethod
+    def _iso8601(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            if len(value) == 10:
+                date.fromisoformat(value)
+            else:
+                datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"published is not ISO 8601: {value!r}") from exc
+        return value
+
+    @field_validator("processed_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("processed_at must carry a time zone (UTC)")
+        return value
+
+
+class RejectRecord(_Strict):
+    """A raw page that did not become an article, and why."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    source_path: str
+    raw_sha256: str | None = Field(
+        default=None, pattern=_SHA256, description="Null when the file could not be read."
+    )
+    reason: RejectReason
+    detail: str = Field(min_length=1, description="What went wrong, for a person to act on.")
+    processed_at: datetime
+    pipeline_version: str
