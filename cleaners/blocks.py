@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from cleaners.features import ends_sentence, stopword_density, words
+from cleaners.lexicon import norm_key
+
 Label = Literal[
     "undecided",
     "body",  # part of the story
@@ -19,6 +22,7 @@ Label = Literal[
     "chrome",  # site furniture: dropped
     "blank",  # an empty line, kept only as a separator
 ]
+DROPPED: frozenset[str] = frozenset({"meta", "chrome"})
 
 
 @dataclass(slots=True)
@@ -38,9 +42,26 @@ class Block:
     rule: str | None = None  # the named rule that set the label
     note: str = ""  # what the rule saw, for explain
     extra: dict[str, object] = field(default_factory=dict)
+    # features, filled by ``compute_features`` once per block
+    key: str = ""  # norm_key(text): the form phrase lists are matched in
+    n_words: int = 0
+    stop_density: float = 0.0
+    sentence_end: bool = False
 
     def mark(self, label: Label, rule: str, note: str = "") -> None:
         """Label the block and remember which rule did it (and why)."""
         self.label = label
         self.rule = rule
         self.note = note
+
+    @property
+    def undecided(self) -> bool:
+        return self.label == "undecided"
+
+    def compute_features(self) -> None:
+        """Fill the cheap features every rule reads, once."""
+        tokens = words(self.text)
+        self.key = norm_key(self.text)
+        self.n_words = len(tokens)
+        self.stop_density = stopword_density(tokens)
+        self.sentence_end = ends_sentence(self.text)

@@ -10,7 +10,7 @@ from cleaners.blocks import Block
 
 
 def analyse_html(html: str, *, url: str | None = None):
-    from cleaners.page import Article
+    from cleaners.page_model import Article
 
     out = trafilatura.extract(html, url=url, include_comments=False) or ""
     blocks = [Block(index=i, text=line.strip(), raw=line, label="body", rule="trafilatura")

@@ -17,23 +17,9 @@ from cleaners.blocks import Block
 from cleaners.decode import Decoded, decode_page
 from cleaners.errors import Rejected
 from cleaners.language import detect_language
+from cleaners.page_model import Article
 from cleaners.version import PIPELINE_VERSION
 from schemas.models import ArticleRecord
-
-
-@dataclass(slots=True)
-class Article:
-    """What the rules found: the story's text and the metadata lifted from chrome."""
-
-    paragraphs: list[str] = field(default_factory=list)
-    title: str | None = None
-    alternate_titles: list[str] = field(default_factory=list)
-    published: str | None = None
-    authors: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    source: str | None = None
-    images: list[dict[str, str | None]] = field(default_factory=list)
-    extractor: str = "winnow"
 
 
 @dataclass(slots=True)

@@ -1,19 +1,107 @@
-"""Placeholder text front end: every non-blank line is a paragraph (replaced by the rule engine)."""
+"""The text front end: a page saved as text becomes a list of blocks, one per logical line.
+
+Text browsers (w3m, lynx) wrap paragraphs at a fixed width, so a paragraph
+arrives as several lines; they are joined back here, by the width the dump was
+wrapped at, before any rule looks at them.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
+import unicodedata
 
 from cleaners.blocks import Block
+from cleaners.normalise import fold_spaces, normalise_line
+
+MIN_WRAP_WIDTH = 60
+MAX_WRAP_WIDTH = 250
 
 
-def analyse_text(text: str):
-    from cleaners.page import Article
+def display_width(text: str) -> int:
+    """Terminal columns: East Asian wide characters take two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
-    blocks = [Block(index=i, text=" ".join(line.split()), raw=line)
-              for i, line in enumerate(text.splitlines())]
-    for b in blocks:
-        b.mark("body" if b.text else "blank", "placeholder")
-    article = Article(paragraphs=[b.text for b in blocks if b.label == "body"],
-                      extractor="winnow-text")
-    return blocks, article, Counter()
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a text browser wrapped this dump at, or None if it was not wrapped.
+
+    A wrapped dump has many lines ending just short of one width; a dump with
+    one paragraph per line does not.
+    """
+    widths = [display_width(line.rstrip()) for line in lines if line.strip()]
+    if len(widths) < 5:
+        return None
+    width = max(widths)
+    if not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH:
+        # lines longer than any terminal: paragraphs are whole lines
+        near = [w for w in widths if MIN_WRAP_WIDTH <= w <= MAX_WRAP_WIDTH]
+        if len(near) < 3:
+            return None
+        width = max(near)
+    close = sum(1 for w in widths if width - 12 <= w <= width)
+    return width if close >= 3 else None
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def _joins_next(line: str, nxt: str, width: int) -> bool:
+    """Whether the text browser broke ``line`` only because the next word did not fit."""
+    stripped = nxt.strip()
+    if not stripped or not line.strip():
+        return False
+    first = stripped.split(" ", 1)[0]
+    if first[:1] in "•*·□☆■▪◦○●►":
+        return False
+    return display_width(line.rstrip()) + 1 + display_width(first) > width
+
+
+def _join(left: str, right: str) -> str:
+    left, right = left.rstrip(), right.strip()
+    if left and right and _is_wide(left[-1]) and _is_wide(right[0]):
+        return left + right  # CJK text wraps mid-word, with no space lost
+    return f"{left} {right}"
+
+
+def text_to_blocks(text: str) -> list[Block]:
+    """Split a text page into blocks: logical lines (wrapped lines joined), blanks included."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    width = _wrap_width(lines)
+    blocks: list[Block] = []
+    blank_before = True
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        joined = fold_spaces(raw)
+        raws = [raw]
+        if width:
+            while i + 1 < len(lines) and _joins_next(joined, fold_spaces(lines[i + 1]), width):
+                i += 1
+                raws.append(lines[i])
+                joined = _join(joined, fold_spaces(lines[i]))
+        i += 1
+        norm, bullet, indent = normalise_line(joined)
+        block = Block(index=len(blocks), text=norm, raw="\n".join(raws), bullet=bullet,
+                      indent=indent, blank_before=blank_before)
+        if norm:
+            block.compute_features()
+            blank_before = False
+        elif not raw.strip() or not fold_spaces(raw).strip():
+            block.label = "blank"
+            blank_before = True
+        blocks.append(block)
+    return blocks
+
+
+def analyse_text(text: str, *, url: str | None = None):
+    """Run the rule engine over a text page: (blocks, Article, rule counts)."""
+    from cleaners.assemble import build_article
+    from cleaners.engine import label_blocks
+    from cleaners.rules import PageContext
+
+    blocks = text_to_blocks(text)
+    ctx = PageContext(input_format="text", url=url)
+    counts = label_blocks(blocks, ctx)
+    return blocks, build_article(blocks, ctx, extractor="winnow-text"), counts

@@ -4,6 +4,13 @@ A rule is a small named unit with one job (datatrove's pipeline steps are the
 model): it reads blocks and their features, labels the ones it is sure of, and
 says what it saw. The engine counts what each rule decided, and every dropped
 line carries the name of the rule that dropped it (``winnow explain``).
+
+Two shapes:
+- a *line rule* judges one block on its own (jusText's per-paragraph
+  classifier): ``fn(block, ctx) -> note | None``. The engine runs all line
+  rules in one pass over the blocks, first match wins, so cost stays linear.
+- a *block rule* sees the whole sequence (runs, lists, boundaries):
+  ``fn(blocks, ctx) -> None`` and labels blocks itself with ``block.mark``.
 """
 
 from __future__ import annotations
@@ -12,9 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cleaners.blocks import Block
+from cleaners.blocks import Block, Label
 
-Stage = Literal["normalise", "line", "block", "boundary", "html"]
+Stage = Literal["html", "line", "block", "boundary"]
+STAGE_ORDER: tuple[Stage, ...] = ("html", "line", "block", "boundary")
 
 
 @dataclass(slots=True)
@@ -23,11 +31,12 @@ class PageContext:
 
     input_format: str  # "html" | "text"
     url: str | None = None
-    language_hint: str | None = None
     meta: dict[str, object] = field(default_factory=dict)  # harvested metadata
+    profile: object | None = None  # a site profile, when one applies
 
 
-RuleFn = Callable[[list[Block], PageContext], None]
+LineFn = Callable[[Block, PageContext], "str | None"]
+BlocksFn = Callable[[list[Block], PageContext], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,20 +44,39 @@ class Rule:
     name: str
     stage: Stage
     doc: str
-    fn: RuleFn
+    fn: Callable[..., object]
     formats: tuple[str, ...] = ("html", "text")
+    label: Label | None = None  # for line rules: the label a match gives
+
+    @property
+    def per_line(self) -> bool:
+        return self.label is not None
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(name: str, stage: Stage, formats: tuple[str, ...] = ("html", "text")):
-    """Register a rule under ``name``; its docstring is what ``winnow rules`` shows."""
+def _register(rule_: Rule) -> None:
+    if rule_.name in REGISTRY:
+        raise ValueError(f"rule {rule_.name!r} registered twice")
+    REGISTRY[rule_.name] = rule_
 
-    def decorate(fn: RuleFn) -> RuleFn:
-        if name in REGISTRY:
-            raise ValueError(f"rule {name!r} registered twice")
-        REGISTRY[name] = Rule(name, stage, (fn.__doc__ or "").strip(), fn, formats)
+
+def rule(name: str, stage: Stage, formats: tuple[str, ...] = ("html", "text")):
+    """Register a block rule ``fn(blocks, ctx)``; its docstring is what ``winnow rules`` shows."""
+
+    def decorate(fn: BlocksFn) -> BlocksFn:
+        _register(Rule(name, stage, (fn.__doc__ or "").strip(), fn, formats))
+        return fn
+
+    return decorate
+
+
+def line_rule(name: str, label: Label = "chrome", formats: tuple[str, ...] = ("html", "text")):
+    """Register a line rule ``fn(block, ctx) -> note | None``: a match labels the block."""
+
+    def decorate(fn: LineFn) -> LineFn:
+        _register(Rule(name, "line", (fn.__doc__ or "").strip(), fn, formats, label))
         return fn
 
     return decorate

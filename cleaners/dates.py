@@ -1,0 +1,102 @@
+"""Find dates and times in a line and turn them into ISO 8601, inventing nothing.
+
+A date without a year gives no date (the dateline "МОСКВА, 1 дек" names no
+year); a date without a time gives a date; no time zone is added unless the
+text states one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS = {
+    # Russian, genitive and nominative stems; English full and short names
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6, "июл": 7, "авг": 8,
+    "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_WORD = r"(?P<mon>[A-Za-zА-Яа-яЁё]{3,10})\.?"
+_TIME = r"(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?"
+
+_PATTERNS = [
+    # 2021-12-29, 2021-12-29T09:46
+    re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:[T ]" + _TIME + r")?"),
+    # 29.12.2021 09:46, 29/12/2021, 10.04.201310:20 (a glued time)
+    re.compile(r"(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>(?:19|20)\d\d)"
+               r"(?:,?\s*" + _TIME + r")?"),
+    # 23.Feb.2026, 27 ноября 2011, 27 ноября, 2011, 1 дек 2016 г.
+    re.compile(r"(?P<d>[0-3]?\d)[\s.\-]+" + _MONTH_WORD + r"[\s.,\-]+(?P<y>(?:19|20)\d\d)"
+               r"(?:\s*(?:г\.|года)?,?\s*(?:в\s*)?" + _TIME + r")?"),
+    # April 28, 2016 / Apr 28 2016
+    re.compile(_MONTH_WORD + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)"
+               r"(?:,?\s*(?:at\s*)?" + _TIME + r")?"),
+]
+# a time standing before the date: "15:13 09 декабря 2011", "1:27, 27 ноября, 2011"
+_TIME_FIRST = re.compile(r"(?:^|\s)" + _TIME + r",?\s+$")
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    iso: str  # "2021-12-29" or "2021-12-29T09:46:00"
+    start: int
+    end: int
+
+
+def _month(word: str) -> int | None:
+    return MONTHS.get(word[:3].lower())
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Every full date (with a year) in ``text``, with its time where one stands beside it."""
+    found: list[FoundDate] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            parts = m.groupdict()
+            month = int(parts["m"]) if parts.get("m") else _month(parts.get("mon") or "")
+            if not month:
+                continue
+            try:
+                day = date(int(parts["y"]), month, int(parts["d"]))
+            except ValueError:
+                continue
+            hh, mi, ss = parts.get("hh"), parts.get("mi"), parts.get("ss")
+            start = m.start()
+            if hh is None:
+                before = _TIME_FIRST.search(text[: m.start()])
+                if before:
+                    hh, mi, ss = before.group("hh"), before.group("mi"), before.group("ss")
+                    start = before.start()
+            iso = day.isoformat()
+            if hh is not None:
+                iso += f"T{int(hh):02d}:{int(mi):02d}:{int(ss or 0):02d}"
+            found.append(FoundDate(iso, start, m.end()))
+            taken.append((start, m.end()))
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+# A line that is only a date or time (with separators, weekday or "МСК"), or a
+# short date without a year ("28.07 14:54"): what headline lists interleave.
+_STAMP_ONLY = re.compile(
+    r"^[\s|•·,\-–—/()\[\]]*"
+    r"(?:(?:\d{1,4}[.:/\-]\d{1,2}(?:[.:/\-]\d{2,4})?|\d{1,2}\s+[А-Яа-яЁёA-Za-z]{3,9}\.?"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|(?:19|20)\d\d|\d{1,2}[.\-][A-Za-z]{3}[.\-]\d{4}"
+    r"|г\.?|года|в|at|am|pm|мск|msk|utc|gmt|сегодня|вчера|today|yesterday|updated|обновлено"
+    r"|опубликовано|published|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|пн|вт|ср|чт|пт|сб|вс)[\s|•·,\-–—/()\[\]]*)+$",
+    re.IGNORECASE,
+)
+
+
+def is_timestamp_line(text: str) -> bool:
+    """True for a line that is only a date and/or time (no story words)."""
+    return bool(text) and len(text) <= 60 and any(ch.isdigit() for ch in text) and (
+        _STAMP_ONLY.match(text) is not None
+    )

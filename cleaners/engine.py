@@ -1,0 +1,48 @@
+"""The engine: run every registered rule over a page's blocks, in stage order.
+
+Line rules run in one pass (first match wins); block and boundary rules each
+see the whole page. The engine returns how many blocks each rule decided, the
+counters a run summary and ``winnow explain`` report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+from cleaners.blocks import Block
+from cleaners.rules import REGISTRY, Rule
+from cleaners.rules.base import STAGE_ORDER, PageContext
+
+
+@lru_cache(maxsize=4)
+def _plan(input_format: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    """(line rules, other rules in stage order) that apply to ``input_format``."""
+    rules = [r for r in REGISTRY.values() if input_format in r.formats]
+    line = tuple(r for r in rules if r.per_line)
+    other = tuple(sorted((r for r in rules if not r.per_line),
+                         key=lambda r: STAGE_ORDER.index(r.stage)))
+    return line, other
+
+
+def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
+    """Label every block; return the number of blocks each rule decided."""
+    line_rules, other_rules = _plan(ctx.input_format)
+    html_rules = [r for r in other_rules if r.stage == "html"]
+    for r in html_rules:
+        r.fn(blocks, ctx)
+    for b in blocks:
+        if not b.undecided:
+            continue
+        for r in line_rules:
+            note = r.fn(b, ctx)
+            if note:
+                b.mark(r.label, r.name, note)
+                break
+    for r in other_rules:
+        if r.stage != "html":
+            r.fn(blocks, ctx)
+    for b in blocks:
+        if b.undecided and b.text:
+            b.mark("chrome", "outside_body", "not part of the story's run of text")
+    return Counter(b.rule for b in blocks if b.rule)

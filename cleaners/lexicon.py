@@ -1,0 +1,82 @@
+"""Chrome phrases as data (``data/chrome_phrases.toml``), compiled once into matchers.
+
+Rules ask "is this line a login link / a share button / a rights notice?"
+through here, so adding a language means adding phrases, not code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent / "data" / "chrome_phrases.toml"
+
+_PUNCT = re.compile(r"[^\w+#]+")
+
+
+def norm_key(text: str) -> str:
+    """Lowercase, ё→е, punctuation folded to single spaces: the form phrases are matched in."""
+    return _PUNCT.sub(" ", text.lower().replace("ё", "е")).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseSet:
+    """One category's phrases in every language, with how a line must match them."""
+
+    name: str
+    match: str  # whole | prefix | contains | label
+    max_words: int
+    pattern: re.Pattern[str]
+
+    def matches(self, key: str, n_words: int) -> bool:
+        """Whether the normalised line ``key`` (of ``n_words`` words) is of this category."""
+        if self.match == "whole":
+            return self.pattern.fullmatch(key) is not None
+        if n_words > self.max_words:
+            return False
+        if self.match == "prefix":
+            return self.pattern.match(key) is not None
+        return self.pattern.search(key) is not None
+
+
+def _alternation(phrases: list[str]) -> str:
+    keys = sorted({norm_key(p) for p in phrases if norm_key(p)}, key=len, reverse=True)
+    return "|".join(re.escape(k) for k in keys)
+
+
+@lru_cache(maxsize=1)
+def phrase_sets() -> dict[str, PhraseSet]:
+    """Every category of ``chrome_phrases.toml``, compiled."""
+    raw = tomllib.loads(DATA.read_text(encoding="utf-8"))
+    sets: dict[str, PhraseSet] = {}
+    for name, spec in raw.items():
+        match = spec.get("match", "label")
+        phrases = [p for key, vals in spec.items() if isinstance(vals, list) for p in vals]
+        alt = _alternation(phrases)
+        if match == "whole":
+            # a counter may follow a button: "Комментарии 12", "Share 0"
+            pattern = re.compile(rf"(?:{alt})(?: \d+)?")
+        elif match == "label":
+            # "Источник - X", "Фото: X": the phrase, then the value (matched on raw text)
+            pattern = re.compile(rf"^(?:{alt})\s*(?::|-|–|—)\s*(?P<value>.+)$", re.IGNORECASE)
+        else:
+            pattern = re.compile(rf"(?:{alt})(?:\b|$)")
+        sets[name] = PhraseSet(name, match, int(spec.get("max_words", 999)), pattern)
+    return sets
+
+
+def phrase_set(name: str) -> PhraseSet:
+    return phrase_sets()[name]
+
+
+def label_value(name: str, text: str) -> str | None:
+    """For label categories ("Источник - X", "Теги: a, b"): the value after the label."""
+    m = phrase_set(name).pattern.match(text.replace("ё", "е").replace("Ё", "Е").strip())
+    if not m:
+        return None
+    # take the value from the original text (the pattern matched a same-length copy)
+    start = m.start("value")
+    return text.strip()[start:].strip() or None

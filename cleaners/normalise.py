@@ -1,0 +1,57 @@
+"""Line normalisation for pages saved as text: what text browsers and editors leave behind.
+
+Each step is small and named in ``NORMALISERS`` so a reviewer can see what is
+folded away before any rule judges a line. Normalisation never removes a whole
+line: a line it empties (a bare form widget) is dropped by the ``widget_residue``
+rule, so the drop stays traceable.
+"""
+
+from __future__ import annotations
+
+import re
+
+# non-breaking and other odd spaces become spaces; zero-width marks vanish
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " ",
+                         "\u2002": " ", "\u2003": " ", "\u2009": " ", "\t": " "})
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# list bullets at the start of a line (a hyphen only when a space follows: "-1" is a counter)
+BULLET = re.compile(r"^\s*(?:[•*·□☆★■▪◦○●►▸‣⁃◆◇>]+|-(?=\s))\s*")
+# text-browser residue: [123] link numbers, [          ] inputs, [Искать] buttons,
+# [ico-bullet] image alts, (*) / ( ) radio buttons
+_LINK_NUMBER = re.compile(r"\[\d+\]")
+_WIDGET = re.compile(
+    r"\[(?:[\s*_.\-]*|[^\[\]\s]{1,40}|[^\[\]]{0,40}?\s{2,})\]|\((?:\*| )\)|embed\([^)]*\)"
+)
+_MULTISPACE = re.compile(r"\s+")
+
+
+def fold_spaces(line: str) -> str:
+    """Odd spaces to spaces, zero-width characters removed."""
+    return _ZERO_WIDTH.sub("", line.translate(_SPACES))
+
+
+def strip_bullet(line: str) -> tuple[str, bool]:
+    """Remove a leading list bullet; say whether there was one."""
+    m = BULLET.match(line)
+    if m and m.end() > 0 and line[: m.end()].strip():
+        return line[m.end():], True
+    return line, False
+
+
+def strip_residue(line: str) -> str:
+    """Remove link numbers and form widgets that text browsers print."""
+    if "[" in line:
+        line = _LINK_NUMBER.sub("", line)
+        line = _WIDGET.sub(" ", line)
+    if "(" in line:
+        line = _WIDGET.sub(" ", line)
+    return line
+
+
+def normalise_line(line: str) -> tuple[str, bool, int]:
+    """(normalised text, had a bullet, indent) for one raw line."""
+    line = fold_spaces(line)
+    indent = len(line) - len(line.lstrip(" "))
+    line, bullet = strip_bullet(line)
+    line = strip_residue(line)
+    return _MULTISPACE.sub(" ", line).strip(), bullet, indent

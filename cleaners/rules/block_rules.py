@@ -1,0 +1,171 @@
+"""Block rules: chrome that shows only as a run of lines (lists, menus, tag clouds, footers)."""
+
+from __future__ import annotations
+
+import re
+
+from cleaners.blocks import Block
+from cleaners.dates import find_dates
+from cleaners.rules.base import PageContext, rule
+
+# a "latest news" item: a short title-like line
+MAX_HEADLINE_WORDS = 30
+
+
+def _content(blocks: list[Block]) -> list[Block]:
+    return [b for b in blocks if b.text]
+
+
+def _is_anchor(block: Block) -> bool:
+    """A date, time or counter line of the kind headline lists interleave with titles."""
+    return block.rule in ("timestamp_only", "counter")
+
+
+def _title_like(block: Block) -> bool:
+    return block.undecided and 0 < block.n_words <= MAX_HEADLINE_WORDS and len(block.text) <= 250
+
+
+def _ends_with_date(block: Block) -> bool:
+    """"Headline 26 ноября 2011, 6:19": a teaser carrying its own date at the end."""
+    found = find_dates(block.text[-40:]) if any(c.isdigit() for c in block.text[-25:]) else []
+    return bool(found) and found[-1].end >= len(block.text[-40:]) - 2 and block.n_words >= 3
+
+
+@rule("headline_list", stage="block")
+def headline_list(blocks: list[Block], ctx: PageContext) -> None:
+    """Runs of short headlines interleaved with dates, times or counters ("latest news" lists).
+
+    Three or more date/counter anchors, each at most three lines from the next
+    with only title-like lines between them (or two teasers that carry their own
+    dates), make a list: every line of it is chrome, and its dates belong to
+    other stories.
+    """
+    content = _content(blocks)
+    i = 0
+    while i < len(content):
+        if not _anchor_or_dated(content[i]):
+            i += 1
+            continue
+        run = [i]
+        while (nxt := _next_anchor(content, run[-1])) is not None:
+            run.append(nxt)
+        dated_items = all(_ends_with_date(content[r]) for r in run)
+        inner_titles = sum(1 for b in content[run[0]:run[-1] + 1] if _title_like(b))
+        if (len(run) >= 3 and inner_titles >= 1) or (len(run) >= 2 and dated_items):
+            start, end = run[0], run[-1]
+            if _gap_is_title_slot(content, run):
+                # "title, date, title, date" takes in the first title; "date, title" the last
+                if start > 0 and _title_like(content[start - 1]) and \
+                        not content[start - 1].sentence_end:
+                    start -= 1
+                if end + 1 < len(content) and _title_like(content[end + 1]) and \
+                        not content[end + 1].sentence_end:
+                    end += 1
+            for b in content[start:end + 1]:
+                if b.label in ("undecided", "meta", "chrome"):
+                    b.mark("chrome", "headline_list", f"list of {len(run)} dated/counted items")
+            i = end + 1
+        else:
+            i += 1
+
+
+def _anchor_or_dated(block: Block) -> bool:
+    return _is_anchor(block) or _ends_with_date(block)
+
+
+def _next_anchor(content: list[Block], j: int) -> int | None:
+    """The next anchor within three lines of ``j``, if only title-like lines stand between."""
+    for k in range(j + 1, min(j + 4, len(content))):
+        if _anchor_or_dated(content[k]):
+            return k
+        if not _title_like(content[k]):
+            return None
+    return None
+
+
+def _gap_is_title_slot(content: list[Block], run: list[int]) -> bool:
+    """Whether the list's pattern puts a headline after each anchor (date first, then title)."""
+    if len(run) < 2:
+        return False
+    gaps = [b - a for a, b in zip(run, run[1:], strict=False)]
+    return max(gaps) >= 2
+
+
+@rule("hashtag_block", stage="block")
+def hashtag_block(blocks: list[Block], ctx: PageContext) -> None:
+    """A block of #tags: lifted into the tags metadata (an empty '#' is dropped)."""
+    for b in _content(blocks):
+        if b.text.startswith("#") and b.n_words <= 4 and " " not in b.text.strip("# ").strip():
+            tag = b.text.lstrip("#").strip()
+            if tag:
+                b.extra["tags"] = [tag]
+            if b.undecided or b.rule in ("list_header",):
+                b.mark("meta", "hashtag_block", f"tag {tag!r}" if tag else "empty tag")
+
+
+@rule("tags_follow", stage="block")
+def tags_follow(blocks: list[Block], ctx: PageContext) -> None:
+    """The line after a bare "Темы:" / "Tags:" label holds the tags."""
+    content = _content(blocks)
+    for b, nxt in zip(content, content[1:], strict=False):
+        if b.extra.get("tags_follow") and nxt.undecided and nxt.n_words <= 30:
+            tags = [t.strip(" #.") for t in re.split(r"\s*[,;|]\s*", nxt.text) if t.strip(" #.")]
+            if tags and all(len(t.split()) <= 5 for t in tags):
+                nxt.extra["tags"] = tags
+                nxt.mark("meta", "tags_follow", f"{len(tags)} tags")
+
+
+MENU_MAX_WORDS = 6
+
+
+def _menu_item(block: Block) -> bool:
+    return (block.undecided or block.rule in ("share_button", "login_link", "search_box",
+                                                "list_header")) and \
+        block.n_words <= MENU_MAX_WORDS and not block.sentence_end and len(block.text) <= 60
+
+
+@rule("menu_run", stage="block")
+def menu_run(blocks: list[Block], ctx: PageContext) -> None:
+    """Runs of short items: two or more bulleted ones, or four or more bare ones, in a row.
+
+    Items that end like sentences (a numbered list inside the story) do not count.
+    """
+    content = _content(blocks)
+    i = 0
+    while i < len(content):
+        j = i
+        while j < len(content) and _menu_item(content[j]) and \
+                (j == i or not content[j].blank_before or content[j].bullet):
+            j += 1
+        run = content[i:j]
+        bullets = sum(1 for b in run if b.bullet)
+        if (len(run) >= 2 and bullets >= len(run) - 1 and bullets >= 2) or len(run) >= 4:
+            for b in run:
+                if b.undecided:
+                    b.mark("chrome", "menu_run", f"run of {len(run)} short items")
+            i = j
+        else:
+            i += 1
+
+
+CAPTION_MAX_LINES = 3
+CAPTION_MAX_WORDS = 40
+
+
+@rule("image_caption", stage="block")
+def image_caption(blocks: list[Block], ctx: PageContext) -> None:
+    """The lines right above an image credit, with no blank between, are the image's caption."""
+    for i, b in enumerate(blocks):
+        if b.rule != "image_credit":
+            continue
+        caption: list[Block] = []
+        j, cur = i - 1, b
+        while j >= 0 and len(caption) < CAPTION_MAX_LINES and not cur.blank_before:
+            prev = blocks[j]
+            if not prev.text or not prev.undecided or prev.n_words > CAPTION_MAX_WORDS:
+                break
+            caption.insert(0, prev)
+            cur, j = prev, j - 1
+        for c in caption:
+            c.mark("meta", "image_caption", "caption of the image credited below")
+        b.extra["caption"] = " ".join(c.text for c in caption) or None

@@ -1,0 +1,208 @@
+"""Line rules: each judges one line on its own and names what it saw.
+
+They run in the order written here, first match wins (the engine makes one pass).
+Every rule guards itself with a length check so that story text that merely
+contains a chrome word ("...предложил подписаться на...") is never matched:
+chrome lines are short, or are the phrase and nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cleaners.blocks import Block
+from cleaners.dates import is_timestamp_line
+from cleaners.lexicon import label_value, phrase_set
+from cleaners.rules.base import PageContext, line_rule
+
+
+@line_rule("widget_residue")
+def widget_residue(block: Block, ctx: PageContext) -> str | None:
+    """A line that held only text-browser residue (an input box, a button, an image alt)."""
+    return "only form widgets / link numbers" if not block.text else None
+
+
+_COUNTER = re.compile(
+    r"^(?:[-+−]?\d[\d\s]{0,8}(?:[.,]\d+)?%?|[★☆✩✪\s]{2,}|\d+(?:[.,]\d+)?\s*(?:/|из|of)\s*\d+"
+    r"|[+-]\d+\s+[+-]\d+)$"
+)
+_COUNTER_LABEL = re.compile(
+    r"^(?:(?:просмотр(?:ов|а|ы)?|показов|прочитали|комментари(?:ев|я|й|и)|рейтинг|голос(?:ов|а)?"
+    r"|оценка|views?|comments?|likes?|shares?|votes?|rating|reads?)\s*:?\s*[\d\s.,]+"
+    r"|[\d\s.,]+\s*(?:просмотр(?:ов|а)?|комментари(?:ев|я|й)|views?|comments?|likes?|shares?"
+    r"|votes?|reads?))$",
+    re.IGNORECASE,
+)
+
+
+@line_rule("counter")
+def counter(block: Block, ctx: PageContext) -> str | None:
+    """A bare counter (1295, 0, -1), a views/comments count, or a rating widget."""
+    if block.n_words > 4 or len(block.text) > 40:
+        return None
+    if _COUNTER.match(block.text):
+        return "bare number"
+    if _COUNTER_LABEL.match(block.text):
+        return "labelled count"
+    return None
+
+
+@line_rule("timestamp_only", label="meta")
+def timestamp_only(block: Block, ctx: PageContext) -> str | None:
+    """A line that is only a date or time: a candidate for `published`, never body."""
+    return "date/time alone" if is_timestamp_line(block.text) else None
+
+
+def _credit_value(block: Block) -> str | None:
+    value = label_value("image_credit", block.text)
+    if value is None and block.text.startswith("©") and block.n_words <= 8:
+        value = block.text
+    if value is None:
+        return None
+    value = value.lstrip("©").strip(" .")
+    return value or None
+
+
+@line_rule("image_credit", label="meta")
+def image_credit(block: Block, ctx: PageContext) -> str | None:
+    """An image credit ("Источник изображения: © AP Photo", "Фото: ТАСС"): image metadata."""
+    if block.n_words > 12:
+        return None
+    value = _credit_value(block)
+    if value is None:
+        return None
+    block.extra["credit"] = value
+    return f"credit {value!r}"
+
+
+@line_rule("source_line", label="meta")
+def source_line(block: Block, ctx: PageContext) -> str | None:
+    """"Источник - vesnikkavkaza.ru", "Source: Reuters": the credited source, lifted to metadata."""
+    if block.n_words > 8:
+        return None
+    value = label_value("source_line", block.text)
+    if value is None or len(value.split()) > 6:
+        return None
+    block.extra["source"] = value.strip(" .")
+    return f"source {value!r}"
+
+
+_TAG_SPLIT = re.compile(r"\s*[,;|]\s*|\s+#")
+
+
+@line_rule("tags_line", label="meta")
+def tags_line(block: Block, ctx: PageContext) -> str | None:
+    """"Теги: наука, СПИД" / "Tags: space": tags, lifted to metadata."""
+    if block.n_words > 30:
+        return None
+    value = label_value("tags_line", block.text)
+    if value is None:
+        # the label alone ("Темы:"), the tags on the next line
+        if phrase_set("tags_line").pattern.match(block.text.rstrip(" :") + ": x") and \
+                block.text.rstrip().endswith(":"):
+            block.extra["tags_follow"] = True
+            return "tags label"
+        return None
+    tags = [t.strip(" #.") for t in _TAG_SPLIT.split(value) if t.strip(" #.")]
+    if not tags or any(len(t.split()) > 5 for t in tags):
+        return None
+    block.extra["tags"] = tags
+    return f"{len(tags)} tags"
+
+
+@line_rule("author_line", label="meta")
+def author_line(block: Block, ctx: PageContext) -> str | None:
+    """"Автор: Иван Петров", "By Jane Doe": the author, lifted to metadata."""
+    if block.n_words > 6:
+        return None
+    value = label_value("author_line", block.text)
+    if value is None:
+        m = re.match(r"^By\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})$", block.text)
+        value = m.group(1) if m else None
+    if value is None or len(value.split()) > 4 or any(ch.isdigit() for ch in value):
+        return None
+    block.extra["author"] = value.strip(" .")
+    return f"author {value!r}"
+
+
+_QUOTED = tuple("«\"“„'‘—–")
+
+
+def _phrase_rule(category: str):
+    def check(block: Block, ctx: PageContext) -> str | None:
+        if block.text.startswith(_QUOTED):
+            return None  # quoted speech is story, whatever words it uses
+        if phrase_set(category).matches(block.key, block.n_words):
+            return f"{category.replace('_', ' ')} phrase"
+        return None
+
+    return check
+
+
+line_rule("login_link")(_phrase_rule("login"))
+line_rule("search_box")(_phrase_rule("search"))
+line_rule("share_button")(_phrase_rule("share"))
+line_rule("list_header")(_phrase_rule("list_header"))
+
+
+@line_rule("rights_notice")
+def rights_notice(block: Block, ctx: PageContext) -> str | None:
+    """"Права на данный материал принадлежат...", "© 2024 X. All rights reserved"."""
+    if phrase_set("rights").matches(block.key, block.n_words):
+        return "rights phrase"
+    if "©" in block.text and block.n_words <= 25:
+        return "copyright sign"
+    return None
+
+
+line_rule("subscribe_box")(_phrase_rule("subscribe"))
+line_rule("comment_prompt")(_phrase_rule("comment_prompt"))
+line_rule("cookie_notice")(_phrase_rule("cookie"))
+
+_CURRENCY = re.compile(r"\b(?:usd|eur|rub|gbp|cny|uah|kzt|byn|azn)\b|[$€£₽]|доллар|евро|курс",
+                       re.IGNORECASE)
+_WEATHER = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CcСсFf]?")
+
+
+@line_rule("ticker")
+def ticker(block: Block, ctx: PageContext) -> str | None:
+    """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C"."""
+    if block.n_words > 16 or block.sentence_end:
+        return None
+    digits = sum(ch.isdigit() for ch in block.text)
+    if _WEATHER.search(block.text) and block.n_words <= 6:
+        return "weather"
+    if len(_CURRENCY.findall(block.text)) >= 2 and digits >= 4:
+        return "currency rates"
+    return None
+
+
+_SEPARATED = re.compile(r"\s(?:\||/|>|»|→|::)\s|\s?\|\s?")
+
+
+@line_rule("breadcrumb_menu")
+def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
+    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C"."""
+    parts = _SEPARATED.split(block.text)
+    if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts) and \
+            not block.sentence_end:
+        return f"{len(parts)} items separated"
+    return None
+
+
+@line_rule("menu_line")
+def menu_line(block: Block, ctx: PageContext) -> str | None:
+    """A line of menu items run together: capitalised words with no stopword or punctuation.
+
+    Text browsers print a horizontal menu as one line ("Политика Экономика
+    Общество Спорт"). Story sentences and headlines carry stopwords.
+    """
+    if block.n_words < 4 or block.stop_density > 0 or block.sentence_end:
+        return None
+    if any(ch in block.text for ch in ",;:«»\"“”()"):
+        return None
+    tokens = block.text.split()
+    capitals = sum(1 for t in tokens if t[:1].isupper() or t[:1].isdigit())
+    if capitals / len(tokens) >= 0.75:
+        return "capitalised words, no stopwords"
+    return None
