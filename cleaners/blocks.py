@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cleaners.features import ends_sentence, stopword_density, words
+from cleaners.features import ends_sentence, function_words, stopword_density, words
 from cleaners.lexicon import norm_key
 
 Label = Literal[
@@ -45,7 +45,8 @@ class Block:
     # features, filled by ``compute_features`` once per block
     key: str = ""  # norm_key(text): the form phrase lists are matched in
     n_words: int = 0
-    stop_density: float = 0.0
+    stop_density: float = 0.0  # jusText stoplist share: prose density
+    function_words: int = 0  # prepositions, conjunctions...: none in menus
     sentence_end: bool = False
 
     def mark(self, label: Label, rule: str, note: str = "") -> None:
@@ -64,4 +65,6 @@ class Block:
         self.key = norm_key(self.text)
         self.n_words = len(tokens)
         self.stop_density = stopword_density(tokens)
+        fw = function_words()
+        self.function_words = sum(1 for t in tokens if t.lower() in fw)
         self.sentence_end = ends_sentence(self.text)

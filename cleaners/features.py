@@ -25,6 +25,21 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """A short list of function words per language (``data/function_words.txt``).
+
+    jusText's stoplists are long (its Russian one holds 5,000 words, content
+    words among them): right for prose density, too broad to tell a menu line
+    from a sentence. Menus carry no prepositions or conjunctions; sentences do.
+    """
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent / "data" / "function_words.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+
+
 def words(text: str) -> list[str]:
     return WORD.findall(text)
 
@@ -50,3 +65,17 @@ def cyrillic_share(text: str) -> float:
     if not letters:
         return 0.0
     return sum(1 for c in letters if "\u0400" <= c <= "\u04ff") / len(letters)
+
+
+# Stems of words that prose about the site itself uses: comment rules, terms of
+# use, advertising notices. News rarely needs two of them in one paragraph.
+SITE_WORDS = re.compile(
+    r"\b(?:сайт|комментар|пользовател|регистрац|зарегистр|администрац|модерат|правил|реклам"
+    r"|авторизац|website|site|comment|user|account|registr|advertis|moderat|terms|privacy"
+    r"|cookie|newsletter|subscri|copyright)\w*",
+    re.IGNORECASE,
+)
+
+
+def site_word_count(text: str) -> int:
+    return len(SITE_WORDS.findall(text))

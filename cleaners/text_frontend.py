@@ -77,7 +77,8 @@ def text_to_blocks(text: str) -> list[Block]:
         joined = fold_spaces(raw)
         raws = [raw]
         if width:
-            while i + 1 < len(lines) and _joins_next(joined, fold_spaces(lines[i + 1]), width):
+            while i + 1 < len(lines) and _joins_next(fold_spaces(lines[i]),
+                                                     fold_spaces(lines[i + 1]), width):
                 i += 1
                 raws.append(lines[i])
                 joined = _join(joined, fold_spaces(lines[i]))

@@ -13,7 +13,7 @@ import re
 
 from cleaners.blocks import Block
 from cleaners.dates import find_dates
-from cleaners.features import cyrillic_share, sentence_count
+from cleaners.features import cyrillic_share, sentence_count, site_word_count
 from cleaners.rules.base import PageContext, rule
 
 HARD_STOPS = frozenset({
@@ -23,7 +23,7 @@ HARD_STOPS = frozenset({
 SOFT_CHROME = frozenset({"list_header", "headline_list", "menu_run", "breadcrumb_menu",
                          "menu_line", "share_button", "login_link"})
 GOOD_MIN_CHARS = 80
-MIN_STOP_DENSITY = 0.12
+MIN_STOP_DENSITY = 0.25
 
 
 def _content(blocks: list[Block]) -> list[Block]:
@@ -61,22 +61,71 @@ def _weight(block: Block, has_stopwords: bool) -> float:
     return -5.0  # meta: dates, captions, credits sit inside stories
 
 
-@rule("body_region", stage="boundary")
-def body_region(blocks: list[Block], ctx: PageContext) -> None:
-    """The story is the contiguous run of blocks with the most prose, chrome subtracted."""
-    content = _content(blocks)
-    has_stop = _page_has_stopwords(content)
-    ctx.meta["has_stopwords"] = has_stop
-    best, best_span = 0.0, None
-    cur, cur_start = 0.0, 0
-    for i, b in enumerate(content):
-        w = _weight(b, has_stop)
+# story-end furniture: a run of prose followed by these is very likely the story
+END_FURNITURE = frozenset({"source_line", "tags_line", "tags_follow", "hashtag_block",
+                           "author_line"})
+END_FURNITURE_REACH = 4  # content lines after the run
+END_FURNITURE_BONUS = 1.5
+SITE_TALK_PENALTY = 0.3  # a run that talks about the site (comment rules, terms)
+SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site talk
+POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
+
+
+def _zone_best(content: list[Block], lo: int, hi: int, has_stop: bool
+               ) -> tuple[float, int, int] | None:
+    """The maximum-sum run of blocks in content[lo:hi] (Kadane), or None if none is positive."""
+    best, span = 0.0, None
+    cur, cur_start = 0.0, lo
+    for i in range(lo, hi):
+        w = _weight(content[i], has_stop)
         if cur <= 0:
             cur, cur_start = w, i
         else:
             cur += w
         if cur > best:
-            best, best_span = cur, (cur_start, i)
+            best, span = cur, (cur_start, i)
+    return (best, *span) if span else None
+
+
+def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
+    """A run's score: its prose, more if story-end furniture follows, less if it talks about
+    the site itself, less the later it stands on the page."""
+    score = raw
+    after = content[end + 1: end + 1 + END_FURNITURE_REACH]
+    if any(b.rule in END_FURNITURE for b in after):
+        score *= END_FURNITURE_BONUS
+    prose = [b for b in content[start:end + 1] if b.undecided]
+    n_words = sum(b.n_words for b in prose)
+    if n_words and sum(site_word_count(b.text) for b in prose) / n_words >= SITE_TALK_DENSITY:
+        score *= SITE_TALK_PENALTY
+    return score * (1 - POSITION_WEIGHT * start / max(1, len(content)))
+
+
+@rule("body_region", stage="boundary")
+def body_region(blocks: list[Block], ctx: PageContext) -> None:
+    """The story is the run of blocks with the most prose, chrome subtracted.
+
+    Hard end markers (rights notices, comment prompts, source and tag lines)
+    split the page into zones; each zone's best run is scored, and the best
+    score wins.
+    """
+    content = _content(blocks)
+    has_stop = _page_has_stopwords(content)
+    ctx.meta["has_stopwords"] = has_stop
+    zones, lo = [], 0
+    for i, b in enumerate(content):
+        if b.rule in HARD_STOPS:
+            zones.append((lo, i))
+            lo = i + 1
+    zones.append((lo, len(content)))
+    best, best_span = 0.0, None
+    for zlo, zhi in zones:
+        found = _zone_best(content, zlo, zhi, has_stop)
+        if found is None:
+            continue
+        score = _run_score(content, *found)
+        if score > best:
+            best, best_span = score, found[1:]
     if best_span is None:
         return
     start, end = best_span
@@ -112,6 +161,21 @@ def closing_paragraph(blocks: list[Block], ctx: PageContext) -> None:
             break
 
 
+DATELINE_LOOKBACK = 6
+
+
+@rule("dateline_date", stage="boundary")
+def dateline_date(blocks: list[Block], ctx: PageContext) -> None:
+    """A short line just above the body that carries a full date is the story's date line
+    ("1:27, 27 ноября, 2011 Medportal.ru"): lifted into metadata, never taken for a title."""
+    span = ctx.meta.get("body_span")
+    if not span:
+        return
+    for b in [b for b in blocks[: span[0]] if b.text][-DATELINE_LOOKBACK:]:
+        if b.undecided and b.n_words <= 12 and find_dates(b.text):
+            b.mark("meta", "dateline_date", "date line of the story")
+
+
 TITLE_MAX_WORDS = 30
 TITLE_LOOKBACK = 12
 
@@ -123,8 +187,11 @@ def _title_like(block: Block) -> bool:
 
 
 def _script(text: str) -> str:
+    """"cyrillic", "latin" or "mixed": what tells a headline from its translation."""
     share = cyrillic_share(text)
-    return "cyrillic" if share >= 0.5 else "other"
+    if share >= 0.8:
+        return "cyrillic"
+    return "latin" if share <= 0.2 else "mixed"
 
 
 @rule("title", stage="boundary")
@@ -152,7 +219,8 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     main, alt = candidates[0], None
     if len(candidates) == 2:
         other = candidates[1]
-        if _script(main.text) != _script(other.text):
+        scripts = {_script(main.text), _script(other.text)}
+        if len(scripts) == 2 and "mixed" not in scripts:
             if _script(main.text) != body_script and _script(other.text) == body_script:
                 main, alt = other, candidates[0]
             else:
@@ -163,20 +231,6 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     for b in before:
         if b.undecided and b.text == main.text:
             b.mark("chrome", "title_repeat", "the headline printed again")
-
-
-@rule("dateline_date", stage="boundary")
-def dateline_date(blocks: list[Block], ctx: PageContext) -> None:
-    """A short line between the title and the body that carries a full date is the story's
-    date line ("1:27, 27 ноября, 2011 Medportal.ru"): lifted into metadata."""
-    span = ctx.meta.get("body_span")
-    if not span:
-        return
-    title_idx = next((b.index for b in blocks[: span[0]] if b.label == "title"), None)
-    lo = title_idx + 1 if title_idx is not None else max(0, span[0] - 6)
-    for b in blocks[lo: span[0]]:
-        if b.undecided and b.n_words <= 12 and find_dates(b.text):
-            b.mark("meta", "dateline_date", "date line of the story")
 
 
 _AGENCY_DATELINE = re.compile(

@@ -197,7 +197,7 @@ def menu_line(block: Block, ctx: PageContext) -> str | None:
     Text browsers print a horizontal menu as one line ("Политика Экономика
     Общество Спорт"). Story sentences and headlines carry stopwords.
     """
-    if block.n_words < 4 or block.stop_density > 0 or block.sentence_end:
+    if block.n_words < 4 or block.function_words > 0 or block.sentence_end:
         return None
     if any(ch in block.text for ch in ",;:«»\"“”()"):
         return None
