@@ -9,6 +9,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 DEFAULT_LANGUAGE = "ru"
+# py3langid is linear in the text; 1,500 characters decide a story's language as well
+# as 5,000 and cost a third as much.
+SAMPLE_CHARS = 1500
 
 
 @lru_cache(maxsize=1)
@@ -20,7 +23,7 @@ def _classify():
 
 def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     """Return the ISO 639-1 code of ``text``; ``default`` when there is too little text."""
-    sample = text[:5000]
+    sample = text[:SAMPLE_CHARS]
     if sum(ch.isalpha() for ch in sample) < 3:
         return default
     code, _score = _classify()(sample)

@@ -49,8 +49,7 @@ def strip_residue(line: str) -> str:
 
 
 def normalise_line(line: str) -> tuple[str, bool, int]:
-    """(normalised text, had a bullet, indent) for one raw line."""
-    line = fold_spaces(line)
+    """(normalised text, had a bullet, indent) for one line whose spaces are already folded."""
     indent = len(line) - len(line.lstrip(" "))
     line, bullet = strip_bullet(line)
     line = strip_residue(line)

@@ -7,6 +7,7 @@ wrapped at, before any rule looks at them.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from cleaners.blocks import Block
@@ -16,10 +17,13 @@ MIN_WRAP_WIDTH = 60
 MAX_WRAP_WIDTH = 250
 
 
+_MAYBE_WIDE = re.compile("[\u1100-\uffff]")
+
+
 def display_width(text: str) -> int:
     """Terminal columns: East Asian wide characters take two."""
-    if text.isascii():
-        return len(text)
+    if not _MAYBE_WIDE.search(text):
+        return len(text)  # no character that could be wide: the common case, made cheap
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -67,21 +71,23 @@ def _join(left: str, right: str) -> str:
 
 def text_to_blocks(text: str) -> list[Block]:
     """Split a text page into blocks: logical lines (wrapped lines joined), blanks included."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = fold_spaces(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    if len(lines) != len(raw_lines):  # a folded character was a line break: keep raw split
+        lines = [fold_spaces(line) for line in raw_lines]
     width = _wrap_width(lines)
     blocks: list[Block] = []
     blank_before = True
     i = 0
     while i < len(lines):
-        raw = lines[i]
-        joined = fold_spaces(raw)
+        raw = raw_lines[i]
+        joined = lines[i]
         raws = [raw]
         if width:
-            while i + 1 < len(lines) and _joins_next(fold_spaces(lines[i]),
-                                                     fold_spaces(lines[i + 1]), width):
+            while i + 1 < len(lines) and _joins_next(lines[i], lines[i + 1], width):
                 i += 1
-                raws.append(lines[i])
-                joined = _join(joined, fold_spaces(lines[i]))
+                raws.append(raw_lines[i])
+                joined = _join(joined, lines[i])
         i += 1
         norm, bullet, indent = normalise_line(joined)
         block = Block(index=len(blocks), text=norm, raw="\n".join(raws), bullet=bullet,
@@ -89,7 +95,7 @@ def text_to_blocks(text: str) -> list[Block]:
         if norm:
             block.compute_features()
             blank_before = False
-        elif not raw.strip() or not fold_spaces(raw).strip():
+        elif not joined.strip():
             block.label = "blank"
             blank_before = True
         blocks.append(block)

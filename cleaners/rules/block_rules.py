@@ -8,6 +8,7 @@ from cleaners.blocks import Block
 from cleaners.dates import find_dates
 from cleaners.rules.base import PageContext, rule
 
+_DIGIT = re.compile(r"\d")
 # a "latest news" item: a short title-like line
 MAX_HEADLINE_WORDS = 30
 
@@ -27,8 +28,10 @@ def _title_like(block: Block) -> bool:
 
 def _ends_with_date(block: Block) -> bool:
     """"Headline 26 ноября 2011, 6:19": a teaser carrying its own date at the end."""
-    found = find_dates(block.text[-40:]) if any(c.isdigit() for c in block.text[-25:]) else []
-    return bool(found) and found[-1].end >= len(block.text[-40:]) - 2 and block.n_words >= 3
+    tail = block.text[-40:]
+    found = find_dates(tail) if _DIGIT.search(tail, len(tail) - 25 if len(tail) > 25 else 0) \
+        else []
+    return bool(found) and found[-1].end >= len(tail) - 2 and block.n_words >= 3
 
 
 @rule("headline_list", stage="block")
@@ -49,7 +52,7 @@ def headline_list(blocks: list[Block], ctx: PageContext) -> None:
         run = [i]
         while (nxt := _next_anchor(content, run[-1])) is not None:
             run.append(nxt)
-        dated_items = all(_ends_with_date(content[r]) for r in run)
+        dated_items = all(_dated_item(content[r]) for r in run)
         inner_titles = sum(1 for b in content[run[0]:run[-1] + 1] if _title_like(b))
         if (len(run) >= 3 and inner_titles >= 1) or (len(run) >= 2 and dated_items):
             start, end = run[0], run[-1]
@@ -69,8 +72,20 @@ def headline_list(blocks: list[Block], ctx: PageContext) -> None:
             i += 1
 
 
+_STAMP_FIRST = re.compile(r"^(?:[0-2]?\d:[0-5]\d|[0-3]?\d\.[01]\d(?:\.\d{2,4})?)\s*(?:[/|•·\-–—]\s*)?\S")
+
+
+def _starts_with_stamp(block: Block) -> bool:
+    """"17:56 / Награждены победители...": a teaser led by its own time or date."""
+    return block.n_words >= 3 and _STAMP_FIRST.match(block.text) is not None
+
+
+def _dated_item(block: Block) -> bool:
+    return _ends_with_date(block) or _starts_with_stamp(block)
+
+
 def _anchor_or_dated(block: Block) -> bool:
-    return _is_anchor(block) or _ends_with_date(block)
+    return _is_anchor(block) or _dated_item(block)
 
 
 def _next_anchor(content: list[Block], j: int) -> int | None:
@@ -169,3 +184,23 @@ def image_caption(blocks: list[Block], ctx: PageContext) -> None:
         for c in caption:
             c.mark("meta", "image_caption", "caption of the image credited below")
         b.extra["caption"] = " ".join(c.text for c in caption) or None
+
+
+@rule("teaser_list", stage="block")
+def teaser_list(blocks: list[Block], ctx: PageContext) -> None:
+    """Teasers that print their headline twice (link and image alt) and then a summary.
+
+    Two or more such units on a page make a teaser list; a story does not
+    repeat a line right after itself.
+    """
+    content = _content(blocks)
+    units = [i for i in range(1, len(content))
+             if content[i].text == content[i - 1].text and content[i].n_words >= 2
+             and content[i].undecided and content[i - 1].undecided]
+    if len(units) < 2:
+        return
+    for i in units:
+        content[i - 1].mark("chrome", "teaser_list", "teaser headline")
+        content[i].mark("chrome", "teaser_list", "teaser headline, printed twice")
+        if i + 1 < len(content) and content[i + 1].undecided and content[i + 1].n_words <= 80:
+            content[i + 1].mark("chrome", "teaser_list", "teaser summary")

@@ -68,6 +68,7 @@ END_FURNITURE_REACH = 4  # content lines after the run
 END_FURNITURE_BONUS = 1.5
 SITE_TALK_PENALTY = 0.3  # a run that talks about the site (comment rules, terms)
 SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site talk
+AFTER_COMMENTS_PENALTY = 0.5  # prose after a comment prompt that follows a story
 POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
 
 
@@ -124,6 +125,8 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
         if found is None:
             continue
         score = _run_score(content, *found)
+        if best_span is not None and zlo > 0 and content[zlo - 1].rule == "comment_prompt":
+            score *= AFTER_COMMENTS_PENALTY  # a comment section after a story
         if score > best:
             best, best_span = score, found[1:]
     if best_span is None:
