@@ -72,7 +72,9 @@ def headline_list(blocks: list[Block], ctx: PageContext) -> None:
             i += 1
 
 
-_STAMP_FIRST = re.compile(r"^(?:[0-2]?\d:[0-5]\d|[0-3]?\d\.[01]\d(?:\.\d{2,4})?)\s*(?:[/|•·\-–—]\s*)?\S")
+_STAMP_FIRST = re.compile(
+    r"^(?:[0-2]?\d:[0-5]\d|[0-3]?\d\.[01]\d(?:\.\d{2,4})?)\s*(?:[/|•·\-–—]\s*)?\S"
+)
 
 
 def _starts_with_stamp(block: Block) -> bool:
