@@ -81,12 +81,17 @@ def find_dates(text: str) -> list[FoundDate]:
     return found
 
 
+_MONTH_NAME = (
+    r"(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек|jan|feb|mar|apr|may|jun|jul|aug"
+    r"|sep|oct|nov|dec)[a-zа-яё]{0,7}\.?"
+)
 # A line that is only a date or time (with separators, weekday or "МСК"), or a
 # short date without a year ("28.07 14:54"): what headline lists interleave.
 _STAMP_ONLY = re.compile(
     r"^[\s|•·,\-–—/()\[\]]*"
-    r"(?:(?:\d{1,4}[.:/\-]\d{1,2}(?:[.:/\-]\d{2,4})?|\d{1,2}\s+[А-Яа-яЁёA-Za-z]{3,9}\.?"
-    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?|(?:19|20)\d\d|\d{1,2}[.\-][A-Za-z]{3}[.\-]\d{4}"
+    r"(?:(?:\d{1,4}[.:/\-]\d{1,2}(?:[.:/\-]\d{2,4})?|\d{1,2}\s+" + _MONTH_NAME +
+    r"|" + _MONTH_NAME + r"\s+\d{1,2}(?:st|nd|rd|th)?|(?:19|20)\d\d"
+    r"|\d{1,2}[.\-]" + _MONTH_NAME + r"[.\-]\d{4}"
     r"|г\.?|года|в|at|am|pm|мск|msk|utc|gmt|сегодня|вчера|today|yesterday|updated|обновлено"
     r"|опубликовано|published|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday"

@@ -1,20 +1,91 @@
-"""Bytes to text: gzip, encoding, and whether the page is HTML or a text dump.
+"""Bytes to text: gzip, binary sniffing, charset, and whether the page is HTML or a text dump.
 
-Minimal first version; the HTML issue makes charset handling thorough.
+The charset is taken, in order, from the caller's hint (a sidecar's HTTP
+header), the byte-order mark, the page's own ``<meta charset>`` /
+``http-equiv`` declaration, and finally detection (charset-normalizer, then a
+small Cyrillic-aware tie-break). Every declared charset is *verified*: it must
+decode the bytes strictly and the result must look like text in some script
+(no mojibake such as "РџСЂРёРІРµС‚" or "пРИВЕТ"); a declaration that fails is
+ignored, never trusted blindly.
 """
 
 from __future__ import annotations
 
-import gzip
+import codecs
+import re
 import zlib
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 from cleaners.errors import Rejected
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
+TEXT_SUFFIXES = (".txt", ".text")
+SNIFF_BYTES = 64 * 1024
+
+# magic numbers of formats that are never a page
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "zip archive (or docx/xlsx/epub)"),
+    (b"PK\x05\x06", "empty zip archive"),
+    (b"Rar!\x1a\x07", "RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"\x28\xb5\x2f\xfd", "zstd data"),
+    (b"\x7fELF", "ELF executable"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (doc/xls)"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\x00\x00\x01\x00", "ICO image"),
+    (b"OggS", "Ogg media"),
+    (b"fLaC", "FLAC audio"),
+    (b"ID3", "MP3 audio"),
+    (b"\x1aE\xdf\xa3", "Matroska/WebM video"),
+    (b"wOFF", "WOFF font"),
+    (b"wOF2", "WOFF2 font"),
+    (b"\x00asm", "WebAssembly"),
+    (b"SQLite format 3\x00", "SQLite database"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+# WHATWG label folding for the labels pages actually use
+_LABELS = {
+    "utf8": "utf-8", "unicode-1-1-utf-8": "utf-8", "x-unicode20utf8": "utf-8",
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252", "windows-1252": "cp1252",
+    "x-cp1251": "cp1251", "win-1251": "cp1251", "windows-1251": "cp1251",
+    "koi8": "koi8-r", "koi": "koi8-r", "cskoi8r": "koi8-r",
+    "x-mac-cyrillic": "mac-cyrillic", "x-mac-ukrainian": "mac-cyrillic",
+    "iso-8859-9": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874",
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+    "ks_c_5601-1987": "euc-kr", "x-sjis": "shift_jis", "sjis": "shift_jis",
+}
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,400}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.IGNORECASE
+)
+_XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]{2,40})""")
+
+_TAGS_RE = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>|&\w+;|&#\d+;",
+                      re.IGNORECASE | re.DOTALL)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+_HTML_MARKERS = re.compile(
+    r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title>", re.IGNORECASE
+)
+_HTML_TAG = re.compile(r"</?(?:p|div|br|a|span|table|td|tr|li|ul|h[1-6]|img|script|link)\b[^>]*>",
+                       re.IGNORECASE)
+_FEED = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF|svg)\b",
+                   re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +109,220 @@ def _format_from_name(name: str | None) -> str | None:
 
 
 def _looks_like_html(text: str) -> bool:
-    head = text[:4096].lower()
-    return any(m in head for m in ("<html", "<!doctype html", "<head", "<body", "<div", "<p>"))
+    """HTML when the head carries document markers, or the text is thick with block tags."""
+    head = text[:8192]
+    if _HTML_MARKERS.search(head):
+        return True
+    return len(_HTML_TAG.findall(head)) >= 4
+
+
+# ---------------------------------------------------------------- bytes level
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """Decompress every gzip member, refusing output past ``limit`` bytes."""
+    out = bytearray()
+    rest = data
+    while rest:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += d.decompress(rest, limit + 1 - len(out))
+        except zlib.error as exc:
+            raise Rejected("bad_gzip", f"not valid gzip data: {exc}") from exc
+        if len(out) > limit:
+            raise Rejected("too_large", f"decompresses past {limit} bytes")
+        if d.unconsumed_tail:
+            raise Rejected("too_large", f"decompresses past {limit} bytes")
+        if not d.eof:
+            raise Rejected("bad_gzip", "gzip stream is truncated")
+        rest = d.unused_data.lstrip(b"\x00")
+        if rest and rest[:2] != b"\x1f\x8b":
+            break  # trailing garbage after the last member: keep what we have
+    return bytes(out)
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 (or -32) without a BOM: markup is ASCII, so every other byte is NUL."""
+    sample = head[:4096]
+    n = len(sample) // 2
+    if n < 8:
+        return None
+    even_zero = sum(1 for b in sample[0::2] if b == 0) / n
+    odd_zero = sum(1 for b in sample[1::2] if b == 0) / n
+    if odd_zero > 0.3 and even_zero < 0.05:
+        return "utf-16-le"
+    if even_zero > 0.3 and odd_zero < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What binary format the bytes are, or None when they may be text."""
+    head = data[:64]
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return "RIFF media"
+    if head[4:8] == b"ftyp":
+        return "MP4/MOV media"
+    return None
+
+
+def _control_share(sample: bytes) -> float:
+    """Share of bytes that never occur in text: C0 controls other than tab/newline/ff/esc."""
+    if not sample:
+        return 0.0
+    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bad / len(sample)
+
+
+# ----------------------------------------------------------------- charset
+
+
+def _norm_label(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _LABELS.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def _declared_charset(head: bytes) -> str | None:
+    m = _XML_DECL.match(head) or _META_CHARSET.search(head)
+    return m.group(1).decode("ascii", "replace") if m else None
+
+
+def _visible(text: str, limit: int = 40000) -> str:
+    return _TAGS_RE.sub(" ", text[:limit])
+
+
+def looks_like_text(text: str) -> bool:
+    """Whether decoded text reads as text rather than mojibake.
+
+    Three tells: replacement characters or C1 controls; Cyrillic words with case
+    flipped inside them ("пРИВЕТ", what KOI8-R read as cp1251 gives, and back);
+    Latin words made mostly of accented letters ("Ïðèâåò", Cyrillic read as
+    Latin-1); and the "Р"/"С" + symbol pairs of UTF-8 read as cp1251.
+    """
+    sample = _visible(text)
+    if not sample.strip():
+        return True
+    bad = sum(1 for c in sample if c == "\ufffd" or "\x80" <= c <= "\x9f")
+    if bad > max(2, len(sample) // 500):
+        return False
+    words = _WORD_RE.findall(sample)
+    if not words:
+        return True
+    cyr_words = flipped = latin_words = accented = utf8_pairs = 0
+    for w in words:
+        if len(w) < 3:
+            continue
+        if any("\u0400" <= c <= "\u04ff" for c in w):
+            cyr_words += 1
+            # a lowercase letter followed by an uppercase one inside a word
+            if any(a.islower() and b.isupper() for a, b in zip(w, w[1:], strict=False)):
+                flipped += 1
+        elif w.isascii():
+            continue
+        else:
+            latin_words += 1
+            non_ascii = sum(1 for c in w if not c.isascii())
+            if non_ascii * 2 > len(w):
+                accented += 1
+    utf8_pairs = len(re.findall(r"[РС][\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™]",
+                                sample))
+    if cyr_words >= 5 and flipped / cyr_words > 0.2:
+        return False
+    if latin_words >= 5 and accented / latin_words > 0.3:
+        return False
+    return not (cyr_words >= 5 and utf8_pairs > cyr_words * 0.3)
+
+
+def _try(data: bytes, encoding: str | None) -> str | None:
+    """Strict decode that also has to look like text; None when it does not."""
+    enc = _norm_label(encoding)
+    if enc is None:
+        return None
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        if enc == "cp1252":  # WHATWG: undefined cp1252 bytes pass through as C1
+            text = data.decode("latin-1")
+        else:
+            return None
+    return text if looks_like_text(text) else None
+
+
+_CYRILLIC_FALLBACKS = ("cp1251", "koi8-r", "cp866", "iso8859-5", "mac-cyrillic")
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    """Detection for pages whose declaration is missing or wrong."""
+    try:
+        text = data.decode("utf-8")
+        return text, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(data[:200_000] if len(data) > 200_000 else data)
+    best = results.best()
+    if best is not None:
+        enc = _norm_label(best.encoding) or best.encoding
+        text = _try(data, enc)
+        if text is not None:
+            return text, enc
+    for enc in _CYRILLIC_FALLBACKS + ("cp1252",):
+        text = _try(data, enc)
+        if text is not None:
+            return text, enc
+    if best is not None:
+        return str(best), best.encoding
+    raise Rejected("undecodable", "no text encoding gives readable text for these bytes")
+
+
+def _decode_text(data: bytes, hint: str | None) -> tuple[str, str]:
+    # 1. the caller's hint (sidecar / HTTP header), if it holds up
+    if hint:
+        enc = _norm_label(hint)
+        if enc and enc.startswith("utf-16") and enc in ("utf-16-le", "utf-16-be", "utf-16"):
+            pass  # a UTF-16 hint is checked against the BOM / NUL pattern below
+        elif (text := _try(data, hint)) is not None:
+            return text.lstrip("\ufeff"), enc or hint
+    # 2. byte-order mark
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc), enc
+            except UnicodeDecodeError:
+                break  # a false BOM: fall through
+    # 2b. UTF-16 without a BOM
+    enc16 = _utf16_without_bom(data)
+    if enc16:
+        try:
+            return data.decode(enc16), enc16
+        except UnicodeDecodeError:
+            pass
+    # 3. the page's own declaration, verified
+    declared = _norm_label(_declared_charset(data[:SNIFF_BYTES]))
+    if declared and not declared.startswith(("utf-16", "utf-32")):
+        # valid UTF-8 with non-ASCII bytes is UTF-8 whatever the page claims: legacy
+        # Cyrillic text essentially never forms valid multi-byte sequences
+        if declared != "utf-8" and not data.isascii():
+            try:
+                text = data.decode("utf-8")
+                if looks_like_text(text):
+                    return text, "utf-8"
+            except UnicodeDecodeError:
+                pass
+        if (text := _try(data, declared)) is not None:
+            return text, declared
+    # 4. detection
+    return _detect(data)
 
 
 def decode_page(
@@ -50,31 +333,26 @@ def decode_page(
     max_decompressed_bytes: int = 64 * 1024 * 1024,
 ) -> Decoded:
     """Decode one raw page; raise ``Rejected`` with a precise reason when it cannot be."""
-    if data[:2] == b"\x1f\x8b" or (filename or "").lower().endswith(".gz"):
-        try:
-            out = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            data = out.decompress(data, max_decompressed_bytes + 1)
-            if len(data) > max_decompressed_bytes:
-                raise Rejected("too_large", f"decompresses past {max_decompressed_bytes} bytes")
-        except (zlib.error, gzip.BadGzipFile) as exc:
-            raise Rejected("bad_gzip", f"not valid gzip: {exc}") from exc
-    if not data.strip(b" \t\r\n\x00"):
-        raise Rejected("empty", "the file holds no text")
-    if encoding:
-        try:
-            text = data.decode(encoding)
-            used = encoding
-        except (LookupError, UnicodeDecodeError):
-            text, used = "", ""
-    else:
-        text, used = "", ""
-    if not text:
-        try:
-            text, used = data.decode("utf-8-sig"), "utf-8"
-        except UnicodeDecodeError:
-            best = from_bytes(data).best()
-            if best is None:
-                raise Rejected("undecodable", "no text encoding fits these bytes") from None
-            text, used = str(best), best.encoding
-    fmt = _format_from_name(filename) or ("html" if _looks_like_html(text) else "text")
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, max_decompressed_bytes)
+    elif (filename or "").lower().endswith(".gz"):
+        raise Rejected("bad_gzip", "named .gz but does not start with the gzip magic bytes")
+    if not data.strip(b" \t\r\n\x0b\x0c\x00"):
+        raise Rejected("empty", "the file holds no text (no bytes, or only whitespace/NUL)")
+    kind = _binary_kind(data)
+    if kind:
+        raise Rejected("binary", f"the file is a {kind}, not a page")
+    is_utf16 = any(data.startswith(b) for b, e in _BOMS if e != "utf-8") or \
+        _utf16_without_bom(data) is not None
+    if not is_utf16 and _control_share(data[:SNIFF_BYTES]) > 0.05:
+        raise Rejected("binary", "the file is mostly control bytes: binary data, not a page")
+    text, used = _decode_text(data, encoding)
+    text = text.replace("\x00", "")
+    if not text.strip():
+        raise Rejected("empty", "the file decodes to whitespace only")
+    fmt = _format_from_name(filename)
+    if fmt is None:
+        if _FEED.match(text[:4096]):
+            raise Rejected("unsupported_type", "an RSS/Atom feed or SVG image, not a page")
+        fmt = "html" if _looks_like_html(text) else "text"
     return Decoded(text=text, input_format=fmt, encoding=used)

@@ -23,6 +23,8 @@ HARD_STOPS = frozenset({
 SOFT_CHROME = frozenset({"list_header", "headline_list", "menu_run", "breadcrumb_menu",
                          "menu_line", "share_button", "login_link"})
 GOOD_MIN_CHARS = 80
+FREE_GAP = 2  # non-prose lines a story may hold in a row (a caption, a credit)
+GAP_COST = 30  # each further one costs this much more than the last
 MIN_STOP_DENSITY = 0.25
 
 
@@ -69,23 +71,39 @@ END_FURNITURE_BONUS = 1.5
 SITE_TALK_PENALTY = 0.3  # a run that talks about the site (comment rules, terms)
 SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site talk
 AFTER_COMMENTS_PENALTY = 0.5  # prose after a comment prompt that follows a story
-POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
+POSITION_WEIGHT = 0.3
+TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser list
+TEASER_PENALTY = 0.5  # a run late in the page scores up to 30 % less
 
 
-def _zone_best(content: list[Block], lo: int, hi: int, has_stop: bool
-               ) -> tuple[float, int, int] | None:
-    """The maximum-sum run of blocks in content[lo:hi] (Kadane), or None if none is positive."""
+def _zone_runs(content: list[Block], lo: int, hi: int, has_stop: bool
+               ) -> list[tuple[float, int, int]]:
+    """Candidate runs in content[lo:hi]: for each stretch between points where the running
+    sum falls to zero (Kadane's resets), its best-scoring prefix as (sum, start, end)."""
+    runs: list[tuple[float, int, int]] = []
     best, span = 0.0, None
     cur, cur_start = 0.0, lo
+    gap = 0
     for i in range(lo, hi):
         w = _weight(content[i], has_stop)
+        if w <= 0:
+            # a long stretch without prose is where one text ends and another begins
+            gap += 1
+            w -= GAP_COST * max(0, gap - FREE_GAP)
+        else:
+            gap = 0
         if cur <= 0:
+            if span is not None:
+                runs.append((best, *span))
+            best, span = 0.0, None
             cur, cur_start = w, i
         else:
             cur += w
         if cur > best:
             best, span = cur, (cur_start, i)
-    return (best, *span) if span else None
+    if span is not None:
+        runs.append((best, *span))
+    return runs
 
 
 def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
@@ -99,6 +117,12 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     n_words = sum(b.n_words for b in prose)
     if n_words and sum(site_word_count(b.text) for b in prose) / n_words >= SITE_TALK_DENSITY:
         score *= SITE_TALK_PENALTY
+    headlines = sum(1 for b in content[start:end + 1]
+                    if b.undecided and not b.sentence_end and b.n_words >= 3
+                    and not is_prose(b, True))
+    long_prose = sum(1 for b in prose if len(b.text) >= GOOD_MIN_CHARS)
+    if long_prose >= 3 and headlines >= TEASER_RATIO * long_prose:
+        score *= TEASER_PENALTY  # headline, summary, headline, summary: a teaser list
     return score * (1 - POSITION_WEIGHT * start / max(1, len(content)))
 
 
@@ -107,8 +131,8 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     """The story is the run of blocks with the most prose, chrome subtracted.
 
     Hard end markers (rights notices, comment prompts, source and tag lines)
-    split the page into zones; each zone's best run is scored, and the best
-    score wins.
+    split the page into zones; each zone's candidate runs are scored, and the
+    best score wins.
     """
     content = _content(blocks)
     has_stop = _page_has_stopwords(content)
@@ -121,14 +145,14 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     zones.append((lo, len(content)))
     best, best_span = 0.0, None
     for zlo, zhi in zones:
-        found = _zone_best(content, zlo, zhi, has_stop)
-        if found is None:
-            continue
-        score = _run_score(content, *found)
-        if best_span is not None and zlo > 0 and content[zlo - 1].rule == "comment_prompt":
-            score *= AFTER_COMMENTS_PENALTY  # a comment section after a story
-        if score > best:
-            best, best_span = score, found[1:]
+        after_comments = best_span is not None and zlo > 0 and \
+            content[zlo - 1].rule == "comment_prompt"
+        for found in _zone_runs(content, zlo, zhi, has_stop):
+            score = _run_score(content, *found)
+            if after_comments:
+                score *= AFTER_COMMENTS_PENALTY  # a comment section after a story
+            if score > best:
+                best, best_span = score, found[1:]
     if best_span is None:
         return
     start, end = best_span
