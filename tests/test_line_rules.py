@@ -1,0 +1,86 @@
+"""Each line rule, with a line it must take and a line of story text that looks like it
+but must stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.rules import REGISTRY, PageContext
+from cleaners.text_frontend import text_to_blocks
+
+
+def judge(rule_name: str, line: str) -> str | None:
+    block = text_to_blocks(line)[0]
+    return REGISTRY[rule_name].fn(block, PageContext(input_format="text"))
+
+
+CASES = [
+    # (rule, chrome line, story line that must not match)
+    ("widget_residue", "[          ] [Искать]", "Он нажал [sic] кнопку поиска."),
+    ("counter", "1295", "1295 человек пришли на митинг в центре города."),
+    ("counter", "Просмотров: 856", "Просмотров стало больше на 856 тысяч за год, сообщил он."),
+    ("counter", "-1", "-1 градус ожидается в Москве ночью, сообщают синоптики."),
+    ("timestamp_only", "29.12.2021 09:46", "29.12.2021 в 09:46 в Москве произошло землетрясение."),
+    ("timestamp_only", "Nov 19, 2019", "Nov 19 was the day the company announced its results."),
+    ("image_credit", "Источник изображения: © AP Photo/Dmitri Lovetsky",
+     "Фото, которое он опубликовал, вызвало скандал среди пользователей."),
+    ("image_credit", "Photo: Reuters", "Photographs from the scene show damaged buildings."),
+    ("source_line", "Источник - vesnikkavkaza.ru",
+     "Источник в правительстве сообщил, что решение уже принято и будет объявлено завтра."),
+    ("source_line", "Source: Reuters", "Sources close to the talks said no deal was reached."),
+    ("tags_line", "Теги: наука, СПИД", "Темы переговоров остались прежними: газ и транзит."),
+    ("author_line", "By Jane Doe", "By Monday the floods had receded from the town centre."),
+    ("login_link", "Войти", "Войти в историю он не рассчитывал, признался спортсмен."),
+    ("login_link", "Sign in", "Sign in sheets were collected at the door by volunteers."),
+    ("search_box", "Поиск", "Поиск пропавших туристов продолжается третьи сутки."),
+    ("share_button", "Версия для печати", "Версия для печати выйдет в декабре, сообщил автор."),
+    ("share_button", "Tweet", "Tweet by tweet, the senator laid out his case."),
+    ("list_header", "Читайте также", "Читайте также внимательно инструкцию, советуют врачи."),
+    ("list_header", "Latest news", "Latest news from the front suggests a ceasefire may hold."),
+    ("rights_notice", "Права на данный материал принадлежат",
+     "Правами человека занимается специальная комиссия ООН, напомнил он."),
+    ("rights_notice", "© 2019 Beachbody, LLC. All rights reserved.",
+     "Copyrights on software patents were the focus of the hearing on Tuesday in Brussels, "
+     "where dozens of lawyers argued for and against a reform that has been discussed for "
+     "over a decade."),
+    ("subscribe_box", "Подпишитесь на нашу рассылку",
+     "«Подписаться на петицию может каждый», — сказал организатор акции."),
+    ("subscribe_box", "Subscribe to our newsletter",
+     "“Subscribe to the idea that voters decide,” the senator said."),
+    ("comment_prompt", "Хотите оставить комментарий? Зарегистрируйтесь и/или Войдите и общайтесь!",
+     "Комментарии экспертов к законопроекту оказались противоречивыми."),
+    ("comment_prompt", "Leave a comment", "Leaves a comment on every post, the moderator said."),
+    ("cookie_notice", "Мы используем файлы cookie для улучшения работы сайта",
+     "Он испёк печенье и угостил соседей по лестничной клетке."),
+    ("ticker", "usd: 0.7865 eur: 1.0449 rub: 0.0249",
+     "Курс доллара вырос на 2 рубля за неделю, а евро подешевел на 1 рубль."),
+    ("ticker", "Баку: +4°", "Температура воздуха поднимется до +4° к вечеру, обещают синоптики."),
+    ("breadcrumb_menu", "Главная > Новости > Политика",
+     "Доходы выросли на 5% / расходы сократились на 3%, говорится в отчёте."),
+    ("menu_line", "Политика Экономика Общество Спорт Культура",
+     "Политика и экономика в этом году шли рука об руку."),
+]
+
+
+@pytest.mark.parametrize(("rule_name", "chrome", "story"), CASES,
+                         ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_takes_chrome_and_leaves_story(rule_name: str, chrome: str, story: str) -> None:
+    assert judge(rule_name, chrome), f"{rule_name} missed {chrome!r}"
+    assert not judge(rule_name, story), f"{rule_name} took story text {story!r}"
+
+
+def test_every_line_rule_has_a_case() -> None:
+    line_rules = {name for name, r in REGISTRY.items() if r.per_line}
+    assert line_rules <= {c[0] for c in CASES}
+
+
+def test_image_credit_records_the_credit() -> None:
+    block = text_to_blocks("Источник изображения: © AP Photo/Dmitri Lovetsky")[0]
+    REGISTRY["image_credit"].fn(block, PageContext(input_format="text"))
+    assert block.extra["credit"] == "AP Photo/Dmitri Lovetsky"
+
+
+def test_tags_line_records_tags() -> None:
+    block = text_to_blocks("Теги: наука, СПИД")[0]
+    REGISTRY["tags_line"].fn(block, PageContext(input_format="text"))
+    assert block.extra["tags"] == ["наука", "СПИД"]

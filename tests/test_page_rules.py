@@ -1,0 +1,118 @@
+"""Block and boundary rules, judged on small pages: what they take and what story they leave."""
+
+from __future__ import annotations
+
+from cleaners.text_frontend import analyse_text
+
+P1 = ("Российские учёные разработали новый метод очистки воды от тяжёлых металлов, который "
+      "в десять раз дешевле существующих аналогов, сообщила пресс-служба университета.")
+P2 = ("По словам авторов, технология уже испытана на трёх очистных станциях в Подмосковье и "
+      "показала хорошие результаты, а в следующем году её планируют внедрить в других регионах.")
+P3 = ("Исследование поддержал Российский научный фонд, а результаты опубликованы в журнале "
+      "Water Research, одном из ведущих изданий в этой области науки.")
+
+
+def labelled(page: str) -> dict[str, tuple[str, str | None]]:
+    blocks, _article, _counts = analyse_text(page)
+    return {b.text: (b.label, b.rule) for b in blocks if b.text}
+
+
+def body_of(page: str) -> list[str]:
+    _blocks, article, _counts = analyse_text(page)
+    return article.paragraphs
+
+
+def test_headline_list_with_dates_is_dropped_and_its_dates_ignored() -> None:
+    page = "\n\n".join([
+        "Новый метод очистки воды", P1, P2, P3, "Последние новости",
+        "Казахстан укрепляет партнёрство с Грузией", "23.02.2026",
+        "Греция планирует исключить Турцию из контрактов", "20.02.2026",
+        "Россия и Украина не достигли соглашения", "19.02.2026",
+    ])
+    labels = labelled(page)
+    assert labels["Греция планирует исключить Турцию из контрактов"] == ("chrome", "headline_list")
+    assert labels["20.02.2026"][1] == "headline_list"
+    _blocks, article, _ = analyse_text(page)
+    assert article.published is None
+    assert article.paragraphs == [P1, P2, P3]
+
+
+def test_story_sentences_starting_with_dates_are_not_a_headline_list() -> None:
+    dated = [
+        "21 марта 2023 года в Казани открылась выставка достижений местных изобретателей.",
+        "22 марта 2023 года её посетили более пяти тысяч человек, сообщили организаторы.",
+        "23 марта 2023 года выставку продлили ещё на неделю по просьбам посетителей.",
+    ]
+    page = "\n\n".join(["Выставка изобретателей", P1, *dated, P3])
+    assert body_of(page) == [P1, *dated, P3]
+
+
+def test_menu_run_is_dropped_but_a_numbered_list_in_the_story_stays() -> None:
+    menu = "\n".join(["  • Политика", "  • Экономика", "  • Общество", "  • Спорт"])
+    steps = "\n".join([
+        "1. Воду пропускают через фильтр из модифицированного угля.",
+        "2. Затем её облучают ультрафиолетом в течение минуты.",
+        "3. На последнем этапе добавляют минеральные соли.",
+    ])
+    page = "\n\n".join([menu, "Новый метод очистки воды", P1, steps, P2, P3])
+    labels = labelled(page)
+    assert labels["Экономика"] == ("chrome", "menu_run")
+    body = body_of(page)
+    assert "2. Затем её облучают ультрафиолетом в течение минуты." in body
+
+
+def test_short_closing_paragraph_stays() -> None:
+    closing = "Денис Мантуров поздравил коллег с праздником."
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3, closing])
+    assert body_of(page)[-1] == closing
+
+
+def test_hashtag_block_becomes_tags_and_empty_tag_is_dropped() -> None:
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3]) + "\n\n#НАУКА\n#\n#ЭКОЛОГИЯ\n"
+    _blocks, article, _ = analyse_text(page)
+    assert article.tags == ["НАУКА", "ЭКОЛОГИЯ"]
+    assert all(not p.startswith("#") for p in article.paragraphs)
+
+
+def test_image_caption_above_a_credit_is_image_metadata() -> None:
+    page = "\n".join([
+        "Новый метод очистки воды", "", "Очистная станция в Подмосковье.",
+        "Фото: ТАСС", "", P1, "", P2,
+    ])
+    _blocks, article, _ = analyse_text(page)
+    assert article.images == [{"caption": "Очистная станция в Подмосковье.", "credit": "ТАСС",
+                               "url": None}]
+    assert "Очистная станция в Подмосковье." not in article.paragraphs
+
+
+def test_title_is_the_headline_above_the_body_and_never_invented() -> None:
+    page = "\n\n".join(["Войти", "Новый метод очистки воды", "12.03.2024 10:15", P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"
+    assert article.published == "2024-03-12T10:15:00"
+    _blocks, article, _ = analyse_text("\n\n".join([P1, P2, P3]))
+    assert article.title is None
+
+
+def test_alternate_title_in_another_script() -> None:
+    en = ("Scientists in Russia have developed a new method of cleaning water from heavy "
+          "metals, which is ten times cheaper than the existing ones, the university said.")
+    page = "\n\n".join(["New water cleaning method", "Новый метод очистки воды", en, en + "!"])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "New water cleaning method"
+    assert article.alternate_titles == ["Новый метод очистки воды"]
+
+
+def test_comment_rules_after_the_story_do_not_replace_it() -> None:
+    rules = ("Пользователь обязуется не нарушать правила сайта при публикации комментариев, "
+             "а администрация сайта оставляет за собой право удалять комментарии пользователей.")
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, "Правила комментирования",
+                        *([rules] * 6)])
+    assert body_of(page) == [P1, P2]
+
+
+def test_agency_dateline_gives_the_source_and_stays_in_text() -> None:
+    lead = "МОСКВА, 1 дек - РИА Новости. " + P1
+    _blocks, article, _ = analyse_text("\n\n".join(["Новый метод", lead, P2]))
+    assert article.source == "РИА Новости"
+    assert article.paragraphs[0] == lead
