@@ -22,6 +22,8 @@ _LINK_NUMBER = re.compile(r"\[\d+\]")
 _WIDGET = re.compile(
     r"\[(?:[\s*_.\-]*|[^\[\]\s]{1,40}|[^\[\]]{0,40}?\s{2,})\]|\((?:\*| )\)|embed\([^)]*\)"
 )
+# rules drawn with box characters or repeated dashes: "━━━━", "-----", "====", "____"
+_RULER = re.compile(r"[\u2500-\u257f]{3,}|[-=_~*]{4,}")
 _MULTISPACE = re.compile(r"\s+")
 
 
@@ -39,13 +41,13 @@ def strip_bullet(line: str) -> tuple[str, bool]:
 
 
 def strip_residue(line: str) -> str:
-    """Remove link numbers and form widgets that text browsers print."""
+    """Remove link numbers, form widgets and drawn rulers that text browsers print."""
     if "[" in line:
         line = _LINK_NUMBER.sub("", line)
         line = _WIDGET.sub(" ", line)
     if "(" in line:
         line = _WIDGET.sub(" ", line)
-    return line
+    return _RULER.sub(" ", line)
 
 
 def normalise_line(line: str) -> tuple[str, bool, int]:

@@ -25,7 +25,7 @@ SOFT_CHROME = frozenset({"list_header", "headline_list", "menu_run", "breadcrumb
 GOOD_MIN_CHARS = 80
 FREE_GAP = 2  # non-prose lines a story may hold in a row (a caption, a credit)
 GAP_COST = 30  # each further one costs this much more than the last
-MIN_STOP_DENSITY = 0.25
+MIN_STOP_DENSITY = 0.2
 
 
 def _content(blocks: list[Block]) -> list[Block]:
@@ -68,6 +68,10 @@ END_FURNITURE = frozenset({"source_line", "tags_line", "tags_follow", "hashtag_b
                            "author_line"})
 END_FURNITURE_REACH = 4  # content lines after the run
 END_FURNITURE_BONUS = 1.5
+# story-start furniture: the story's date line, byline or tags just above the run
+START_FURNITURE = frozenset({"timestamp_only", "author_line", "tags_line", "tags_follow"})
+START_FURNITURE_REACH = 4
+START_FURNITURE_BONUS = 1.3
 SITE_TALK_PENALTY = 0.3  # a run that talks about the site (comment rules, terms)
 SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site talk
 AFTER_COMMENTS_PENALTY = 0.5  # prose after a comment prompt that follows a story
@@ -106,6 +110,11 @@ def _zone_runs(content: list[Block], lo: int, hi: int, has_stop: bool
     return runs
 
 
+def _has_full_date(block: Block) -> bool:
+    """A short undecided line with a full date: the story's date line, before any rule names it."""
+    return block.undecided and block.n_words <= 12 and bool(find_dates(block.text))
+
+
 def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     """A run's score: its prose, more if story-end furniture follows, less if it talks about
     the site itself, less the later it stands on the page."""
@@ -113,6 +122,9 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     after = content[end + 1: end + 1 + END_FURNITURE_REACH]
     if any(b.rule in END_FURNITURE for b in after):
         score *= END_FURNITURE_BONUS
+    before = content[max(0, start - START_FURNITURE_REACH): start]
+    if any(b.rule in START_FURNITURE or _has_full_date(b) for b in before):
+        score *= START_FURNITURE_BONUS
     prose = [b for b in content[start:end + 1] if b.undecided]
     n_words = sum(b.n_words for b in prose)
     if n_words and sum(site_word_count(b.text) for b in prose) / n_words >= SITE_TALK_DENSITY:
