@@ -1,0 +1,129 @@
+"""The benchmark's harness is checked on its own: a perfect extractor must score F1 1.0,
+an empty one 0.0, whatever state the cleaning code is in.
+
+The dataset is built in tmp_path, so this runs without ../shared. It runs with a
+stub scorer (same API, simplest metric) and, when ../shared is present, with the
+shared scorer too, so a change in that scorer's API shows up here first.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+rb = _load("run_bench", ROOT / "bench" / "run_bench.py")
+
+GOLD = {
+    "p1": {"articleBody": "The river rose two metres overnight and closed the old bridge.",
+           "title": "River  closes\nbridge", "url": "https://example.org/a/1", "site": "x"},
+    "p2": {"articleBody": "Council voted to fund a new school. Building starts in May.",
+           "title": "School funded", "url": "https://example.org/a/2", "site": "x"},
+}
+
+
+class StubScorer:
+    """The shared scorer's interface with a bag-of-words metric, enough to tell 1.0 from 0.0."""
+
+    @staticmethod
+    def load_dataset(path: Path, limit: int | None = None) -> list[Any]:
+        gold = json.loads((path / "ground-truth.json").read_text(encoding="utf-8"))
+        pages = [SimpleNamespace(id=pid, url=g.get("url"), truth=g["articleBody"],
+                                 html=(path / "html" / f"{pid}.html").read_text(encoding="utf-8"))
+                 for pid, g in sorted(gold.items())]
+        return pages[:limit] if limit else pages
+
+    @staticmethod
+    def score(truth: dict[str, str], pred: dict[str, str]) -> dict[str, float]:
+        assert truth.keys() == pred.keys()
+        overlap = {i: sum((Counter(truth[i].split()) & Counter(pred[i].split())).values())
+                   for i in truth}
+        ps = [overlap[i] / len(pred[i].split()) for i in truth if pred[i].split()]
+        rs = [overlap[i] / len(truth[i].split()) for i in truth]
+        p, r = (sum(ps) / len(ps) if ps else 0.0), sum(rs) / len(rs)
+        return {"f1": 2 * p * r / (p + r) if p + r else 0.0, "f1_std": 0.0,
+                "precision": p, "recall": r}
+
+
+@pytest.fixture(params=["stub", "shared"])
+def scorer(request: pytest.FixtureRequest) -> Any:
+    if request.param == "stub":
+        return StubScorer
+    shared = rb.load_scorer()
+    if shared is None:
+        pytest.skip("../shared/tools/extract_bench.py is absent")
+    return shared
+
+
+@pytest.fixture
+def tiny_set(tmp_path: Path) -> Path:
+    root = tmp_path / "tiny-dev"
+    (root / "html").mkdir(parents=True)
+    (root / "ground-truth.json").write_text(json.dumps(GOLD), encoding="utf-8")
+    for pid, g in GOLD.items():
+        page = f"<html><body><nav>Home News Sport</nav><p>{g['articleBody']}</p></body></html>"
+        (root / "html" / f"{pid}.html").write_text(page, encoding="utf-8")
+    return root
+
+
+def test_harness_scores_perfect_1_and_empty_0(tiny_set: Path, scorer: Any) -> None:
+    ds = rb.load_set(tiny_set, scorer)
+    assert ds.input_format == "html" and [p.id for p in ds.pages] == ["p1", "p2"]
+    by_url = {g["url"]: g for g in GOLD.values()}
+
+    def perfect(page: str, url: str | None) -> tuple[str, str | None]:
+        g = by_url[url]
+        return g["articleBody"], " ".join(g["title"].split()) + " "  # title differs in spaces
+
+    def broken(page: str, url: str | None) -> tuple[str, str | None]:
+        raise RuntimeError("boom")
+
+    extractors = {"winnow": perfect, "trafilatura": lambda page, url: ("", None),
+                  "broken": broken}
+    runs = rb.interleave(ds.pages, extractors, repeats=2)
+    rows = {r.run.label: r for r in rb.make_rows(ds, "page", runs, scorer)}
+
+    assert rows["winnow"].metrics["f1"] == pytest.approx(1.0)
+    assert rows["winnow"].metrics["precision"] == pytest.approx(1.0)
+    assert rows["winnow"].metrics["title_exact"] == (2, 2)  # after whitespace folding
+    assert rows["trafilatura"].metrics["f1"] == pytest.approx(0.0)
+    assert "title_exact" not in rows["trafilatura"].metrics  # anchors give no title
+    assert rows["broken"].metrics["f1"] == pytest.approx(0.0)
+    assert set(rows["broken"].run.errors) == {"p1", "p2"}  # a crash is counted, not fatal
+    assert all(len(r.run.walls) == 2 and not r.run.unstable for r in rows.values())
+    assert rows["trafilatura"].ratio == pytest.approx(1.0)
+
+    table = rb.table(list(rows.values()))
+    assert "| tiny-dev | page | winnow | 1.000 ± 0.000 |" in table
+    assert "100% (2/2)" in table
+
+
+def test_adapter_turns_a_reject_into_empty_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleaners
+
+    adapter = _load("bench_adapter", ROOT / "bench" / "adapter.py")
+
+    def reject(*args: Any, **kwargs: Any) -> None:
+        raise cleaners.Rejected("no_article", "nothing here")
+
+    monkeypatch.setattr(cleaners, "clean_page", reject)
+    assert adapter.extract_html("<html></html>", None) == ""
+    assert adapter.extract_text("", None) == ""
