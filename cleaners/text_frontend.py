@@ -62,6 +62,44 @@ def _joins_next(line: str, nxt: str, width: int) -> bool:
     return display_width(line.rstrip()) + 1 + display_width(first) > width
 
 
+LOCAL_MIN_WIDTH = 45  # a narrower column than this is a menu, not wrapped prose
+_CONTINUES = (",", "-", "–", "—", ":", "(")
+
+
+def _local_widths(lines: list[str]) -> list[int]:
+    """For each line, the widest line of its group (lines between blank lines).
+
+    A page can hold a narrow column of prose beside full-width text; its
+    paragraphs wrap at the column's width, not the page's.
+    """
+    out = [0] * len(lines)
+    start = 0
+    for i in range(len(lines) + 1):
+        if i == len(lines) or not lines[i].strip():
+            group = range(start, i)
+            if len(group) >= 2:
+                width = max(display_width(lines[j].rstrip()) for j in group)
+                for j in group:
+                    out[j] = width
+            start = i + 1
+    return out
+
+
+def _joins_in_column(line: str, nxt: str, width: int) -> bool:
+    """Whether ``line`` was wrapped inside a narrow column: it nearly fills the column, the
+    next word would not have fitted, and the next line reads as a continuation."""
+    stripped = nxt.strip()
+    if width < LOCAL_MIN_WIDTH or not stripped or not line.strip():
+        return False
+    used = display_width(line.rstrip())
+    if used < width - 15:
+        return False
+    first = stripped.split(" ", 1)[0]
+    if used + 1 + display_width(first) <= width:
+        return False
+    return stripped[0].islower() or line.rstrip().endswith(_CONTINUES)
+
+
 def _join(left: str, right: str) -> str:
     left, right = left.rstrip(), right.strip()
     if left and right and _is_wide(left[-1]) and _is_wide(right[0]):
@@ -76,6 +114,7 @@ def text_to_blocks(text: str) -> list[Block]:
     if len(lines) != len(raw_lines):  # a folded character was a line break: keep raw split
         lines = [fold_spaces(line) for line in raw_lines]
     width = _wrap_width(lines)
+    local = _local_widths(lines)
     blocks: list[Block] = []
     blank_before = True
     i = 0
@@ -83,11 +122,12 @@ def text_to_blocks(text: str) -> list[Block]:
         raw = raw_lines[i]
         joined = lines[i]
         raws = [raw]
-        if width:
-            while i + 1 < len(lines) and _joins_next(lines[i], lines[i + 1], width):
-                i += 1
-                raws.append(raw_lines[i])
-                joined = _join(joined, lines[i])
+        while i + 1 < len(lines) and (
+                (width and _joins_next(lines[i], lines[i + 1], width))
+                or _joins_in_column(lines[i], lines[i + 1], local[i])):
+            i += 1
+            raws.append(raw_lines[i])
+            joined = _join(joined, lines[i])
         i += 1
         norm, bullet, indent = normalise_line(joined)
         block = Block(index=len(blocks), text=norm, raw="\n".join(raws), bullet=bullet,
