@@ -254,6 +254,8 @@ def _try(data: bytes, encoding: str | None) -> str | None:
             text = data.decode("latin-1")
         else:
             return None
+    if enc == "utf-8":
+        return text  # valid multi-byte UTF-8 does not happen by accident
     return text if looks_like_text(text) else None
 
 
@@ -314,9 +316,7 @@ def _decode_text(data: bytes, hint: str | None) -> tuple[str, str]:
         # Cyrillic text essentially never forms valid multi-byte sequences
         if declared != "utf-8" and not data.isascii():
             try:
-                text = data.decode("utf-8")
-                if looks_like_text(text):
-                    return text, "utf-8"
+                return data.decode("utf-8"), "utf-8"
             except UnicodeDecodeError:
                 pass
         if (text := _try(data, declared)) is not None:
