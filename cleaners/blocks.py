@@ -61,10 +61,9 @@ class Block:
 
     def compute_features(self) -> None:
         """Fill the cheap features every rule reads, once."""
-        tokens = words(self.text)
+        tokens = words(self.text.lower())
         self.key = norm_key(self.text)
         self.n_words = len(tokens)
         self.stop_density = stopword_density(tokens)
-        fw = function_words()
-        self.function_words = sum(1 for t in tokens if t.lower() in fw)
+        self.function_words = len(function_words().intersection(tokens))
         self.sentence_end = ends_sentence(self.text)

@@ -100,8 +100,11 @@ _STAMP_ONLY = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def is_timestamp_line(text: str) -> bool:
     """True for a line that is only a date and/or time (no story words)."""
-    return bool(text) and len(text) <= 60 and any(ch.isdigit() for ch in text) and (
+    return bool(text) and len(text) <= 60 and _DIGIT.search(text) is not None and (
         _STAMP_ONLY.match(text) is not None
     )

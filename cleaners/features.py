@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 
 WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 SENTENCE_END = re.compile(r"[.!?…;:][\"»”’'\)\]]*$")
 STOPLISTS = {"ru": "Russian", "en": "English"}
 
@@ -45,11 +47,11 @@ def words(text: str) -> list[str]:
 
 
 def stopword_density(tokens: list[str]) -> float:
-    """Share of tokens that are stopwords: high in running prose, low in menus and lists."""
+    """Share of (lowercased) tokens that are stopwords: high in prose, low in menus and lists."""
     if not tokens:
         return 0.0
     stops = stopwords()
-    return sum(1 for t in tokens if t.lower() in stops) / len(tokens)
+    return sum(map(stops.__contains__, tokens)) / len(tokens)
 
 
 def ends_sentence(text: str) -> bool:
@@ -61,10 +63,10 @@ def sentence_count(text: str) -> int:
 
 
 def cyrillic_share(text: str) -> float:
-    letters = [c for c in text if c.isalpha()]
+    letters = len(_LETTER.findall(text))
     if not letters:
         return 0.0
-    return sum(1 for c in letters if "\u0400" <= c <= "\u04ff") / len(letters)
+    return len(_CYRILLIC.findall(text)) / letters
 
 
 # Stems of words that prose about the site itself uses: comment rules, terms of

@@ -17,7 +17,11 @@ MIN_WRAP_WIDTH = 60
 MAX_WRAP_WIDTH = 250
 
 
-_MAYBE_WIDE = re.compile("[\u1100-\uffff]")
+# East Asian wide and fullwidth ranges (Hangul, CJK, kana, fullwidth forms, astral CJK)
+_MAYBE_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
 
 
 def display_width(text: str) -> int:

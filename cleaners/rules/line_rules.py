@@ -15,6 +15,9 @@ from cleaners.dates import is_timestamp_line
 from cleaners.lexicon import label_value, phrase_set
 from cleaners.rules.base import PageContext, line_rule
 
+# a "Label: value" line needs a separator; most lines have none, and skip the regexes
+_LABEL_SEP = re.compile(r"[:\-–—]")
+
 
 @line_rule("widget_residue")
 def widget_residue(block: Block, ctx: PageContext) -> str | None:
@@ -68,6 +71,8 @@ def image_credit(block: Block, ctx: PageContext) -> str | None:
     """An image credit ("Источник изображения: © AP Photo", "Фото: ТАСС"): image metadata."""
     if block.n_words > 12:
         return None
+    if not _LABEL_SEP.search(block.text) and "©" not in block.text:
+        return None
     value = _credit_value(block)
     if value is None:
         return None
@@ -79,6 +84,8 @@ def image_credit(block: Block, ctx: PageContext) -> str | None:
 def source_line(block: Block, ctx: PageContext) -> str | None:
     """"Источник - vesnikkavkaza.ru", "Source: Reuters": the credited source, lifted to metadata."""
     if block.n_words > 8:
+        return None
+    if not _LABEL_SEP.search(block.text):
         return None
     value = label_value("source_line", block.text)
     if value is None or len(value.split()) > 6:
@@ -93,7 +100,7 @@ _TAG_SPLIT = re.compile(r"\s*[,;|]\s*|\s+#")
 @line_rule("tags_line", label="meta")
 def tags_line(block: Block, ctx: PageContext) -> str | None:
     """"Теги: наука, СПИД" / "Tags: space": tags, lifted to metadata."""
-    if block.n_words > 30:
+    if block.n_words > 30 or not _LABEL_SEP.search(block.text):
         return None
     value = label_value("tags_line", block.text)
     if value is None:
@@ -115,7 +122,7 @@ def author_line(block: Block, ctx: PageContext) -> str | None:
     """"Автор: Иван Петров", "By Jane Doe": the author, lifted to metadata."""
     if block.n_words > 6:
         return None
-    value = label_value("author_line", block.text)
+    value = label_value("author_line", block.text) if _LABEL_SEP.search(block.text) else None
     if value is None:
         m = re.match(r"^By\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})$", block.text)
         value = m.group(1) if m else None
@@ -129,10 +136,12 @@ _QUOTED = tuple("«\"“„'‘—–")
 
 
 def _phrase_rule(category: str):
+    phrases = phrase_set(category)
+
     def check(block: Block, ctx: PageContext) -> str | None:
         if block.text.startswith(_QUOTED):
             return None  # quoted speech is story, whatever words it uses
-        if phrase_set(category).matches(block.key, block.n_words):
+        if phrases.matches(block.key, block.n_words):
             return f"{category.replace('_', ' ')} phrase"
         return None
 
@@ -159,6 +168,7 @@ line_rule("subscribe_box")(_phrase_rule("subscribe"))
 line_rule("comment_prompt")(_phrase_rule("comment_prompt"))
 line_rule("cookie_notice")(_phrase_rule("cookie"))
 
+_DIGIT = re.compile(r"\d")
 _CURRENCY = re.compile(r"\b(?:usd|eur|rub|gbp|cny|uah|kzt|byn|azn)\b|[$€£₽]|доллар|евро|курс",
                        re.IGNORECASE)
 _WEATHER = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CcСсFf]?")
@@ -167,9 +177,9 @@ _WEATHER = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CcСсFf]?")
 @line_rule("ticker")
 def ticker(block: Block, ctx: PageContext) -> str | None:
     """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C"."""
-    if block.n_words > 16 or block.sentence_end:
+    if block.n_words > 16 or block.sentence_end or not _DIGIT.search(block.text):
         return None
-    digits = sum(ch.isdigit() for ch in block.text)
+    digits = len(_DIGIT.findall(block.text))
     if _WEATHER.search(block.text) and block.n_words <= 6:
         return "weather"
     if len(_CURRENCY.findall(block.text)) >= 2 and digits >= 4:
@@ -190,6 +200,9 @@ def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
+_CAPITALISED = re.compile(r"(?:^|\s)[^\W_a-zа-яё]")
+
+
 @line_rule("menu_line")
 def menu_line(block: Block, ctx: PageContext) -> str | None:
     """A line of menu items run together: capitalised words with no stopword or punctuation.
@@ -202,7 +215,7 @@ def menu_line(block: Block, ctx: PageContext) -> str | None:
     if any(ch in block.text for ch in ",;:«»\"“”()"):
         return None
     tokens = block.text.split()
-    capitals = sum(1 for t in tokens if t[:1].isupper() or t[:1].isdigit())
+    capitals = len(_CAPITALISED.findall(block.text))
     if capitals / len(tokens) >= 0.75:
         return "capitalised words, no stopwords"
     return None
