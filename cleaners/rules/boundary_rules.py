@@ -72,12 +72,12 @@ END_FURNITURE_BONUS = 1.5
 START_FURNITURE = frozenset({"timestamp_only", "author_line", "tags_line", "tags_follow"})
 START_FURNITURE_REACH = 4
 START_FURNITURE_BONUS = 1.3
-SITE_TALK_PENALTY = 0.3  # a run that talks about the site (comment rules, terms)
+SITE_TALK_PENALTY = 0.15  # a run that talks about the site (comment rules, terms)
 SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site talk
-AFTER_COMMENTS_PENALTY = 0.5  # prose after a comment prompt that follows a story
-POSITION_WEIGHT = 0.3
+AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a story
+POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
 TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser list
-TEASER_PENALTY = 0.5  # a run late in the page scores up to 30 % less
+TEASER_PENALTY = 0.5
 
 
 def _zone_runs(content: list[Block], lo: int, hi: int, has_stop: bool
@@ -156,9 +156,11 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
             lo = i + 1
     zones.append((lo, len(content)))
     best, best_span = 0.0, None
+    after_comments = False
     for zlo, zhi in zones:
-        after_comments = best_span is not None and zlo > 0 and \
-            content[zlo - 1].rule == "comment_prompt"
+        # once a comment prompt follows a story, what comes after is comments and rules
+        after_comments = after_comments or (
+            best_span is not None and zlo > 0 and content[zlo - 1].rule == "comment_prompt")
         for found in _zone_runs(content, zlo, zhi, has_stop):
             score = _run_score(content, *found)
             if after_comments:
