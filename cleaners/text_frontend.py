@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from cleaners.blocks import Block
+from cleaners.columns import deinterleave
 from cleaners.normalise import fold_spaces, normalise_line
 
 MIN_WRAP_WIDTH = 60
@@ -117,6 +118,9 @@ def text_to_blocks(text: str) -> list[Block]:
     lines = fold_spaces(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
     if len(lines) != len(raw_lines):  # a folded character was a line break: keep raw split
         lines = [fold_spaces(line) for line in raw_lines]
+    reordered = deinterleave(lines)
+    if reordered is not lines:  # columns were read through one by one
+        lines = raw_lines = reordered
     width = _wrap_width(lines)
     local = _local_widths(lines)
     blocks: list[Block] = []

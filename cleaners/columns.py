@@ -1,0 +1,96 @@
+"""Undo side-by-side columns in text dumps.
+
+Text browsers print a layout table's columns side by side, so a story in the
+left column arrives interleaved, line by line, with a sidebar of headlines on
+the right. Columns show as text that starts, again and again, at the same
+column after a run of spaces. Where they do, each column of that stretch is
+put back together and emitted one after the other.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+GAP = re.compile(r" {3,}")
+MIN_COLUMN_HITS = 5  # segments starting at one column (± TOLERANCE) that make it a column
+TOLERANCE = 4  # ragged cells start a few columns apart
+MIN_COLUMN_START = 16  # a "column" nearer the margin is indentation
+REGION_BRIDGE = 3  # single-column lines that may sit inside a multi-column stretch
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    """(start column, text) of each piece of ``line`` between runs of three or more spaces."""
+    out = []
+    pos = 0
+    for piece in GAP.split(line):
+        if piece.strip():
+            start = pos + len(piece) - len(piece.lstrip())
+            out.append((start, piece.strip()))
+        pos += len(piece)
+        m = GAP.match(line, pos)
+        if m:
+            pos = m.end()
+    return out
+
+
+def _boundaries(segmented: list[list[tuple[int, str]]]) -> list[int]:
+    """Columns at which text repeatedly starts after a gap: the left edges of columns."""
+    starts: Counter[int] = Counter()
+    for segs in segmented:
+        for start, _text in segs[1:]:
+            starts[start] += 1
+    found: list[int] = []
+    for col, _n in starts.most_common():
+        if col < MIN_COLUMN_START or any(abs(col - b) <= TOLERANCE for b in found):
+            continue
+        hits = sum(n for c, n in starts.items() if abs(c - col) <= TOLERANCE)
+        if hits >= MIN_COLUMN_HITS:
+            found.append(col)
+    return sorted(b - TOLERANCE for b in found)
+
+
+def deinterleave(lines: list[str]) -> list[str]:
+    """Reorder ``lines`` so that each side-by-side column is read through in turn.
+
+    Pages without columns come back unchanged (the same list object).
+    """
+    if not any("   " in line.strip() for line in lines):
+        return lines
+    segmented = [_segments(line) for line in lines]
+    bounds = _boundaries(segmented)
+    if not bounds:
+        return lines
+
+    def column(start: int) -> int:
+        return sum(1 for b in bounds if start >= b)
+
+    cells = [[(column(s), t) for s, t in segs] for segs in segmented]
+    multi = [any(c > 0 for c, _ in row) for row in cells]
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if not multi[i]:
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        last = i
+        while j < len(lines) and j - last <= REGION_BRIDGE:
+            if multi[j]:
+                last = j
+            j += 1
+        region = range(i, last + 1)
+        for col in range(len(bounds) + 1):
+            stream: list[str] = []
+            for r in region:
+                texts = [t for c, t in cells[r] if c == col]
+                if texts:
+                    stream.append(" ".join(texts))
+                elif stream and stream[-1]:
+                    stream.append("")
+            if stream:
+                out.extend(stream)
+                out.append("")
+        i = last + 1
+    return out
