@@ -79,5 +79,6 @@ SITE_WORDS = re.compile(
 )
 
 
-def site_word_count(text: str) -> int:
-    return len(SITE_WORDS.findall(text))
+def site_words(text: str) -> list[str]:
+    """The site-talk words in ``text``, lowercased."""
+    return [w.lower() for w in SITE_WORDS.findall(text)]

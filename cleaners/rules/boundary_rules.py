@@ -13,7 +13,7 @@ import re
 
 from cleaners.blocks import Block
 from cleaners.dates import find_dates
-from cleaners.features import cyrillic_share, sentence_count, site_word_count
+from cleaners.features import cyrillic_share, sentence_count, site_words
 from cleaners.rules.base import PageContext, rule
 
 HARD_STOPS = frozenset({
@@ -74,6 +74,7 @@ START_FURNITURE_REACH = 4
 START_FURNITURE_BONUS = 1.3
 SITE_TALK_PENALTY = 0.15  # a run that talks about the site (comment rules, terms)
 SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site talk
+SITE_TALK_STEMS = 3  # ...of at least this many different kinds
 AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a story
 POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
 TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser list
@@ -127,7 +128,11 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
         score *= START_FURNITURE_BONUS
     prose = [b for b in content[start:end + 1] if b.undecided]
     n_words = sum(b.n_words for b in prose)
-    if n_words and sum(site_word_count(b.text) for b in prose) / n_words >= SITE_TALK_DENSITY:
+    talk = [w for b in prose for w in site_words(b.text)]
+    # talk about the site mixes its words (comments, users, site, rules); a story about
+    # registered cases repeats one
+    if n_words and len(talk) / n_words >= SITE_TALK_DENSITY and \
+            len({w[:5] for w in talk}) >= SITE_TALK_STEMS:
         score *= SITE_TALK_PENALTY
     headlines = sum(1 for b in content[start:end + 1]
                     if b.undecided and not b.sentence_end and b.n_words >= 3

@@ -1,0 +1,236 @@
+"""One parse of an HTML page, chrome containers found by markup hints, and DOM blocks.
+
+The page is parsed once with a safe lxml parser (no network, no entity
+expansion, huge-tree safe); the same tree then serves metadata, block building
+and both extractors. Blocks are made from the tree before any removal, so every
+line of the page stays traceable: a block inside a chrome container carries the
+container's reason, and the rule that drops it names it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
+
+from cleaners.normalise import fold_spaces
+
+_PARSER = HTMLParser(
+    remove_comments=True,
+    remove_pis=True,
+    no_network=True,
+    huge_tree=True,
+    recover=True,
+    default_doctype=False,
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def parse_html(html: str) -> HtmlElement | None:
+    """Parse a decoded page into an lxml HTML tree (None when nothing parses)."""
+    html = _XML_DECL.sub("", html, count=1)
+    if not html.strip():
+        return None
+    try:
+        tree = document_fromstring(html, parser=_PARSER)
+    except (etree.ParserError, ValueError):
+        try:
+            tree = document_fromstring(html.encode("utf-8"), parser=HTMLParser(
+                encoding="utf-8", remove_comments=True, no_network=True, huge_tree=True))
+        except (etree.ParserError, ValueError):
+            return None
+    return tree
+
+
+# ------------------------------------------------------------------ chrome containers
+
+# elements that never hold story text
+DROP_TAGS = frozenset({
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+    "select", "option", "button", "input", "textarea", "label", "map", "head", "link", "meta",
+})
+CHROME_TAGS = {"nav": "<nav>", "aside": "<aside>", "footer": "<footer>", "form": "<form>",
+               "menu": "<menu>", "dialog": "<dialog>"}
+CHROME_ROLES = frozenset({"navigation", "complementary", "contentinfo", "search", "menu",
+                          "menubar", "banner", "dialog", "alertdialog", "toolbar"})
+# class / id words of site furniture (whole words, or word stems in compounds)
+_CHROME_HINT = re.compile(
+    r"(?:^|[^a-z])(?:"
+    r"nav|navbar|navigation|menu\w*|topmenu|submenu|breadcrumbs?|crumbs|sidebar\w*|"
+    r"sidebox|side-?col\w*|footer\w*|comments?|comment[-_]?\w+|commentlist|disqus|"
+    r"share\w*|sharing|social\w*|likes?|addthis|yashare\w*|pluso|"
+    r"related\w*|similar\w*|recommend\w*|read-?also|see-?also|more-?news|"
+    r"popular\w*|most-?read|mostread|top-?news|last-?news|latest\w*|lenta|news-?feed|"
+    r"banner\w*|advert\w*|ads|adv|advblock|reklam\w*|promo\w*|sponsor\w*|teaser\w*|"
+    r"subscri\w*|newsletter\w*|login|signin|auth|register|search\w*|"
+    r"poll\w*|vote\w*|rating\w*|cookie\w*|popup\w*|modal|informer\w*|counters?|"
+    r"copyright|pager|pagination|tags?cloud|tag-?cloud|widget\w*|partners?\w*"
+    r")(?:[^a-z]|$)"
+)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# words in class/id that say "this is the story" (keep, even when a chrome word is present)
+_CONTENT_HINT = re.compile(
+    r"(?:^|[^a-z])(?:article\w*|story\w*|content|post-?body|entry-?content|news-?text|"
+    r"text|body|main)(?:[^a-z]|$)"
+)
+
+
+def _attr_hints(el: HtmlElement) -> str:
+    cls = el.get("class") or ""
+    ident = el.get("id") or ""
+    return f"{cls} {ident}".strip().lower() if (cls or ident) else ""
+
+
+def chrome_reason(el: HtmlElement, hints: str) -> str | None:
+    """Why ``el`` is a container of site furniture, or None."""
+    tag = el.tag
+    if tag in CHROME_TAGS:
+        return CHROME_TAGS[tag]
+    role = (el.get("role") or "").lower()
+    if role in CHROME_ROLES:
+        return f"role={role}"
+    if el.get("hidden") is not None or (
+        (style := el.get("style")) and _HIDDEN_STYLE.search(style)
+    ):
+        return "hidden"
+    if el.get("aria-hidden") == "true":
+        return "aria-hidden"
+    itemprop = (el.get("itemprop") or "").lower()
+    if itemprop in ("comment", "comments"):
+        return "itemprop=comment"
+    if hints:
+        m = _CHROME_HINT.search(hints)
+        if m:
+            return f"class/id {m.group(0).strip(' -_')!r}"
+    return None
+
+
+# ------------------------------------------------------------------ DOM blocks
+
+BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "blockquote", "pre",
+    "dd", "dt", "figcaption", "caption", "article", "section", "main", "header", "footer",
+    "ul", "ol", "dl", "table", "tr", "tbody", "thead", "tfoot", "form", "center", "address",
+    "figure", "body", "nav", "aside", "fieldset", "legend", "details", "summary", "hr",
+    "noindex", "menu", "dialog", "html",
+})
+MAX_DEPTH = 300
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class DomBlock:
+    """A paragraph of the page as the DOM lays it out."""
+
+    text: str
+    tag: str
+    link_chars: int
+    hints: str  # class/id words of the element and its nearest ancestors
+    container: str | None  # chrome container reason, if inside one
+    element: HtmlElement
+    heading: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def _inline_text(el: HtmlElement) -> tuple[str, int]:
+    """Text of an inline element and how much of it sits inside links."""
+    text = el.text_content() if el.tag not in DROP_TAGS else ""
+    if el.tag == "a":
+        return text, len(text.strip())
+    links = 0
+    for a in el.iter("a"):
+        links += len(a.text_content().strip())
+    return text, links
+
+
+@dataclass(slots=True)
+class _Frame:
+    hints: str
+    container: str | None
+    containers: list
+
+
+def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElement, str]]]:
+    """(blocks in document order, chrome containers found: (element, reason))."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    blocks: list[DomBlock] = []
+    containers: list[tuple[HtmlElement, str]] = []
+    body_len = max(1, len(_SPACES.sub("", root.text_content())))
+
+    def wrapper(el: HtmlElement) -> bool:
+        """A hinted element that holds much of the page's non-link text is a layout
+        wrapper around the story ("content-with-sidebar"), never chrome."""
+        if el.tag in ("nav", "footer") or el.get("role"):
+            return False
+        size = len(_SPACES.sub("", el.text_content()))
+        if size < 0.3 * body_len:
+            return False
+        links = sum(len(_SPACES.sub("", a.text_content())) for a in el.iter("a"))
+        return links < 0.4 * size
+
+    def flush(parts: list[str], link_chars: int, el: HtmlElement, hints: str,
+              container: str | None) -> None:
+        text = _SPACES.sub(" ", fold_spaces("".join(parts))).strip()
+        if text:
+            tag = el.tag if isinstance(el.tag, str) else "div"
+            blocks.append(DomBlock(text, tag, min(link_chars, len(text)), hints, container, el,
+                                   heading=tag in ("h1", "h2", "h3", "h4", "h5", "h6")))
+        parts.clear()
+
+    def walk(el: HtmlElement, hints: str, container: str | None, depth: int) -> None:
+        own = _attr_hints(el)
+        if container is None:
+            reason = chrome_reason(el, own)
+            if reason is not None and not wrapper(el):
+                containers.append((el, reason))
+                container = f"{reason} <{el.tag}>"
+        if own:
+            hints = (hints + " " + own)[-240:]
+        parts: list[str] = []
+        links = 0
+        if el.text:
+            parts.append(el.text)
+        breaks = 0
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):  # comments, PIs
+                if child.tail:
+                    parts.append(child.tail)
+                continue
+            if tag in DROP_TAGS:
+                pass
+            elif tag == "br":
+                breaks += 1
+                if breaks >= 2:
+                    flush(parts, links, el, hints, container)
+                    links = 0
+                else:
+                    parts.append(" ")
+                if child.tail and child.tail.strip():
+                    breaks = 0
+                if child.tail:
+                    parts.append(child.tail)
+                continue
+            elif tag in BLOCK_TAGS and depth < MAX_DEPTH:
+                flush(parts, links, el, hints, container)
+                links = 0
+                walk(child, hints, container, depth + 1)
+            else:
+                text, lc = _inline_text(child)
+                parts.append(text)
+                links += lc
+            breaks = 0
+            if child.tail:
+                parts.append(child.tail)
+        flush(parts, links, el, hints, container)
+
+    walk(root, "", None, 0)
+    return blocks, containers
+
+
+def text_key(text: str) -> str:
+    """The form texts are matched across extractors in: word characters only, lowercased."""
+    return "".join(re.findall(r"\w+", text.lower()))
