@@ -7,6 +7,7 @@ tree. One engine then labels them, so a rule written once serves both inputs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,6 +23,7 @@ Label = Literal[
     "chrome",  # site furniture: dropped
     "blank",  # an empty line, kept only as a separator
 ]
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")
 DROPPED: frozenset[str] = frozenset({"meta", "chrome"})
 
 
@@ -64,6 +66,9 @@ class Block:
         tokens = words(self.text.lower())
         self.key = norm_key(self.text)
         self.n_words = len(tokens)
+        if _CJK.search(self.text):
+            # Chinese and Japanese write no spaces: count about two characters a word
+            self.n_words = max(self.n_words, len(_CJK.findall(self.text)) // 2)
         self.stop_density = stopword_density(tokens)
         self.function_words = len(function_words().intersection(tokens))
         self.sentence_end = ends_sentence(self.text)

@@ -12,7 +12,8 @@ from functools import lru_cache
 WORD = re.compile(r"\w+")
 _LETTER = re.compile(r"[^\W\d_]")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
-SENTENCE_END = re.compile(r"[.!?…;:][\"»”’'\)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…;:。！？][\"»”’'\)\]」』]*$")
+_SENTENCE_STOP = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 STOPLISTS = {"ru": "Russian", "en": "English"}
 
 
@@ -59,7 +60,7 @@ def ends_sentence(text: str) -> bool:
 
 
 def sentence_count(text: str) -> int:
-    return len(re.findall(r"[.!?…](?:\s|$)", text))
+    return len(_SENTENCE_STOP.findall(text))
 
 
 def cyrillic_share(text: str) -> float:

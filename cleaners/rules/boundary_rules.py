@@ -34,7 +34,8 @@ def _content(blocks: list[Block]) -> list[Block]:
 
 def _page_has_stopwords(content: list[Block]) -> bool:
     """Whether our stoplists cover this page's language (else prose is judged without them)."""
-    long_lines = [b for b in content if b.n_words >= 8]
+    # by characters too: Chinese and Japanese write sentences without spaces
+    long_lines = [b for b in content if b.n_words >= 8 or len(b.text) >= GOOD_MIN_CHARS]
     if not long_lines:
         return True
     return sum(b.stop_density for b in long_lines) / len(long_lines) >= 0.05

@@ -1,0 +1,307 @@
+"""Metadata from the page's markup: JSON-LD, OpenGraph, <meta>, headings.
+
+Everything here reads the raw tree (before any chrome is removed). The title is
+chosen by agreement between candidates (an <h1>, og:title, the JSON-LD headline,
+and the <title> with the site name cut off), never the <title> as it stands.
+The date is the story's own: JSON-LD / article meta first, then a <time> or a
+date line at the head of the story, never a date from a sidebar.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml.html import HtmlElement
+
+from cleaners.normalise import fold_spaces
+
+_SPACES = re.compile(r"\s+")
+# separators between a headline and the site's name in <title>
+_TITLE_SEP = re.compile(r"\s+[|:/«»—–\-]{1,2}\s+|\s+::\s+|\s*\|\s*|\s+//\s+")
+_ARTICLE_TYPES = frozenset({
+    "newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
+    "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "scholarlyarticle",
+    "techarticle", "report", "liveblogposting", "socialmediaposting", "webpage",
+})
+
+
+def clean_text(text: str | None) -> str:
+    return _SPACES.sub(" ", fold_spaces(text or "")).strip()
+
+
+def title_key(text: str) -> str:
+    return "".join(re.findall(r"\w+", text.lower()))
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """What the markup says about the story."""
+
+    html_title: str = ""
+    og_title: str = ""
+    ld_headline: str = ""
+    h1: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)  # h1-h3 and title-classed, page order
+    site_name: str = ""
+    published: str | None = None
+    published_from: str = ""
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    source: str | None = None
+    description: str = ""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ JSON-LD
+
+
+def _ld_objects(tree: HtmlElement) -> list[dict]:
+    out: list[dict] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text.strip().rstrip(";"))
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                out.append(item)
+    return out
+
+
+def _ld_type(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    types = t if isinstance(t, list) else [t]
+    return {str(x).lower() for x in types if x}
+
+
+def _names(value: object) -> list[str]:
+    """Person / organisation names from a JSON-LD author-like value."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in re.split(r"\s*[,;]\s*|\s+и\s+|\s+and\s+", value) if v.strip()]
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    if isinstance(value, dict):
+        name = value.get("name")
+        return [clean_text(str(name))] if name else []
+    return []
+
+
+# ------------------------------------------------------------------ dates
+
+
+_ISO = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def iso_date(value: str | None) -> str | None:
+    """An ISO 8601 date or date-time from a machine date, keeping only what it states."""
+    if not value:
+        return None
+    m = _ISO.match(value.strip())
+    if not m:
+        return None
+    day, time, tz = m.groups()
+    try:
+        datetime.fromisoformat(day)
+    except ValueError:
+        return None
+    if not time:
+        return day
+    if len(time) == 5:
+        time += ":00"
+    out = f"{day}T{time}"
+    if tz:
+        if tz == "Z":
+            tz = "+00:00"
+        elif ":" not in tz:
+            tz = tz[:3] + ":" + tz[3:]
+        out += tz
+    try:
+        datetime.fromisoformat(out)
+    except ValueError:
+        return day
+    return out
+
+
+# ------------------------------------------------------------------ harvesting
+
+
+def _meta_content(tree: HtmlElement) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    head = tree.find("head")
+    scope = head if head is not None else tree
+    for m in scope.iter("meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").lower().strip()
+        content = m.get("content")
+        if key and content and content.strip():
+            found.setdefault(key, []).append(clean_text(content))
+    return found
+
+
+_TITLE_CLASS = re.compile(r"(?:^|[^a-z])(?:title|headline|zag\w*|heading|header)(?:[^a-z]|$)")
+
+
+def harvest(tree: HtmlElement) -> PageMeta:
+    """Read the metadata the markup gives, before anything is removed from the tree."""
+    pm = PageMeta()
+    t = tree.find(".//title")
+    if t is not None:
+        pm.html_title = clean_text(t.text_content())
+    metas = _meta_content(tree)
+
+    def first(*keys: str) -> str:
+        for k in keys:
+            if metas.get(k):
+                return metas[k][0]
+        return ""
+
+    pm.og_title = first("og:title", "twitter:title")
+    pm.site_name = first("og:site_name", "application-name")
+    pm.description = first("og:description", "description")
+    for obj in _ld_objects(tree):
+        types = _ld_type(obj)
+        if not types & _ARTICLE_TYPES:
+            continue
+        is_article = "webpage" not in types or len(types) > 1
+        if obj.get("headline") and (is_article or not pm.ld_headline):
+            pm.ld_headline = clean_text(str(obj["headline"]))
+        date = iso_date(str(obj.get("datePublished") or "")) or (
+            iso_date(str(obj.get("dateCreated") or "")))
+        if date and (is_article or not pm.published):
+            pm.published, pm.published_from = date, "json-ld"
+        if is_article:
+            pm.authors = pm.authors or _names(obj.get("author"))
+            kw = obj.get("keywords")
+            if isinstance(kw, str):
+                pm.tags = pm.tags or [k.strip() for k in kw.split(",") if k.strip()]
+            elif isinstance(kw, list):
+                pm.tags = pm.tags or [clean_text(str(k)) for k in kw if str(k).strip()]
+            pub = _names(obj.get("publisher"))
+            if pub and not pm.site_name:
+                pm.site_name = pub[0]
+            img = obj.get("image")
+            if isinstance(img, dict) and img.get("url"):
+                pm.images.append({"url": str(img["url"]), "caption": img.get("caption"),
+                                  "credit": None})
+            elif isinstance(img, str):
+                pm.images.append({"url": img, "caption": None, "credit": None})
+    if not pm.published:
+        for key in ("article:published_time", "og:article:published_time", "datepublished",
+                    "pubdate", "publishdate", "date", "dc.date.issued", "dc.date",
+                    "sailthru.date", "parsely-pub-date"):
+            date = iso_date(first(key))
+            if date:
+                pm.published, pm.published_from = date, f"meta {key}"
+                break
+    if not pm.authors:
+        author = first("author", "article:author", "byl", "dc.creator", "sailthru.author")
+        if author and not author.startswith("http") and len(author.split()) <= 6:
+            pm.authors = _names(author)
+    if not pm.tags:
+        tags = metas.get("article:tag") or []
+        if not tags and (kw := first("news_keywords")):
+            tags = [k.strip() for k in kw.split(",") if k.strip()]
+        pm.tags = tags
+    if not pm.images and (img := first("og:image")):
+        pm.images.append({"url": img, "caption": None, "credit": None})
+    body = tree.find("body")
+    if body is not None:
+        for el in body.iter("h1", "h2", "h3", "h4", "div", "span", "p", "td", "a", "strong",
+                            "b"):
+            tag = el.tag
+            if tag == "h1":
+                text = clean_text(el.text_content())
+                if text:
+                    pm.h1.append(text)
+                    pm.headings.append(text)
+            elif tag in ("h2", "h3", "h4"):
+                text = clean_text(el.text_content())
+                if text:
+                    pm.headings.append(text)
+            else:
+                hints = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+                if hints.strip() and _TITLE_CLASS.search(hints):
+                    text = clean_text(el.text_content())
+                    if text and len(text) <= 300:
+                        pm.headings.append(text)
+            if len(pm.headings) > 200:
+                break
+    return pm
+
+
+# ------------------------------------------------------------------ title
+
+
+def title_segments(title: str) -> list[str]:
+    """<title> cut at the separators sites put between headline, section and site name."""
+    parts = [p.strip() for p in _TITLE_SEP.split(title) if p and p.strip()]
+    return parts
+
+
+def choose_title(pm: PageMeta) -> tuple[str | None, str]:
+    """(the story's headline, why) by agreement between the markup's candidates."""
+    declared = [c for c in (pm.ld_headline, pm.og_title) if c]
+    segments = title_segments(pm.html_title) if pm.html_title else []
+    seg_keys = {title_key(s) for s in segments}
+    title_k = title_key(pm.html_title)
+    site_k = title_key(pm.site_name) if pm.site_name else ""
+    best: tuple[float, str, str] | None = None
+    for i, h in enumerate(pm.headings):
+        k = title_key(h)
+        if len(k) < 6 or (site_k and k == site_k):
+            continue
+        score = 0.0
+        why = []
+        if any(title_key(d) == k for d in declared):
+            score += 3
+            why.append("= og/json-ld")
+        if k == title_k or k in seg_keys:
+            score += 2
+            why.append("= <title> part")
+        elif title_k and len(k) >= 15 and (title_k.startswith(k) or title_k.endswith(k)):
+            score += 1.5
+            why.append("<title> starts with it")
+        elif any(len(k) >= 15 and (title_key(d).startswith(k)) for d in declared):
+            score += 1
+            why.append("og/json-ld starts with it")
+        if not score:
+            continue
+        if h in pm.h1:
+            score += 0.5
+        score -= i * 0.001  # earlier wins ties
+        if best is None or score > best[0]:
+            best = (score, h, "heading " + ", ".join(why))
+    if best is not None:
+        return best[1], best[2]
+    for d in declared:
+        if d and (not site_k or title_key(d) != site_k):
+            return _strip_site(d, pm), "og:title / json-ld headline"
+    if segments:
+        return _strip_site(pm.html_title, pm), "<title> minus site name"
+    if pm.h1:
+        return pm.h1[0], "first <h1>"
+    return None, "none"
+
+
+def _strip_site(title: str, pm: PageMeta) -> str:
+    segments = title_segments(title)
+    if len(segments) <= 1:
+        return title
+    site_k = title_key(pm.site_name) if pm.site_name else ""
+    keep = [s for s in segments if title_key(s) != site_k]
+    # the headline is the longest part; site and section names are short
+    return max(keep or segments, key=len)

@@ -1,0 +1,116 @@
+"""HTML rules: label the DOM blocks of a page with what the markup and the extractors say.
+
+Each block arrives with features the text dumps lack: its tag, link density,
+class/id hints, the chrome container it sits in (if any), and the votes of the
+two extractors run on the same tree (trafilatura and readability). The rules
+run in the order written here; each labels only blocks still undecided, so the
+first rule that is sure decides, and names itself.
+"""
+
+from __future__ import annotations
+
+from cleaners.blocks import Block
+from cleaners.features import sentence_count
+from cleaners.rules.base import PageContext, rule
+
+LINK_HEAVY = 0.6  # share of a block's text inside <a>
+PROSE_MIN_WORDS = 8
+
+
+def _votes(b: Block) -> int:
+    return int(b.extra.get("votes", 0))  # type: ignore[arg-type]
+
+
+def is_prose(b: Block) -> bool:
+    """Reads like story text: a sentence or more, with stopwords, not a link."""
+    return (b.n_words >= PROSE_MIN_WORDS and b.link_density < 0.3
+            and (b.sentence_end or sentence_count(b.text) >= 1)
+            and b.stop_density >= 0.15)
+
+
+@rule("headline", stage="html", formats=("html",))
+def headline(blocks: list[Block], ctx: PageContext) -> None:
+    """The block that is the story's headline (chosen from the markup) is the title, not body;
+    the same headline printed again is dropped."""
+    key = ctx.meta.get("title_key")
+    if not key:
+        return
+    seen = False
+    for b in blocks:
+        if b.undecided and b.extra.get("match_key") == key:
+            if not seen:
+                b.mark("title", "headline", "the headline the markup names")
+                seen = True
+            else:
+                b.mark("chrome", "headline", "the headline printed again")
+
+
+@rule("chrome_container", stage="html", formats=("html",))
+def chrome_container(blocks: list[Block], ctx: PageContext) -> None:
+    """Blocks inside nav, aside, footer, forms, comment, share, related-news and ad containers
+    (found by tag, ARIA role, itemprop and class/id words) are chrome, unless both extractors
+    kept them as prose."""
+    for b in blocks:
+        container = b.extra.get("container")
+        if not b.undecided or not container:
+            continue
+        if _votes(b) == 2 and is_prose(b):
+            continue
+        b.mark("chrome", "chrome_container", f"inside {container}")
+
+
+@rule("link_block", stage="html", formats=("html",))
+def link_block(blocks: list[Block], ctx: PageContext) -> None:
+    """A block that is mostly link text (menus, teaser headlines, "read also") is chrome."""
+    for b in blocks:
+        if b.undecided and b.link_density >= LINK_HEAVY:
+            b.mark("chrome", "link_block", f"link density {b.link_density:.2f}")
+
+
+@rule("extractor_vote", stage="html", formats=("html",))
+def extractor_vote(blocks: list[Block], ctx: PageContext) -> None:
+    """Both extractors kept it: body. Neither did: chrome. One did: left to the next rule."""
+    for b in blocks:
+        if not b.undecided:
+            continue
+        v = _votes(b)
+        if v == 2:
+            b.mark("body", "extractor_vote", "kept by trafilatura and readability")
+        elif v == 0:
+            b.mark("chrome", "extractor_vote", "kept by neither extractor")
+
+
+@rule("single_vote", stage="html", formats=("html",))
+def single_vote(blocks: list[Block], ctx: PageContext) -> None:
+    """A block only one extractor kept is body when it sits inside the agreed story, or reads
+    as prose right next to it; otherwise it is the other extractor's correct rejection."""
+    agreed = [i for i, b in enumerate(blocks) if b.label == "body"]
+    if not agreed:
+        # no agreement at all: trust the extractor that kept the most prose
+        by = ctx.meta.get("fallback_voter")
+        for b in blocks:
+            if b.undecided:
+                if b.extra.get("voter") == by:
+                    b.mark("body", "single_vote", f"only {by} found a story")
+                else:
+                    b.mark("chrome", "single_vote", f"kept by {b.extra.get('voter')} alone")
+        return
+    lo, hi = agreed[0], agreed[-1]
+    for i, b in enumerate(blocks):
+        if not b.undecided:
+            continue
+        voter = b.extra.get("voter")
+        if lo < i < hi:
+            b.mark("body", "single_vote", f"kept by {voter}, inside the agreed story")
+        elif is_prose(b) and _near(blocks, i, lo, hi):
+            b.mark("body", "single_vote", f"kept by {voter}, prose next to the story")
+        else:
+            b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
+
+
+def _near(blocks: list[Block], i: int, lo: int, hi: int) -> bool:
+    """Only prose or empty blocks stand between block ``i`` and the agreed span."""
+    rng = range(i + 1, lo) if i < lo else range(hi + 1, i)
+    between = [blocks[j] for j in rng if blocks[j].text]
+    return len(between) <= 2 and all(b.label != "chrome" or b.rule == "extractor_vote"
+                                     for b in between)
