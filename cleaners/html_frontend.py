@@ -1,19 +1,154 @@
-"""Placeholder HTML front end: trafilatura alone (replaced by the HTML issue's work)."""
+"""The HTML front end: one parse, chrome containers, two extractors voting, named rules.
+
+    page -> lxml tree (once) -> metadata from the markup
+         -> DOM blocks (every paragraph of the page, with tag, link density, hints)
+         -> chrome containers cut from the tree -> trafilatura and readability on it
+         -> each block gets the extractors' votes -> HTML rules label it -> Article
+
+Every block the article leaves out carries the name of the rule that dropped it.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import Counter
 
-import trafilatura
-
 from cleaners.blocks import Block
+from cleaners.html_meta import PageMeta, choose_title, harvest, title_key
+from cleaners.html_tree import DomBlock, dom_blocks, parse_html, strip_code, text_key
+from cleaners.page_model import Article
+from cleaners.rules import html_rules  # noqa: F401  (registers the HTML rules)
+from cleaners.rules.base import REGISTRY as _REGISTRY
+from cleaners.rules.base import PageContext
+
+EXTRACTOR = "winnow-html"
+KEPT_SHARE = 0.5  # share of a block's word trigrams an extractor must output to have kept it
+_WORDS = re.compile(r"\w+")
+
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("readability").setLevel(logging.CRITICAL)
+logging.getLogger("readability.readability").setLevel(logging.CRITICAL)
+
+
+class _Votes:
+    """One extractor's output, in the form DOM blocks are matched against: a block counts as
+    kept when most of its word trigrams occur in the output (the extractors split and join
+    paragraphs differently from the DOM, so exact matching would miss whole stories)."""
+
+    def __init__(self, name: str, paragraphs: list[str]) -> None:
+        self.name = name
+        self.keyset = {text_key(p) for p in paragraphs}
+        self.grams: set[tuple[str, ...]] = set()
+        self.size = 0
+        for p in paragraphs:
+            toks = _WORDS.findall(p.lower())
+            self.size += len(toks)
+            self.grams.update(zip(toks, toks[1:], toks[2:], strict=False))
+
+    def coverage(self, tokens: list[str], key: str) -> float:
+        if not self.size:
+            return 0.0
+        if len(tokens) < 3:
+            return 1.0 if key in self.keyset else 0.0
+        grams = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
+        return sum(1 for g in grams if g in self.grams) / len(grams)
+
+
+def _trafilatura(tree, url: str | None) -> list[str]:
+    import trafilatura
+
+    try:
+        out = trafilatura.extract(tree, url=url, include_comments=False, fast=True,
+                                  include_tables=True, deduplicate=False)
+    except Exception:  # noqa: BLE001 - an extractor crash is a missing vote
+        return []
+    return [line for line in (out or "").splitlines() if line.strip()]
+
+
+def _readability(tree) -> list[str]:
+    from lxml.html import fragment_fromstring
+    from readability import Document
+
+    try:
+        summary = Document(tree).summary(html_partial=True)
+        frag = fragment_fromstring(summary, create_parent="div")
+    except Exception:  # noqa: BLE001
+        return []
+    blocks, _ = dom_blocks(frag)
+    return [b.text for b in blocks]
+
+
+def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
+    blocks = []
+    for i, d in enumerate(dblocks):
+        b = Block(index=i, text=d.text, raw=d.text, tag=d.tag,
+                  link_density=d.link_chars / max(1, len(d.text)), hints=d.hints,
+                  blank_before=True)
+        b.compute_features()
+        if d.container:
+            b.extra["container"] = d.container
+        blocks.append(b)
+    return blocks
+
+
+def _run_rules(blocks: list[Block], ctx: PageContext) -> Counter[str]:
+    for r in _REGISTRY.values():
+        if r.stage == "html" and "html" in r.formats and not r.per_line:
+            r.fn(blocks, ctx)
+    for b in blocks:
+        if b.undecided and b.text:
+            b.mark("chrome", "outside_body", "no rule kept it")
+    return Counter(b.rule for b in blocks if b.rule)
+
+
+def _article(blocks: list[Block], pm: PageMeta, title: str | None) -> Article:
+    art = Article(paragraphs=[b.text for b in blocks if b.label == "body"], extractor=EXTRACTOR)
+    art.title = title
+    art.published = pm.published
+    art.authors = list(dict.fromkeys(a for a in pm.authors if a))
+    art.tags = list(dict.fromkeys(t for t in pm.tags if t))
+    art.images = pm.images[:10]
+    return art
 
 
 def analyse_html(html: str, *, url: str | None = None):
-    from cleaners.page_model import Article
+    """(blocks, Article, rule counts) for one decoded HTML page."""
+    tree = parse_html(html)
+    if tree is None:
+        return [], Article(extractor=EXTRACTOR), Counter()
+    pm = harvest(tree)
+    title, why = choose_title(pm)
+    strip_code(tree)
+    dblocks, containers = dom_blocks(tree)
+    for el, _reason in containers:
+        if el.getparent() is not None:
+            el.drop_tree()
+    traf = _Votes("trafilatura", _trafilatura(tree, url))
+    read = _Votes("readability", _readability(tree))
+    blocks = _to_blocks(dblocks)
+    for b in blocks:
+        key = text_key(b.text)
+        b.extra["match_key"] = key
+        tokens = _WORDS.findall(b.text.lower())
+        kept = [v.name for v in (traf, read) if v.coverage(tokens, key) >= KEPT_SHARE]
+        b.extra["votes"] = len(kept)
+        if len(kept) == 1:
+            b.extra["voter"] = kept[0]
+    ctx = PageContext(input_format="html", url=url)
+    ctx.meta["title_key"] = title_key(title) if title else ""
+    ctx.meta["title_why"] = why
+    ctx.meta["fallback_voter"] = max((traf, read), key=lambda v: v.size).name
+    counts = _run_rules(blocks, ctx)
+    return blocks, _article(blocks, pm, title), counts
 
-    out = trafilatura.extract(html, url=url, include_comments=False) or ""
-    blocks = [Block(index=i, text=line.strip(), raw=line, label="body", rule="trafilatura")
-              for i, line in enumerate(out.splitlines()) if line.strip()]
-    article = Article(paragraphs=[b.text for b in blocks], extractor="trafilatura")
-    return blocks, article, Counter()
+
+def bench_extract(page: str, url: str | None) -> str:
+    """Scorer adapter: the record text ``clean_page`` publishes ("" when rejected)."""
+    from cleaners.errors import Rejected
+    from cleaners.page import clean_page
+
+    try:
+        return clean_page(page.encode("utf-8"), url=url, input_format="html").text
+    except Rejected:
+        return ""

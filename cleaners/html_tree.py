@@ -152,24 +152,33 @@ class _Frame:
     containers: list
 
 
+def strip_code(tree: HtmlElement) -> None:
+    """Remove script, style and template elements (their tails stay): no story text there."""
+    etree.strip_elements(tree, "script", "style", "template", "noscript", with_tail=False)
+
+
 def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElement, str]]]:
-    """(blocks in document order, chrome containers found: (element, reason))."""
+    """(blocks in document order, chrome containers found: (element, reason)).
+
+    Call ``strip_code`` first: sizes are measured on the text a reader sees.
+    """
     body = tree.find("body")
     root = body if body is not None else tree
     blocks: list[DomBlock] = []
     containers: list[tuple[HtmlElement, str]] = []
-    body_len = max(1, len(_SPACES.sub("", root.text_content())))
+    def nonlink_len(el: HtmlElement) -> int:
+        size = len(_SPACES.sub("", el.text_content()))
+        links = sum(len(_SPACES.sub("", a.text_content())) for a in el.iter("a"))
+        return max(0, size - links)
+
+    body_nonlink = max(1, nonlink_len(root))
 
     def wrapper(el: HtmlElement) -> bool:
         """A hinted element that holds much of the page's non-link text is a layout
-        wrapper around the story ("content-with-sidebar"), never chrome."""
+        wrapper around the story ("container penci_sidebar"), never chrome."""
         if el.tag in ("nav", "footer") or el.get("role"):
             return False
-        size = len(_SPACES.sub("", el.text_content()))
-        if size < 0.3 * body_len:
-            return False
-        links = sum(len(_SPACES.sub("", a.text_content())) for a in el.iter("a"))
-        return links < 0.4 * size
+        return nonlink_len(el) >= 0.4 * body_nonlink
 
     def flush(parts: list[str], link_chars: int, el: HtmlElement, hints: str,
               container: str | None) -> None:

@@ -116,3 +116,22 @@ def test_agency_dateline_gives_the_source_and_stays_in_text() -> None:
     _blocks, article, _ = analyse_text("\n\n".join(["Новый метод", lead, P2]))
     assert article.source == "РИА Новости"
     assert article.paragraphs[0] == lead
+
+
+def test_teaser_list_after_the_story_is_cut_off() -> None:
+    teasers = []
+    for n in range(4):
+        teasers += ["Share", "Tweet", "Email",
+                    f"Another headline about a different event number {n}",
+                    f"A summary of that other story number {n}, written as a full sentence "
+                    "that is long enough to count as prose on its own in the page."]
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, *teasers])
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+EN1 = ("Scientists in Russia have developed a new method of cleaning water from heavy metals, "
+       "which is ten times cheaper than existing ones, the university said on Tuesday.")
+EN2 = ("The technology has been tested at three treatment plants near Moscow and showed good "
+       "results, and next year it is to be rolled out in other regions of the country.")
+EN3 = ("The study was supported by the Russian Science Foundation, and the results were "
+       "published in the journal Water Research, one of the leading ones in the field.")

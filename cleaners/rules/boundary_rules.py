@@ -25,6 +25,7 @@ SOFT_CHROME = frozenset({"list_header", "headline_list", "menu_run", "breadcrumb
 GOOD_MIN_CHARS = 80
 FREE_GAP = 2  # non-prose lines a story may hold in a row (a caption, a credit)
 GAP_COST = 30  # each further one costs this much more than the last
+SPLIT_GAP = 3  # non-prose lines in a row that separate two pieces of a run
 MIN_STOP_DENSITY = 0.2
 
 
@@ -144,6 +145,59 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     return score * (1 - POSITION_WEIGHT * start / max(1, len(content)))
 
 
+def _pieces(content: list[Block], start: int, end: int, has_stop: bool) -> list[tuple[int, int]]:
+    """Split a run where SPLIT_GAP or more lines in a row carry no prose."""
+    pieces: list[tuple[int, int]] = []
+    first = last = None
+    gap = 0
+    for i in range(start, end + 1):
+        if _weight(content[i], has_stop) > 0:
+            if first is not None and gap >= SPLIT_GAP:
+                pieces.append((first, last))
+                first = None
+            first = i if first is None else first
+            last, gap = i, 0
+        else:
+            gap += 1
+    if first is not None:
+        pieces.append((first, last))
+    return pieces
+
+
+def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
+    """A piece that opens with a headline and holds at most two paragraphs: one teaser."""
+    blocks = [b for b in content[piece[0]: piece[1] + 1] if b.undecided]
+    # the headline stands in the few lines above the summary, or opens the piece
+    lead = next((b for b in content[max(0, piece[0] - SPLIT_GAP): piece[1] + 1]
+                 if b.undecided), None)
+    if lead is None or lead.sentence_end or lead.n_words < 3:
+        return False
+    return sum(1 for b in blocks if len(b.text) >= GOOD_MIN_CHARS) <= 2
+
+
+def _trim_teasers(content: list[Block], start: int, end: int, has_stop: bool
+                  ) -> tuple[int, int]:
+    """Cut a run back to its core piece and the pieces beside it, stopping where two
+    teasers (a headline and a summary) follow one another: the lists after a story."""
+    pieces = _pieces(content, start, end, has_stop)
+    if len(pieces) <= 1:
+        return start, end
+
+    def mass(p: tuple[int, int]) -> float:
+        return sum(max(0.0, _weight(b, has_stop)) for b in content[p[0]: p[1] + 1])
+
+    core = max(range(len(pieces)), key=lambda k: mass(pieces[k]))
+    units = [_teaser_unit(content, p) for p in pieces]
+    hi = core
+    while hi + 1 < len(pieces) and not (units[hi + 1] and (hi + 2 >= len(pieces)
+                                                          or units[hi + 2])):
+        hi += 1
+    lo = core
+    while lo > 0 and not (units[lo - 1] and (lo < 2 or units[lo - 2])):
+        lo -= 1
+    return pieces[lo][0], pieces[hi][1]
+
+
 @rule("body_region", stage="boundary")
 def body_region(blocks: list[Block], ctx: PageContext) -> None:
     """The story is the run of blocks with the most prose, chrome subtracted.
@@ -175,7 +229,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
                 best, best_span = score, found[1:]
     if best_span is None:
         return
-    start, end = best_span
+    start, end = _trim_teasers(content, *best_span, has_stop)
     ctx.meta["body_span"] = (content[start].index, content[end].index)
     for b in content[start:end + 1]:
         if not b.undecided:
