@@ -121,10 +121,12 @@ def test_agency_dateline_gives_the_source_and_stays_in_text() -> None:
 def test_teaser_list_after_the_story_is_cut_off() -> None:
     teasers = []
     for n in range(4):
-        teasers += ["Share", "Tweet", "Email",
+        teasers += ["World news", "Five minute read",
                     f"Another headline about a different event number {n}",
                     f"A summary of that other story number {n}, written as a full sentence "
-                    "that is long enough to count as prose on its own in the page."]
+                    "that is long enough to count as prose on its own in the page, and then "
+                    "some more words about what happened there, who said what about it and "
+                    "when, so that it weighs about as much as a paragraph of the story."]
     page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, *teasers])
     assert body_of(page) == [EN1, EN2, EN3]
 

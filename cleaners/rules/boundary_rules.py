@@ -164,13 +164,16 @@ def _pieces(content: list[Block], start: int, end: int, has_stop: bool) -> list[
     return pieces
 
 
+def _headline_like(block: Block) -> bool:
+    return block.undecided and not block.sentence_end and block.n_words >= 3
+
+
 def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
-    """A piece that opens with a headline and holds at most two paragraphs: one teaser."""
+    """A piece under a headline (in the few lines above it, or opening it) that holds at
+    most two paragraphs: one teaser."""
     blocks = [b for b in content[piece[0]: piece[1] + 1] if b.undecided]
-    # the headline stands in the few lines above the summary, or opens the piece
-    lead = next((b for b in content[max(0, piece[0] - SPLIT_GAP): piece[1] + 1]
-                 if b.undecided), None)
-    if lead is None or lead.sentence_end or lead.n_words < 3:
+    above = content[max(0, piece[0] - SPLIT_GAP): piece[0]]
+    if not any(_headline_like(b) for b in above) and not (blocks and _headline_like(blocks[0])):
         return False
     return sum(1 for b in blocks if len(b.text) >= GOOD_MIN_CHARS) <= 2
 

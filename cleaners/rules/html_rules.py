@@ -114,3 +114,40 @@ def _near(blocks: list[Block], i: int, lo: int, hi: int) -> bool:
     between = [blocks[j] for j in rng if blocks[j].text]
     return len(between) <= 2 and all(b.label != "chrome" or b.rule == "extractor_vote"
                                      for b in between)
+
+
+@rule("duplicate_text", stage="html", formats=("html",))
+def duplicate_text(blocks: list[Block], ctx: PageContext) -> None:
+    """A body block whose text is repeated inside another body block is a copy: the lead
+    summary printed above the story that opens with the same sentence, a pull quote, the
+    same paragraph twice. The fuller block stays; of two equal ones, the first."""
+    body = [b for b in blocks if b.label == "body" and len(b.extra.get("match_key", "")) >= 20]
+    for b in body:
+        key = b.extra["match_key"]
+        for other in body:
+            if other is b or other.label != "body":
+                continue
+            okey = other.extra["match_key"]
+            if key in okey and (len(key) < len(okey) or other.index < b.index):
+                b.mark("chrome", "duplicate_text", f"repeated in block {other.index}")
+                break
+
+
+@rule("text_line_rules", stage="html", formats=("html",))
+def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
+    """The shared line rules (the text front end's: dates, credits, share and rating prompts,
+    counters, rights notices...) judge the short body blocks the extractors let through."""
+    from cleaners.rules.base import REGISTRY
+
+    line_rules = [r for r in REGISTRY.values() if r.per_line and "html" in r.formats]
+    for b in blocks:
+        if b.label != "body" or b.n_words > LINE_RULE_MAX_WORDS:
+            continue
+        for r in line_rules:
+            note = r.fn(b, ctx)
+            if note:
+                b.mark(r.label or "chrome", r.name, note)
+                break
+
+
+LINE_RULE_MAX_WORDS = 25
