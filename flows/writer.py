@@ -1,0 +1,201 @@
+"""Write part files and the manifest so that a reader never sees half a file.
+
+Every file is written under a temporary name in its final folder, flushed and
+fsynced, then ``os.replace``d into place (atomic on POSIX within one file
+system), and the folder is fsynced so the rename survives a power cut. The
+temporary name starts with a dot and does not end in ``.jsonl``, so globs such
+as ``articles/*/*.jsonl`` never pick one up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from schemas.models import SCHEMA_VERSION
+
+PartKind = Literal["articles", "rejects"]
+KINDS: tuple[PartKind, ...] = ("articles", "rejects")
+MANIFEST_NAME = "_manifest.json"
+
+# json.dumps(ensure_ascii=False) leaves these literal. They are legal inside JSON
+# strings, but str.splitlines() and some JSONL readers break lines on them.
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
+def json_line(obj: BaseModel | Mapping[str, object]) -> str:
+    """One JSON object on one line: UTF-8 text kept literal (Cyrillic stays Cyrillic)."""
+    data = obj.model_dump(mode="json") if isinstance(obj, BaseModel) else obj
+    line = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char, escape in _LINE_BREAKS.items():
+        if char in line:
+            line = line.replace(char, escape)
+    return line
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # some file systems do not let a folder be opened
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step: before it, the old file or none; after, all."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@dataclass(frozen=True, slots=True)
+class PartInfo:
+    """One live part file, as the manifest lists it."""
+
+    path: str  # relative to the output root, POSIX
+    kind: PartKind
+    run_id: str
+    records: int
+    bytes: int
+    schema_version: str
+
+
+def part_name(number: int) -> str:
+    return f"part-{number:05d}.jsonl"
+
+
+def write_part(
+    out_root: str | Path, kind: PartKind, run_id: str, number: int, records: Iterable[BaseModel]
+) -> PartInfo | None:
+    """Write one part file of ``records``; write nothing (and return None) if there are none.
+
+    Part numbers are given by the flow per batch, so a retried batch rewrites its
+    own file instead of adding a second copy.
+    """
+    lines = [json_line(r) for r in records]
+    if not lines:
+        return None
+    out_root = Path(out_root)
+    path = out_root / kind / run_id / part_name(number)
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    atomic_write_bytes(path, data)
+    return PartInfo(
+        path=path.relative_to(out_root).as_posix(),
+        kind=kind,
+        run_id=run_id,
+        records=len(lines),
+        bytes=len(data),
+        schema_version=SCHEMA_VERSION,
+    )
+
+
+def _describe_part(out_root: Path, path: Path, kind: PartKind, run_id: str) -> PartInfo:
+    """Count the records of a part file the manifest does not know yet."""
+    records = 0
+    version = SCHEMA_VERSION
+    with path.open("rb") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            if records == 0:
+                with contextlib.suppress(ValueError, AttributeError):
+                    version = str(json.loads(line).get("schema_version", version))
+            records += 1
+    return PartInfo(
+        path=path.relative_to(out_root).as_posix(),
+        kind=kind,
+        run_id=run_id,
+        records=records,
+        bytes=path.stat().st_size,
+        schema_version=version,
+    )
+
+
+def read_manifest(out_root: str | Path) -> dict[str, object] | None:
+    path = Path(out_root) / MANIFEST_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def build_manifest(
+    out_root: str | Path, live_runs: Iterable[str], fresh: Iterable[PartInfo] = ()
+) -> dict[str, object]:
+    """The manifest: every part file of the runs that completed, with its record count.
+
+    Only runs the state records as completed are live: a run that crashed may
+    have left part files behind, and its pages will be cleaned again, so listing
+    its parts would hand consumers the same article twice. Counts are taken from
+    ``fresh`` (this run's parts) or the previous manifest when the file size
+    still matches, and counted from the file otherwise.
+    """
+    out_root = Path(out_root)
+    known: dict[str, PartInfo] = {p.path: p for p in fresh}
+    previous = read_manifest(out_root) or {}
+    for entry in previous.get("parts", []) if isinstance(previous.get("parts"), list) else []:
+        try:
+            info = PartInfo(**entry)
+        except TypeError:
+            continue
+        known.setdefault(info.path, info)
+    parts: list[PartInfo] = []
+    for run_id in sorted(set(live_runs)):
+        for kind in KINDS:
+            folder = out_root / kind / run_id
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("part-*.jsonl")):
+                rel = path.relative_to(out_root).as_posix()
+                info = known.get(rel)
+                if info is None or info.bytes != path.stat().st_size:
+                    info = _describe_part(out_root, path, kind, run_id)
+                parts.append(info)
+    totals = {kind: sum(p.records for p in parts if p.kind == kind) for kind in KINDS}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "totals": totals,
+        "parts": [asdict(p) for p in parts],
+    }
+
+
+def write_manifest(
+    out_root: str | Path, live_runs: Iterable[str], fresh: Iterable[PartInfo] = ()
+) -> dict[str, object]:
+    """Rebuild ``<out>/_manifest.json`` and replace it atomically; return what was written."""
+    manifest = build_manifest(out_root, live_runs, fresh)
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    atomic_write_text(Path(out_root) / MANIFEST_NAME, text)
+    return manifest
