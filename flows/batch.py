@@ -1,0 +1,214 @@
+"""Clean one batch of pages into part files: the work inside a Prefect task, without Prefect.
+
+Each page ends as an ``ArticleRecord`` or a ``RejectRecord``, never as an
+exception: ``Rejected`` carries its own reason, and anything else becomes a
+reject with reason ``error`` (a bug in Winnow, logged with its traceback), so
+one bad page never costs the run. Only failing to write the part files raises,
+and the task's retries are for that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import stat
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from cleaners import Rejected, clean_page
+from cleaners.version import PIPELINE_VERSION
+from flows.discover import PageRef
+from flows.sidecar import Sidecar, page_site, parse_sidecar
+from flows.state import TRANSIENT_REASONS, PageOutcome
+from flows.writer import PartInfo, write_part
+from schemas.models import ArticleRecord, RejectRecord
+
+MAX_PAGE_BYTES = 64 * 1024 * 1024  # larger raw files are rejected as too_large unread
+_CHUNK = 1024 * 1024
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """A page to clean, with the fingerprint the flow took when it decided to clean it."""
+
+    page: PageRef
+    raw_sha256: str | None  # None when the page could not be read to fingerprint it
+    sidecar_sha256: str | None
+    size: int | None = None
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What one batch did: the flow sums these into the run summary and the state."""
+
+    part: int
+    outcomes: list[PageOutcome] = field(default_factory=list)
+    parts: list[PartInfo] = field(default_factory=list)
+    rejects: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def records(self) -> int:
+        return sum(1 for o in self.outcomes if o.outcome == "record")
+
+
+def file_sha256(path: str) -> tuple[str, int]:
+    """sha256 and size of a file, read in chunks so a huge file costs no memory."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def fingerprint(page: PageRef) -> PageJob:
+    """Hash a page and its sidecar. A file that cannot be hashed still becomes a job:
+    reading it again in the batch turns the failure into a reject that names it."""
+    raw_sha = sidecar_sha = None
+    size = None
+    try:
+        if stat.S_ISREG(os.stat(page.path).st_mode):
+            raw_sha, size = file_sha256(page.path)
+    except OSError:
+        pass
+    if page.sidecar:
+        try:
+            sidecar_sha, _ = file_sha256(page.sidecar)
+        except OSError:
+            sidecar_sha = None
+    return PageJob(page=page, raw_sha256=raw_sha, sidecar_sha256=sidecar_sha, size=size)
+
+
+def read_page(path: str, max_bytes: int = MAX_PAGE_BYTES) -> bytes:
+    """The raw bytes of a page, or ``Rejected`` saying why they cannot be had."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise Rejected("vanished", "the file disappeared after it was found") from None
+    except OSError as exc:
+        raise Rejected("unreadable", f"cannot stat the file: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise Rejected("unsupported_type", "not a regular file (a pipe, socket or device)")
+    if st.st_size > max_bytes:
+        raise Rejected("too_large", f"{st.st_size} bytes, over the {max_bytes}-byte limit")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise Rejected("vanished", "the file disappeared after it was found") from None
+    except OSError as exc:
+        raise Rejected("unreadable", f"cannot read the file: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise Rejected("too_large", f"grew past the {max_bytes}-byte limit while being read")
+    return data
+
+
+def read_sidecar(path: str) -> tuple[Sidecar, str]:
+    """A page's sidecar and the sha256 of its bytes."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(1024 * 1024 + 1)
+    except OSError as exc:
+        raise Rejected("bad_sidecar", f"cannot read the sidecar: {exc.strerror or exc}") from None
+    if len(data) > 1024 * 1024:
+        raise Rejected("bad_sidecar", "the sidecar is over 1 MiB: not metadata")
+    name = os.path.basename(path)
+    return parse_sidecar(data, name), hashlib.sha256(data).hexdigest()
+
+
+def _reject(source_path: str, raw_sha256: str | None, reason: str, detail: str) -> RejectRecord:
+    return RejectRecord(
+        source_path=source_path,
+        raw_sha256=raw_sha256,
+        reason=reason,
+        detail=detail.strip() or reason,
+        processed_at=datetime.now(UTC),
+        pipeline_version=PIPELINE_VERSION,
+    )
+
+
+def clean_job(
+    job: PageJob, logger: logging.Logger | logging.LoggerAdapter = log
+) -> tuple[ArticleRecord | RejectRecord, str | None]:
+    """One page to one record, and the sha256 of its sidecar as read. Never raises for
+    anything a page can cause."""
+    page = job.page
+    raw_sha = job.raw_sha256
+    sidecar_sha = None
+    try:
+        sidecar = None
+        if page.sidecar:
+            sidecar, sidecar_sha = read_sidecar(page.sidecar)
+        data = read_page(page.path)
+        raw_sha = hashlib.sha256(data).hexdigest()
+        record: ArticleRecord | RejectRecord = clean_page(
+            data,
+            source_path=page.source_path,
+            url=sidecar.url if sidecar else None,
+            site=page_site(sidecar, page.folder_site),
+            encoding=sidecar.encoding if sidecar else None,
+        )
+    except Rejected as exc:
+        if exc.reason in ("unreadable", "vanished"):
+            raw_sha = None  # the bytes the fingerprint saw are not the page's any more
+        record = _reject(page.source_path, raw_sha, exc.reason, exc.detail)
+    except Exception as exc:  # a bug in Winnow: report it on the page, keep the run going
+        logger.warning("error cleaning %s: %r", page.source_path, exc, exc_info=True)
+        detail = f"{type(exc).__name__}: {exc}"[:2000]
+        record = _reject(page.source_path, raw_sha, "error", detail)
+    if page.sidecar and sidecar_sha is None:
+        sidecar_sha = job.sidecar_sha256
+    return record, sidecar_sha
+
+
+def _outcome(
+    job: PageJob, record: ArticleRecord | RejectRecord, sidecar_sha: str | None
+) -> PageOutcome:
+    """The state's view of a page's end. A page whose sidecar could not be hashed is not
+    remembered: without the sidecar's hash, a later fix to it would go unnoticed."""
+    sidecar_known = job.page.sidecar is None or sidecar_sha is not None
+    if isinstance(record, ArticleRecord):
+        return PageOutcome(
+            job.page.source_path, record.raw_sha256, sidecar_sha, "record",
+            record_id=record.id, remember=sidecar_known,
+        )
+    return PageOutcome(
+        job.page.source_path, record.raw_sha256, sidecar_sha, "reject", reason=record.reason,
+        remember=sidecar_known and record.reason not in TRANSIENT_REASONS,
+    )
+
+
+def clean_batch(
+    jobs: Sequence[PageJob],
+    out_root: str,
+    run_id: str,
+    part: int,
+    *,
+    logger: logging.Logger | logging.LoggerAdapter = log,
+    on_page: Callable[[], None] | None = None,
+) -> BatchResult:
+    """Clean ``jobs`` and write their records and rejects as part ``part`` of the run."""
+    result = BatchResult(part=part)
+    articles: list[ArticleRecord] = []
+    rejects: list[RejectRecord] = []
+    for job in jobs:
+        record, sidecar_sha = clean_job(job, logger)
+        if isinstance(record, ArticleRecord):
+            articles.append(record)
+        else:
+            rejects.append(record)
+            result.rejects[record.reason] += 1
+        result.outcomes.append(_outcome(job, record, sidecar_sha))
+        if on_page is not None:
+            on_page()
+    for kind, records in (("articles", articles), ("rejects", rejects)):
+        info = write_part(out_root, kind, run_id, part, records)
+        if info is not None:
+            result.parts.append(info)
+    return result

@@ -1,0 +1,67 @@
+"""A hook through which the flow reports pages done, for whoever shows progress.
+
+The flow cannot take a progress bar as a parameter (Prefect records flow
+parameters on its server), so the CLI installs a reporter here for the length
+of a run and the tasks, which run in threads of the same process, call it.
+Without a reporter (a deployment, a test) the calls do nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+
+class ProgressReporter(Protocol):
+    def start(self, total: int) -> None:
+        """The run will clean ``total`` pages."""
+
+    def advance(self, pages: int = 1) -> None:
+        """``pages`` more pages are done."""
+
+
+_reporter: ProgressReporter | None = None
+_lock = threading.Lock()
+
+
+@contextmanager
+def reporting_to(reporter: ProgressReporter) -> Iterator[ProgressReporter]:
+    """Send this process's progress reports to ``reporter`` inside the ``with`` block."""
+    global _reporter
+    with _lock:
+        previous, _reporter = _reporter, reporter
+    try:
+        yield reporter
+    finally:
+        with _lock:
+            _reporter = previous
+
+
+def _drop_reporter(reporter: ProgressReporter, exc: Exception) -> None:
+    """A broken progress display must not cost the run: stop reporting to it."""
+    global _reporter
+    with _lock:
+        if _reporter is reporter:
+            _reporter = None
+    logging.getLogger(__name__).warning("progress display turned off: %r", exc)
+
+
+def report_start(total: int) -> None:
+    reporter = _reporter
+    if reporter is not None:
+        try:
+            reporter.start(total)
+        except Exception as exc:
+            _drop_reporter(reporter, exc)
+
+
+def report_page() -> None:
+    reporter = _reporter
+    if reporter is not None:
+        try:
+            reporter.advance(1)
+        except Exception as exc:
+            _drop_reporter(reporter, exc)

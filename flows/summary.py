@@ -1,0 +1,98 @@
+"""The account of one run: what it saw, what it wrote, what it rejected and why.
+
+One object, three renderings: JSON (saved in ``<out>/_state/runs/<run-id>.json``),
+plain text (printed by the CLI and logged) and markdown (the Prefect artifact).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from flows.writer import atomic_write_text
+
+RUNS_DIR = Path("_state") / "runs"
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: str
+    raw: str
+    out: str
+    status: Literal["completed", "failed"] = "completed"
+    pages_seen: int = 0  # pages discovered under the raw root
+    skipped: int = 0  # already cleaned in an earlier run, unchanged since
+    processed: int = 0  # cleaned in this run
+    records: int = 0
+    rejects: int = 0
+    rejects_by_reason: dict[str, int] = field(default_factory=dict)
+    batches: int = 0
+    failed_batches: int = 0
+    parts: list[str] = field(default_factory=list)  # part files written, relative to out
+    orphan_sidecars: int = 0
+    started_at: str = ""
+    finished_at: str = ""
+    seconds: float = 0.0
+    pipeline_version: str = ""
+    error: str | None = None
+
+    def add_rejects(self, counts: Counter[str]) -> None:
+        merged = Counter(self.rejects_by_reason)
+        merged.update(counts)
+        self.rejects_by_reason = dict(sorted(merged.items()))
+        self.rejects = sum(merged.values())
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+    def headline(self) -> str:
+        return (
+            f"{self.pages_seen} pages seen: {self.records} records, {self.rejects} rejects,"
+            f" {self.skipped} skipped as already cleaned"
+        )
+
+    def to_text(self) -> str:
+        lines = [f"run {self.run_id} {self.status} in {self.seconds:.1f} s", self.headline()]
+        for reason, count in self.rejects_by_reason.items():
+            lines.append(f"  rejected {reason}: {count}")
+        if self.orphan_sidecars:
+            lines.append(f"  sidecars with no page beside them: {self.orphan_sidecars}")
+        if self.records:
+            lines.append(f"records: {Path(self.out) / 'articles' / self.run_id}")
+        if self.rejects:
+            lines.append(f"rejects: {Path(self.out) / 'rejects' / self.run_id}")
+        if self.error:
+            lines.append(f"error: {self.error}")
+        return "\n".join(lines)
+
+    def to_markdown(self) -> str:
+        rows = [
+            ("status", self.status),
+            ("raw", f"`{self.raw}`"),
+            ("out", f"`{self.out}`"),
+            ("pages seen", self.pages_seen),
+            ("skipped (already cleaned)", self.skipped),
+            ("processed", self.processed),
+            ("records", self.records),
+            ("rejects", self.rejects),
+            ("batches", f"{self.batches} ({self.failed_batches} failed)"),
+            ("seconds", f"{self.seconds:.1f}"),
+            ("pipeline version", self.pipeline_version),
+        ]
+        out = [f"# Winnow run `{self.run_id}`", "", "| | |", "|---|---:|"]
+        out += [f"| {name} | {value} |" for name, value in rows]
+        if self.rejects_by_reason:
+            out += ["", "## Rejects by reason", "", "| reason | pages |", "|---|---:|"]
+            out += [f"| `{r}` | {n} |" for r, n in self.rejects_by_reason.items()]
+        if self.error:
+            out += ["", f"**Error:** {self.error}"]
+        return "\n".join(out) + "\n"
+
+    def save(self, out_root: str | Path) -> Path:
+        """Write the summary as ``<out>/_state/runs/<run-id>.json`` (atomically)."""
+        path = Path(out_root) / RUNS_DIR / f"{self.run_id}.json"
+        atomic_write_text(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return path
