@@ -1,0 +1,225 @@
+"""``winnow``: the command line, a thin layer over the flow and the cleaners.
+
+Imports are lazy: ``explain``, ``schema`` and ``validate`` never load Prefect,
+and ``run`` loads it only once its arguments are checked, so a mistyped folder
+costs milliseconds, not Prefect's start-up. Errors end as one line on stderr
+and a non-zero exit code, never as a traceback (``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+PROG = "winnow"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# Nothing Winnow starts may call home: Prefect's server otherwise reports
+# analytics and sends heartbeats to its vendor. Set before Prefect is imported.
+_QUIET_ENV = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+
+
+class CliError(Exception):
+    """An error the user can act on: printed as one line, exit code ``code``."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """A usage error as one line (argparse's default prints the usage block too)."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _err(message: str) -> None:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+
+
+# --- run ------------------------------------------------------------------------------
+
+
+def _folder_arg(path: str, what: str, must_exist: bool) -> Path:
+    folder = Path(path)
+    if must_exist and not folder.exists():
+        raise CliError(f"{what} folder {path!r} does not exist", EXIT_USAGE)
+    if folder.exists() and not folder.is_dir():
+        raise CliError(f"{what} {path!r} is not a folder", EXIT_USAGE)
+    return folder
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    raw = _folder_arg(args.raw, "raw", must_exist=True)
+    out = _folder_arg(args.out, "output", must_exist=False)
+    if args.batch_size < 1:
+        raise CliError("--batch-size must be at least 1", EXIT_USAGE)
+
+    from flows.console import RunConsole
+    from flows.pipeline import RunFailed, clean_pages
+    from flows.progress import reporting_to
+    from flows.state import StateLocked
+
+    try:
+        with RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
+            summary = clean_pages(raw=str(raw), out=str(out), batch_size=args.batch_size)
+    except (RunFailed, StateLocked) as exc:
+        raise CliError(str(exc)) from exc
+    from flows.summary import RunSummary
+
+    print(RunSummary(**summary).to_text())
+    return EXIT_OK
+
+
+# --- explain --------------------------------------------------------------------------
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from cleaners import Rejected, analyse_page
+    from flows.explain import explain_lines, read_for_explain
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise CliError(f"no such file: {args.file!r}", EXIT_USAGE)
+    try:
+        data, url, encoding = read_for_explain(path)
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file!r}: {exc.strerror or exc}") from exc
+    except Rejected as exc:
+        raise CliError(f"{args.file}: {exc.reason}: {exc.detail}") from exc
+
+    tty = sys.stdout.isatty()
+    console = None
+    if tty:
+        from rich.console import Console
+
+        console = Console()
+    try:
+        analysis = analyse_page(data, source_path=path.name, url=url, encoding=encoding)
+    except Rejected as exc:
+        analysis = getattr(exc, "analysis", None)  # the blocks, where the cleaner attaches them
+        if analysis is not None:
+            _render(list(explain_lines(analysis.blocks)), console)
+        print(f"rejected: {exc.reason}: {exc.detail}")
+        return EXIT_OK
+    lines = list(explain_lines(analysis.blocks))
+    _render(lines, console)
+    kept = sum(1 for x in lines if x.mark == "+")
+    dropped = sum(1 for x in lines if x.mark == "-")
+    art = analysis.article
+    print(
+        f"{analysis.decoded.input_format}, {analysis.decoded.encoding}: {kept} lines kept,"
+        f" {dropped} dropped; title: {art.title!r}; {len(art.paragraphs)} paragraphs"
+    )
+    return EXIT_OK
+
+
+def _render(lines: list, console: object | None) -> None:
+    from flows.explain import render_plain, render_rich
+
+    if console is None:
+        render_plain(lines, sys.stdout)
+    else:
+        render_rich(lines, console)
+
+
+# --- schema ---------------------------------------------------------------------------
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from schemas.export import MODELS, schema_json, write_schemas
+
+    if args.write:
+        for path in write_schemas():
+            print(f"wrote {path}")
+        return EXIT_OK
+    if args.name:
+        sys.stdout.write(schema_json(args.name))
+        return EXIT_OK
+    both = {name: json.loads(schema_json(name)) for name in MODELS}
+    sys.stdout.write(json.dumps(both, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    return EXIT_OK
+
+
+# --- validate -------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from flows.validate import validate_files
+
+    total = bad = files = 0
+    for _path, count, errors in validate_files(args.files):
+        files += 1
+        total += count
+        for error in errors:
+            bad += 1
+            print(error)
+    if bad:
+        print(f"{bad} bad line(s) in {files} file(s)", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"{total} record(s) valid in {files} file(s)", file=sys.stderr)
+    return EXIT_OK
+
+
+# --- main -----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Turn raw saved news pages into clean JSONL.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = sub.add_parser("run", help="clean new and changed pages (incremental)")
+    run.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
+    run.add_argument("--out", default="clean", help="output folder (default: clean)")
+    run.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
+    run.set_defaults(func=cmd_run)
+
+    explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
+    explain.add_argument("file")
+    explain.set_defaults(func=cmd_explain)
+
+    schema = sub.add_parser("schema", help="print (or --write) the records' JSON Schemas")
+    schema.add_argument("name", nargs="?", choices=["article", "reject"])
+    schema.add_argument("--write", action="store_true", help="rewrite schemas/*.schema.json")
+    schema.set_defaults(func=cmd_schema)
+
+    validate = sub.add_parser("validate", help="check JSONL files against the record models")
+    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for key, value in _QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_INTERRUPTED
+    except CliError as exc:
+        if args.debug:
+            raise
+        _err(str(exc))
+        return exc.code
+    except BrokenPipeError:  # `winnow explain page.html | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:
+        if args.debug:
+            raise
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        _err(f"{type(exc).__name__}: {message}" if message else type(exc).__name__)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

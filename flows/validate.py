@@ -1,0 +1,90 @@
+"""``winnow validate``: check JSONL files line by line against the record models.
+
+A line is judged an article or a reject by its shape (a reject has a
+``reason`` and no ``text``), then validated by that model, so a consumer's
+file that mixes both kinds is checked too. Errors read ``file:line: message``,
+the form editors and CI logs turn into links.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from schemas.models import ArticleRecord, RejectRecord
+
+
+@dataclass(frozen=True, slots=True)
+class LineError:
+    path: str
+    line: int  # 1-based; 0 when the whole file is at fault
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+def model_for(obj: dict[str, object]) -> type[BaseModel]:
+    """ArticleRecord or RejectRecord, by the record's shape."""
+    if "reason" in obj and "text" not in obj:
+        return RejectRecord
+    return ArticleRecord
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "record"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def check_line(raw: bytes) -> str | None:
+    """The error in one JSONL line, or None if it is a valid record."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8 ({exc.reason} at byte {exc.start})"
+    if not text.strip():
+        return "blank line"
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"not JSON: {exc.msg} (column {exc.colno})"
+    if not isinstance(obj, dict):
+        return f"not a JSON object but {type(obj).__name__}"
+    model = model_for(obj)
+    try:
+        model.model_validate_json(text)
+    except ValidationError as exc:
+        return f"invalid {model.__name__}: {_describe(exc)}"
+    return None
+
+
+def validate_file(path: str | Path) -> tuple[int, list[LineError]]:
+    """(lines checked, errors) for one JSONL file."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return 0, [LineError(name, 0, f"cannot read: {exc.strerror or exc}")]
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the newline that ends the last line
+    errors = []
+    for number, raw in enumerate(lines, start=1):
+        message = check_line(raw.removesuffix(b"\r"))
+        if message:
+            errors.append(LineError(name, number, message))
+    return len(lines), errors
+
+
+def validate_files(paths: list[str]) -> Iterator[tuple[str, int, list[LineError]]]:
+    for path in paths:
+        count, errors = validate_file(path)
+        yield path, count, errors
