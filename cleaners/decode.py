@@ -147,8 +147,8 @@ def _utf16_without_bom(head: bytes) -> str | None:
     n = len(sample) // 2
     if n < 8:
         return None
-    even_zero = sum(1 for b in sample[0::2] if b == 0) / n
-    odd_zero = sum(1 for b in sample[1::2] if b == 0) / n
+    even_zero = sample[0::2].count(0) / n
+    odd_zero = sample[1::2].count(0) / n
     if odd_zero > 0.3 and even_zero < 0.05:
         return "utf-16-le"
     if even_zero > 0.3 and odd_zero < 0.05:
@@ -169,12 +169,14 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def _control_share(sample: bytes) -> float:
     """Share of bytes that never occur in text: C0 controls other than tab/newline/ff/esc."""
     if not sample:
         return 0.0
-    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return bad / len(sample)
+    return (len(sample) - len(sample.translate(None, _CONTROL_BYTES))) / len(sample)
 
 
 # ----------------------------------------------------------------- charset

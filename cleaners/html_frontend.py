@@ -47,7 +47,7 @@ class _Votes:
             self.grams.update(zip(toks, toks[1:], toks[2:], strict=False))
 
     def coverage(self, tokens: list[str], key: str) -> float:
-        if not self.size:
+        if not self.size or not key:
             return 0.0
         if len(tokens) < 3:
             return 1.0 if key in self.keyset else 0.0
@@ -66,17 +66,48 @@ def _trafilatura(tree, url: str | None) -> list[str]:
     return [line for line in (out or "").splitlines() if line.strip()]
 
 
+class _TreeDocument:
+    """readability-lxml's Document on a tree we already parsed and cleaned: its own
+    ``_parse`` would re-run lxml's Cleaner and rewrite every link, which costs more than
+    the scoring itself and changes nothing it reads."""
+
+    _cls = None
+
+    @classmethod
+    def make(cls, tree):
+        if cls._cls is None:
+            from readability import Document
+
+            class Doc(Document):
+                def _parse(self, input):  # noqa: A002 - readability's signature
+                    self.encoding = "utf-8"
+                    return input
+
+            cls._cls = Doc
+        return cls._cls(tree)
+
+
+_PARA_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dd", "dt", "pre",
+              "blockquote", "div", "figcaption", "caption")
+
+
 def _readability(tree) -> list[str]:
+    """readability's story as paragraphs. Mutates ``tree``: call it last."""
     from lxml.html import fragment_fromstring
-    from readability import Document
 
     try:
-        summary = Document(tree).summary(html_partial=True)
+        summary = _TreeDocument.make(tree).summary(html_partial=True)
         frag = fragment_fromstring(summary, create_parent="div")
     except Exception:  # noqa: BLE001
         return []
-    blocks, _ = dom_blocks(frag)
-    return [b.text for b in blocks]
+    out = []
+    for el in frag.iter(_PARA_TAGS):
+        text = el.text_content() if len(el) == 0 or el.tag != "div" else (el.text or "")
+        if text.strip():
+            out.append(text)
+    if not out:
+        out = [frag.text_content()]
+    return out
 
 
 def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
@@ -124,8 +155,8 @@ def analyse_html(html: str, *, url: str | None = None):
     for el, _reason in containers:
         if el.getparent() is not None:
             el.drop_tree()
-    traf = _Votes("trafilatura", _trafilatura(tree, url))
-    read = _Votes("readability", _readability(tree))
+    traf = _Votes("trafilatura", _trafilatura(tree, url))  # works on a copy
+    read = _Votes("readability", _readability(tree))  # mutates the tree: last
     blocks = _to_blocks(dblocks)
     for b in blocks:
         key = text_key(b.text)
@@ -138,7 +169,6 @@ def analyse_html(html: str, *, url: str | None = None):
     ctx = PageContext(input_format="html", url=url)
     ctx.meta["title_key"] = title_key(title) if title else ""
     ctx.meta["title_why"] = why
-    ctx.meta["fallback_voter"] = max((traf, read), key=lambda v: v.size).name
     counts = _run_rules(blocks, ctx)
     return blocks, _article(blocks, pm, title), counts
 

@@ -182,7 +182,13 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
 
     def flush(parts: list[str], link_chars: int, el: HtmlElement, hints: str,
               container: str | None) -> None:
-        text = _SPACES.sub(" ", fold_spaces("".join(parts))).strip()
+        if not parts:
+            return
+        raw = "".join(parts)
+        if not raw or raw.isspace():
+            parts.clear()
+            return
+        text = _SPACES.sub(" ", fold_spaces(raw)).strip()
         if text:
             tag = el.tag if isinstance(el.tag, str) else "div"
             blocks.append(DomBlock(text, tag, min(link_chars, len(text)), hints, container, el,

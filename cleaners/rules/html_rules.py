@@ -45,6 +45,14 @@ def headline(blocks: list[Block], ctx: PageContext) -> None:
                 b.mark("chrome", "headline", "the headline printed again")
 
 
+@rule("no_words", stage="html", formats=("html",))
+def no_words(blocks: list[Block], ctx: PageContext) -> None:
+    """A block with no letters or digits at all (".", "|", "* * *", bullets) says nothing."""
+    for b in blocks:
+        if b.undecided and b.text and not b.extra.get("match_key"):
+            b.mark("chrome", "no_words", "punctuation only")
+
+
 @rule("chrome_container", stage="html", formats=("html",))
 def chrome_container(blocks: list[Block], ctx: PageContext) -> None:
     """Blocks inside nav, aside, footer, forms, comment, share, related-news and ad containers
@@ -86,8 +94,8 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
     as prose right next to it; otherwise it is the other extractor's correct rejection."""
     agreed = [i for i, b in enumerate(blocks) if b.label == "body"]
     if not agreed:
-        # no agreement at all: trust the extractor that kept the most prose
-        by = ctx.meta.get("fallback_voter")
+        # no agreement at all: trust the extractor that kept more prose and less chrome
+        by = _better_voter(blocks)
         for b in blocks:
             if b.undecided:
                 if b.extra.get("voter") == by:
@@ -108,6 +116,20 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
 
 
+def _better_voter(blocks: list[Block]) -> str | None:
+    """The extractor whose lone picks are more prose and less link/container chrome."""
+    score: dict[str, float] = {}
+    for b in blocks:
+        voter = b.extra.get("voter")
+        if not voter:
+            continue
+        if b.label == "chrome":
+            score[voter] = score.get(voter, 0.0) - len(b.text)
+        elif is_prose(b):
+            score[voter] = score.get(voter, 0.0) + len(b.text)
+    return max(score, key=score.__getitem__) if score else None
+
+
 def _near(blocks: list[Block], i: int, lo: int, hi: int) -> bool:
     """Only prose or empty blocks stand between block ``i`` and the agreed span."""
     rng = range(i + 1, lo) if i < lo else range(hi + 1, i)
@@ -118,17 +140,17 @@ def _near(blocks: list[Block], i: int, lo: int, hi: int) -> bool:
 
 @rule("duplicate_text", stage="html", formats=("html",))
 def duplicate_text(blocks: list[Block], ctx: PageContext) -> None:
-    """A body block whose text is repeated inside another body block is a copy: the lead
-    summary printed above the story that opens with the same sentence, a pull quote, the
-    same paragraph twice. The fuller block stays; of two equal ones, the first."""
-    body = [b for b in blocks if b.label == "body" and len(b.extra.get("match_key", "")) >= 20]
+    """A body block whose sentence(s) reappear inside a longer body block is a copy: the lead
+    summary printed above a story that opens with the same sentence, a pull quote. The
+    fuller block stays. Equal blocks both stay (recipes and lists repeat lines on purpose)."""
+    body = [b for b in blocks if b.label == "body" and len(b.extra.get("match_key", "")) >= 60]
     for b in body:
         key = b.extra["match_key"]
         for other in body:
             if other is b or other.label != "body":
                 continue
             okey = other.extra["match_key"]
-            if key in okey and (len(key) < len(okey) or other.index < b.index):
+            if len(key) < len(okey) and key in okey:
                 b.mark("chrome", "duplicate_text", f"repeated in block {other.index}")
                 break
 
