@@ -205,8 +205,9 @@ def _visible(text: str, limit: int = 40000) -> str:
 def looks_like_text(text: str) -> bool:
     """Whether decoded text reads as text rather than mojibake.
 
-    Three tells: replacement characters or C1 controls; Cyrillic words with case
-    flipped inside them ("пРИВЕТ", what KOI8-R read as cp1251 gives, and back);
+    The tells: replacement characters or C1 controls; Cyrillic words with case
+    flipped inside them ("пРИВЕТ", what KOI8-R read as cp1251 gives, and back) or
+    mostly in capitals (the same swap turns every lowercase word upper);
     Latin words made mostly of accented letters ("Ïðèâåò", Cyrillic read as
     Latin-1); and the "Р"/"С" + symbol pairs of UTF-8 read as cp1251.
     """
@@ -219,14 +220,16 @@ def looks_like_text(text: str) -> bool:
     words = _WORD_RE.findall(sample)
     if not words:
         return True
-    cyr_words = flipped = latin_words = accented = utf8_pairs = 0
+    cyr_words = flipped = upper = latin_words = accented = utf8_pairs = 0
     for w in words:
         if len(w) < 3:
             continue
         if any("\u0400" <= c <= "\u04ff" for c in w):
             cyr_words += 1
             # a lowercase letter followed by an uppercase one inside a word
-            if any(a.islower() and b.isupper() for a, b in zip(w, w[1:], strict=False)):
+            if w.isupper():
+                upper += 1
+            elif any(a.islower() and b.isupper() for a, b in zip(w, w[1:], strict=False)):
                 flipped += 1
         elif w.isascii():
             continue
@@ -237,7 +240,7 @@ def looks_like_text(text: str) -> bool:
                 accented += 1
     utf8_pairs = len(re.findall(r"[РС][\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™]",
                                 sample))
-    if cyr_words >= 5 and flipped / cyr_words > 0.2:
+    if cyr_words >= 5 and (flipped / cyr_words > 0.2 or upper / cyr_words > 0.6):
         return False
     if latin_words >= 5 and accented / latin_words > 0.3:
         return False

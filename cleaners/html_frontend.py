@@ -119,6 +119,8 @@ def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
         b.compute_features()
         if d.container:
             b.extra["container"] = d.container
+        if "images" in d.extra:
+            b.extra["images"] = d.extra["images"]
         blocks.append(b)
     return blocks
 
@@ -139,7 +141,9 @@ def _article(blocks: list[Block], pm: PageMeta, title: str | None) -> Article:
     art.published = pm.published
     art.authors = list(dict.fromkeys(a for a in pm.authors if a))
     art.tags = list(dict.fromkeys(t for t in pm.tags if t))
-    art.images = pm.images[:10]
+    captions = [b.extra["image"] for b in blocks if b.rule == "figure_caption"]
+    seen = {c.get("url") for c in captions}
+    art.images = (captions + [i for i in pm.images if i.get("url") not in seen])[:10]
     return art
 
 

@@ -180,6 +180,8 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
             return False
         return nonlink_len(el) >= 0.4 * body_nonlink
 
+    images: list[tuple[str, str]] = []  # (src, alt) of images beside the open paragraph
+
     def flush(parts: list[str], link_chars: int, el: HtmlElement, hints: str,
               container: str | None) -> None:
         if not parts:
@@ -191,9 +193,13 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
         text = _SPACES.sub(" ", fold_spaces(raw)).strip()
         if text:
             tag = el.tag if isinstance(el.tag, str) else "div"
-            blocks.append(DomBlock(text, tag, min(link_chars, len(text)), hints, container, el,
-                                   heading=tag in ("h1", "h2", "h3", "h4", "h5", "h6")))
+            block = DomBlock(text, tag, min(link_chars, len(text)), hints, container, el,
+                             heading=tag in ("h1", "h2", "h3", "h4", "h5", "h6"))
+            if images:
+                block.extra["images"] = list(images)
+            blocks.append(block)
         parts.clear()
+        images.clear()
 
     def walk(el: HtmlElement, hints: str, container: str | None, depth: int) -> None:
         own = _attr_hints(el)
@@ -237,6 +243,9 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
                 text, lc = _inline_text(child)
                 parts.append(text)
                 links += lc
+                img = child if tag == "img" else next(child.iter("img"), None)
+                if img is not None:
+                    images.append((img.get("src") or "", clean_alt(img)))
             breaks = 0
             if child.tail:
                 parts.append(child.tail)
@@ -244,6 +253,10 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
 
     walk(root, "", None, 0)
     return blocks, containers
+
+
+def clean_alt(img: HtmlElement) -> str:
+    return _SPACES.sub(" ", (img.get("alt") or img.get("title") or "")).strip()
 
 
 def text_key(text: str) -> str:

@@ -9,8 +9,11 @@ first rule that is sure decides, and names itself.
 
 from __future__ import annotations
 
+import re
+
 from cleaners.blocks import Block
 from cleaners.features import sentence_count
+from cleaners.html_tree import text_key
 from cleaners.rules.base import PageContext, rule
 
 LINK_HEAVY = 0.6  # share of a block's text inside <a>
@@ -51,6 +54,37 @@ def no_words(blocks: list[Block], ctx: PageContext) -> None:
     for b in blocks:
         if b.undecided and b.text and not b.extra.get("match_key"):
             b.mark("chrome", "no_words", "punctuation only")
+
+
+_CAPTION_HINT = re.compile(r"caption|photo|foto|image|img|figure|pic|illustr|credit")
+_CREDIT = re.compile(r"(?:^|[.\s])(?:фото|photo|иллюстрация|источник|credit)\s*:?\s*(.{2,80})$",
+                     re.IGNORECASE)
+
+
+@rule("figure_caption", stage="html", formats=("html",))
+def figure_caption(blocks: list[Block], ctx: PageContext) -> None:
+    """A short text beside an image that repeats its alt text, or sits in a figcaption or a
+    photo/caption-classed box, is the image's caption: lifted into metadata, out of the body."""
+    for b in blocks:
+        if not b.undecided or b.n_words > 40:
+            continue
+        images = b.extra.get("images") or []
+        key = b.extra.get("match_key", "")
+        matched = None
+        for src, alt in images:  # type: ignore[union-attr]
+            akey = text_key(alt)
+            if key and len(akey) >= 8 and (akey in key or key in akey):
+                matched = src
+                break
+        hinted = b.tag == "figcaption" or (
+            images and not b.sentence_end and _CAPTION_HINT.search(b.hints[-60:]))
+        if matched is None and not hinted:
+            continue
+        credit = _CREDIT.search(b.text)
+        b.extra["image"] = {"url": matched or (images[0][0] if images else None),
+                            "caption": b.text, "credit": credit.group(1).strip(" .") if credit
+                            else None}
+        b.mark("meta", "figure_caption", "caption of an image")
 
 
 @rule("chrome_container", stage="html", formats=("html",))

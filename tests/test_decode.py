@@ -1,0 +1,132 @@
+"""Decoding: charsets (declared, lying, undeclared), BOMs, UTF-16 without BOM, rejects."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from cleaners.decode import decode_page, looks_like_text
+from cleaners.errors import Rejected
+
+FIX = Path(__file__).parent / "fixtures" / "html"
+HEADLINE = "В Краснодаре ребенок умер от последствий бешенства"
+LAST_WORDS = "Всего к настоящему времени в мире известно"
+
+
+def _decode(name: str, **kw):
+    return decode_page((FIX / name).read_bytes(), filename=name, **kw)
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("medportal_utf8.html", "utf-8"),
+        ("medportal_cp1251.html", "cp1251"),
+        ("medportal_koi8r.html", "koi8-r"),
+        ("medportal_utf16le_bom.html", "utf-16-le"),
+        ("medportal_utf16be_bom.html", "utf-16-be"),
+        ("medportal_utf16le.html", "utf-16-le"),
+        ("medportal_utf16be.html", "utf-16-be"),
+    ],
+)
+def test_real_page_in_each_encoding(name, encoding):
+    d = _decode(name)
+    assert d.encoding == encoding
+    assert d.input_format == "html"
+    assert HEADLINE in d.text and LAST_WORDS in d.text
+    assert not d.text.startswith("\ufeff")
+
+
+@pytest.mark.parametrize(
+    ("name", "actual"),
+    [
+        ("medportal_koi8r_says_cp1251.html", "koi8-r"),  # both decode; only one reads as text
+        ("medportal_cp1251_says_utf8.html", "cp1251"),  # the claim fails strict decoding
+        ("medportal_utf8_says_cp1251.html", "utf-8"),  # valid UTF-8 beats a legacy claim
+    ],
+)
+def test_lying_meta_charset_is_not_trusted(name, actual):
+    d = _decode(name)
+    assert d.encoding == actual
+    assert HEADLINE in d.text
+
+
+def test_caller_hint_wins_when_it_holds_up():
+    data = (FIX / "medportal_koi8r.html").read_bytes()
+    assert decode_page(data, filename="x.html", encoding="koi8-r").encoding == "koi8-r"
+    # a wrong hint (cp1251 for KOI8-R bytes) is checked and dropped, not obeyed
+    d = decode_page(data, filename="x.html", encoding="windows-1251")
+    assert d.encoding == "koi8-r" and HEADLINE in d.text
+
+
+def test_undeclared_cyrillic_is_detected():
+    text = (FIX / "medportal_utf8.html").read_text(encoding="utf-8")
+    text = text.replace("charset=utf-8", "")
+    for codec in ("cp1251", "koi8-r"):
+        d = decode_page(text.encode(codec, "xmlcharrefreplace"), filename="a.html")
+        assert HEADLINE in d.text, codec
+
+
+def test_mojibake_is_recognised():
+    good = "Шестилетний мальчик из проживающей в Сухуми цыганской семьи поступил в больницу"
+    assert looks_like_text(good)
+    assert not looks_like_text(good.encode("koi8-r").decode("cp1251"))
+    assert not looks_like_text(good.encode("cp1251").decode("latin-1"))
+    assert not looks_like_text(good.encode("utf-8").decode("cp1251"))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + b"\x00" * 100,
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj",
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00",
+        b"\xff\xd8\xff\xe0\x00\x10JFIF",
+        bytes(range(256)) * 4,  # no magic, but control bytes throughout
+    ],
+)
+def test_binary_named_html_is_rejected(data):
+    with pytest.raises(Rejected) as exc:
+        decode_page(data, filename="page.html")
+    assert exc.value.reason == "binary"
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t  ", b"\x00\x00\x00", b"\xff\xfe \x00\n\x00"])
+def test_empty_is_rejected(data):
+    with pytest.raises(Rejected) as exc:
+        decode_page(data, filename="page.html")
+    assert exc.value.reason == "empty"
+
+
+def test_gzip_is_decompressed_within_a_limit():
+    page = (FIX / "medportal_utf8.html").read_bytes()
+    assert HEADLINE in decode_page(gzip.compress(page), filename="p.html.gz").text
+    with pytest.raises(Rejected) as exc:
+        decode_page(gzip.compress(page * 50), filename="p.html.gz",
+                    max_decompressed_bytes=len(page) * 10)
+    assert exc.value.reason == "too_large"
+
+
+@pytest.mark.parametrize("data", [b"<html>not gzip</html>", gzip.compress(b"<p>x</p>" * 99)[:30]])
+def test_bad_gzip_is_rejected(data):
+    with pytest.raises(Rejected) as exc:
+        decode_page(data, filename="p.html.gz")
+    assert exc.value.reason == "bad_gzip"
+
+
+def test_format_is_sniffed_for_unknown_names():
+    html = (FIX / "medportal_utf8.html").read_bytes()
+    assert decode_page(html, filename="page.dat").input_format == "html"
+    assert decode_page(html).input_format == "html"
+    text = "Заголовок\n\nПервый абзац статьи. Второй абзац.\n".encode()
+    assert decode_page(text, filename="page").input_format == "text"
+    assert decode_page(html, filename="page.txt").input_format == "text"  # the name decides
+
+
+def test_feed_is_unsupported():
+    feed = b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>'
+    with pytest.raises(Rejected) as exc:
+        decode_page(feed, filename="feed")
+    assert exc.value.reason == "unsupported_type"

@@ -1,0 +1,224 @@
+"""The HTML front end: each HTML rule on a case it must take and one it must leave, title
+choice, the story's own date, and clean_page end to end on real (trimmed) pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaners.blocks import Block
+from cleaners.html_frontend import analyse_html
+from cleaners.html_meta import PageMeta, choose_title, harvest, iso_date
+from cleaners.html_tree import dom_blocks, parse_html, strip_code, text_key
+from cleaners.page import clean_page
+from cleaners.rules import html_rules as hr
+from cleaners.rules.base import PageContext
+
+FIX = Path(__file__).parent / "fixtures" / "html"
+PROSE = ("Врачи решили применить для его спасения методику, которая спасла жизни двух "
+         "американских пациенток в прошлом году.")
+
+
+def _block(text: str, i: int = 0, *, votes: int = 2, voter: str | None = None,
+           link_density: float = 0.0, container: str | None = None) -> Block:
+    b = Block(index=i, text=text, raw=text, tag="p", link_density=link_density)
+    b.compute_features()
+    b.extra["match_key"] = text_key(text)
+    b.extra["votes"] = votes
+    if voter:
+        b.extra["voter"] = voter
+    if container:
+        b.extra["container"] = container
+    return b
+
+
+def _ctx(**meta) -> PageContext:
+    ctx = PageContext(input_format="html")
+    ctx.meta.update(meta)
+    return ctx
+
+
+# ------------------------------------------------------------------ rules
+
+
+def test_headline_rule():
+    title = "В Краснодаре ребенок умер от последствий бешенства"
+    blocks = [_block(title, 0), _block(PROSE, 1), _block(title, 2)]
+    hr.headline(blocks, _ctx(title_key=text_key(title)))
+    assert [b.label for b in blocks] == ["title", "undecided", "chrome"]
+    other = [_block("Другой заголовок про врачей", 0)]
+    hr.headline(other, _ctx(title_key=text_key(title)))
+    assert other[0].undecided
+
+
+def test_no_words_rule():
+    blocks = [_block(". | *", 0), _block(PROSE, 1)]
+    blocks[0].extra["match_key"] = ""
+    hr.no_words(blocks, _ctx())
+    assert blocks[0].rule == "no_words" and blocks[1].undecided
+
+
+def test_chrome_container_rule():
+    related = _block("Онищенко призвал туристов к бдительности", 0, votes=1,
+                     voter="trafilatura", container="class/id 'related' <div>")
+    kept_prose = _block(PROSE, 1, votes=2, container="<form> <form>")
+    outside = _block(PROSE, 2)
+    hr.chrome_container([related, kept_prose, outside], _ctx())
+    assert related.label == "chrome" and "related" in related.note
+    assert kept_prose.undecided  # both extractors kept prose: a form around the story
+    assert outside.undecided
+
+
+def test_link_block_rule():
+    menu = _block("Политика Экономика Общество", 0, link_density=1.0)
+    story = _block(PROSE, 1, link_density=0.1)
+    hr.link_block([menu, story], _ctx())
+    assert menu.rule == "link_block" and story.undecided
+
+
+def test_extractor_vote_rule():
+    both, one, none = _block(PROSE, 0), _block(PROSE, 1, votes=1), _block(PROSE, 2, votes=0)
+    hr.extractor_vote([both, one, none], _ctx())
+    assert (both.label, one.label, none.label) == ("body", "undecided", "chrome")
+
+
+def test_single_vote_rule_inside_and_outside_the_story():
+    blocks = [_block(PROSE, 0), _block("Короткая вставка", 1, votes=1, voter="readability"),
+              _block(PROSE + " Ещё.", 2),
+              _block("Читайте также: новости", 3, votes=1, voter="trafilatura")]
+    hr.extractor_vote(blocks, _ctx())
+    hr.single_vote(blocks, _ctx())
+    assert blocks[1].label == "body"  # between two agreed blocks
+    assert blocks[3].label == "chrome"  # not prose, outside the agreed story
+
+
+def test_single_vote_without_agreement_trusts_the_prose_voter():
+    blocks = [_block("Вход для подписчиков", 0, votes=1, voter="trafilatura",
+                     link_density=1.0),
+              _block(PROSE, 1, votes=1, voter="readability")]
+    hr.link_block(blocks, _ctx())
+    hr.single_vote(blocks, _ctx())
+    assert blocks[1].label == "body" and "readability" in blocks[1].note
+
+
+def test_duplicate_text_rule():
+    lead = "Три человека погибли и четверо получили ранения в результате взрыва на заводе."
+    blocks = [_block(lead, 0), _block("ПЕКИН, 5 янв - РИА Новости. " + lead + " Так.", 1),
+              _block(PROSE, 2), _block(PROSE, 3)]
+    for b in blocks:
+        b.mark("body", "extractor_vote")
+    hr.duplicate_text(blocks, _ctx())
+    assert blocks[0].rule == "duplicate_text"
+    assert [b.label for b in blocks[1:]] == ["body", "body", "body"]  # equal blocks both stay
+
+
+def test_text_line_rules_on_short_body_blocks():
+    prompt = _block("Оцените, пожалуйста, статью. Нам важно Ваше мнение.", 0)
+    story = _block(PROSE, 1)
+    for b in (prompt, story):
+        b.mark("body", "extractor_vote")
+    hr.text_line_rules([prompt, story], _ctx())
+    assert story.label == "body"
+    stamp = _block("28.11.2011 14:02", 0)
+    stamp.mark("body", "extractor_vote")
+    hr.text_line_rules([stamp], _ctx())
+    assert stamp.label == "meta" and stamp.rule == "timestamp_only"
+
+
+# ------------------------------------------------------------------ containers
+
+
+def test_chrome_containers_found_by_tag_role_and_class_but_not_wrappers():
+    html = (
+        "<html><body><nav><a href='/'>Главная</a></nav>"
+        "<div class='content-with-sidebar'><h1>Заголовок</h1>"
+        f"<p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p>"
+        "<div class='related-news'><a href='/1'>Другая новость</a></div></div>"
+        "<div role='complementary'>Реклама</div><div class='b-share'>Поделиться</div>"
+        "</body></html>")
+    tree = parse_html(html)
+    strip_code(tree)
+    blocks, containers = dom_blocks(tree)
+    reasons = {b.text: b.container for b in blocks}
+    assert reasons["Главная"].startswith("<nav>")
+    assert "related" in reasons["Другая новость"]
+    assert "complementary" in reasons["Реклама"]
+    assert "share" in reasons["Поделиться"]
+    assert reasons[PROSE] is None  # 'sidebar' in the wrapper's class does not drop the story
+
+
+# ------------------------------------------------------------------ title and date
+
+
+def test_title_prefers_the_heading_that_agrees_with_og_and_title():
+    pm = PageMeta(html_title="Ученые: Желающим похудеть нужно есть из красной посуды | Кухня - "
+                             "Аргументы и Факты",
+                  headings=["Популярное", "Ученые: Желающим похудеть нужно есть из красной "
+                            "посуды", "Другие новости"])
+    title, _ = choose_title(pm)
+    assert title == "Ученые: Желающим похудеть нужно есть из красной посуды"
+
+
+def test_title_without_headings_cuts_the_site_name():
+    pm = PageMeta(html_title="Независимое бюро новостей | В Днепропетровске сделали операцию "
+                             "столетней женщине", site_name="Независимое бюро новостей")
+    assert choose_title(pm)[0] == "В Днепропетровске сделали операцию столетней женщине"
+    pm = PageMeta(html_title="Site", og_title="Eastern Michigan routs Northern Illinois",
+                  headings=["Eastern Michigan routs Northern Illinois", "Site"])
+    assert choose_title(pm)[0] == "Eastern Michigan routs Northern Illinois"
+
+
+def test_date_from_json_ld_not_from_a_sidebar():
+    html = """<html><head><script type="application/ld+json">
+    {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Story",
+     "datePublished": "2012-01-05T14:30:00+04:00", "author": {"@type": "Person",
+     "name": "Олег Остроухов"}, "keywords": "Китай, взрыв"}
+    </script></head><body><div class="sidebar"><span class="date">17 января 2012</span>
+    <a href="/x">Другая новость</a></div><h1>Story</h1></body></html>"""
+    pm = harvest(parse_html(html))
+    assert pm.published == "2012-01-05T14:30:00+04:00"
+    assert pm.authors == ["Олег Остроухов"] and pm.tags == ["Китай", "взрыв"]
+
+
+def test_date_from_article_meta_and_iso_without_invented_zone():
+    html = ('<html><head><meta property="article:published_time" content="2011-11-28T14:02">'
+            '</head><body><p>x</p></body></html>')
+    assert harvest(parse_html(html)).published == "2011-11-28T14:02:00"
+    assert iso_date("2019-11-20") == "2019-11-20"
+    assert iso_date("2019-11-20T05:52:00Z") == "2019-11-20T05:52:00+00:00"
+    assert iso_date("20 ноября") is None
+
+
+# ------------------------------------------------------------------ end to end
+
+
+def test_clean_page_on_a_russian_news_page():
+    rec = clean_page((FIX / "medportal_page.html").read_bytes(), source_path="medportal.html")
+    assert rec.title == "В Краснодаре ребенок умер от последствий бешенства"
+    assert rec.text.startswith("В Краснодаре умер заболевший бешенством ребенок")
+    assert rec.text.endswith("до появления симптомов заболевания.")
+    assert "Распечатать" not in rec.text
+    assert rec.title not in rec.text
+    assert rec.language == "ru" and rec.input_format == "html"
+
+
+def test_clean_page_on_an_english_page():
+    rec = clean_page((FIX / "english_page.html").read_bytes(), source_path="en.html")
+    assert rec.text.startswith("Dekalb, Ill. — Mike Glass threw for three touchdowns")
+    assert rec.text.endswith("resources and support needed to succeed.")
+    assert rec.language == "en"
+
+
+def test_every_dropped_block_names_its_rule():
+    html = (FIX / "medportal_page.html").read_text(encoding="utf-8")
+    blocks, article, counts = analyse_html(html)
+    assert article.paragraphs
+    assert all(b.rule for b in blocks if b.label in ("chrome", "meta"))
+    assert sum(counts.values()) == sum(1 for b in blocks if b.rule)
+
+
+@pytest.mark.parametrize("html", ["", "<html></html>", "<html><body><nav>Меню</nav></body>"])
+def test_pages_without_a_story_give_no_paragraphs(html):
+    _, article, _ = analyse_html(html)
+    assert not article.paragraphs
