@@ -1,0 +1,45 @@
+"""Shared fixtures. Prefect is configured here, before any test imports it:
+no analytics, no calls home, and a Prefect home of its own so the suite never
+touches ~/.prefect."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="winnow-test-prefect-"))
+
+REPO = Path(__file__).resolve().parent.parent
+RAW_SAMPLES = REPO / "raw"
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect server for the session (it takes 10-20 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def sample_raw(tmp_path: Path) -> Path:
+    """A copy of the sample pages in raw/, so a test may add to it or change it."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for page in sorted(RAW_SAMPLES.iterdir()):
+        if page.is_file():
+            shutil.copy2(page, raw / page.name)
+    return raw
+
+
+@pytest.fixture(scope="session")
+def sample_names() -> list[str]:
+    """The names of the sample pages in raw/ (the five seeds)."""
+    return sorted(p.name for p in RAW_SAMPLES.iterdir() if p.is_file())

@@ -1,0 +1,113 @@
+"""The record models hold the contract: what they accept, what they refuse, and the
+committed JSON Schemas that consumers read stay equal to them."""
+
+from __future__ import annotations
+
+import json
+from typing import get_args
+
+import pytest
+from pydantic import ValidationError
+
+from schemas.export import MODELS, schema_json, schema_path
+from schemas.models import SCHEMA_VERSION, ArticleRecord, RejectReason, RejectRecord
+
+SHA = "ab" * 32
+
+
+def article(**changes: object) -> dict[str, object]:
+    record: dict[str, object] = {
+        "id": "c" + SHA[:31],
+        "source_path": "ria.ru/a.html",
+        "raw_sha256": SHA,
+        "url": "https://ria.ru/a.html",
+        "site": "ria.ru",
+        "title": "Заголовок",
+        "text": "Первый абзац.\n\nВторой абзац.",
+        "language": "ru",
+        "published": "2019-12-01T10:15:00+03:00",
+        "input_format": "html",
+        "extractor": "winnow",
+        "processed_at": "2025-01-01T00:00:00Z",
+        "pipeline_version": "0.1.0",
+    }
+    record.update(changes)
+    return record
+
+
+def reject(**changes: object) -> dict[str, object]:
+    record: dict[str, object] = {
+        "source_path": "a.html",
+        "raw_sha256": SHA,
+        "reason": "empty",
+        "detail": "the file holds no text",
+        "processed_at": "2025-01-01T00:00:00Z",
+        "pipeline_version": "0.1.0",
+    }
+    record.update(changes)
+    return record
+
+
+def test_a_valid_article_is_accepted_with_defaults():
+    record = ArticleRecord.model_validate(article())
+    assert record.schema_version == SCHEMA_VERSION
+    assert record.alternate_titles == [] and record.images == []
+    assert record.text.split("\n\n") == ["Первый абзац.", "Второй абзац."]
+
+
+@pytest.mark.parametrize("published", [None, "2019-12-01", "2019-12-01T10:15:00"])
+def test_published_may_be_null_a_date_or_a_date_time(published):
+    assert ArticleRecord.model_validate(article(published=published)).published == published
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"text": "   \n  "}, "text"),
+        ({"text": ""}, "text"),
+        ({"text": "one\n\n\ntwo"}, "text"),  # three newlines: not one blank line
+        ({"text": "one\n \ntwo"}, "text"),  # a blank line holding spaces
+        ({"text": " leading space"}, "text"),
+        ({"raw_sha256": "ab" * 31}, "raw_sha256"),  # too short
+        ({"raw_sha256": "AB" * 32}, "raw_sha256"),  # upper case
+        ({"published": "1 December 2019"}, "published"),
+        ({"published": "2019-13-01"}, "published"),
+        ({"language": "rus"}, "language"),
+        ({"title": "   "}, "title"),
+        ({"processed_at": "2025-01-01T00:00:00"}, "processed_at"),  # no time zone
+        ({"input_format": "pdf"}, "input_format"),
+        ({"id": ""}, "id"),
+        ({"schema_version": "2.0"}, "schema_version"),
+        ({"body": "an unknown field"}, "body"),  # extra="forbid"
+    ],
+)
+def test_an_invalid_article_is_refused_naming_the_field(changes, field):
+    with pytest.raises(ValidationError) as info:
+        ArticleRecord.model_validate(article(**changes))
+    assert field in {str(err["loc"][0]) for err in info.value.errors()}
+
+
+def test_a_reject_needs_a_known_reason_and_a_detail():
+    assert RejectRecord.model_validate(reject()).reason == "empty"
+    assert RejectRecord.model_validate(reject(raw_sha256=None)).raw_sha256 is None
+    for changes in ({"reason": "boring"}, {"detail": ""}, {"raw_sha256": "xyz"}, {"url": "u"}):
+        with pytest.raises(ValidationError):
+            RejectRecord.model_validate(reject(**changes))
+
+
+def test_every_reject_reason_is_accepted():
+    for reason in get_args(RejectReason):
+        assert RejectRecord.model_validate(reject(reason=reason)).reason == reason
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_committed_schema_files_equal_the_models(name):
+    committed = schema_path(name).read_text(encoding="utf-8")
+    assert committed == schema_json(name), (
+        f"schemas/{name}.schema.json is stale: run `winnow schema --write`"
+    )
+
+
+def test_exported_schema_forbids_unknown_fields():
+    for name in MODELS:
+        assert json.loads(schema_json(name))["additionalProperties"] is False

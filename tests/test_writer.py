@@ -1,0 +1,147 @@
+"""Part files and the manifest: UTF-8 without escapes, one object a line, and never a
+half-written file where a reader can see it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from flows.writer import (
+    MANIFEST_NAME,
+    atomic_write_bytes,
+    json_line,
+    read_manifest,
+    write_manifest,
+    write_part,
+)
+from schemas.models import RejectRecord
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def reject(path: str, detail: str = "пустая страница") -> RejectRecord:
+    return RejectRecord(
+        source_path=path,
+        raw_sha256="0" * 64,
+        reason="empty",
+        detail=detail,
+        processed_at=datetime(2025, 1, 1, tzinfo=UTC),
+        pipeline_version="test",
+    )
+
+
+def test_part_file_is_utf8_jsonl_without_ascii_escapes(tmp_path):
+    info = write_part(tmp_path, "rejects", "run1", 3, [reject("a.txt"), reject("б.txt")])
+    path = tmp_path / "rejects" / "run1" / "part-00003.jsonl"
+    assert info is not None and info.path == "rejects/run1/part-00003.jsonl"
+    data = path.read_bytes()
+    assert "пустая страница".encode() in data  # Cyrillic stays literal
+    assert b"\\u04" not in data
+    lines = data.decode("utf-8").split("\n")
+    assert lines[-1] == ""  # the file ends with a newline
+    objects = [json.loads(line) for line in lines[:-1]]
+    assert [o["source_path"] for o in objects] == ["a.txt", "б.txt"]
+    assert info.records == 2 and info.bytes == len(data)
+
+
+def test_no_records_no_file(tmp_path):
+    assert write_part(tmp_path, "articles", "run1", 0, []) is None
+    assert not (tmp_path / "articles").exists()
+
+
+def test_line_separators_inside_text_do_not_split_the_line():
+    text = "one\u2028two\u2029three\x85four"
+    line = json_line({"text": text})
+    assert len(line.splitlines()) == 1
+    assert json.loads(line)["text"] == text
+
+
+def test_written_under_a_temporary_name_in_the_same_folder_then_renamed(tmp_path, monkeypatch):
+    seen = []
+    real_replace = os.replace
+
+    def spy(src, dst):
+        src, dst = Path(src), Path(dst)
+        # at the moment of the rename the data is complete under the temporary name
+        seen.append((src, dst, src.read_bytes(), dst.exists()))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    write_part(tmp_path, "rejects", "run1", 0, [reject("a.txt")])
+    [(src, dst, data, existed)] = seen
+    assert src.parent == dst.parent
+    assert src.name.startswith(".") and not src.name.endswith(".jsonl")
+    assert dst.name == "part-00000.jsonl" and not existed
+    assert data == dst.read_bytes() and data.endswith(b"\n")
+    assert list(dst.parent.iterdir()) == [dst]  # the temporary file is gone
+
+
+def test_failed_rename_leaves_no_file_behind(tmp_path, monkeypatch):
+    def broken(src, dst):
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError):
+        write_part(tmp_path, "rejects", "run1", 0, [reject("a.txt")])
+    assert list((tmp_path / "rejects" / "run1").iterdir()) == []
+
+
+CRASH = textwrap.dedent(
+    """
+    import os, sys
+    from flows.writer import atomic_write_bytes
+    def die(src, dst):
+        os._exit(9)  # the process dies between writing and renaming: no cleanup runs
+    os.replace = die
+    atomic_write_bytes(sys.argv[1], b'{"new": 1}\\n' * 1000)
+    """
+)
+
+
+def test_a_crash_before_the_rename_shows_readers_no_partial_file(tmp_path):
+    folder = tmp_path / "articles" / "run1"
+    old = folder / "part-00000.jsonl"
+    atomic_write_bytes(old, b'{"old": 1}\n')
+    new = folder / "part-00001.jsonl"
+    for target in (old, new):  # overwrite an existing part, then write a new one
+        proc = subprocess.run(
+            [sys.executable, "-c", CRASH, str(target)], cwd=REPO, capture_output=True
+        )
+        assert proc.returncode == 9, proc.stderr.decode()
+    visible = sorted(p.name for p in folder.glob("*.jsonl"))
+    assert visible == ["part-00000.jsonl"]  # the new part never appeared
+    assert old.read_bytes() == b'{"old": 1}\n'  # the old one is whole and unchanged
+    leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".")]
+    assert len(leftovers) == 2  # the dead writers' temporary files: hidden, not *.jsonl
+
+
+def test_manifest_lists_parts_of_live_runs_with_counts(tmp_path):
+    write_part(tmp_path, "articles", "run1", 0, [reject("a"), reject("b")])
+    write_part(tmp_path, "rejects", "run1", 0, [reject("c")])
+    write_part(tmp_path, "articles", "crashed", 0, [reject("d")])  # never completed
+    manifest = write_manifest(tmp_path, ["run1"])
+    assert read_manifest(tmp_path) == manifest
+    parts = {p["path"]: p for p in manifest["parts"]}
+    assert set(parts) == {"articles/run1/part-00000.jsonl", "rejects/run1/part-00000.jsonl"}
+    assert parts["articles/run1/part-00000.jsonl"]["records"] == 2
+    assert parts["rejects/run1/part-00000.jsonl"]["records"] == 1
+    assert {p["schema_version"] for p in parts.values()} == {"1.0"}
+    assert manifest["totals"] == {"articles": 2, "rejects": 1}
+    # nothing but the manifest itself sits at the top: it was renamed into place
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [MANIFEST_NAME]
+
+
+def test_manifest_drops_parts_that_were_deleted(tmp_path):
+    write_part(tmp_path, "articles", "run1", 0, [reject("a")])
+    write_part(tmp_path, "articles", "run2", 0, [reject("b")])
+    write_manifest(tmp_path, ["run1", "run2"])
+    (tmp_path / "articles" / "run1" / "part-00000.jsonl").unlink()
+    manifest = write_manifest(tmp_path, ["run1", "run2"])
+    assert [p["path"] for p in manifest["parts"]] == ["articles/run2/part-00000.jsonl"]
