@@ -1,0 +1,210 @@
+"""The winnow command line: exit codes, one-line errors, explain, validate and schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import cleaners
+from cleaners.blocks import Block
+from cleaners.decode import Decoded
+from cleaners.page import PageAnalysis
+from cleaners.page_model import Article
+from flows.cli import main
+from flows.writer import json_line
+from schemas.export import schema_json
+from schemas.models import RejectRecord
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def winnow(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it: its own process, its own exit code."""
+    code = "import sys; from flows.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
+        timeout=120,
+    )
+
+
+# --- run ------------------------------------------------------------------------------
+
+
+def test_run_with_a_missing_raw_folder_fails_with_one_line_and_no_traceback(tmp_path):
+    proc = winnow("run", "--raw", str(tmp_path / "nope"), "--out", str(tmp_path / "out"))
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("winnow: error:") and "nope" in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_option_is_one_line_too():
+    proc = winnow("run", "--rwa", "raw")
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+def test_run_with_rejects_exits_0(prefect_server, sample_raw, tmp_path, capsys):
+    (sample_raw / "empty.txt").write_bytes(b"  \n")
+    out = tmp_path / "clean"
+    assert main(["run", "--raw", str(sample_raw), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "5 records, 1 rejects" in printed
+    assert "rejected empty: 1" in printed
+    assert len(list(out.glob("articles/*/*.jsonl"))) == 1
+
+
+def test_run_into_an_output_path_that_is_a_file_fails(tmp_path, capsys):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "out").write_text("not a folder")
+    assert main(["run", "--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out")]) != 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "not a folder" in err[0]
+
+
+def test_commands_other_than_run_do_not_load_prefect(tmp_path):
+    """Prefect takes seconds to import and start; explain, validate and schema need none."""
+    page = tmp_path / "a.txt"
+    page.write_text("Menu\n\nA sentence long enough to be a paragraph of some story here.\n")
+    probe = (
+        "import sys; from flows.cli import main; "
+        f"main(['explain', {str(page)!r}]); main(['schema', 'reject']); "
+        f"main(['validate', {str(page)!r}]); "
+        "print('PREFECT LOADED' if 'prefect' in sys.modules else 'NO PREFECT')"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.stdout.strip().endswith("NO PREFECT"), proc.stdout + proc.stderr
+
+
+# --- explain --------------------------------------------------------------------------
+
+
+def fake_analysis() -> PageAnalysis:
+    def block(i, text, label, rule, note=""):
+        b = Block(index=i, text=text, raw=text)
+        b.mark(label, rule, note)
+        return b
+
+    blocks = [
+        block(0, "Главная | Новости | Спорт", "chrome", "nav_menu", "menu words"),
+        block(1, "", "blank", None),
+        block(2, "Заголовок новости", "title", "first_heading"),
+        block(3, "Текст новости, первый абзац.", "body", "body_region"),
+        block(4, "01.12.2019 10:15", "meta", "dateline", "date"),
+    ]
+    article = Article(paragraphs=["Текст новости, первый абзац."], title="Заголовок новости")
+    return PageAnalysis(decoded=Decoded("...", "text", "utf-8"), blocks=blocks, article=article)
+
+
+def test_explain_marks_kept_lines_and_names_the_rule_of_dropped_ones(
+    tmp_path, monkeypatch, capsys
+):
+    page = tmp_path / "page.txt"
+    page.write_text("whatever: the analysis is stubbed")
+    monkeypatch.setattr(cleaners, "analyse_page", lambda *a, **k: fake_analysis())
+    assert main(["explain", str(page)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    by_text = {line.split("| ", 1)[1].split("  <- ")[0]: line for line in out if "| " in line}
+    menu = by_text["Главная | Новости | Спорт"]
+    assert menu.startswith("- chrome") and "nav_menu" in menu and "menu words" in menu
+    assert by_text["01.12.2019 10:15"].startswith("- meta") and "dateline" in by_text[
+        "01.12.2019 10:15"]
+    assert by_text["Заголовок новости"].startswith("+ title") and "first_heading" in by_text[
+        "Заголовок новости"]
+    assert by_text["Текст новости, первый абзац."].startswith("+ body")
+    assert "\x1b[" not in "\n".join(out)  # piped: plain text, no colour codes
+    assert out[-1].endswith("1 paragraphs")
+
+
+def test_explain_shows_every_block_of_a_real_page(sample_raw, sample_names, capsys):
+    page = sample_raw / sample_names[1]
+    assert main(["explain", str(page)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    analysis = cleaners.analyse_page(page.read_bytes(), source_path=page.name)
+    rows = [line for line in out if "|" in line]
+    assert len(rows) >= len(analysis.blocks)
+    assert any(row.startswith("+ ") for row in rows)
+    for block in analysis.blocks:
+        if block.label in ("chrome", "meta"):
+            assert any(r.startswith("- ") and block.rule in r for r in rows), block
+
+
+def test_explain_on_a_rejected_page_says_why(tmp_path, capsys):
+    page = tmp_path / "empty.html"
+    page.write_bytes(b"")
+    assert main(["explain", str(page)]) == 0
+    assert "rejected: empty" in capsys.readouterr().out
+
+
+def test_explain_a_missing_file_is_a_one_line_error(tmp_path, capsys):
+    assert main(["explain", str(tmp_path / "nope.html")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "nope.html" in err[0]
+
+
+# --- validate -------------------------------------------------------------------------
+
+
+def good_reject() -> str:
+    return json_line(
+        RejectRecord(
+            source_path="a.html", raw_sha256="a" * 64, reason="empty", detail="nothing",
+            processed_at=datetime(2025, 1, 1, tzinfo=UTC), pipeline_version="t",
+        )
+    )
+
+
+def test_validate_reports_file_and_line_of_each_bad_line(tmp_path, capsys):
+    good = good_reject()
+    bad_sha = good.replace("a" * 64, "xyz")
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join([good, bad_sha, "{not json", good, '{"text": ""}']) + "\n")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split(": ", 1)[0] for line in out] == [f"{path}:2", f"{path}:3", f"{path}:5"]
+    assert "raw_sha256" in out[0] and "RejectRecord" in out[0]
+    assert "not JSON" in out[1]
+    assert "ArticleRecord" in out[2]  # judged an article by its shape
+
+
+def test_validate_passes_good_files_and_fails_missing_ones(tmp_path, capsys):
+    path = tmp_path / "ok.jsonl"
+    path.write_text(good_reject() + "\n" + good_reject() + "\n")
+    assert main(["validate", str(path)]) == 0
+    assert "2 record(s) valid" in capsys.readouterr().err
+    assert main(["validate", str(path), str(tmp_path / "missing.jsonl")]) == 1
+    assert "missing.jsonl: cannot read" in capsys.readouterr().out
+
+
+# --- schema ---------------------------------------------------------------------------
+
+
+def test_schema_prints_both_models(capsys):
+    assert main(["schema"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == {name: json.loads(schema_json(name)) for name in ("article", "reject")}
+    assert "processed_at" in printed["article"]["properties"]
+
+
+def test_schema_write_rewrites_the_files(tmp_path, monkeypatch, capsys):
+    import schemas.export
+
+    monkeypatch.setattr(schemas.export, "SCHEMA_DIR", tmp_path)
+    (tmp_path / "article.schema.json").write_text("stale")
+    assert main(["schema", "--write"]) == 0
+    for name in ("article", "reject"):
+        assert (tmp_path / f"{name}.schema.json").read_text() == schema_json(name)
+
+
+@pytest.mark.parametrize("name", ["article", "reject"])
+def test_schema_of_one_model_is_the_committed_file(name, capsys):
+    assert main(["schema", name]) == 0
+    assert capsys.readouterr().out == schema_json(name)

@@ -1,0 +1,151 @@
+"""The clean_pages flow on a temporary Prefect server: records, rejects, state, manifest,
+summary, and a rerun that has nothing new to write."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from flows.validate import validate_file
+from schemas.models import ArticleRecord
+
+
+def test_prefect_server_imports():
+    """A fastapi or SQLAlchemy release that breaks Prefect's server fails here, not in use."""
+    import prefect.server.api.server as server
+
+    assert callable(server.create_app)
+
+
+def jsonl_files(out):
+    return sorted(p.relative_to(out).as_posix() for p in out.glob("*/*/*.jsonl"))
+
+
+def read_jsonl(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def run_flow(prefect_server):
+    from flows.pipeline import clean_pages
+
+    def run(raw, out, **kwargs):
+        state = clean_pages(raw=str(raw), out=str(out), return_state=True, **kwargs)
+        return state, state.result(raise_on_failure=False)
+
+    return run
+
+
+def test_seeds_become_records_an_empty_file_a_reject_and_a_rerun_writes_nothing(
+    run_flow, sample_raw, sample_names, tmp_path
+):
+    (sample_raw / "empty.html").write_bytes(b"")
+    out = tmp_path / "clean"
+
+    state, summary = run_flow(sample_raw, out)
+    assert state.is_completed(), state.message
+    run_id = summary["run_id"]
+    assert summary["pages_seen"] == len(sample_names) + 1
+    assert summary["records"] == len(sample_names) == 5
+    assert summary["rejects_by_reason"] == {"empty": 1}
+    assert summary["skipped"] == 0
+
+    articles = out / "articles" / run_id / "part-00000.jsonl"
+    rejects = out / "rejects" / run_id / "part-00000.jsonl"
+    assert jsonl_files(out) == sorted([f"articles/{run_id}/part-00000.jsonl",
+                                       f"rejects/{run_id}/part-00000.jsonl"])
+    records = [ArticleRecord.model_validate(r) for r in read_jsonl(articles)]
+    assert sorted(r.source_path for r in records) == sample_names
+    assert [(r["source_path"], r["reason"]) for r in read_jsonl(rejects)] == [
+        ("empty.html", "empty")
+    ]
+    for part in (articles, rejects):
+        assert validate_file(part)[1] == []
+
+    manifest = json.loads((out / "_manifest.json").read_text(encoding="utf-8"))
+    assert {p["path"]: p["records"] for p in manifest["parts"]} == {
+        f"articles/{run_id}/part-00000.jsonl": 5,
+        f"rejects/{run_id}/part-00000.jsonl": 1,
+    }
+    saved = json.loads((out / "_state" / "runs" / f"{run_id}.json").read_text())
+    assert saved["records"] == 5 and saved["status"] == "completed"
+    assert _flow_run_name(state) == "clean raw (6 pages)"
+    assert "Rejects by reason" in _artifact_markdown(state)
+
+    # The rerun finds every page known: it cleans nothing and writes no part file.
+    before = jsonl_files(out)
+    state2, again = run_flow(sample_raw, out)
+    assert state2.is_completed()
+    assert (again["skipped"], again["processed"], again["records"]) == (6, 0, 0)
+    assert jsonl_files(out) == before
+    assert not (out / "articles" / again["run_id"]).exists()
+    assert json.loads((out / "_manifest.json").read_text())["totals"] == manifest["totals"]
+
+    # A changed page, and only that page, is cleaned again.
+    changed = sample_raw / sample_names[2]
+    changed.write_bytes(changed.read_bytes() + "\n\nДобавлен ещё один абзац к статье.\n".encode())
+    state3, third = run_flow(sample_raw, out)
+    assert (third["processed"], third["skipped"]) == (1, 5)
+    [record] = read_jsonl(out / "articles" / third["run_id"] / "part-00000.jsonl")
+    assert record["source_path"] == sample_names[2]
+    totals = json.loads((out / "_manifest.json").read_text())["totals"]
+    assert totals == {"articles": 6, "rejects": 1}
+
+
+def test_a_failed_batch_commits_no_state_and_leaves_no_part_files(
+    run_flow, sample_raw, tmp_path, monkeypatch
+):
+    import flows.batch
+    import flows.pipeline
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(flows.batch, "write_part", disk_full)
+    monkeypatch.setattr(
+        flows.pipeline, "clean_batch_task", flows.pipeline.clean_batch_task.with_options(retries=0)
+    )
+    out = tmp_path / "clean"
+    state, error = run_flow(sample_raw, out)
+    assert state.is_failed()
+    assert isinstance(error, flows.pipeline.RunFailed)
+    assert "No space left on device" in str(error)
+    assert jsonl_files(out) == []
+    assert not (out / "_manifest.json").exists()
+    from flows.state import RunState
+
+    with RunState(out) as run_state:
+        assert run_state.known_keys() == set()  # the next run does every page again
+        assert run_state.completed_runs() == []
+    [saved] = (out / "_state" / "runs").glob("*.json")
+    assert json.loads(saved.read_text())["status"] == "failed"
+
+
+def test_batches_split_evenly():
+    from flows.pipeline import batches
+
+    sizes = [len(b) for b in batches(list(range(401)), 200)]
+    assert sizes == [134, 134, 133]
+    assert batches([], 200) == []
+    assert [len(b) for b in batches(list(range(5)), 200)] == [5]
+
+
+def _flow_run_name(state) -> str:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return client.read_flow_run(state.state_details.flow_run_id).name
+
+
+def _artifact_markdown(state) -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    [artifact] = [a for a in artifacts if a.type == "markdown"]
+    return artifact.data
