@@ -1,0 +1,43 @@
+# Winnow. `make run` and `make test` each create .venv if it is missing and
+# install the project into it; a stamp file (re-made when pyproject.toml
+# changes) keeps them from reinstalling on every call.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+VENV_PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+RAW ?= raw
+OUT ?= clean
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
+export DO_NOT_TRACK ?= 1
+
+.PHONY: run test lint bench clean-venv
+
+run: $(STAMP)
+	$(VENV)/bin/winnow run --raw $(RAW) --out $(OUT)
+
+test: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+bench: $(STAMP)
+	$(VENV_PY) bench/run_bench.py
+
+$(VENV_PY):
+	@test -n "$(PYTHON)" || { echo "make: no python3.11 or python3 on PATH" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV_PY) -m pip --version >/dev/null 2>&1 || $(VENV_PY) -m ensurepip --upgrade
+
+$(STAMP): pyproject.toml | $(VENV_PY)
+	$(VENV_PY) -m pip install -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(VENV_PY)
+	$(VENV_PY) -m pip install -e '.[dev]'
+	touch $@ $(STAMP)
+
+clean-venv:
+	rm -rf $(VENV)
