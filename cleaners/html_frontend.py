@@ -15,8 +15,8 @@ import re
 from collections import Counter
 
 from cleaners.blocks import Block
-from cleaners.html_meta import PageMeta, choose_title, harvest, title_key
-from cleaners.html_tree import DomBlock, dom_blocks, parse_html, strip_code, text_key
+from cleaners.html_meta import PageMeta, add_heading, choose_title, harvest, title_key
+from cleaners.html_tree import DomBlock, dom_blocks, fold, parse_html, strip_code, text_key
 from cleaners.page_model import Article
 from cleaners.rules import html_rules  # noqa: F401  (registers the HTML rules)
 from cleaners.rules.base import REGISTRY as _REGISTRY
@@ -116,7 +116,6 @@ def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
         b = Block(index=i, text=d.text, raw=d.text, tag=d.tag,
                   link_density=d.link_chars / max(1, len(d.text)), hints=d.hints,
                   blank_before=True)
-        b.compute_features()
         if d.container:
             b.extra["container"] = d.container
         if "images" in d.extra:
@@ -153,9 +152,17 @@ def analyse_html(html: str, *, url: str | None = None):
     if tree is None:
         return [], Article(extractor=EXTRACTOR), Counter()
     pm = harvest(tree)
-    title, why = choose_title(pm)
     strip_code(tree)
     dblocks, containers = dom_blocks(tree)
+    for d in dblocks:
+        if not d.container:
+            el = d.element
+            attrs = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+            add_heading(pm, d.text, d.tag, attrs.strip())
+    for el, _reason in containers:  # a headline inside a banner <header> still counts
+        for h in el.iter("h1"):
+            add_heading(pm, fold(h.text_content()), "h1", "")
+    title, why = choose_title(pm)
     for el, _reason in containers:
         if el.getparent() is not None:
             el.drop_tree()
@@ -163,9 +170,12 @@ def analyse_html(html: str, *, url: str | None = None):
     read = _Votes("readability", _readability(tree))  # mutates the tree: last
     blocks = _to_blocks(dblocks)
     for b in blocks:
-        key = text_key(b.text)
-        b.extra["match_key"] = key
         tokens = _WORDS.findall(b.text.lower())
+        key = "".join(tokens)
+        b.extra["match_key"] = key
+        if "container" in b.extra:
+            continue  # dropped as a unit by chrome_container: no vote needed
+        b.compute_features()
         kept = [v.name for v in (traf, read) if v.coverage(tokens, key) >= KEPT_SHARE]
         b.extra["votes"] = len(kept)
         if len(kept) == 1:

@@ -152,11 +152,14 @@ def _meta_content(tree: HtmlElement) -> dict[str, list[str]]:
     return found
 
 
-_TITLE_CLASS = re.compile(r"(?:^|[^a-z])(?:title|headline|zag\w*|heading|header)(?:[^a-z]|$)")
+TITLE_CLASS = re.compile(r"(?:^|[^a-z])(?:title|headline|zag\w*|heading|header)(?:[^a-z]|$)")
 
 
 def harvest(tree: HtmlElement) -> PageMeta:
-    """Read the metadata the markup gives, before anything is removed from the tree."""
+    """Read the metadata the markup gives, before anything is removed from the tree.
+
+    Headings are added by the front end from the DOM blocks (``add_heading``), which walk
+    the body anyway."""
     pm = PageMeta()
     t = tree.find(".//title")
     if t is not None:
@@ -218,32 +221,22 @@ def harvest(tree: HtmlElement) -> PageMeta:
         pm.tags = tags
     if not pm.images and (img := first("og:image")):
         pm.images.append({"url": img, "caption": None, "credit": None})
-    body = tree.find("body")
-    if body is not None:
-        for el in body.iter("h1", "h2", "h3", "h4", "div", "span", "p", "td", "a", "strong",
-                            "b"):
-            tag = el.tag
-            if tag == "h1":
-                text = clean_text(el.text_content())
-                if text:
-                    pm.h1.append(text)
-                    pm.headings.append(text)
-            elif tag in ("h2", "h3", "h4"):
-                text = clean_text(el.text_content())
-                if text:
-                    pm.headings.append(text)
-            else:
-                hints = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-                if hints.strip() and _TITLE_CLASS.search(hints):
-                    text = clean_text(el.text_content())
-                    if text and len(text) <= 300:
-                        pm.headings.append(text)
-            if len(pm.headings) > 200:
-                break
     return pm
 
 
 # ------------------------------------------------------------------ title
+
+
+def add_heading(pm: PageMeta, text: str, tag: str, attrs: str) -> None:
+    """Record a headline candidate: an h1-h4, or an element classed as a title."""
+    if len(pm.headings) > 200 or not text or len(text) > 300:
+        return
+    if tag in ("h1", "h2", "h3", "h4"):
+        pm.headings.append(text)
+        if tag == "h1":
+            pm.h1.append(text)
+    elif attrs and TITLE_CLASS.search(attrs):
+        pm.headings.append(text)
 
 
 def title_segments(title: str) -> list[str]:

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
-from cleaners.normalise import fold_spaces
-
 _PARSER = HTMLParser(
     remove_comments=True,
     remove_pis=True,
@@ -190,7 +188,7 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
         if not raw or raw.isspace():
             parts.clear()
             return
-        text = _SPACES.sub(" ", fold_spaces(raw)).strip()
+        text = fold(raw)
         if text:
             tag = el.tag if isinstance(el.tag, str) else "div"
             block = DomBlock(text, tag, min(link_chars, len(text)), hints, container, el,
@@ -206,8 +204,15 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
         if container is None:
             reason = chrome_reason(el, own)
             if reason is not None and not wrapper(el):
+                # the whole container is one block: dropped as a unit, and not walked
                 containers.append((el, reason))
-                container = f"{reason} <{el.tag}>"
+                text = fold(el.text_content())
+                if text:
+                    links = sum(len(a.text_content().strip()) for a in el.iter("a"))
+                    blocks.append(DomBlock(text, el.tag, min(links, len(text)),
+                                           (hints + " " + own)[-240:],
+                                           f"{reason} <{el.tag}>", el))
+                return
         if own:
             hints = (hints + " " + own)[-240:]
         parts: list[str] = []
@@ -253,6 +258,17 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
 
     walk(root, "", None, 0)
     return blocks, containers
+
+
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def fold(raw: str) -> str:
+    """Whitespace (any Unicode space) folded to single spaces, zero-width marks removed."""
+    text = " ".join(raw.split())
+    if not text.isascii():
+        text = _ZERO_WIDTH.sub("", text)
+    return text
 
 
 def clean_alt(img: HtmlElement) -> str:

@@ -90,13 +90,12 @@ def figure_caption(blocks: list[Block], ctx: PageContext) -> None:
 @rule("chrome_container", stage="html", formats=("html",))
 def chrome_container(blocks: list[Block], ctx: PageContext) -> None:
     """Blocks inside nav, aside, footer, forms, comment, share, related-news and ad containers
-    (found by tag, ARIA role, itemprop and class/id words) are chrome, unless both extractors
-    kept them as prose."""
+    (found by tag, ARIA role, itemprop, hidden styles and class/id words) are chrome. A
+    container that holds much of the page's non-link text is a layout wrapper, never marked
+    (see ``html_tree.dom_blocks``)."""
     for b in blocks:
         container = b.extra.get("container")
         if not b.undecided or not container:
-            continue
-        if _votes(b) == 2 and is_prose(b):
             continue
         b.mark("chrome", "chrome_container", f"inside {container}")
 
