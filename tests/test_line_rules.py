@@ -30,6 +30,7 @@ CASES = [
     ("source_line", "Source: Reuters", "Sources close to the talks said no deal was reached."),
     ("tags_line", "Теги: наука, СПИД", "Темы переговоров остались прежними: газ и транзит."),
     ("author_line", "By Jane Doe", "By Monday the floods had receded from the town centre."),
+    ("author_line", "by Madeline Fry", "by then the floods had receded from the town centre."),
     ("login_link", "Войти", "Войти в историю он не рассчитывал, признался спортсмен."),
     ("login_link", "Sign in", "Sign in sheets were collected at the door by volunteers."),
     ("search_box", "Поиск", "Поиск пропавших туристов продолжается третьи сутки."),

@@ -124,7 +124,7 @@ def author_line(block: Block, ctx: PageContext) -> str | None:
         return None
     value = label_value("author_line", block.text) if _LABEL_SEP.search(block.text) else None
     if value is None:
-        m = re.match(r"^By\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})$", block.text)
+        m = re.match(r"^[Bb][Yy]:?\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})$", block.text)
         value = m.group(1) if m else None
     if value is None or len(value.split()) > 4 or any(ch.isdigit() for ch in value):
         return None
