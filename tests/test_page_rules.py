@@ -65,10 +65,15 @@ def test_short_closing_paragraph_stays() -> None:
     closing = "Денис Мантуров поздравил коллег с праздником."
     page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3, closing])
     assert body_of(page)[-1] == closing
+    # a sentence too short to count as prose is taken in by name when it closes the story
+    short = "Мантуров поздравил коллег."
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3, short, "Читайте также"])
+    assert labelled(page)[short] == ("body", "closing_paragraph")
 
 
 def test_hashtag_block_becomes_tags_and_empty_tag_is_dropped() -> None:
     page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3]) + "\n\n#НАУКА\n#\n#ЭКОЛОГИЯ\n"
+    assert labelled(page)["#НАУКА"] == ("meta", "hashtag_block")
     _blocks, article, _ = analyse_text(page)
     assert article.tags == ["НАУКА", "ЭКОЛОГИЯ"]
     assert all(not p.startswith("#") for p in article.paragraphs)
@@ -79,6 +84,7 @@ def test_image_caption_above_a_credit_is_image_metadata() -> None:
         "Новый метод очистки воды", "", "Очистная станция в Подмосковье.",
         "Фото: ТАСС", "", P1, "", P2,
     ])
+    assert labelled(page)["Очистная станция в Подмосковье."] == ("meta", "image_caption")
     _blocks, article, _ = analyse_text(page)
     assert article.images == [{"caption": "Очистная станция в Подмосковье.", "credit": "ТАСС",
                                "url": None}]
@@ -137,3 +143,62 @@ EN2 = ("The technology has been tested at three treatment plants near Moscow and
        "results, and next year it is to be rolled out in other regions of the country.")
 EN3 = ("The study was supported by the Russian Science Foundation, and the results were "
        "published in the journal Water Research, one of the leading ones in the field.")
+
+
+def test_tags_on_the_line_after_their_label() -> None:
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2]) + "\n\nТемы:\nнаука, экология\n"
+    labels = labelled(page)
+    assert labels["наука, экология"] == ("meta", "tags_follow")
+    _blocks, article, _ = analyse_text(page)
+    assert article.tags == ["наука", "экология"]
+
+
+def test_a_story_line_after_a_colon_is_not_taken_for_tags() -> None:
+    quote = ("Он сказал следующее: мы будем продолжать исследования, пока не найдём способ "
+             "сделать очистку воды доступной для каждой семьи в стране.")
+    page = "\n\n".join(["Новый метод очистки воды", P1, "Темы:", quote, P2])
+    labels = labelled(page)
+    assert labels[quote][1] != "tags_follow"
+
+
+def test_teaser_list_of_doubled_headlines_is_dropped() -> None:
+    units = []
+    for n in range(3):
+        head = f"Другая новость номер {n} о совсем другом событии"
+        units += [head, head, f"Краткий анонс другой новости номер {n}."]
+    page = "\n".join(["Новый метод очистки воды", "", P1, "", P2, "", *units])
+    labels = labelled(page)
+    assert labels["Другая новость номер 1 о совсем другом событии"] == ("chrome", "teaser_list")
+    assert body_of(page) == [P1, P2]
+
+
+def test_a_single_repeated_line_is_not_a_teaser_list() -> None:
+    page = "\n".join(["Новый метод очистки воды", "", P1, P1, "", P2])
+    assert P1 in body_of(page)
+
+
+def test_hashtag_inside_a_sentence_is_story() -> None:
+    line = "#МыВместе стал самым популярным хештегом года, сообщили аналитики соцсетей."
+    page = "\n\n".join(["Новый метод очистки воды", P1, line, P2])
+    assert line in body_of(page)
+
+
+def test_date_line_under_the_title_is_metadata_not_title() -> None:
+    page = "\n\n".join(["Новый метод очистки воды", "1:27, 27 ноября, 2011 Medportal.ru", P1, P2])
+    labels = labelled(page)
+    assert labels["1:27, 27 ноября, 2011 Medportal.ru"] == ("meta", "dateline_date")
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"
+    assert article.published == "2011-11-27T01:27:00"
+
+
+def test_every_rule_is_exercised_by_a_test() -> None:
+    from pathlib import Path
+
+    from cleaners.rules import REGISTRY
+
+    here = Path(__file__).parent
+    sources = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_*.py"))
+    text_rules = {name for name, r in REGISTRY.items() if "text" in r.formats}
+    untested = sorted(name for name in text_rules if f'"{name}"' not in sources)
+    assert not untested, f"rules without a test naming them: {untested}"
