@@ -23,6 +23,13 @@ from cleaners.rules.base import REGISTRY as _REGISTRY
 from cleaners.rules.base import PageContext
 
 EXTRACTOR = "winnow-html"
+# The second voter: "density" (our own readability-style scoring of the DOM blocks, free),
+# "readability" (readability-lxml, ~10 ms a page), or "auto": readability-lxml is called only
+# when trafilatura and the density voter share less than AGREE_SHARE of their text. Measured
+# on dev: auto beats always-readability on daniel-ru (0.881 vs 0.876 F1) at the same
+# scrapinghub F1 (0.980), half again as fast.
+MODE = "auto"
+AGREE_SHARE = 0.8
 KEPT_SHARE = 0.5  # share of a block's word trigrams an extractor must output to have kept it
 _WORDS = re.compile(r"\w+")
 
@@ -110,6 +117,53 @@ def _readability(tree) -> list[str]:
     return out
 
 
+_CONTAINER_TAGS = frozenset({"div", "td", "article", "section", "main", "body", "blockquote",
+                             "li", "dd", "center", "form", "span", "font", "table", "tbody",
+                             "tr", "ul", "ol"})
+
+
+def _density_story(dblocks: list[DomBlock], blocks: list[Block]) -> set[int]:
+    """Readability's idea on our own blocks, at no parsing cost: prose blocks score their
+    parent (and half for the grandparent) by length and commas; the best-scoring element,
+    with siblings that score well too, is the story. Returns the indices of its blocks."""
+    scores: dict[object, float] = {}
+    for d, b in zip(dblocks, blocks, strict=True):
+        if d.container or b.link_density > 0.3 or len(b.text) < 25:
+            continue
+        weight = 1.0 + b.text.count(",") + min(3.0, len(b.text) / 100)
+        el = d.element
+        parent = el if el.tag in _CONTAINER_TAGS and d.tag not in ("li", "td") else el.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + weight
+        grand = parent.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0.0) + weight / 2
+    if not scores:
+        return set()
+    best = max(scores, key=scores.__getitem__)
+    top = scores[best]
+    chosen = {best}
+    parent = best.getparent()
+    if parent is not None:
+        for sib in parent:
+            if sib is not best and scores.get(sib, 0.0) >= max(10.0, 0.2 * top):
+                chosen.add(sib)
+    inside: set[object] = set()
+    for el in chosen:
+        inside.update(el.iter())
+    return {i for i, d in enumerate(dblocks) if d.element in inside}
+
+
+def _disagree(blocks: list[Block], a: set[int], b: set[int]) -> bool:
+    """Whether two voters' stories differ by more than a fifth of their text."""
+    def size(ids: set[int]) -> int:
+        return sum(len(blocks[i].text) for i in ids)
+
+    union = size(a | b)
+    return union == 0 or size(a & b) < AGREE_SHARE * union
+
+
 def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
     blocks = []
     for i, d in enumerate(dblocks):
@@ -166,17 +220,28 @@ def analyse_html(html: str, *, url: str | None = None):
     for el, _reason in containers:
         if el.getparent() is not None:
             el.drop_tree()
-    traf = _Votes("trafilatura", _trafilatura(tree, url))  # works on a copy
-    read = _Votes("readability", _readability(tree))  # mutates the tree: last
     blocks = _to_blocks(dblocks)
+    toks: list[list[str]] = []
     for b in blocks:
         tokens = _WORDS.findall(b.text.lower())
-        key = "".join(tokens)
-        b.extra["match_key"] = key
+        toks.append(tokens)
+        b.extra["match_key"] = "".join(tokens)
+        if "container" not in b.extra:
+            b.compute_features()
+    traf = _Votes("trafilatura", _trafilatura(tree, url))  # works on a copy
+    traf_kept = {i for i, b in enumerate(blocks) if "container" not in b.extra
+                 and traf.coverage(toks[i], b.extra["match_key"]) >= KEPT_SHARE}
+    second_name, second_kept = "density", _density_story(dblocks, blocks)
+    if MODE == "readability" or (MODE == "auto" and _disagree(blocks, traf_kept, second_kept)):
+        read = _Votes("readability", _readability(tree))  # mutates the tree: last
+        second_name = "readability"
+        second_kept = {i for i, b in enumerate(blocks) if "container" not in b.extra
+                       and read.coverage(toks[i], b.extra["match_key"]) >= KEPT_SHARE}
+    for i, b in enumerate(blocks):
         if "container" in b.extra:
-            continue  # dropped as a unit by chrome_container: no vote needed
-        b.compute_features()
-        kept = [v.name for v in (traf, read) if v.coverage(tokens, key) >= KEPT_SHARE]
+            continue
+        kept = [name for name, ks in (("trafilatura", traf_kept), (second_name, second_kept))
+                if i in ks]
         b.extra["votes"] = len(kept)
         if len(kept) == 1:
             b.extra["voter"] = kept[0]
