@@ -216,7 +216,7 @@ def analyse_html(html: str, *, url: str | None = None):
     for el, _reason in containers:  # a headline inside a banner <header> still counts
         for h in el.iter("h1"):
             add_heading(pm, fold(h.text_content()), "h1", "")
-    title, why = choose_title(pm)
+    title, why = choose_title(pm, [d.text for d in dblocks if not d.container][:400])
     for el, _reason in containers:
         if el.getparent() is not None:
             el.drop_tree()

@@ -245,8 +245,30 @@ def title_segments(title: str) -> list[str]:
     return parts
 
 
-def choose_title(pm: PageMeta) -> tuple[str | None, str]:
-    """(the story's headline, why) by agreement between the markup's candidates."""
+def _printed(segment: str, texts: list[str]) -> str | None:
+    """``segment`` as the page prints it (its case, its punctuation), if a block shows it."""
+    words = re.findall(r"\w+", segment)
+    if len(words) < 3:
+        return None
+    pattern = re.compile(r"\W+".join(re.escape(w) for w in words), re.IGNORECASE)
+    for text in texts:
+        m = pattern.search(text)
+        if m:
+            start, end = m.start(), m.end()
+            # keep closing quotes / marks that belong to the headline
+            while end < len(text) and text[end] in "»\"”’!?.)":
+                end += 1
+            while start > 0 and text[start - 1] in "«\"“„(":
+                start -= 1
+            return text[start:end]
+    return None
+
+
+def choose_title(pm: PageMeta, texts: list[str] | None = None) -> tuple[str | None, str]:
+    """(the story's headline, why) by agreement between the markup's candidates.
+
+    ``texts`` are the page's visible blocks: a <title> part the page also prints is the
+    headline (as printed), the site name is not."""
     declared = [c for c in (pm.ld_headline, pm.og_title) if c]
     segments = title_segments(pm.html_title) if pm.html_title else []
     seg_keys = {title_key(s) for s in segments}
@@ -283,6 +305,11 @@ def choose_title(pm: PageMeta) -> tuple[str | None, str]:
     for d in declared:
         if d and (not site_k or title_key(d) != site_k):
             return _strip_site(d, pm), "og:title / json-ld headline"
+    if segments and texts:
+        site_k = title_key(pm.site_name) if pm.site_name else ""
+        for seg in segments:
+            if title_key(seg) != site_k and (printed := _printed(seg, texts)):
+                return printed, "<title> part printed on the page"
     if segments:
         return _strip_site(pm.html_title, pm), "<title> minus site name"
     if pm.h1:
