@@ -40,13 +40,15 @@ def _walk_files(root: Path, exclude: frozenset[tuple[int, int]]) -> Iterator[Pat
 
     A directory is entered once per (device, inode), so a symlink that points
     back up the tree (or two links to the same folder) cannot make the walk
-    endless or count a page twice. Unreadable directories are skipped, as there
-    is nothing in them to report by name.
+    endless or count a page twice. Real folders are walked before symlinked
+    ones, so a page reachable both ways keeps its real path. Unreadable
+    directories are skipped, as there is nothing in them to report by name.
     """
     seen: set[tuple[int, int]] = set(exclude)
     stack = [root]
-    while stack:
-        folder = stack.pop()
+    linked: list[Path] = []  # symlinked folders, entered once the real tree is done
+    while stack or linked:
+        folder = stack.pop() if stack else linked.pop(0)
         try:
             st = folder.stat()
         except OSError:
@@ -66,7 +68,7 @@ def _walk_files(root: Path, exclude: frozenset[tuple[int, int]]) -> Iterator[Pat
             except OSError:
                 is_dir = False
             if is_dir:
-                subfolders.append(Path(entry.path))
+                (linked if entry.is_symlink() else subfolders).append(Path(entry.path))
             else:
                 # Files, symlinks to files and broken symlinks alike: a broken
                 # link is passed on and becomes a reject that names it.
