@@ -85,8 +85,9 @@ def fingerprint(page: PageRef) -> PageJob:
     return PageJob(page=page, raw_sha256=raw_sha, sidecar_sha256=sidecar_sha, size=size)
 
 
-def read_page(path: str, max_bytes: int = MAX_PAGE_BYTES) -> bytes:
+def read_page(path: str, max_bytes: int | None = None) -> bytes:
     """The raw bytes of a page, or ``Rejected`` saying why they cannot be had."""
+    max_bytes = MAX_PAGE_BYTES if max_bytes is None else max_bytes
     try:
         st = os.stat(path)
     except FileNotFoundError:
