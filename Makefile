@@ -30,6 +30,9 @@ $(VENV_PY):
 	@test -n "$(PYTHON)" || { echo "make: no python3.11 or python3 on PATH" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(VENV_PY) -m pip --version >/dev/null 2>&1 || $(VENV_PY) -m ensurepip --upgrade
+	# The pip bundled with Python 3.11 (23.x) fails to resolve lxml[html-clean]
+	# required twice (AssertionError "Candidate is not for this requirement").
+	$(VENV_PY) -m pip install --quiet --upgrade 'pip>=24'
 
 $(STAMP): pyproject.toml | $(VENV_PY)
 	$(VENV_PY) -m pip install -e .
