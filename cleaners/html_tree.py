@@ -114,7 +114,15 @@ BLOCK_TAGS = frozenset({
     "figure", "body", "nav", "aside", "fieldset", "legend", "details", "summary", "hr",
     "noindex", "menu", "dialog", "html",
 })
+# phrasing elements; any other tag (custom elements, <content>, <noindex>...) is walked as
+# a block container, so a story inside it is not flattened into one line
+INLINE_TAGS = frozenset({
+    "a", "span", "b", "strong", "i", "em", "u", "font", "small", "big", "sup", "sub", "abbr",
+    "acronym", "cite", "q", "code", "img", "time", "mark", "s", "strike", "nobr", "tt", "var",
+    "kbd", "dfn", "bdi", "bdo", "wbr", "ins", "del", "samp", "data", "picture", "source",
+})
 MAX_DEPTH = 300
+BR_SPLIT = 1  # <br>s in a row that end a paragraph
 _SPACES = re.compile(r"\s+")
 
 
@@ -230,7 +238,7 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
                 pass
             elif tag == "br":
                 breaks += 1
-                if breaks >= 2:
+                if breaks >= BR_SPLIT:
                     flush(parts, links, el, hints, container)
                     links = 0
                 else:
@@ -240,7 +248,7 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
                 if child.tail:
                     parts.append(child.tail)
                 continue
-            elif tag in BLOCK_TAGS and depth < MAX_DEPTH:
+            elif (tag in BLOCK_TAGS or tag not in INLINE_TAGS) and depth < MAX_DEPTH:
                 flush(parts, links, el, hints, container)
                 links = 0
                 walk(child, hints, container, depth + 1)
