@@ -173,19 +173,32 @@ def _near(blocks: list[Block], i: int, lo: int, hi: int) -> bool:
 
 @rule("duplicate_text", stage="html", formats=("html",))
 def duplicate_text(blocks: list[Block], ctx: PageContext) -> None:
-    """A body block whose sentence(s) reappear inside a longer body block is a copy: the lead
-    summary printed above a story that opens with the same sentence, a pull quote. The
-    fuller block stays. Equal blocks both stay (recipes and lists repeat lines on purpose)."""
-    body = [b for b in blocks if b.label == "body" and len(b.extra.get("match_key", "")) >= 60]
-    for b in body:
-        key = b.extra["match_key"]
-        for other in body:
-            if other is b or other.label != "body":
+    """The lead summary printed above a story that opens with the same sentence(s) is a copy:
+    dropped, the fuller block stays. Repeats elsewhere stay (recipes and lists repeat lines
+    on purpose)."""
+    body = [b for b in blocks if b.label == "body"]
+    # the lead summary printed above the story: one of the first two body blocks, repeated
+    # (mostly) in one of the next three, longer; exact copies anywhere else stay
+    for pos, b in enumerate(body[:2]):
+        mine = _trigrams(b.text)
+        if len(b.text) < 60 or not mine:
+            continue
+        for other in body[pos + 1: pos + 4]:
+            if len(other.text) <= len(b.text):
                 continue
-            okey = other.extra["match_key"]
-            if len(key) < len(okey) and key in okey:
-                b.mark("chrome", "duplicate_text", f"repeated in block {other.index}")
+            shared = len(mine & _trigrams(other.text)) / len(mine)
+            if shared >= DUPLICATE_SHARE:
+                b.mark("chrome", "duplicate_text",
+                       f"{shared:.0%} of it repeated in block {other.index}")
                 break
+
+
+DUPLICATE_SHARE = 0.8
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    toks = re.findall(r"\w+", text.lower())
+    return set(zip(toks, toks[1:], toks[2:], strict=False))
 
 
 @rule("text_line_rules", stage="html", formats=("html",))
