@@ -15,7 +15,14 @@ import re
 from collections import Counter
 
 from cleaners.blocks import Block
-from cleaners.html_meta import PageMeta, add_heading, choose_title, harvest, title_key
+from cleaners.html_meta import (
+    PageMeta,
+    add_heading,
+    choose_title,
+    harvest,
+    title_key,
+    title_segments,
+)
 from cleaners.html_tree import DomBlock, dom_blocks, fold, parse_html, strip_code, text_key
 from cleaners.page_model import Article
 from cleaners.rules import html_rules  # noqa: F401  (registers the HTML rules)
@@ -188,11 +195,51 @@ def _run_rules(blocks: list[Block], ctx: PageContext) -> Counter[str]:
     return Counter(b.rule for b in blocks if b.rule)
 
 
+DATE_WINDOW = 6  # blocks around the headline a date line may stand in
+
+
+def _story_date(blocks: list[Block]) -> tuple[str | None, str]:
+    """The story's own date from its date line: between the headline and the first body
+    block, else just above the headline, else in the first body block itself; never from a
+    link list, a chrome container or another story's teaser."""
+    from cleaners.dates import find_dates
+
+    title = next((b.index for b in blocks if b.label == "title"), None)
+    first = next((b.index for b in blocks if b.label == "body"), None)
+    if first is None:
+        return None, ""
+    anchor = title if title is not None and title < first else first
+    zones = [
+        ("between headline and story", range(anchor + 1, first)),
+        ("above the headline", range(anchor - 1, max(-1, anchor - DATE_WINDOW), -1)),
+        ("story's first lines", range(first, min(len(blocks), first + 2))),
+    ]
+    for why, rng in zones:
+        for i in rng:
+            b = blocks[i]
+            if "container" in b.extra or b.link_density > 0.5 or b.rule == "link_block":
+                continue
+            if len(b.text) > 300 and why != "story's first lines":
+                continue
+            found = find_dates(b.text[:200])
+            if found:
+                return found[0].iso, why
+    return None, ""
+
+
 def _article(blocks: list[Block], pm: PageMeta, title: str | None) -> Article:
     art = Article(paragraphs=[b.text for b in blocks if b.label == "body"], extractor=EXTRACTOR)
     art.title = title
     art.published = pm.published
-    art.authors = list(dict.fromkeys(a for a in pm.authors if a))
+    if art.published is None:
+        art.published, _why = _story_date(blocks)
+    # a "person" that is the site (meta author = "DELFI", "baikaldaily.ru") is the source
+    site_keys = {title_key(x) for x in (pm.site_name, *title_segments(pm.html_title)) if x}
+    for a in dict.fromkeys(a for a in pm.authors if a):
+        if "." in a or title_key(a) in site_keys or not any(c.isalpha() for c in a):
+            art.source = art.source or a
+        else:
+            art.authors.append(a)
     art.tags = list(dict.fromkeys(t for t in pm.tags if t))
     captions = [b.extra["image"] for b in blocks if b.rule == "figure_caption"]
     seen = {c.get("url") for c in captions}

@@ -220,3 +220,35 @@ def test_every_dropped_block_names_its_rule():
 def test_pages_without_a_story_give_no_paragraphs(html):
     _, article, _ = analyse_html(html)
     assert not article.paragraphs
+
+
+def test_figure_caption_rule():
+    alt = "Вирусы бешенства под микроскопом. Фото пользователя smweb2"
+    caption = _block(alt + " с ресурса Photobucket", 0, votes=2)
+    caption.extra["images"] = [("pic001.jpg", alt)]
+    naming = _block("Главный санитарный врач Геннадий Онищенко " + PROSE, 1, votes=2)
+    naming.extra["images"] = [("onischenko.jpg", "Геннадий Онищенко")]
+    hr.figure_caption([caption, naming], _ctx())
+    assert caption.rule == "figure_caption" and caption.extra["image"]["url"] == "pic001.jpg"
+    assert caption.extra["image"]["credit"] == "пользователя smweb2 с ресурса Photobucket"
+    assert naming.undecided  # a paragraph that merely names the pictured person
+
+
+def test_story_date_from_the_date_line_under_the_headline_not_from_a_teaser():
+    html = """<html><body>
+    <div class="news-list"><p><a href="/1">Другая новость дня</a> 17.01.2012</p></div>
+    <h1>В Днепропетровске сделали операцию столетней женщине</h1>
+    <div class="when">20:13 | 15.01.2012</div>
+    <p>""" + PROSE + """</p><p>""" + PROSE.replace("Врачи", "Хирурги") + """</p>
+    <p>Операцией руководил профессор Александр Лоскутов, один из пионеров эндопротезирования,
+    сообщили в больнице имени Мечникова в понедельник.</p></body></html>"""
+    _, article, _ = analyse_html(html)
+    assert article.title == "В Днепропетровске сделали операцию столетней женщине"
+    assert article.published == "2012-01-15"
+
+
+def test_site_named_as_author_becomes_the_source():
+    html = """<html><head><title>Новость - DELFI</title><meta name="author" content="DELFI">
+    </head><body><h1>Новость</h1><p>""" + PROSE + "</p><p>" + PROSE + "</p></body></html>"
+    _, article, _ = analyse_html(html)
+    assert article.authors == [] and article.source == "DELFI"

@@ -73,11 +73,15 @@ def figure_caption(blocks: list[Block], ctx: PageContext) -> None:
         matched = None
         for src, alt in images:  # type: ignore[union-attr]
             akey = text_key(alt)
-            if key and len(akey) >= 8 and (akey in key or key in akey):
+            # the caption repeats the alt text (a paragraph merely naming the pictured
+            # person is not a caption)
+            if key and len(akey) >= 8 and (key in akey or (akey in key
+                                                          and len(key) <= 1.5 * len(akey))):
                 matched = src
                 break
         hinted = b.tag == "figcaption" or (
-            images and not b.sentence_end and _CAPTION_HINT.search(b.hints[-60:]))
+            images and not b.sentence_end and b.n_words <= 25 and _votes(b) < 2
+            and _CAPTION_HINT.search(b.hints[-60:]))
         if matched is None and not hinted:
             continue
         credit = _CREDIT.search(b.text)
