@@ -252,3 +252,20 @@ def test_site_named_as_author_becomes_the_source():
     </head><body><h1>Новость</h1><p>""" + PROSE + "</p><p>" + PROSE + "</p></body></html>"
     _, article, _ = analyse_html(html)
     assert article.authors == [] and article.source == "DELFI"
+
+
+def test_edge_fragments_rule():
+    blocks = [_block(PROSE, 0), _block(PROSE + " Ещё.", 1), _block("Ссылки по теме:", 2),
+              _block("Прочтений: 431", 3)]
+    for b in blocks:
+        b.mark("body", "extractor_vote")
+    hr.edge_fragments(blocks, _ctx())
+    assert [b.label for b in blocks] == ["body", "body", "chrome", "chrome"]
+    facts = [_block(PROSE, 0)] + [_block(f"Команда {i} (группа A): {i}-е участие", i)
+                                  for i in range(1, 4)]
+    for b in facts:
+        b.mark("body", "extractor_vote")
+    for b in facts[1:]:
+        b.tag = "li"
+    hr.edge_fragments(facts, _ctx())
+    assert all(b.label == "body" for b in facts)  # a closing list is content

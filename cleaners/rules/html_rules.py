@@ -205,6 +205,32 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
     return set(zip(toks, toks[1:], toks[2:], strict=False))
 
 
+EDGE_MAX_WORDS = 12
+EDGE_MAX_RUN = 4
+
+
+def _fragment(b: Block) -> bool:
+    return b.n_words <= EDGE_MAX_WORDS and not b.sentence_end
+
+
+@rule("edge_fragments", stage="html", formats=("html",))
+def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
+    """A few short lines that are not sentences after the story's last sentence ("Прочтений:
+    431", "Ссылки по теме:", "Нашли опечатку? Выделите её и нажмите ссылку") are widget text
+    the extractors let through; inside the story such lines (subheads) stay."""
+    body = [b for b in blocks if b.label == "body"]
+    tail: list[Block] = []
+    for b in reversed(body):
+        if not _fragment(b):
+            break
+        tail.append(b)
+    # a long run, or list items, is content (a closing list of results, a table of facts)
+    if len(tail) == len(body) or len(tail) > EDGE_MAX_RUN or any(b.tag == "li" for b in tail):
+        return
+    for b in tail:
+        b.mark("chrome", "edge_fragments", "a short non-sentence after the story's last sentence")
+
+
 @rule("text_line_rules", stage="html", formats=("html",))
 def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
     """The shared line rules (the text front end's: dates, credits, share and rating prompts,
