@@ -206,11 +206,11 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
 
 
 EDGE_MAX_WORDS = 12
-EDGE_MAX_RUN = 4
+EDGE_MAX_RUN = 6
 
 
 def _fragment(b: Block) -> bool:
-    return b.n_words <= EDGE_MAX_WORDS and not b.sentence_end
+    return b.n_words <= EDGE_MAX_WORDS and (not b.sentence_end or b.text.endswith(":"))
 
 
 @rule("edge_fragments", stage="html", formats=("html",))
