@@ -106,9 +106,13 @@ def chrome_container(blocks: list[Block], ctx: PageContext) -> None:
 
 @rule("link_block", stage="html", formats=("html",))
 def link_block(blocks: list[Block], ctx: PageContext) -> None:
-    """A block that is mostly link text (menus, teaser headlines, "read also") is chrome."""
+    """A block that is mostly link text (menus, teaser headlines, "read also") is chrome,
+    unless it is a whole sentence both extractors kept ("Напомним, что <a>...</a>.")."""
     for b in blocks:
         if b.undecided and b.link_density >= LINK_HEAVY:
+            if _votes(b) == 2 and b.sentence_end and b.n_words >= 6 and \
+                    not b.text.endswith(":"):
+                continue  # a sentence with a link in it, kept by both extractors
             b.mark("chrome", "link_block", f"link density {b.link_density:.2f}")
 
 
@@ -182,12 +186,12 @@ def duplicate_text(blocks: list[Block], ctx: PageContext) -> None:
     on purpose)."""
     body = [b for b in blocks if b.label == "body"]
     # the lead summary printed above the story: one of the first two body blocks, repeated
-    # (mostly) in one of the next three, longer; exact copies anywhere else stay
+    # (mostly) in one of the next four, longer; exact copies anywhere else stay
     for pos, b in enumerate(body[:2]):
         mine = _trigrams(b.text)
         if len(b.text) < 60 or not mine:
             continue
-        for other in body[pos + 1: pos + 4]:
+        for other in body[pos + 1: pos + 5]:
             if len(other.text) <= len(b.text):
                 continue
             shared = len(mine & _trigrams(other.text)) / len(mine)
@@ -229,6 +233,12 @@ def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
         return
     for b in tail:
         b.mark("chrome", "edge_fragments", "a short non-sentence after the story's last sentence")
+    # a bare label with no value before the story ("Автор:", "Источник:")
+    for b in body:
+        if is_prose(b):
+            break
+        if b.label == "body" and b.text.endswith(":") and b.n_words <= 3:
+            b.mark("chrome", "edge_fragments", "a bare label before the story")
 
 
 @rule("text_line_rules", stage="html", formats=("html",))
