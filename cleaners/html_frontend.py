@@ -273,8 +273,6 @@ def analyse_html(html: str, *, url: str | None = None):
         tokens = _WORDS.findall(b.text.lower())
         toks.append(tokens)
         b.extra["match_key"] = "".join(tokens)
-        if "container" not in b.extra:
-            b.compute_features()
     traf = _Votes("trafilatura", _trafilatura(tree, url))  # works on a copy
     traf_kept = {i for i, b in enumerate(blocks) if "container" not in b.extra
                  and traf.coverage(toks[i], b.extra["match_key"]) >= KEPT_SHARE}
@@ -292,6 +290,8 @@ def analyse_html(html: str, *, url: str | None = None):
         b.extra["votes"] = len(kept)
         if len(kept) == 1:
             b.extra["voter"] = kept[0]
+        if kept or "images" in b.extra:
+            b.compute_features()  # the rules read features of voted blocks only
     ctx = PageContext(input_format="html", url=url)
     ctx.meta["title_key"] = title_key(title) if title else ""
     ctx.meta["title_why"] = why
