@@ -19,3 +19,4 @@ class Rejected(Exception):  # noqa: N818 - the name reads as the outcome it is
         super().__init__(f"{reason}: {detail}")
         self.reason = reason
         self.detail = detail
+        self.analysis: object | None = None  # the page's analysis, where cleaning got that far

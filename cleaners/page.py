@@ -64,9 +64,13 @@ def analyse_page(
 
         blocks, article, counts = analyse_text(decoded.text)
     decoded = Decoded(decoded.text, fmt, decoded.encoding)
+    analysis = PageAnalysis(decoded=decoded, blocks=blocks, article=article, rule_counts=counts)
     if not article.paragraphs:
-        raise Rejected("no_article", "no story text found on the page (index, tag or empty page?)")
-    return PageAnalysis(decoded=decoded, blocks=blocks, article=article, rule_counts=counts)
+        rejected = Rejected("no_article",
+                            "no story text found on the page (index, tag or empty page?)")
+        rejected.analysis = analysis  # so `winnow explain` can still show every line's fate
+        raise rejected
+    return analysis
 
 
 def clean_page(

@@ -202,3 +202,16 @@ def test_every_rule_is_exercised_by_a_test() -> None:
     text_rules = {name for name, r in REGISTRY.items() if "text" in r.formats}
     untested = sorted(name for name in text_rules if f'"{name}"' not in sources)
     assert not untested, f"rules without a test naming them: {untested}"
+
+
+def test_a_page_with_no_story_is_rejected_with_its_analysis() -> None:
+    import pytest
+
+    from cleaners import Rejected, analyse_page
+
+    page = "\n".join(["Войти", "Поиск", "  • Политика", "  • Экономика", "  • Спорт"])
+    with pytest.raises(Rejected) as caught:
+        analyse_page(page.encode("utf-8"), input_format="text")
+    assert caught.value.reason == "no_article"
+    rules = {b.rule for b in caught.value.analysis.blocks if b.text}
+    assert {"login_link", "search_box", "menu_run"} <= rules
