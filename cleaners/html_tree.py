@@ -158,6 +158,9 @@ class _Frame:
     containers: list
 
 
+_LINK_TEXT = etree.XPath(".//a//text()")
+
+
 def strip_code(tree: HtmlElement) -> None:
     """Remove script, style and template elements (their tails stay): no story text there."""
     etree.strip_elements(tree, "script", "style", "template", "noscript", with_tail=False)
@@ -174,7 +177,7 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
     containers: list[tuple[HtmlElement, str]] = []
     def nonlink_len(el: HtmlElement) -> int:
         size = len(_SPACES.sub("", el.text_content()))
-        links = sum(len(_SPACES.sub("", a.text_content())) for a in el.iter("a"))
+        links = len(_SPACES.sub("", "".join(_LINK_TEXT(el))))
         return max(0, size - links)
 
     body_nonlink = max(1, nonlink_len(root))
@@ -216,7 +219,7 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
                 containers.append((el, reason))
                 text = fold(el.text_content())
                 if text:
-                    links = sum(len(a.text_content().strip()) for a in el.iter("a"))
+                    links = len(fold("".join(_LINK_TEXT(el))))
                     blocks.append(DomBlock(text, el.tag, min(links, len(text)),
                                            (hints + " " + own)[-240:],
                                            f"{reason} <{el.tag}>", el))
