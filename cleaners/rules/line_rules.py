@@ -135,7 +135,7 @@ def author_line(block: Block, ctx: PageContext) -> str | None:
 _QUOTED = tuple("«\"“„'‘—–")
 
 
-def _phrase_rule(category: str):
+def _phrase_rule(category: str, doc: str):
     phrases = phrase_set(category)
 
     def check(block: Block, ctx: PageContext) -> str | None:
@@ -145,13 +145,16 @@ def _phrase_rule(category: str):
             return f"{category.replace('_', ' ')} phrase"
         return None
 
+    check.__doc__ = doc + f" (phrases: data/chrome_phrases.toml [{category}])"
     return check
 
 
-line_rule("login_link")(_phrase_rule("login"))
-line_rule("search_box")(_phrase_rule("search"))
-line_rule("share_button")(_phrase_rule("share"))
-line_rule("list_header")(_phrase_rule("list_header"))
+line_rule("login_link")(_phrase_rule("login", "Login, register and account links."))
+line_rule("search_box")(_phrase_rule("search", "Search boxes and their buttons."))
+line_rule("share_button")(_phrase_rule(
+    "share", "Share, print, like and 'read more' buttons and other one-word widgets."))
+line_rule("list_header")(_phrase_rule(
+    "list_header", "Headers of 'read also', 'related', 'latest news' and section lists."))
 
 
 @line_rule("rights_notice")
@@ -164,9 +167,10 @@ def rights_notice(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
-line_rule("subscribe_box")(_phrase_rule("subscribe"))
-line_rule("comment_prompt")(_phrase_rule("comment_prompt"))
-line_rule("cookie_notice")(_phrase_rule("cookie"))
+line_rule("subscribe_box")(_phrase_rule("subscribe", "Subscribe and newsletter boxes."))
+line_rule("comment_prompt")(_phrase_rule(
+    "comment_prompt", "Comment prompts and forms ('Хотите оставить комментарий?...')."))
+line_rule("cookie_notice")(_phrase_rule("cookie", "Cookie notices."))
 
 _DIGIT = re.compile(r"\d")
 _CURRENCY = re.compile(r"\b(?:usd|eur|rub|gbp|cny|uah|kzt|byn|azn)\b|[$€£₽]|доллар|евро|курс",
