@@ -277,6 +277,7 @@ def analyse_html(html: str, *, url: str | None = None):
     traf_kept = {i for i, b in enumerate(blocks) if "container" not in b.extra
                  and traf.coverage(toks[i], b.extra["match_key"]) >= KEPT_SHARE}
     second_name, second_kept = "density", _density_story(dblocks, blocks)
+
     if MODE == "readability" or (MODE == "auto" and _disagree(blocks, traf_kept, second_kept)):
         read = _Votes("readability", _readability(tree))  # mutates the tree: last
         second_name = "readability"

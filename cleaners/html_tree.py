@@ -67,6 +67,7 @@ _CHROME_HINT = re.compile(
     r"copyright|pager|pagination|tags?cloud|tag-?cloud|widget\w*|partners?\w*"
     r")(?:[^a-z]|$)"
 )
+_CHROME_ITEMTYPE = re.compile(r"SiteNavigationElement|WPSideBar|WPFooter|WPAdBlock|Comment\b")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # words in class/id that say "this is the story" (keep, even when a chrome word is present)
 _CONTENT_HINT = re.compile(
@@ -98,6 +99,11 @@ def chrome_reason(el: HtmlElement, hints: str) -> str | None:
     itemprop = (el.get("itemprop") or "").lower()
     if itemprop in ("comment", "comments"):
         return "itemprop=comment"
+    if itemprop == "articlebody":
+        return None  # schema.org says: the story
+    itemtype = el.get("itemtype")
+    if itemtype and (m := _CHROME_ITEMTYPE.search(itemtype)):
+        return f"schema.org {m.group(0)}"
     if hints:
         m = _CHROME_HINT.search(hints)
         if m:
