@@ -134,6 +134,7 @@ def test_chrome_containers_found_by_tag_role_and_class_but_not_wrappers():
         f"<p>{PROSE}</p><p>{PROSE}</p><p>{PROSE}</p>"
         "<div class='related-news'><a href='/1'>Другая новость</a></div></div>"
         "<div role='complementary'>Реклама</div><div class='b-share'>Поделиться</div>"
+        "<div itemscope itemtype='https://schema.org/WPSideBar'>Колонка</div>"
         "</body></html>")
     tree = parse_html(html)
     strip_code(tree)
@@ -143,6 +144,7 @@ def test_chrome_containers_found_by_tag_role_and_class_but_not_wrappers():
     assert "related" in reasons["Другая новость"]
     assert "complementary" in reasons["Реклама"]
     assert "share" in reasons["Поделиться"]
+    assert "WPSideBar" in reasons["Колонка"]
     assert reasons[PROSE] is None  # 'sidebar' in the wrapper's class does not drop the story
 
 
