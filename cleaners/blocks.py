@@ -72,3 +72,8 @@ class Block:
         self.stop_density = stopword_density(tokens)
         self.function_words = len(function_words().intersection(tokens))
         self.sentence_end = ends_sentence(self.text)
+
+
+def content_blocks(blocks: list[Block]) -> list[Block]:
+    """The blocks that hold text: what block and boundary rules walk (blank lines are not)."""
+    return [b for b in blocks if b.text]

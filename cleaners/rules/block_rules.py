@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import re
 
-from cleaners.blocks import Block
+from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
 from cleaners.rules.base import PageContext, rule
 
 _DIGIT = re.compile(r"\d")
 # a "latest news" item: a short title-like line
 MAX_HEADLINE_WORDS = 30
-
-
-def _content(blocks: list[Block]) -> list[Block]:
-    return [b for b in blocks if b.text]
 
 
 def _is_anchor(block: Block) -> bool:
@@ -43,7 +39,7 @@ def headline_list(blocks: list[Block], ctx: PageContext) -> None:
     dates), make a list: every line of it is chrome, and its dates belong to
     other stories.
     """
-    content = _content(blocks)
+    content = content_blocks(blocks)
     i = 0
     while i < len(content):
         if not _anchor_or_dated(content[i]):
@@ -111,7 +107,7 @@ def _gap_is_title_slot(content: list[Block], run: list[int]) -> bool:
 @rule("hashtag_block", stage="block")
 def hashtag_block(blocks: list[Block], ctx: PageContext) -> None:
     """A block of #tags: lifted into the tags metadata (an empty '#' is dropped)."""
-    for b in _content(blocks):
+    for b in content_blocks(blocks):
         if b.text.startswith("#") and b.n_words <= 4 and " " not in b.text.strip("# ").strip():
             tag = b.text.lstrip("#").strip()
             if tag:
@@ -123,7 +119,7 @@ def hashtag_block(blocks: list[Block], ctx: PageContext) -> None:
 @rule("tags_follow", stage="block")
 def tags_follow(blocks: list[Block], ctx: PageContext) -> None:
     """The line after a bare "Темы:" / "Tags:" label holds the tags."""
-    content = _content(blocks)
+    content = content_blocks(blocks)
     for b, nxt in zip(content, content[1:], strict=False):
         if b.extra.get("tags_follow") and nxt.undecided and nxt.n_words <= 30:
             tags = [t.strip(" #.") for t in re.split(r"\s*[,;|]\s*", nxt.text) if t.strip(" #.")]
@@ -147,7 +143,7 @@ def menu_run(blocks: list[Block], ctx: PageContext) -> None:
 
     Items that end like sentences (a numbered list inside the story) do not count.
     """
-    content = _content(blocks)
+    content = content_blocks(blocks)
     i = 0
     while i < len(content):
         j = i
@@ -195,7 +191,7 @@ def teaser_list(blocks: list[Block], ctx: PageContext) -> None:
     Two or more such units on a page make a teaser list; a story does not
     repeat a line right after itself.
     """
-    content = _content(blocks)
+    content = content_blocks(blocks)
     units = [i for i in range(1, len(content))
              if content[i].text == content[i - 1].text and content[i].n_words >= 2
              and content[i].undecided and content[i - 1].undecided]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from cleaners.blocks import Block
+from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
 from cleaners.features import cyrillic_share, sentence_count, site_words
 from cleaners.rules.base import PageContext, rule
@@ -27,10 +27,6 @@ FREE_GAP = 2  # non-prose lines a story may hold in a row (a caption, a credit)
 GAP_COST = 30  # each further one costs this much more than the last
 SPLIT_GAP = 3  # non-prose lines in a row that separate two pieces of a run
 MIN_STOP_DENSITY = 0.2
-
-
-def _content(blocks: list[Block]) -> list[Block]:
-    return [b for b in blocks if b.text]
 
 
 def _page_has_stopwords(content: list[Block]) -> bool:
@@ -209,7 +205,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     split the page into zones; each zone's candidate runs are scored, and the
     best score wins.
     """
-    content = _content(blocks)
+    content = content_blocks(blocks)
     has_stop = _page_has_stopwords(content)
     ctx.meta["has_stopwords"] = has_stop
     zones, lo = [], 0
