@@ -79,16 +79,15 @@ TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser
 TEASER_PENALTY = 0.5
 
 
-def _zone_runs(content: list[Block], lo: int, hi: int, has_stop: bool
-               ) -> list[tuple[float, int, int]]:
-    """Candidate runs in content[lo:hi]: for each stretch between points where the running
+def _zone_runs(weights: list[float], lo: int, hi: int) -> list[tuple[float, int, int]]:
+    """Candidate runs in weights[lo:hi]: for each stretch between points where the running
     sum falls to zero (Kadane's resets), its best-scoring prefix as (sum, start, end)."""
     runs: list[tuple[float, int, int]] = []
     best, span = 0.0, None
     cur, cur_start = 0.0, lo
     gap = 0
     for i in range(lo, hi):
-        w = _weight(content[i], has_stop)
+        w = weights[i]
         if w <= 0:
             # a long stretch without prose is where one text ends and another begins
             gap += 1
@@ -141,13 +140,13 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     return score * (1 - POSITION_WEIGHT * start / max(1, len(content)))
 
 
-def _pieces(content: list[Block], start: int, end: int, has_stop: bool) -> list[tuple[int, int]]:
+def _pieces(weights: list[float], start: int, end: int) -> list[tuple[int, int]]:
     """Split a run where SPLIT_GAP or more lines in a row carry no prose."""
     pieces: list[tuple[int, int]] = []
     first = last = None
     gap = 0
     for i in range(start, end + 1):
-        if _weight(content[i], has_stop) > 0:
+        if weights[i] > 0:
             if first is not None and gap >= SPLIT_GAP:
                 pieces.append((first, last))
                 first = None
@@ -174,16 +173,16 @@ def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
     return sum(1 for b in blocks if len(b.text) >= GOOD_MIN_CHARS) <= 2
 
 
-def _trim_teasers(content: list[Block], start: int, end: int, has_stop: bool
+def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int
                   ) -> tuple[int, int]:
     """Cut a run back to its core piece and the pieces beside it, stopping where two
     teasers (a headline and a summary) follow one another: the lists after a story."""
-    pieces = _pieces(content, start, end, has_stop)
+    pieces = _pieces(weights, start, end)
     if len(pieces) <= 1:
         return start, end
 
     def mass(p: tuple[int, int]) -> float:
-        return sum(max(0.0, _weight(b, has_stop)) for b in content[p[0]: p[1] + 1])
+        return sum(max(0.0, w) for w in weights[p[0]: p[1] + 1])
 
     core = max(range(len(pieces)), key=lambda k: mass(pieces[k]))
     units = [_teaser_unit(content, p) for p in pieces]
@@ -208,6 +207,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     content = content_blocks(blocks)
     has_stop = _page_has_stopwords(content)
     ctx.meta["has_stopwords"] = has_stop
+    weights = [_weight(b, has_stop) for b in content]  # once: runs, pieces and trimming read it
     zones, lo = [], 0
     for i, b in enumerate(content):
         if b.rule in HARD_STOPS:
@@ -220,7 +220,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
         # once a comment prompt follows a story, what comes after is comments and rules
         after_comments = after_comments or (
             best_span is not None and zlo > 0 and content[zlo - 1].rule == "comment_prompt")
-        for found in _zone_runs(content, zlo, zhi, has_stop):
+        for found in _zone_runs(weights, zlo, zhi):
             score = _run_score(content, *found)
             if after_comments:
                 score *= AFTER_COMMENTS_PENALTY  # a comment section after a story
@@ -228,7 +228,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
                 best, best_span = score, found[1:]
     if best_span is None:
         return
-    start, end = _trim_teasers(content, *best_span, has_stop)
+    start, end = _trim_teasers(content, weights, *best_span)
     ctx.meta["body_span"] = (content[start].index, content[end].index)
     for b in content[start:end + 1]:
         if not b.undecided:
