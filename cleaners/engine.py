@@ -16,19 +16,19 @@ from cleaners.rules.base import STAGE_ORDER, PageContext
 
 
 @lru_cache(maxsize=4)
-def _plan(input_format: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
-    """(line rules, other rules in stage order) that apply to ``input_format``."""
+def _plan(input_format: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]:
+    """(html-stage rules, line rules, block and boundary rules in stage order) that apply
+    to ``input_format``: worked out once per format, not per page."""
     rules = [r for r in REGISTRY.values() if input_format in r.formats]
     line = tuple(r for r in rules if r.per_line)
-    other = tuple(sorted((r for r in rules if not r.per_line),
-                         key=lambda r: STAGE_ORDER.index(r.stage)))
-    return line, other
+    other = sorted((r for r in rules if not r.per_line), key=lambda r: STAGE_ORDER.index(r.stage))
+    return (tuple(r for r in other if r.stage == "html"), line,
+            tuple(r for r in other if r.stage != "html"))
 
 
 def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
     """Label every block; return the number of blocks each rule decided."""
-    line_rules, other_rules = _plan(ctx.input_format)
-    html_rules = [r for r in other_rules if r.stage == "html"]
+    html_rules, line_rules, later_rules = _plan(ctx.input_format)
     for r in html_rules:
         r.fn(blocks, ctx)
     for b in blocks:
@@ -39,9 +39,8 @@ def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
             if note:
                 b.mark(r.label, r.name, note)
                 break
-    for r in other_rules:
-        if r.stage != "html":
-            r.fn(blocks, ctx)
+    for r in later_rules:
+        r.fn(blocks, ctx)
     for b in blocks:
         if b.undecided and b.text:
             b.mark("chrome", "outside_body", "not part of the story's run of text")

@@ -114,8 +114,9 @@ def _join(left: str, right: str) -> str:
 
 def text_to_blocks(text: str) -> list[Block]:
     """Split a text page into blocks: logical lines (wrapped lines joined), blanks included."""
-    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    lines = fold_spaces(text.replace("\r\n", "\n").replace("\r", "\n")).split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    raw_lines = text.split("\n")
+    lines = fold_spaces(text).split("\n")
     if len(lines) != len(raw_lines):  # a folded character was a line break: keep raw split
         lines = [fold_spaces(line) for line in raw_lines]
     reordered = deinterleave(lines)
