@@ -32,7 +32,6 @@ class PageContext:
     input_format: str  # "html" | "text"
     url: str | None = None
     meta: dict[str, object] = field(default_factory=dict)  # harvested metadata
-    profile: object | None = None  # a site profile, when one applies
 
 
 LineFn = Callable[[Block, PageContext], "str | None"]
