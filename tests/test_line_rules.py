@@ -17,6 +17,8 @@ def judge(rule_name: str, line: str) -> str | None:
 CASES = [
     # (rule, chrome line, story line that must not match)
     ("widget_residue", "[          ] [Искать]", "Он нажал [sic] кнопку поиска."),
+    ("widget_residue", "[milano-design-week-2018-flos-anastassiades-jewels-after-jewels-cover]",
+     "The show [at the Flos showroom on corso Monforte] runs until Sunday."),
     ("counter", "1295", "1295 человек пришли на митинг в центре города."),
     ("counter", "Просмотров: 856", "Просмотров стало больше на 856 тысяч за год, сообщил он."),
     ("counter", "-1", "-1 градус ожидается в Москве ночью, сообщают синоптики."),
