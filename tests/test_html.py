@@ -271,3 +271,34 @@ def test_edge_fragments_rule():
         b.tag = "li"
     hr.edge_fragments(facts, _ctx())
     assert all(b.label == "body" for b in facts)  # a closing list is content
+
+
+LEAD = "Специалисты пришли к выводу, что продукты, богатые магнием, защищают от инсульта."
+
+
+def test_lead_paragraph_rule_takes_the_lede_box_touching_the_story():
+    title = "Ученые выяснили, какие продукты защищают от инсульта"
+    blocks = [_block(title, 0), _block("Добавить комментарий", 1, votes=0, link_density=1.0),
+              _block(LEAD, 2, votes=0), _block("Зелень и орехи / shutterstock", 3, votes=0),
+              _block(PROSE, 4), _block(PROSE + " Ещё.", 5)]
+    blocks[3].mark("meta", "figure_caption")
+    hr.headline(blocks, _ctx(title_key=text_key(title)))
+    hr.link_block(blocks, _ctx())
+    hr.extractor_vote(blocks, _ctx())
+    hr.lead_paragraph(blocks, _ctx())
+    assert blocks[2].label == "body" and blocks[2].rule == "lead_paragraph"
+    assert blocks[1].label == "chrome"  # a link, not prose
+
+
+def test_lead_paragraph_rule_leaves_a_summary_cut_off_by_a_date_line():
+    title = "Чуров вновь пообещал ответить на вопрос о своей отставке"
+    blocks = [_block(title, 0), _block(LEAD, 1, votes=0), _block("21:35 05.01.2012", 2, votes=0),
+              _block(PROSE, 3), _block(PROSE + " Ещё.", 4)]
+    boxed = [_block(title, 0), _block(LEAD, 1, votes=0, container="class/id 'related' <div>"),
+             _block(PROSE, 2)]
+    for page in (blocks, boxed):
+        hr.headline(page, _ctx(title_key=text_key(title)))
+        hr.chrome_container(page, _ctx())
+        hr.extractor_vote(page, _ctx())
+        hr.lead_paragraph(page, _ctx())
+        assert page[1].label == "chrome" and page[1].rule != "lead_paragraph"

@@ -157,6 +157,30 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
 
 
+@rule("lead_paragraph", stage="html", formats=("html",))
+def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
+    """Prose right above the story's first body block, under the headline, is the story's
+    lead even when neither extractor kept it: sites print the lede in its own box (a bold
+    summary, an "announce" div) that the extractors take for a teaser. Only a lead that
+    touches the story counts (image captions may stand between): a summary or background
+    blurb that a date line, byline or share bar separates from the story stays dropped, as
+    does anything inside a chrome container."""
+    title = next((i for i, b in enumerate(blocks) if b.label == "title"), None)
+    first = next((i for i, b in enumerate(blocks) if b.label == "body"), None)
+    if title is None or first is None or first < title:
+        return
+    for b in reversed(blocks[title + 1:first]):
+        if not b.text or b.label == "meta":
+            continue
+        if b.rule not in ("extractor_vote", "single_vote") or "container" in b.extra:
+            return
+        if not b.n_words:
+            b.compute_features()  # blocks no extractor kept have no features yet
+        if not is_prose(b):
+            return
+        b.mark("body", "lead_paragraph", "prose right above the story, under the headline")
+
+
 def _better_voter(blocks: list[Block]) -> str | None:
     """The extractor whose lone picks are more prose and less link/container chrome."""
     score: dict[str, float] = {}
