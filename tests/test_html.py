@@ -302,3 +302,25 @@ def test_lead_paragraph_rule_leaves_a_summary_cut_off_by_a_date_line():
         hr.extractor_vote(page, _ctx())
         hr.lead_paragraph(page, _ctx())
         assert page[1].label == "chrome" and page[1].rule != "lead_paragraph"
+
+
+def _texts(html: str) -> list[str]:
+    tree = parse_html(html)
+    strip_code(tree)
+    return [b.text for b in dom_blocks(tree)[0]]
+
+
+def test_a_phrasing_element_around_blocks_is_walked_as_a_container():
+    # lax markup (a real page's): a </b> closed in the wrong place leaves the <b> open
+    # around the rubric, the headline and the story
+    html = ("<html><body><table><tr><td><b><div><font> </font></b></div>"
+            "<div class='rubric'>Из зала суда</div><div>"
+            "<p><span style='font-size:16px'>ЗА ЗАРАЖЕНИЕ – 5 ЛЕТ!</span></p>"
+            f"<p>{PROSE}</p></div></td></tr></table></body></html>")
+    assert _texts(html) == ["Из зала суда", "ЗА ЗАРАЖЕНИЕ – 5 ЛЕТ!", PROSE]
+
+
+def test_a_phrasing_element_with_only_empty_spacers_stays_one_line():
+    html = ("<html><body><h2><strong><div class='spacer'></div>5 Tips to Enjoy Game D"
+            "</strong><strong>ay Parties<div class='spacer'></div></strong></h2></body></html>")
+    assert _texts(html) == ["5 Tips to Enjoy Game Day Parties"]
