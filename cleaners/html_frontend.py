@@ -235,7 +235,9 @@ def _article(blocks: list[Block], pm: PageMeta, title: str | None) -> Article:
         art.published, _why = _story_date(blocks)
     # a "person" that is the site (meta author = "DELFI", "baikaldaily.ru") is the source
     site_keys = {title_key(x) for x in (pm.site_name, *title_segments(pm.html_title)) if x}
-    for a in dict.fromkeys(a for a in pm.authors if a):
+    # the markup's author first; else the byline printed above the story
+    bylines = [str(b.extra["author"]) for b in blocks if b.rule == "byline"]
+    for a in dict.fromkeys(a for a in (pm.authors or bylines) if a):
         if "." in a or title_key(a) in site_keys or not any(c.isalpha() for c in a):
             art.source = art.source or a
         else:

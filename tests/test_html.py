@@ -324,3 +324,48 @@ def test_a_phrasing_element_with_only_empty_spacers_stays_one_line():
     html = ("<html><body><h2><strong><div class='spacer'></div>5 Tips to Enjoy Game D"
             "</strong><strong>ay Parties<div class='spacer'></div></strong></h2></body></html>")
     assert _texts(html) == ["5 Tips to Enjoy Game Day Parties"]
+
+
+def _story(*texts: str) -> list[Block]:
+    blocks = [_block(t, i) for i, t in enumerate(texts)]
+    for b in blocks:
+        b.mark("body", "extractor_vote")
+    return blocks
+
+
+def test_date_line_rule_above_the_story():
+    for line in ("17.01.2012 18:16 ПЛН, Псков", "Ирина ЗРАЖЕВСКАЯ — 17.01.2012 15:44",
+                 "Отправлено: 17:06 - 17 Янв, 2012 г."):
+        blocks = _story(line, PROSE, PROSE + " Ещё.")
+        hr.date_line(blocks, _ctx())
+        assert blocks[0].label == "meta" and blocks[0].rule == "date_line", line
+        assert blocks[1].label == "body"
+
+
+def test_date_line_rule_leaves_dated_sentences_and_signatures_under_the_story():
+    dated = "17 января 2012 года в Пскове открылась новая больница."
+    blocks = _story(dated, PROSE, PROSE + " Ещё.", PROSE + " И так.",
+                    "— Digital Foundry (@digitalfoundry) November 18, 2019")
+    hr.date_line(blocks, _ctx())
+    assert all(b.label == "body" for b in blocks)
+
+
+def test_byline_rule_lifts_a_name_above_the_story():
+    blocks = _story("Павел Козаченко", PROSE, PROSE + " Ещё.")
+    hr.byline(blocks, _ctx())
+    assert blocks[0].rule == "byline" and blocks[0].extra["author"] == "Павел Козаченко"
+    from cleaners.html_frontend import _article
+
+    assert _article(blocks, PageMeta(), None).authors == ["Павел Козаченко"]
+    marked = _article(blocks, PageMeta(authors=["Pavel Kozachenko"]), None)
+    assert marked.authors == ["Pavel Kozachenko"]  # the markup's author comes first
+
+
+def test_byline_rule_leaves_subheads_and_signatures():
+    sub = _story("Neues Leitmotto", PROSE, PROSE + " Ещё.")
+    sub[0].tag = "h4"
+    signed = _story(PROSE, PROSE + " Ещё.", "Севда Шахмедова")
+    lower = _story("Хроника событий", PROSE)
+    for blocks in (sub, signed, lower):
+        hr.byline(blocks, _ctx())
+        assert all(b.label == "body" for b in blocks)

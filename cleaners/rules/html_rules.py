@@ -233,6 +233,57 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
     return set(zip(toks, toks[1:], toks[2:], strict=False))
 
 
+EDGE_REACH = 3  # body blocks at each end of the story the edge rules look at
+DATE_LINE_MAX_WORDS = 4  # words besides the date a date line may hold ("ПЛН, Псков")
+_LETTERS = re.compile(r"[^\W\d_]")
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_NAME_WORD = re.compile(r"^[A-ZА-ЯЁ][\w’'-]*$")
+
+
+def _head(blocks: list[Block]) -> list[Block]:
+    """The story's first body blocks, up to its first prose paragraph."""
+    head = []
+    for b in [b for b in blocks if b.label == "body"][:EDGE_REACH]:
+        if is_prose(b):
+            break
+        head.append(b)
+    return head
+
+
+@rule("date_line", stage="html", formats=("html",))
+def date_line(blocks: list[Block], ctx: PageContext) -> None:
+    """A short block above the story's first paragraph that is a full date with a word or
+    two beside it ("17.01.2012 18:16 ПЛН, Псков", "Ирина ЗРАЖЕВСКАЯ — 17.01.2012 15:44",
+    "Отправлено: 17:06 - 17 Янв, 2012 г.") is the story's date line: metadata, not text.
+    A sentence that mentions a date has more words than the date; a date under the story
+    (an embedded post's signature, "— Name (@name) November 18, 2019") stays."""
+    from cleaners.dates import find_dates
+
+    for b in _head(blocks):
+        if b.n_words > EDGE_MAX_WORDS or not (found := find_dates(b.text)):
+            continue
+        rest = b.text
+        for d in reversed(found):
+            rest = rest[:d.start] + " " + rest[d.end:]
+        words = [w for w in re.findall(r"\w+", rest) if _LETTERS.search(w)]
+        if len(words) <= DATE_LINE_MAX_WORDS:
+            b.mark("meta", "date_line", f"a date ({found[0].iso}) and {len(words)} words")
+
+
+@rule("byline", stage="html", formats=("html",))
+def byline(blocks: list[Block], ctx: PageContext) -> None:
+    """A person's name alone (two or three capitalised words, nothing else) above the
+    story's first paragraph is its byline: lifted into the authors, out of the text. A
+    signature under the story stays (sites print it as part of the story), and so does a
+    subheading ("<h4>Neues Leitmotto</h4>": German capitalises nouns)."""
+    for b in _head(blocks):
+        words = b.text.split()
+        if 2 <= len(words) <= 3 and all(_NAME_WORD.match(w) for w in words) and \
+                b.link_density < 0.5 and b.tag not in _HEADINGS:
+            b.extra["author"] = b.text
+            b.mark("meta", "byline", "a name alone above the story")
+
+
 EDGE_MAX_WORDS = 12
 EDGE_MAX_RUN = 6
 
