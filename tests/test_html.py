@@ -369,3 +369,31 @@ def test_byline_rule_leaves_subheads_and_signatures():
     for blocks in (sub, signed, lower):
         hr.byline(blocks, _ctx())
         assert all(b.label == "body" for b in blocks)
+
+
+def _teaser_page(with_story_after: bool) -> list[Block]:
+    story = [_block(PROSE, 0), _block(PROSE + " Ещё.", 1), _block("Другие новости", 2)]
+    i = 3
+    for head in ("ГОРОДСКИЕ ВЛАСТИ ИЩУТ ВЫХОД", "СООБЩЕНИЕ", "ТРАГИЧЕСКОЕ ДТП НА ТРАССЕ"):
+        story.append(_block(head, i, votes=0, link_density=1.0))
+        story.append(_block(PROSE.replace("Врачи", "Спасатели") + f" {i}.", i + 1))
+        i += 2
+    if with_story_after:  # the story's own paragraphs, more than a teaser's summary
+        story.append(_block(PROSE + " Дальше.", i))
+        story.append(_block(PROSE + " Конец истории.", i + 1))
+    hr.link_block(story, _ctx())
+    hr.extractor_vote(story, _ctx())
+    hr.linked_teasers(story, _ctx())
+    return story
+
+
+def test_linked_teasers_rule_drops_the_summaries_under_the_story():
+    page = _teaser_page(with_story_after=False)
+    assert [b.label for b in page[:2]] == ["body", "body"]
+    assert page[2].rule == "linked_teasers"  # the list's header
+    assert all(b.rule == "linked_teasers" for b in page[4::2])
+
+
+def test_linked_teasers_rule_leaves_links_inside_a_story_that_goes_on():
+    page = _teaser_page(with_story_after=True)
+    assert not any(b.rule == "linked_teasers" for b in page)

@@ -181,6 +181,58 @@ def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
         b.mark("body", "lead_paragraph", "prose right above the story, under the headline")
 
 
+TEASER_LINK = 0.9  # link density of a teaser's headline
+TEASER_MIN_UNITS = 3  # linked headline + summary pairs in a row that make a teaser list
+TEASER_MAX_SUMMARY = 2  # blocks a teaser's summary may take
+
+
+def _linked_headline(b: Block) -> bool:
+    if b.rule != "link_block" or b.link_density < TEASER_LINK:
+        return False
+    if not b.n_words:
+        b.compute_features()
+    return 1 <= b.n_words <= 25 and not b.text.endswith(".")
+
+
+@rule("linked_teasers", stage="html", formats=("html",))
+def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
+    """Under the story, other stories' linked headlines each followed by their summary (a
+    paragraph or two) are a teaser list, however much the summaries read like prose and
+    whichever extractor kept them. It takes three such pairs in a row, running to the end
+    of the body: a story that links a related headline between its paragraphs now and
+    then goes on after the link."""
+    content = [b for b in blocks if b.text and b.label != "meta"]
+    n = len(content)
+    runs: list[list[tuple[int, int]]] = []  # runs of units (headline, end of its summary)
+    i = 0
+    while i < n:
+        if _linked_headline(content[i]):
+            j = i + 1
+            while j < n and content[j].label == "body" and j - i <= TEASER_MAX_SUMMARY:
+                j += 1
+            if j > i + 1 and (j == n or content[j].label != "body"):
+                joined = runs and not any(b.label == "body"
+                                          for b in content[runs[-1][-1][1]:i])
+                if joined:
+                    runs[-1].append((i, j))
+                else:
+                    runs.append([(i, j)])
+                i = j
+                continue
+        i += 1
+    if not runs or len(runs[-1]) < TEASER_MIN_UNITS:
+        return
+    run = runs[-1]
+    if any(b.label == "body" for b in content[run[-1][1]:]):
+        return  # the story goes on after them: links inside the story
+    for head, end in run:
+        for b in content[head + 1:end]:
+            b.mark("chrome", "linked_teasers", "summary under another story's linked headline")
+    before = [b for b in content[:run[0][0]] if b.label == "body"]
+    if before and not is_prose(before[-1]) and before[-1].n_words <= EDGE_MAX_WORDS:
+        before[-1].mark("chrome", "linked_teasers", "the teaser list's header")
+
+
 def _better_voter(blocks: list[Block]) -> str | None:
     """The extractor whose lone picks are more prose and less link/container chrome."""
     score: dict[str, float] = {}
