@@ -397,3 +397,31 @@ def test_linked_teasers_rule_drops_the_summaries_under_the_story():
 def test_linked_teasers_rule_leaves_links_inside_a_story_that_goes_on():
     page = _teaser_page(with_story_after=True)
     assert not any(b.rule == "linked_teasers" for b in page)
+
+
+_STORY_PS = (f"<p>{PROSE}</p><p>Строительные работы на объекте ведутся в три смены, сообщили в "
+             "областной администрации, и будут завершены до конца декабря этого года.</p>"
+             f"<p>{LEAD} Об этом сообщили в больнице.</p>")
+
+
+def test_styled_headline_when_the_title_tag_is_only_the_site_name():
+    html = ("<html><head><title>Приазовский рабочий, Мариуполь</title></head><body>"
+            "<div class='rubric'>Из зала суда</div><p align='left'>"
+            "<span style='font-size:16px'>ЗА ЗАРАЖЕНИЕ ВИЧ-ИНФЕКЦИЕЙ – 5 ЛЕТ!</span></p>"
+            + _STORY_PS + "</body></html>")
+    blocks, article, _ = analyse_html(html)
+    assert article.title == "ЗА ЗАРАЖЕНИЕ ВИЧ-ИНФЕКЦИЕЙ – 5 ЛЕТ!"
+    assert any(b.rule == "styled_headline" for b in blocks)
+    assert not any(p.startswith("ЗА ЗАРАЖЕНИЕ") for p in article.paragraphs)
+
+
+def test_styled_headline_leaves_a_partly_bold_line_and_a_confirmed_title():
+    plain = ("<html><head><title>Приазовский рабочий, Мариуполь</title></head><body>"
+             "<p><b>Суд</b> вынес приговор по делу</p>" + _STORY_PS + "</body></html>")
+    blocks, article, _ = analyse_html(plain)
+    assert article.title == "Приазовский рабочий, Мариуполь"
+    assert not any(b.rule == "styled_headline" for b in blocks)
+    named = ("<html><head><title>Суд вынес приговор - Приазовский рабочий</title></head>"
+             "<body><h1>Суд вынес приговор</h1><p><b>Из зала суда о главном</b></p>"
+             + _STORY_PS + "</body></html>")
+    assert analyse_html(named)[1].title == "Суд вынес приговор"

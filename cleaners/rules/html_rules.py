@@ -386,3 +386,38 @@ def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
 
 
 LINE_RULE_MAX_WORDS = 25
+
+
+WEAK_TITLES = frozenset({"<title> minus site name", "none"})
+STYLED_LOOKBACK = 6  # text blocks above the story's first paragraph a headline may stand in
+TITLE_MAX_WORDS = 25
+PARAGRAPH_CHARS = 100  # a story paragraph, not a line of dialogue or a caption
+
+
+@rule("styled_headline", stage="html", formats=("html",))
+def styled_headline(blocks: list[Block], ctx: PageContext) -> None:
+    """When the markup names no headline the page prints (no <h1>, og:title or JSON-LD that
+    agrees; only a <title> that is the site's name), the headline is the block the markup
+    sets off (a heading tag, a title class, or all of it in one bold or enlarged element:
+    <span style="font-size:16px">) just above the story's first paragraph."""
+    if ctx.meta.get("title_why") not in WEAK_TITLES or any(b.label == "title" for b in blocks):
+        return
+    first = next((i for i, b in enumerate(blocks) if b.label == "body" and is_prose(b)
+                  and len(b.text) >= PARAGRAPH_CHARS), None)
+    if first is None:
+        return
+    seen = 0
+    for b in reversed(blocks[:first]):
+        if not b.text or "container" in b.extra:
+            continue
+        seen += 1
+        if seen > STYLED_LOOKBACK:
+            return
+        if not b.extra.get("prominent"):
+            continue
+        if not b.n_words:
+            b.compute_features()
+        if 2 <= b.n_words <= TITLE_MAX_WORDS and not b.text.endswith("."):
+            b.mark("title", "styled_headline", "set off by its markup above the story")
+            ctx.meta["title"] = b.text
+            return
