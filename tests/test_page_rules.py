@@ -263,7 +263,7 @@ def test_the_lead_under_the_headline_is_story_not_title() -> None:
     page = "\n\n".join(["Новый метод очистки воды", "12.03.2024 10:15", "Версия для печати",
                         LEAD, P1, P2])
     labels = labelled(page)
-    assert labels[LEAD] == ("body", "lead_paragraph")
+    assert labels[LEAD] == ("body", "lead_under_headline")
     _blocks, article, _ = analyse_text(page)
     assert article.title == "Новый метод очистки воды"
     assert article.paragraphs == [LEAD, P1, P2]

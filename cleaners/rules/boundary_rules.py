@@ -324,8 +324,8 @@ LEAD_MIN_WORDS = 8  # a line under the headline this long, with no full stop, is
 HEAD_MIN_WORDS = 4  # ...if the headline is a sentence too, not a byline or a section name
 
 
-@rule("lead_paragraph", stage="boundary")
-def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
+@rule("lead_under_headline", stage="boundary")
+def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
     """The story's lead printed in bold right above the body, without a full stop, is
     story text: a shorter headline stands above it, past the date line and page tools."""
     span = ctx.meta.get("body_span")
@@ -339,7 +339,7 @@ def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
     if head is None or not HEAD_MIN_WORDS <= head.n_words < lead.n_words or \
             all(not b.text or _title_like(b) for b in blocks[head.index + 1: lead.index]):
         return  # no headline above it, or one directly above: a headline and its twin
-    lead.mark("body", "lead_paragraph", "the lead under the headline")
+    lead.mark("body", "lead_under_headline", "the lead under the headline")
     ctx.meta["body_span"] = (lead.index, span[1])
 
 
