@@ -286,3 +286,20 @@ def test_items_of_a_read_also_list_are_not_the_title() -> None:
                         "В Казани открыли новый мост через реку", P1, P2])
     _blocks, article, _ = analyse_text(page)
     assert article.title == "Новый метод очистки воды"
+
+
+def test_summaries_cut_short_are_a_teaser_list() -> None:
+    teasers = [
+        "Harbour ferry fares rise again", "Commuters will pay a fifth more from April, the...",
+        "Council votes to close the library", "The building needs repairs the town cannot...",
+        "Local team wins the regional cup", "Supporters celebrated in the square until late …",
+    ]
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "More news", *teasers])
+    assert labelled(page)[teasers[3]] == ("chrome", "truncated_teasers")
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_a_story_line_ending_in_an_ellipsis_stays() -> None:
+    pause = "We asked him what he would do next. Here is what he had to say…"
+    page = "\n\n".join(["New water cleaning method", EN1, pause, EN2, EN3])
+    assert body_of(page) == [EN1, pause, EN2, EN3]
