@@ -22,6 +22,7 @@ CASES = [
     ("counter", "1295", "1295 человек пришли на митинг в центре города."),
     ("counter", "Просмотров: 856", "Просмотров стало больше на 856 тысяч за год, сообщил он."),
     ("counter", "-1", "-1 градус ожидается в Москве ночью, сообщают синоптики."),
+    ("counter", "Image 1 of 8", "Image 1 of the series shows the comet over the lake."),
     ("timestamp_only", "29.12.2021 09:46", "29.12.2021 в 09:46 в Москве произошло землетрясение."),
     ("timestamp_only", "Nov 19, 2019", "Nov 19 was the day the company announced its results."),
     ("image_credit", "Источник изображения: © AP Photo/Dmitri Lovetsky",

@@ -77,6 +77,7 @@ AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a stor
 POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
 TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser list
 TEASER_PENALTY = 0.5
+TEASER_MAX_CHARS = 250  # a teaser's summary is shorter than this, or one sentence
 
 
 def _zone_runs(weights: list[float], lo: int, hi: int) -> list[tuple[float, int, int]]:
@@ -165,12 +166,17 @@ def _headline_like(block: Block) -> bool:
 
 def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
     """A piece under a headline (in the few lines above it, or opening it) that holds at
-    most two paragraphs: one teaser."""
+    most two paragraphs, and short ones (a teaser sums its story up in a sentence or
+    two): one teaser."""
     blocks = [b for b in content[piece[0]: piece[1] + 1] if b.undecided]
     above = content[max(0, piece[0] - SPLIT_GAP): piece[0]]
     if not any(_headline_like(b) for b in above) and not (blocks and _headline_like(blocks[0])):
         return False
-    return sum(1 for b in blocks if len(b.text) >= GOOD_MIN_CHARS) <= 2
+    paragraphs = [b for b in blocks if len(b.text) >= GOOD_MIN_CHARS]
+    if sum(len(b.text) for b in paragraphs) >= TEASER_MAX_CHARS and \
+            sum(sentence_count(b.text) for b in paragraphs) >= 2:
+        return False  # a section of the story (a listicle's item), not a summary
+    return len(paragraphs) <= 2
 
 
 def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int

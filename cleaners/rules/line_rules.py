@@ -27,7 +27,9 @@ def widget_residue(block: Block, ctx: PageContext) -> str | None:
 
 _COUNTER = re.compile(
     r"^(?:[-+−]?\d[\d\s]{0,8}(?:[.,]\d+)?%?|[★☆✩✪\s]{2,}|\d+(?:[.,]\d+)?\s*(?:/|из|of)\s*\d+"
-    r"|[+-]\d+\s+[+-]\d+)$"
+    r"|[+-]\d+\s+[+-]\d+"
+    r"|(?:image|photo|slide|picture|фото|изображение|слайд)\s+\d+\s*(?:/|of|из)\s*/?\s*\d+)$",
+    re.IGNORECASE,
 )
 _COUNTER_LABEL = re.compile(
     r"^(?:(?:просмотр(?:ов|а|ы)?|показов|прочитали|комментари(?:ев|я|й|и)|рейтинг|голос(?:ов|а)?"
