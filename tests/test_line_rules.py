@@ -32,6 +32,19 @@ CASES = [
      "The minister said the plan (the third this year) would be published in March."),
     ("caption_credit", "Министр на открытии выставки. (Фото: Иван Петров)",
      "Стало известно, когда в Харькове откроют перинатальный центр (ФОТО)"),
+    ("caption_credit", "Здание Тартуского суда. Фото с сайта betotrade.ee",
+     "Фото опубликовал в соцсетях сам министр, и через час его удалили."),
+    ("related_link", "Читай также: Ухудшение памяти предвещает инсульт",
+     "По теме доклада выступили три министра, и каждый из них говорил о бюджете."),
+    ("browser_notice", "Ваш браузер не поддерживает данный формат видео.",
+     "Браузер Chrome не поддерживает старые расширения, заявили в Google."),
+    ("counter", "Прочтений: 1295", "Прочтений этой книги было больше, чем продаж, шутит автор."),
+    ("subscribe_box", "Читайте новости Comments.UA в социальных сетях facebook и twitter.",
+     "Читайте новости о выборах в нашем специальном разделе, где собраны все материалы "
+     "кампании и мнения экспертов."),
+    ("comment_prompt", "Спасибо! Ваше мнение учтено.",
+     "Спасибо вашим врачам, сказала она журналистам после выписки из больницы."),
+    ("list_header", "Ссылки по теме:", "Ссылки по теме доклада он не привёл, заметили журналисты."),
     ("source_line", "Источник - vesnikkavkaza.ru",
      "Источник в правительстве сообщил, что решение уже принято и будет объявлено завтра."),
     ("source_line", "Source: Reuters", "Sources close to the talks said no deal was reached."),
@@ -99,6 +112,13 @@ def test_caption_credit_records_the_image() -> None:
     assert article.images == [{"caption": "The minister at the opening",
                                "credit": "AP Photo/Jane Doe", "url": None}]
     assert all("AP Photo" not in p for p in article.paragraphs)
+
+
+def test_a_rights_notice_with_the_copyright_sign_is_not_an_image_credit() -> None:
+    notice = "© 2000-2011, ООО «КП-ТВ». Все права защищены."
+    assert judge("image_credit", notice) is None
+    assert judge("rights_notice", notice)
+    assert judge("image_credit", "© Reuters")
 
 
 def test_tags_line_records_tags() -> None:

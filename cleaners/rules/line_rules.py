@@ -32,9 +32,9 @@ _COUNTER = re.compile(
     re.IGNORECASE,
 )
 _COUNTER_LABEL = re.compile(
-    r"^(?:(?:просмотр(?:ов|а|ы)?|показов|прочитали|комментари(?:ев|я|й|и)|рейтинг|голос(?:ов|а)?"
+    r"^(?:(?:просмотр(?:ов|а|ы)?|прочтени(?:й|я|е)|показов|прочитали|комментари(?:ев|я|й|и)|рейтинг|голос(?:ов|а)?"
     r"|оценка|views?|comments?|likes?|shares?|votes?|rating|reads?)\s*:?\s*[\d\s.,]+"
-    r"|[\d\s.,]+\s*(?:просмотр(?:ов|а)?|комментари(?:ев|я|й)|views?|comments?|likes?|shares?"
+    r"|[\d\s.,]+\s*(?:просмотр(?:ов|а)?|прочтени(?:й|я|е)|комментари(?:ев|я|й)|views?|comments?|likes?|shares?"
     r"|votes?|reads?))$",
     re.IGNORECASE,
 )
@@ -60,8 +60,9 @@ def timestamp_only(block: Block, ctx: PageContext) -> str | None:
 
 def _credit_value(block: Block) -> str | None:
     value = label_value("image_credit", block.text)
-    if value is None and block.text.startswith("©") and block.n_words <= 8:
-        value = block.text
+    if value is None and block.text.startswith("©") and block.n_words <= 8 and \
+            not phrase_set("rights").pattern.search(block.key):
+        value = block.text  # "© Reuters"; "© 2011 X. Все права защищены" is a rights notice
     if value is None:
         return None
     value = value.lstrip("©").strip(" .")
@@ -89,15 +90,27 @@ _CAPTION_CREDIT = re.compile(
     r"\b(?:\s*(?:by|credit)\b)?\s*[:/]?\s*[^()\[\]]{2,80})[)\]]\s*\.?$",
     re.IGNORECASE,
 )
+# "Здание суда. Фото с сайта betotrade.ee", "...населения. Фото PRM.RU": the credit after the
+# caption's sentence, without brackets
+_CAPTION_CREDIT_AFTER = re.compile(
+    r"(?:^|[.!?»\"]\s+)(?P<credit>(?:Фото|Photo|Image|Иллюстрация)\s*"
+    r"(?:(?::|с сайта|с ресурса|пользователя|из архива|by|courtesy of)\s*\S.{0,80}"
+    r"|[A-ZА-ЯЁ][A-ZА-ЯЁ.\-]{2,40}))$"
+)
 CAPTION_MAX_WORDS = 90
+CAPTION_AFTER_MAX_WORDS = 30
 
 
 @line_rule("caption_credit", label="meta")
 def caption_credit(block: Block, ctx: PageContext) -> str | None:
     """An image caption that ends on the image's credit in brackets: image metadata."""
-    if block.n_words > CAPTION_MAX_WORDS or not block.text.endswith((")", "]", ").", "].")):
+    if block.n_words > CAPTION_MAX_WORDS:
         return None
-    m = _CAPTION_CREDIT.search(block.text)
+    m = _CAPTION_CREDIT.search(block.text) if block.text.endswith((")", "]", ").", "].")) \
+        else None
+    if m is None and block.n_words <= CAPTION_AFTER_MAX_WORDS and \
+            ("Фото" in block.text or "Photo" in block.text or "Image" in block.text):
+        m = _CAPTION_CREDIT_AFTER.search(block.text)
     if m is None or not any(ch.isalpha() for ch in m.group("credit").split(None, 1)[-1]):
         return None
     credit = m.group("credit").strip()
@@ -194,6 +207,23 @@ def rights_notice(block: Block, ctx: PageContext) -> str | None:
 
 
 line_rule("subscribe_box")(_phrase_rule("subscribe", "Subscribe and newsletter boxes."))
+line_rule("browser_notice")(_phrase_rule(
+    "browser_notice", "What a page says to a browser without video or JavaScript."))
+
+
+RELATED_MAX_WORDS = 20
+
+
+@line_rule("related_link")
+def related_link(block: Block, ctx: PageContext) -> str | None:
+    """"Читайте также: <headline>", "See also - <headline>": a link to another story."""
+    if block.n_words > RELATED_MAX_WORDS or not _LABEL_SEP.search(block.text) or \
+            block.text.startswith(_QUOTED):
+        return None
+    value = label_value("related_link", block.text)
+    if value is None or len(value.split()) > RELATED_MAX_WORDS // 2 + 5:
+        return None
+    return f"link to {value[:40]!r}"
 line_rule("comment_prompt")(_phrase_rule(
     "comment_prompt", "Comment prompts and forms ('Хотите оставить комментарий?...')."))
 line_rule("cookie_notice")(_phrase_rule("cookie", "Cookie notices."))
