@@ -324,3 +324,12 @@ def test_a_caption_with_its_more_toggle_is_dropped() -> None:
     page = "\n\n".join(["New water cleaning method", caption, EN1, EN2, EN3])
     assert labelled(page)[caption] == ("chrome", "truncated_teasers")
     assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_the_headline_printed_again_inside_the_story_is_dropped() -> None:
+    page = "\n\n".join(["Hibernating astronauts would need smaller spacecraft", EN1,
+                        "Hibernating astronauts would need smaller spacecraft", EN2, EN3])
+    blocks, article, _ = analyse_text(page)
+    assert article.title == "Hibernating astronauts would need smaller spacecraft"
+    assert article.paragraphs == [EN1, EN2, EN3]
+    assert [b.rule for b in blocks if b.text == article.title] == ["title", "title_repeat"]

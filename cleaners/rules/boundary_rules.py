@@ -356,7 +356,6 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     span = ctx.meta.get("body_span")
     if not span:
         return
-    before = [b for b in blocks[: span[0]] if b.text][-TITLE_LOOKBACK:]
     body_text = " ".join(b.text for b in blocks[span[0]: span[1] + 1] if b.label == "body")
     body_script = _script(body_text[:2000])
     main = _headline_above(blocks, span[0])
@@ -375,8 +374,9 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     main.mark("title", "title")
     if alt is not None:
         alt.mark("alt_title", "alt_title", "the headline in another script")
-    for b in before:
-        if b.undecided and b.text == main.text:
+    for b in blocks:
+        # printed again above the story, or inside it under each picture of a gallery
+        if b.label in ("undecided", "body") and b is not main and b.text == main.text:
             b.mark("chrome", "title_repeat", "the headline printed again")
 
 

@@ -93,10 +93,15 @@ _CAPTION_CREDIT = re.compile(
 # "Здание суда. Фото с сайта betotrade.ee", "...населения. Фото PRM.RU": the credit after the
 # caption's sentence, without brackets
 _CAPTION_CREDIT_AFTER = re.compile(
-    r"(?:^|[.!?»\"]\s+)(?P<credit>(?:Фото|Photo|Image|Иллюстрация)\s*"
-    r"(?:(?::|с сайта|с ресурса|пользователя|из архива|by|courtesy of)\s*\S.{0,80}"
+    r"(?:^|[.!?»\"]\s+)(?P<credit>(?:Фото|Photo|Image|Credit|Иллюстрация|Кадр)\s*"
+    r"(?:(?::|с сайта|с ресурса|пользователя|из архива|by|courtesy of|телеканала)\s*\S.{0,80}"
     r"|[A-ZА-ЯЁ][A-ZА-ЯЁ.\-]{2,40}))$"
 )
+_CREDIT_WORDS = ("Фото", "Photo", "Image", "Credit", "Иллюстрация", "Кадр")
+# an agency's caption says what the picture shows: "In this Sunday, Nov. 10, 2019, photo, ..."
+_CAPTION_OPENING = re.compile(
+    r"^(?:FILE\s*[-–—]\s*)?In this (?:[\w.,'’-]+ ){0,8}?(?:file |handout |undated )?"
+    r"(?:photo|photograph|image|picture|frame grab)\b", re.IGNORECASE)
 CAPTION_MAX_WORDS = 90
 CAPTION_AFTER_MAX_WORDS = 30
 
@@ -109,8 +114,11 @@ def caption_credit(block: Block, ctx: PageContext) -> str | None:
     m = _CAPTION_CREDIT.search(block.text) if block.text.endswith((")", "]", ").", "].")) \
         else None
     if m is None and block.n_words <= CAPTION_AFTER_MAX_WORDS and \
-            ("Фото" in block.text or "Photo" in block.text or "Image" in block.text):
+            any(word in block.text for word in _CREDIT_WORDS):
         m = _CAPTION_CREDIT_AFTER.search(block.text)
+    if m is None and _CAPTION_OPENING.match(block.text):
+        block.extra["caption"] = block.text
+        return "an agency's picture caption"
     if m is None or not any(ch.isalpha() for ch in m.group("credit").split(None, 1)[-1]):
         return None
     credit = m.group("credit").strip()
@@ -207,6 +215,8 @@ def rights_notice(block: Block, ctx: PageContext) -> str | None:
 
 
 line_rule("subscribe_box")(_phrase_rule("subscribe", "Subscribe and newsletter boxes."))
+line_rule("caption_label", label="meta")(_phrase_rule(
+    "caption_label", "Captions and embeds that say what they are ('Image caption ...')."))
 line_rule("browser_notice")(_phrase_rule(
     "browser_notice", "What a page says to a browser without video or JavaScript."))
 
