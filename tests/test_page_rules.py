@@ -333,3 +333,10 @@ def test_the_headline_printed_again_inside_the_story_is_dropped() -> None:
     assert article.title == "Hibernating astronauts would need smaller spacecraft"
     assert article.paragraphs == [EN1, EN2, EN3]
     assert [b.rule for b in blocks if b.text == article.title] == ["title", "title_repeat"]
+
+
+def test_the_authors_box_after_the_story_is_not_story() -> None:
+    bio = ("Als Inbound Sales Manager bildet Moritz Bachmann die Schnittstelle zwischen dem "
+           "Marketing und dem Vertrieb, und er schreibt über Messen, Kunden und Verträge.")
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "Über Moritz Bachmann", bio])
+    assert body_of(page) == [EN1, EN2, EN3]

@@ -215,6 +215,21 @@ def rights_notice(block: Block, ctx: PageContext) -> str | None:
 
 
 line_rule("subscribe_box")(_phrase_rule("subscribe", "Subscribe and newsletter boxes."))
+line_rule("more_header")(_phrase_rule(
+    "more_header", "Headers of what follows a story ('More from UK', 'Об авторе')."))
+_AUTHOR_BOX = re.compile(
+    r"^(?:(?:About|Über|Sobre|À propos de|Об авторе:?)\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+"
+    r"(?:\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+){0,2}|About the author|Об авторе|Über den Autor)$"
+)
+
+
+@line_rule("author_box")
+def author_box(block: Block, ctx: PageContext) -> str | None:
+    """"About Jane Doe", "Über Moritz Bachmann", "Об авторе": the author's box after the
+    story begins here."""
+    return "author box header" if _AUTHOR_BOX.match(block.text) else None
+
+
 line_rule("caption_label", label="meta")(_phrase_rule(
     "caption_label", "Captions and embeds that say what they are ('Image caption ...')."))
 line_rule("browser_notice")(_phrase_rule(
