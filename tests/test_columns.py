@@ -59,8 +59,8 @@ def test_lines_indented_to_a_column_show_its_edge_too() -> None:
     # the menu's last cell runs up to one space before the story; in the rows below, the
     # story's lines are indented to its column and show where the column starts
     menu = ["Политика", "Экономика", "Общество", "Спорт", "Культура"]
-    story = ["Новости Центральной Азии", "Казахстан продлил режим ЧП", "до конца января", "в городе",
-             "4 января президент продлил", "чрезвычайное положение в городе",
+    story = ["Новости Центральной Азии", "Казахстан продлил режим ЧП", "до конца января",
+             "в городе", "4 января президент продлил", "чрезвычайное положение в городе",
              "до конца января, говорится", "в указе президента."]
     last = "Свобода слова - Письма читателей"[:29]  # 29 characters, then one space
     lines = [m.ljust(30) + t for m, t in zip(menu, story, strict=False)]
