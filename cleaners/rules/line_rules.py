@@ -272,12 +272,17 @@ def ticker(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
+PAGER_MAX_WORDS = 8
 _SEPARATED = re.compile(r"\s(?:\||/|>|»|→|::)\s|\s?\|\s?")
 
 
 @line_rule("breadcrumb_menu")
 def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
-    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C"."""
+    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C", or a
+    pager: "← предыдущая новость   следующая новость →"."""
+    if block.n_words <= PAGER_MAX_WORDS and block.text.startswith("←") and \
+            block.text.endswith("→"):
+        return "pager arrows"
     parts = _SEPARATED.split(block.text)
     if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts) and \
             not block.sentence_end:
