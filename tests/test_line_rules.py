@@ -38,6 +38,8 @@ CASES = [
      "in Littleton, Colo.", "In this town, photographs of the old mill hang in every café."),
     ("caption_credit", "A module for a crewed Mars mission. Credit: ESA",
      "Credit unions said the new rules would cost them a billion dollars a year."),
+    ("caption_credit", "На фото: судья Виктория Федотова оглашает приговор.",
+     "На фото видно, как машина выезжает на встречную полосу, сообщили в ГИБДД."),
     ("caption_label", "Image caption Taylor Swift's seventh album is the only one she owns",
      "Image rights were at the heart of the case, the judge said on Tuesday."),
     ("caption_label", "Twitter post by @ewarren: Private equity firms are gobbling up companies",

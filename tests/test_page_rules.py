@@ -353,6 +353,10 @@ def test_a_date_line_parts_two_stories_of_a_newspaper_page() -> None:
                         P1, P2, P3, P1 + " " + P2])
     body = body_of(page)
     assert letters[0] not in body and body[0] == P1
+    # and after the story, the header of the page's other news carries the date
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3,
+                         "Другие новости номера от 17 января 2012 года", *letters])
+    assert body_of(page) == [P1, P2, P3]
 
 
 def test_a_dated_post_quoted_inside_the_story_does_not_part_it() -> None:

@@ -186,12 +186,18 @@ def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
 _DASHES = ("—", "–", "-")  # "— Tottenham Hotspur (@SpursOfficial) November 20, 2019": a post
 
 
+def _parting_date(block: Block) -> bool:
+    """A short line with a full date that is no sentence ("Газета № 8 от 17 января 2012
+    года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends."""
+    return block.label != "body" and block.n_words <= 12 and not block.sentence_end and \
+        not block.text.startswith(_DASHES) and bool(find_dates(block.text))
+
+
 def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int
                   ) -> tuple[int, int]:
     """Cut a run back to its core piece and the pieces beside it, stopping where two
     teasers (a headline and a summary) follow one another: the lists after a story."""
-    dated = {i for i in range(start, end + 1) if _has_full_date(content[i])
-             and not content[i].sentence_end and not content[i].text.startswith(_DASHES)}
+    dated = {i for i in range(start, end + 1) if _parting_date(content[i])}
     pieces = _pieces(weights, start, end, dated)
     if len(pieces) <= 1:
         return start, end

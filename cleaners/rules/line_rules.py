@@ -98,10 +98,12 @@ _CAPTION_CREDIT_AFTER = re.compile(
     r"|[A-ZА-ЯЁ][A-ZА-ЯЁ.\-]{2,40}))$"
 )
 _CREDIT_WORDS = ("Фото", "Photo", "Image", "Credit", "Иллюстрация", "Кадр")
-# an agency's caption says what the picture shows: "In this Sunday, Nov. 10, 2019, photo, ..."
+# a caption says what the picture shows: "In this Sunday, Nov. 10, 2019, photo, ...",
+# "На фото: судья Виктория Федотова"
 _CAPTION_OPENING = re.compile(
     r"^(?:FILE\s*[-–—]\s*)?In this (?:[\w.,'’-]+ ){0,8}?(?:file |handout |undated )?"
-    r"(?:photo|photograph|image|picture|frame grab)\b", re.IGNORECASE)
+    r"(?:photo|photograph|image|picture|frame grab)\b"
+    r"|^(?:На фото|На снимке|Pictured|Above|Top)\s*:\s*\S", re.IGNORECASE)
 CAPTION_MAX_WORDS = 90
 CAPTION_AFTER_MAX_WORDS = 30
 
