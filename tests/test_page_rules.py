@@ -364,3 +364,17 @@ def test_a_dated_post_quoted_inside_the_story_does_not_part_it() -> None:
                         "— Water Research (@WaterResearch) November 20, 2019", EN3, EN1 + EN2])
     body = body_of(page)
     assert body[:2] == [EN1, EN2] and body[-2:] == [EN3, EN1 + EN2]
+
+
+def test_links_under_a_read_also_header_are_dropped() -> None:
+    links = ("Ирина Акимова в Харькове. Подробности визита (ФОТО) Угрозы эпидемии гриппа нет "
+             "Туберкулез на Харьковщине. Методы борьбы с эпидемией")
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3, "Читайте также", links])
+    assert labelled(page)[links] == ("chrome", "related_list")
+    assert body_of(page) == [P1, P2, P3]
+
+
+def test_a_section_label_above_the_headline_is_no_read_also_header() -> None:
+    page = "\n\n".join(["Новости", "Новый метод очистки воды", P1, P2, P3])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"

@@ -14,6 +14,7 @@ import re
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
 from cleaners.features import cyrillic_share, sentence_count, site_words
+from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
 
 HARD_STOPS = frozenset({
@@ -320,6 +321,12 @@ def _script(text: str) -> str:
     return "latin" if share <= 0.2 else "mixed"
 
 
+def _heads_a_list(header: Block) -> bool:
+    """A "read also" header, or any header ending in a colon, heads a list of links; a
+    section label ("Новости") may head the story itself."""
+    return header.text.rstrip().endswith(":") or header.key in phrase_set("related_link").keys
+
+
 def _headline_above(blocks: list[Block], start: int, skip: Block | None = None) -> Block | None:
     """The nearest headline-like line above ``blocks[start]``, looking past chrome and
     metadata (dates, share buttons, a menu of page tools) but not past a headline list.
@@ -338,7 +345,7 @@ def _headline_above(blocks: list[Block], start: int, skip: Block | None = None) 
         if _title_like(b):
             items.append(b)
             continue
-        if b.rule == "list_header":
+        if b.rule == "list_header" and _heads_a_list(b):
             items = []  # they were the list's items
             continue
         if items:
