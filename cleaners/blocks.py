@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cleaners.features import ends_sentence, function_words, stopword_density, words
-from cleaners.lexicon import norm_key
+from cleaners.lexicon import norm_key_lowered
 
 Label = Literal[
     "undecided",
@@ -63,8 +63,9 @@ class Block:
 
     def compute_features(self) -> None:
         """Fill the cheap features every rule reads, once."""
-        tokens = words(self.text.lower())
-        self.key = norm_key(self.text)
+        lowered = self.text.lower()
+        tokens = words(lowered)
+        self.key = norm_key_lowered(lowered)
         self.n_words = len(tokens)
         if _CJK.search(self.text):
             # Chinese and Japanese write no spaces: count about two characters a word

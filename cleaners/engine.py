@@ -26,15 +26,28 @@ def _plan(input_format: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[
             tuple(r for r in other if r.stage != "html"))
 
 
+@lru_cache(maxsize=4)
+def _line_rules_by_length(input_format: str) -> tuple[tuple[Rule, ...], ...]:
+    """For each line length in words (the last entry for all longer lines), the line rules
+    that can match a line that long, in their order: a long line of prose skips the many
+    rules that only ever take short lines."""
+    line = _plan(input_format)[1]
+    longest = max((r.max_words for r in line if r.max_words is not None), default=0) + 1
+    return tuple(tuple(r for r in line if r.max_words is None or n <= r.max_words)
+                 for n in range(longest + 1))
+
+
 def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
     """Label every block; return the number of blocks each rule decided."""
-    html_rules, line_rules, later_rules = _plan(ctx.input_format)
+    html_rules, _line_rules, later_rules = _plan(ctx.input_format)
+    by_length = _line_rules_by_length(ctx.input_format)
+    longest = len(by_length) - 1
     for r in html_rules:
         r.fn(blocks, ctx)
     for b in blocks:
         if not b.undecided:
             continue
-        for r in line_rules:
+        for r in by_length[min(b.n_words, longest)]:
             note = r.fn(b, ctx)
             if note:
                 b.mark(r.label, r.name, note)

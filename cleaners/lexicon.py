@@ -15,11 +15,17 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data" / "chrome_phrases.toml"
 
 _PUNCT = re.compile(r"[^\w+#]+")
+_WORD = re.compile(r"\w+")
 
 
 def norm_key(text: str) -> str:
     """Lowercase, ё→е, punctuation folded to single spaces: the form phrases are matched in."""
-    return _PUNCT.sub(" ", text.lower().replace("ё", "е")).strip()
+    return norm_key_lowered(text.lower())
+
+
+def norm_key_lowered(lowered: str) -> str:
+    """``norm_key`` of a text already lowercased (blocks lowercase their text once)."""
+    return _PUNCT.sub(" ", lowered.replace("ё", "е")).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +37,35 @@ class PhraseSet:
     max_words: int
     pattern: re.Pattern[str]
     keys: frozenset[str] = frozenset()  # the phrases themselves, normalised
+    firsts: frozenset[str] = frozenset()  # the first word of each phrase
+
+    @property
+    def word_limit(self) -> int:
+        """The longest line (in words) that can match: a whole phrase and its counter, or
+        ``max_words``."""
+        if self.match == "whole":
+            return max((len(_WORD.findall(k)) for k in self.keys), default=0) + 1
+        return self.max_words
 
     def matches(self, key: str, n_words: int) -> bool:
-        """Whether the normalised line ``key`` (of ``n_words`` words) is of this category."""
+        """Whether the normalised line ``key`` (of ``n_words`` words) is of this category.
+
+        Set lookups answer most lines before any regex runs: a whole-line phrase is a
+        key (with a counter after it, perhaps), and a line that starts with a phrase
+        starts with the phrase's first word (a word that runs on past it only across
+        a "+" or "#", where the regex is asked).
+        """
         if self.match == "whole":
-            return self.pattern.fullmatch(key) is not None
+            if key in self.keys:
+                return True
+            head, _, tail = key.rpartition(" ")
+            return head in self.keys and tail.isdecimal()
         if n_words > self.max_words:
             return False
         if self.match == "prefix":
+            first = key.split(" ", 1)[0]
+            if first not in self.firsts and "+" not in first and "#" not in first:
+                return False
             return self.pattern.match(key) is not None
         return self.pattern.search(key) is not None
 
@@ -66,7 +93,9 @@ def phrase_sets() -> dict[str, PhraseSet]:
         else:
             pattern = re.compile(rf"(?:{alt})(?:\b|$)")
         keys = frozenset(norm_key(p) for p in phrases if norm_key(p))
-        sets[name] = PhraseSet(name, match, int(spec.get("max_words", 999)), pattern, keys)
+        firsts = frozenset(k.split(" ", 1)[0] for k in keys)
+        sets[name] = PhraseSet(name, match, int(spec.get("max_words", 999)), pattern, keys,
+                               firsts)
     return sets
 
 

@@ -27,9 +27,16 @@ _RULER = re.compile(r"[\u2500-\u257f]{3,}|[-=_~*]{4,}")
 _MULTISPACE = re.compile(r"\s+")
 
 
+_ODD_SPACES = tuple(chr(c) for c in _SPACES)
+
+
 def fold_spaces(line: str) -> str:
     """Odd spaces to spaces, zero-width characters removed."""
-    return _ZERO_WIDTH.sub("", line.translate(_SPACES))
+    # str.replace per character present: str.translate is slow on non-ASCII text
+    for ch in _ODD_SPACES:
+        if ch in line:
+            line = line.replace(ch, " ")
+    return _ZERO_WIDTH.sub("", line)
 
 
 def strip_bullet(line: str) -> tuple[str, bool]:

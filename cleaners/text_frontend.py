@@ -33,13 +33,13 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def _wrap_width(lines: list[str]) -> int | None:
+def _wrap_width(line_widths: list[int]) -> int | None:
     """The column a text browser wrapped this dump at, or None if it was not wrapped.
 
     A wrapped dump has many lines ending just short of one width; a dump with
     one paragraph per line does not.
     """
-    widths = [display_width(line.rstrip()) for line in lines if line.strip()]
+    widths = [w for w in line_widths if w]
     if len(widths) < 5:
         return None
     width = max(widths)
@@ -57,15 +57,16 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
-def _joins_next(line: str, nxt: str, width: int) -> bool:
-    """Whether the text browser broke ``line`` only because the next word did not fit."""
+def _joins_next(used: int, nxt: str, width: int) -> bool:
+    """Whether the text browser broke a line ``used`` columns wide only because the next
+    word did not fit."""
     stripped = nxt.strip()
-    if not stripped or not line.strip():
+    if not stripped or not used:
         return False
     first = stripped.split(" ", 1)[0]
     if first[:1] in _BULLETS:
         return False
-    return display_width(line.rstrip()) + 1 + display_width(first) > width
+    return used + 1 + display_width(first) > width
 
 
 _BULLETS = "•*·□☆■▪◦○●►"
@@ -75,7 +76,7 @@ OVERLONG = 15  # a line this much wider than all others of its group is not its 
 _CONTINUES = (",", "-", "–", "—", ":", "(")
 
 
-def _local_widths(lines: list[str]) -> list[tuple[int, bool]]:
+def _local_widths(lines: list[str], line_widths: list[int]) -> list[tuple[int, bool]]:
     """For each line, (the width of its group's column, whether the group is one wrapped
     paragraph); a group is the lines between blank lines.
 
@@ -88,17 +89,18 @@ def _local_widths(lines: list[str]) -> list[tuple[int, bool]]:
     out = [(0, False)] * len(lines)
     start = 0
     for i in range(len(lines) + 1):
-        if i == len(lines) or not lines[i].strip():
+        if i == len(lines) or not line_widths[i]:
             group = range(start, i)
             if len(group) >= 2:
-                widths = sorted(display_width(lines[j].rstrip()) for j in group)
+                widths = sorted(line_widths[j] for j in group)
                 width = widths[-1]
                 if width - widths[-2] > OVERLONG and \
                         sum(1 for w in widths if widths[-2] - 6 <= w <= widths[-2]) >= 3:
                     # one line ran into the next column; the others show the column's width
                     width = widths[-2]
                 paragraph = len(group) >= PARAGRAPH_MIN_LINES and any(
-                    _fills(lines[j], lines[j + 1], width) and _continues(lines[j], lines[j + 1])
+                    _fills(line_widths[j], lines[j + 1], width)
+                    and _continues(lines[j], lines[j + 1])
                     for j in group[:-1])
                 for j in group:
                     out[j] = (width, paragraph)
@@ -106,14 +108,13 @@ def _local_widths(lines: list[str]) -> list[tuple[int, bool]]:
     return out
 
 
-def _fills(line: str, nxt: str, width: int) -> bool:
-    """``line`` nearly fills a column of ``width`` and the next line's first word would not
-    have fitted after it; a bullet always starts a new line."""
-    stripped = nxt.strip()
-    if width < LOCAL_MIN_WIDTH or not stripped or not line.strip():
+def _fills(used: int, nxt: str, width: int) -> bool:
+    """A line ``used`` columns wide nearly fills a column of ``width`` and the next line's
+    first word would not have fitted after it; a bullet always starts a new line."""
+    if width < LOCAL_MIN_WIDTH or not used or used < width - 15:
         return False
-    used = display_width(line.rstrip())
-    if used < width - 15:
+    stripped = nxt.strip()
+    if not stripped:
         return False
     first = stripped.split(" ", 1)[0]
     return first[:1] not in _BULLETS and used + 1 + display_width(first) > width
@@ -127,14 +128,18 @@ def _continues(line: str, nxt: str) -> bool:
         line.rsplit(" ", 1)[-1].lower() in function_words()
 
 
-def _joins_in_column(line: str, nxt: str, local: tuple[int, bool]) -> bool:
+def _joins_in_column(line: str, used: int, nxt: str, local: tuple[int, bool]) -> bool:
     """Whether ``line`` was wrapped inside a narrow column: it fills the column and the
     next line continues it; inside a wrapped paragraph, any line that does not end a
     sentence goes on (before a capital too: "...взрослого населения" / "Забайкальского")."""
     width, paragraph = local
-    if not _fills(line, nxt, width):
+    if not _fills(used, nxt, width):
         return False
     return _continues(line, nxt) or (paragraph and not ends_sentence(line.rstrip()))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _join(left: str, right: str) -> str:
@@ -154,18 +159,26 @@ def text_to_blocks(text: str) -> list[Block]:
     reordered = deinterleave(lines)
     if reordered is not lines:  # columns were read through one by one
         lines = raw_lines = reordered
-    width = _wrap_width(lines)
-    local = _local_widths(lines)
+    widths = [display_width(line.rstrip()) for line in lines]  # once: every step reads them
+    width = _wrap_width(widths)
+    local = _local_widths(lines, widths)
     blocks: list[Block] = []
     blank_before = True
     i = 0
-    while i < len(lines):
+    n = len(lines)
+    while i < n:
         raw = raw_lines[i]
         joined = lines[i]
+        if not widths[i]:  # a blank line: nothing to join, nothing to normalise
+            blocks.append(Block(index=len(blocks), text="", raw=raw, indent=_indent(joined),
+                                blank_before=blank_before, label="blank"))
+            blank_before = True
+            i += 1
+            continue
         raws = [raw]
-        while i + 1 < len(lines) and (
-                (width and _joins_next(lines[i], lines[i + 1], width))
-                or _joins_in_column(lines[i], lines[i + 1], local[i])):
+        while i + 1 < n and (
+                (width and _joins_next(widths[i], lines[i + 1], width))
+                or _joins_in_column(lines[i], widths[i], lines[i + 1], local[i])):
             i += 1
             raws.append(raw_lines[i])
             joined = _join(joined, lines[i])

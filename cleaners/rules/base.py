@@ -46,6 +46,9 @@ class Rule:
     fn: Callable[..., object]
     formats: tuple[str, ...] = ("html", "text")
     label: Label | None = None  # for line rules: the label a match gives
+    # for line rules: the longest line (in words) the rule can ever match; None if any.
+    # The engine does not call a rule on longer lines, which is most of a page's prose.
+    max_words: int | None = None
 
     @property
     def per_line(self) -> bool:
@@ -71,11 +74,16 @@ def rule(name: str, stage: Stage, formats: tuple[str, ...] = ("html", "text")):
     return decorate
 
 
-def line_rule(name: str, label: Label = "chrome", formats: tuple[str, ...] = ("html", "text")):
-    """Register a line rule ``fn(block, ctx) -> note | None``: a match labels the block."""
+def line_rule(name: str, label: Label = "chrome", formats: tuple[str, ...] = ("html", "text"),
+              max_words: int | None = None):
+    """Register a line rule ``fn(block, ctx) -> note | None``: a match labels the block.
+
+    ``max_words`` promises that the rule returns None for any longer line (its own
+    length guard), so the engine may skip it there.
+    """
 
     def decorate(fn: LineFn) -> LineFn:
-        _register(Rule(name, "line", (fn.__doc__ or "").strip(), fn, formats, label))
+        _register(Rule(name, "line", (fn.__doc__ or "").strip(), fn, formats, label, max_words))
         return fn
 
     return decorate

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from itertools import accumulate
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
@@ -50,7 +52,12 @@ def glued_teasers(blocks: list[Block], ctx: PageContext) -> None:
     news" column run together).
     """
     content = content_blocks(blocks)
-    glued = [_glued_words(b) if b.undecided else set() for b in content]
+    # one pass of the pattern over the page, not one per line: most lines glue nothing
+    joined = "\n".join(b.text for b in content)
+    starts = list(accumulate((len(b.text) + 1 for b in content[:-1]), initial=0))
+    hit = {bisect_right(starts, m.start()) - 1 for m in _GLUE.finditer(joined)}
+    glued = [_glued_words(b) if k in hit and b.undecided else set()
+             for k, b in enumerate(content)]
     seen = Counter(w for words_ in glued for w in words_)
     names = {w for w, n in seen.items() if n >= GLUED_NAME_LINES}
     if names:  # a glued word the page keeps using is a name (InfoNation), not a glue
@@ -87,6 +94,7 @@ _TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*(?:more|read more|подробнее|
 # the expand / collapse toggles of a caption: "...the Southeast Asian nation. less",
 # "...relations with the ... more"; a story line never ends so
 _TOGGLED = re.compile(r"[.!?]\s+less$|(?:\.\.\.|…)\s*more$", re.IGNORECASE)
+TAIL = 40  # characters at the end of a line that hold either pattern's whole match
 TRUNCATED_MIN = 3  # cut-short lines that make a list of teasers...
 TRUNCATED_REACH = 4  # ...each at most this many lines after the last
 
@@ -98,9 +106,11 @@ def truncated_teasers(blocks: list[Block], ctx: PageContext) -> None:
     line after line. A caption with its "... more" / ". less" toggle goes on its own."""
     content = content_blocks(blocks)
     for b in content:
-        if b.undecided and _TOGGLED.search(b.text):
+        if b.undecided and _TOGGLED.search(b.text[-TAIL:]):
             b.mark("chrome", "truncated_teasers", "a caption with its more / less toggle")
-    cut = [i for i, b in enumerate(content) if b.undecided and _TRUNCATED.search(b.text)]
+    # both patterns end the line within a few characters (spaces are single): read the tail
+    cut = [i for i, b in enumerate(content)
+           if b.undecided and _TRUNCATED.search(b.text[-TAIL:])]
     k = 0
     while k < len(cut):
         j = k

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from cleaners.blocks import Block
+from cleaners.blocks import Block, Label
 from cleaners.dates import is_timestamp_line
 from cleaners.lexicon import label_value, phrase_set
 from cleaners.rules.base import PageContext, line_rule
@@ -19,7 +19,7 @@ from cleaners.rules.base import PageContext, line_rule
 _LABEL_SEP = re.compile(r"[:\-–—]")
 
 
-@line_rule("widget_residue")
+@line_rule("widget_residue", max_words=0)
 def widget_residue(block: Block, ctx: PageContext) -> str | None:
     """A line that held only text-browser residue (an input box, a button, an image alt)."""
     return "only form widgets / link numbers" if not block.text else None
@@ -40,7 +40,7 @@ _COUNTER_LABEL = re.compile(
 )
 
 
-@line_rule("counter")
+@line_rule("counter", max_words=4)
 def counter(block: Block, ctx: PageContext) -> str | None:
     """A bare counter (1295, 0, -1), a views/comments count, or a rating widget."""
     if block.n_words > 4 or len(block.text) > 40:
@@ -52,7 +52,7 @@ def counter(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
-@line_rule("timestamp_only", label="meta")
+@line_rule("timestamp_only", label="meta", max_words=30)  # 60 characters at most
 def timestamp_only(block: Block, ctx: PageContext) -> str | None:
     """A line that is only a date or time: a candidate for `published`, never body."""
     return "date/time alone" if is_timestamp_line(block.text) else None
@@ -69,7 +69,7 @@ def _credit_value(block: Block) -> str | None:
     return value or None
 
 
-@line_rule("image_credit", label="meta")
+@line_rule("image_credit", label="meta", max_words=12)
 def image_credit(block: Block, ctx: PageContext) -> str | None:
     """An image credit ("Источник изображения: © AP Photo", "Фото: ТАСС"): image metadata."""
     if block.n_words > 12:
@@ -108,7 +108,7 @@ CAPTION_MAX_WORDS = 90
 CAPTION_AFTER_MAX_WORDS = 30
 
 
-@line_rule("caption_credit", label="meta")
+@line_rule("caption_credit", label="meta", max_words=CAPTION_MAX_WORDS)
 def caption_credit(block: Block, ctx: PageContext) -> str | None:
     """An image caption that ends on the image's credit in brackets: image metadata."""
     if block.n_words > CAPTION_MAX_WORDS:
@@ -129,7 +129,7 @@ def caption_credit(block: Block, ctx: PageContext) -> str | None:
     return f"caption credited {credit!r}"
 
 
-@line_rule("source_line", label="meta")
+@line_rule("source_line", label="meta", max_words=8)
 def source_line(block: Block, ctx: PageContext) -> str | None:
     """"Источник - vesnikkavkaza.ru", "Source: Reuters": the credited source, lifted to metadata."""
     if block.n_words > 8:
@@ -146,7 +146,7 @@ def source_line(block: Block, ctx: PageContext) -> str | None:
 _TAG_SPLIT = re.compile(r"\s*[,;|]\s*|\s+#")
 
 
-@line_rule("tags_line", label="meta")
+@line_rule("tags_line", label="meta", max_words=30)
 def tags_line(block: Block, ctx: PageContext) -> str | None:
     """"Теги: наука, СПИД" / "Tags: space": tags, lifted to metadata."""
     if block.n_words > 30 or not _LABEL_SEP.search(block.text):
@@ -166,7 +166,7 @@ def tags_line(block: Block, ctx: PageContext) -> str | None:
     return f"{len(tags)} tags"
 
 
-@line_rule("author_line", label="meta")
+@line_rule("author_line", label="meta", max_words=6)
 def author_line(block: Block, ctx: PageContext) -> str | None:
     """"Автор: Иван Петров", "By Jane Doe": the author, lifted to metadata."""
     if block.n_words > 6:
@@ -198,15 +198,21 @@ def _phrase_rule(category: str, doc: str):
     return check
 
 
-line_rule("login_link")(_phrase_rule("login", "Login, register and account links."))
-line_rule("search_box")(_phrase_rule("search", "Search boxes and their buttons."))
-line_rule("share_button")(_phrase_rule(
-    "share", "Share, print, like and 'read more' buttons and other one-word widgets."))
-line_rule("list_header")(_phrase_rule(
-    "list_header", "Headers of 'read also', 'related', 'latest news' and section lists."))
+def _phrase_line_rule(name: str, category: str, doc: str, label: Label = "chrome") -> None:
+    """Register the line rule ``name`` that matches the phrases of ``category``."""
+    line_rule(name, label=label, max_words=phrase_set(category).word_limit)(
+        _phrase_rule(category, doc))
 
 
-@line_rule("rights_notice")
+_phrase_line_rule("login_link", "login", "Login, register and account links.")
+_phrase_line_rule("search_box", "search", "Search boxes and their buttons.")
+_phrase_line_rule("share_button", "share",
+                  "Share, print, like and 'read more' buttons and other one-word widgets.")
+_phrase_line_rule("list_header", "list_header",
+                  "Headers of 'read also', 'related', 'latest news' and section lists.")
+
+
+@line_rule("rights_notice", max_words=max(phrase_set("rights").word_limit, 25))
 def rights_notice(block: Block, ctx: PageContext) -> str | None:
     """"Права на данный материал принадлежат...", "© 2024 X. All rights reserved"."""
     if phrase_set("rights").matches(block.key, block.n_words):
@@ -216,9 +222,9 @@ def rights_notice(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
-line_rule("subscribe_box")(_phrase_rule("subscribe", "Subscribe and newsletter boxes."))
-line_rule("more_header")(_phrase_rule(
-    "more_header", "Headers of what follows a story ('More from UK', 'Об авторе')."))
+_phrase_line_rule("subscribe_box", "subscribe", "Subscribe and newsletter boxes.")
+_phrase_line_rule("more_header", "more_header",
+                  "Headers of what follows a story ('More from UK', 'Об авторе').")
 _AUTHOR_BOX = re.compile(
     r"^(?:(?:About|Über|Sobre|À propos de|Об авторе:?)\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+"
     r"(?:\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+){0,2}|About the author|Об авторе|Über den Autor)$"
@@ -232,16 +238,17 @@ def author_box(block: Block, ctx: PageContext) -> str | None:
     return "author box header" if _AUTHOR_BOX.match(block.text) else None
 
 
-line_rule("caption_label", label="meta")(_phrase_rule(
-    "caption_label", "Captions and embeds that say what they are ('Image caption ...')."))
-line_rule("browser_notice")(_phrase_rule(
-    "browser_notice", "What a page says to a browser without video or JavaScript."))
+_phrase_line_rule("caption_label", "caption_label",
+                  "Captions and embeds that say what they are ('Image caption ...').",
+                  label="meta")
+_phrase_line_rule("browser_notice", "browser_notice",
+                  "What a page says to a browser without video or JavaScript.")
 
 
 RELATED_MAX_WORDS = 20
 
 
-@line_rule("related_link")
+@line_rule("related_link", max_words=RELATED_MAX_WORDS)
 def related_link(block: Block, ctx: PageContext) -> str | None:
     """"Читайте также: <headline>", "See also - <headline>": a link to another story."""
     if block.n_words > RELATED_MAX_WORDS or not _LABEL_SEP.search(block.text) or \
@@ -251,9 +258,11 @@ def related_link(block: Block, ctx: PageContext) -> str | None:
     if value is None or len(value.split()) > RELATED_MAX_WORDS // 2 + 5:
         return None
     return f"link to {value[:40]!r}"
-line_rule("comment_prompt")(_phrase_rule(
-    "comment_prompt", "Comment prompts and forms ('Хотите оставить комментарий?...')."))
-line_rule("cookie_notice")(_phrase_rule("cookie", "Cookie notices."))
+
+
+_phrase_line_rule("comment_prompt", "comment_prompt",
+                  "Comment prompts and forms ('Хотите оставить комментарий?...').")
+_phrase_line_rule("cookie_notice", "cookie", "Cookie notices.")
 
 _DIGIT = re.compile(r"\d")
 _CURRENCY = re.compile(r"\b(?:usd|eur|rub|gbp|cny|uah|kzt|byn|azn)\b|[$€£₽]|доллар|евро|курс",
@@ -261,7 +270,7 @@ _CURRENCY = re.compile(r"\b(?:usd|eur|rub|gbp|cny|uah|kzt|byn|azn)\b|[$€£₽]
 _WEATHER = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CcСсFf]?")
 
 
-@line_rule("ticker")
+@line_rule("ticker", max_words=16)
 def ticker(block: Block, ctx: PageContext) -> str | None:
     """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C"."""
     if block.n_words > 16 or block.sentence_end or not _DIGIT.search(block.text):
