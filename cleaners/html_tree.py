@@ -256,6 +256,9 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
                 continue
             if tag in DROP_TAGS:
                 pass
+            elif container is None and tag in INLINE_TAGS and child.attrib and \
+                    chrome_reason(child, _attr_hints(child)):
+                pass  # inline furniture (a share count, an image credit, hidden text)
             elif tag == "br":
                 breaks += 1
                 if breaks >= BR_SPLIT:

@@ -425,3 +425,29 @@ def test_styled_headline_leaves_a_partly_bold_line_and_a_confirmed_title():
              "<body><h1>Суд вынес приговор</h1><p><b>Из зала суда о главном</b></p>"
              + _STORY_PS + "</body></html>")
     assert analyse_html(named)[1].title == "Суд вынес приговор"
+
+
+def test_inline_chrome_and_hidden_text_are_left_out_of_a_paragraph():
+    html = ("<html><body><figure><span class='image-and-copyright-container'>"
+            "<span class='off-screen'>Image copyright</span> <span>EPA</span></span>"
+            "<figcaption>Prosecutor Eva-Marie Persson</figcaption></figure>"
+            f"<p>{PROSE}<span style='display:none'>скрытый текст</span></p></body></html>")
+    texts = _texts(html)
+    assert "Prosecutor Eva-Marie Persson" in texts and PROSE in texts
+    assert not any("copyright" in t or "скрытый" in t for t in texts)
+
+
+def test_inline_elements_with_plain_classes_keep_their_text():
+    html = ("<html><body><p>Врачи <span class='highlight'>Краснодарской больницы</span> "
+            "решили применить <a class='inline-link' href='/x'>методику</a>.</p></body></html>")
+    assert _texts(html) == ["Врачи Краснодарской больницы решили применить методику."]
+
+
+def test_text_line_rules_read_menus_only_in_linked_blocks():
+    menu = _block("Главная > Новости > Политика", 0, link_density=0.9)
+    japanese = _block("そして表示されるメニューから「その他」→「ファイルの場所を開く」", 1)
+    for b in (menu, japanese):
+        b.mark("body", "extractor_vote")
+    hr.text_line_rules([menu, japanese], _ctx())
+    assert menu.rule == "breadcrumb_menu"
+    assert japanese.label == "body"  # unspaced script is not a row of capitalised words

@@ -371,14 +371,18 @@ def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
 @rule("text_line_rules", stage="html", formats=("html",))
 def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
     """The shared line rules (the text front end's: dates, credits, share and rating prompts,
-    counters, rights notices...) judge the short body blocks the extractors let through."""
+    counters, rights notices...) judge the short body blocks the extractors let through.
+    The rules that read a menu from words alone (a text dump has no links) judge only
+    blocks that are mostly links here: in HTML a menu is links, and a plain line of
+    unspaced script (Japanese, Chinese) is not a row of capitalised menu words."""
     from cleaners.rules.base import REGISTRY
 
     line_rules = [r for r in REGISTRY.values() if r.per_line and "html" in r.formats]
+    plain_rules = [r for r in line_rules if r.name not in MENU_WORD_RULES]
     for b in blocks:
         if b.label != "body" or b.n_words > LINE_RULE_MAX_WORDS:
             continue
-        for r in line_rules:
+        for r in (line_rules if b.link_density >= MENU_LINKS else plain_rules):
             note = r.fn(b, ctx)
             if note:
                 b.mark(r.label or "chrome", r.name, note)
@@ -386,6 +390,8 @@ def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
 
 
 LINE_RULE_MAX_WORDS = 25
+MENU_WORD_RULES = frozenset({"menu_line", "breadcrumb_menu"})
+MENU_LINKS = 0.3  # link density from which a block may be a menu
 
 
 WEAK_TITLES = frozenset({"<title> minus site name", "none"})
