@@ -451,3 +451,15 @@ def test_text_line_rules_read_menus_only_in_linked_blocks():
     hr.text_line_rules([menu, japanese], _ctx())
     assert menu.rule == "breadcrumb_menu"
     assert japanese.label == "body"  # unspaced script is not a row of capitalised words
+
+
+def test_a_story_nested_a_thousand_elements_deep_keeps_its_paragraphs_and_chrome():
+    deep = 1000  # far past Python's recursion limit per element
+    html = ("<html><body>" + "<div>" * deep + "<nav><a href='/'>Главная</a></nav>"
+            f"<h1>Заголовок</h1><p>{PROSE}</p><p>{LEAD}</p>" + "</div>" * deep
+            + "</body></html>")
+    tree = parse_html(html)
+    strip_code(tree)
+    blocks = dom_blocks(tree)[0]
+    assert [b.text for b in blocks] == ["Главная", "Заголовок", PROSE, LEAD]
+    assert blocks[0].container and not any(b.container for b in blocks[1:])
