@@ -463,3 +463,25 @@ def test_a_story_nested_a_thousand_elements_deep_keeps_its_paragraphs_and_chrome
     blocks = dom_blocks(tree)[0]
     assert [b.text for b in blocks] == ["Главная", "Заголовок", PROSE, LEAD]
     assert blocks[0].container and not any(b.container for b in blocks[1:])
+
+
+def test_printed_headline_rule_takes_the_h1_heading_the_story():
+    blocks = _story("South Dakota says, 'Meth. We're On It,' and Twitter asks, Are you OK?",
+                    "Published 10:02 AM EST Nov 19, 2019", PROSE, PROSE + " Ещё.")
+    blocks[0].tag = "h1"
+    hr.printed_headline(blocks, _ctx())
+    assert blocks[0].label == "title" and blocks[0].rule == "printed_headline"
+    hr.date_line(blocks, _ctx())  # the story's head is now its date line, not the <h1>
+    assert blocks[1].rule == "date_line"
+
+
+def test_printed_headline_rule_leaves_an_h1_inside_the_story_and_a_named_headline():
+    late = _story(PROSE, "Итоги года в медицине", PROSE + " Ещё.")
+    late[1].tag = "h1"
+    named = _story("Подзаголовок", PROSE)
+    named[0].tag = "h1"
+    named.insert(0, _block("Заголовок", 0))
+    named[0].mark("title", "headline")
+    for blocks in (late, named):
+        hr.printed_headline(blocks, _ctx())
+        assert not any(b.rule == "printed_headline" for b in blocks)

@@ -157,6 +157,24 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
 
 
+@rule("printed_headline", stage="html", formats=("html",))
+def printed_headline(blocks: list[Block], ctx: PageContext) -> None:
+    """When no block is the headline the markup names (og:title and the printed <h1> say it
+    differently), an <h1> the extractors kept at the head of the story, before its first
+    paragraph, is the headline the page prints: not body. The record's title stays the
+    one the markup names."""
+    if any(b.label == "title" for b in blocks):
+        return
+    for b in blocks:
+        if b.label != "body":
+            continue
+        if b.tag == "h1":
+            b.mark("title", "printed_headline", "the <h1> above the story")
+            return
+        if is_prose(b):
+            return  # the story has begun: an <h1> further down is not its headline
+
+
 @rule("lead_paragraph", stage="html", formats=("html",))
 def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
     """Prose right above the story's first body block, under the headline, is the story's
