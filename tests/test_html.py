@@ -485,3 +485,14 @@ def test_printed_headline_rule_leaves_an_h1_inside_the_story_and_a_named_headlin
     for blocks in (late, named):
         hr.printed_headline(blocks, _ctx())
         assert not any(b.rule == "printed_headline" for b in blocks)
+
+
+def test_figure_caption_rule_takes_a_long_figcaption_but_not_a_long_paragraph():
+    long_caption = " ".join([PROSE] * 4)  # 60 words: past the image-matching limit
+    fig = _block(long_caption, 0)
+    fig.tag = "figcaption"
+    para = _block(long_caption, 1)
+    para.extra["images"] = [("pic.jpg", "")]
+    hr.figure_caption([fig, para], _ctx())
+    assert fig.rule == "figure_caption"
+    assert para.undecided  # a long paragraph beside an image is story text

@@ -56,6 +56,7 @@ def no_words(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "no_words", "punctuation only")
 
 
+CAPTION_MAX_WORDS = 40  # a caption found by its image or class; a <figcaption> may be longer
 _CAPTION_HINT = re.compile(r"caption|photo|foto|image|img|figure|pic|illustr|credit")
 _CREDIT = re.compile(r"(?:^|[.\s])(?:фото|photo|иллюстрация|источник|credit)\s*:?\s*(.{2,80})$",
                      re.IGNORECASE)
@@ -66,7 +67,7 @@ def figure_caption(blocks: list[Block], ctx: PageContext) -> None:
     """A short text beside an image that repeats its alt text, or sits in a figcaption or a
     photo/caption-classed box, is the image's caption: lifted into metadata, out of the body."""
     for b in blocks:
-        if not b.undecided or b.n_words > 40:
+        if not b.undecided or (b.n_words > CAPTION_MAX_WORDS and b.tag != "figcaption"):
             continue
         images = b.extra.get("images") or []
         key = b.extra.get("match_key", "")
