@@ -496,3 +496,18 @@ def test_figure_caption_rule_takes_a_long_figcaption_but_not_a_long_paragraph():
     hr.figure_caption([fig, para], _ctx())
     assert fig.rule == "figure_caption"
     assert para.undecided  # a long paragraph beside an image is story text
+
+
+def test_address_line_rule_drops_a_bare_address_under_the_story():
+    address = "Адреса матеріалу: http://news.zn.ua/HEALTH/dlya_ustanovleniya_diagnoza-92148.html"
+    blocks = _story(PROSE, PROSE + " Ещё.", PROSE + " И так.", address)
+    hr.address_line(blocks, _ctx())
+    assert blocks[3].rule == "address_line" and blocks[2].label == "body"
+
+
+def test_address_line_rule_leaves_a_sentence_that_cites_an_address():
+    cited = ("Полный текст доклада опубликован на сайте ведомства по адресу "
+             "www.minzdrav.ru/docs/report и доступен всем желающим.")
+    blocks = _story(PROSE, PROSE + " Ещё.", PROSE + " И так.", cited)
+    hr.address_line(blocks, _ctx())
+    assert all(b.label == "body" for b in blocks)

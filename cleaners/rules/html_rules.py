@@ -363,6 +363,24 @@ def _fragment(b: Block) -> bool:
     return b.n_words <= EDGE_MAX_WORDS and (not b.sentence_end or b.text.endswith(":"))
 
 
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+ADDRESS_MAX_WORDS = 4  # words besides the address ("Адреса матеріалу:", "Source URL:")
+
+
+@rule("address_line", stage="html", formats=("html",))
+def address_line(blocks: list[Block], ctx: PageContext) -> None:
+    """A block among the story's last few that is a web address with a label at most
+    ("Адреса матеріалу: http://news.zn.ua/...", the print version's footer) is page
+    furniture. A sentence that cites an address has more words around it."""
+    body = [b for b in blocks if b.label == "body"]
+    for b in body[-EDGE_REACH:] if len(body) > EDGE_REACH else []:
+        if not _URL.search(b.text):
+            continue
+        rest = [w for w in re.findall(r"\w+", _URL.sub(" ", b.text)) if _LETTERS.search(w)]
+        if len(rest) <= ADDRESS_MAX_WORDS:
+            b.mark("chrome", "address_line", "a web address after the story")
+
+
 @rule("edge_fragments", stage="html", formats=("html",))
 def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
     """A few short lines that are not sentences after the story's last sentence ("Прочтений:
