@@ -344,7 +344,8 @@ def test_date_line_rule_above_the_story():
 
 def test_date_line_rule_leaves_dated_sentences_and_signatures_under_the_story():
     dated = "17 января 2012 года в Пскове открылась новая больница."
-    blocks = _story(dated, PROSE, PROSE + " Ещё.", PROSE + " И так.",
+    short = "5 января 2012 года митинг прошёл."
+    blocks = _story(short, dated, PROSE, PROSE + " Ещё.", PROSE + " И так.",
                     "— Digital Foundry (@digitalfoundry) November 18, 2019")
     hr.date_line(blocks, _ctx())
     assert all(b.label == "body" for b in blocks)

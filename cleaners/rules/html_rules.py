@@ -307,6 +307,7 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
 EDGE_REACH = 3  # body blocks at each end of the story the edge rules look at
 DATE_LINE_MAX_WORDS = 4  # words besides the date a date line may hold ("ПЛН, Псков")
 _LETTERS = re.compile(r"[^\W\d_]")
+_YEAR_WORD = re.compile(r"\b(?:г|гг|года?|year)\b", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NAME_WORD = re.compile(r"^[A-ZА-ЯЁ][\w’'-]*$")
 
@@ -333,6 +334,8 @@ def date_line(blocks: list[Block], ctx: PageContext) -> None:
     for b in _head(blocks):
         if b.n_words > EDGE_MAX_WORDS or not (found := find_dates(b.text)):
             continue
+        if b.sentence_end and _LETTERS.search(_YEAR_WORD.sub("", b.text[found[-1].end:])):
+            continue  # "5 января 2012 года митинг прошёл.": a sentence that starts with a date
         rest = b.text
         for d in reversed(found):
             rest = rest[:d.start] + " " + rest[d.end:]
