@@ -17,6 +17,14 @@ from cleaners.blocks import Block
 from cleaners.decode import Decoded, decode_page
 from cleaners.errors import Rejected
 from cleaners.language import detect_language
+from cleaners.limits import (
+    DEFAULT_LIMITS,
+    Deadline,
+    Limits,
+    check_deadline,
+    check_text_size,
+    page_budget,
+)
 from cleaners.page_model import Article
 from cleaners.version import PIPELINE_VERSION
 from schemas.models import ArticleRecord
@@ -50,10 +58,30 @@ def analyse_page(
     url: str | None = None,
     encoding: str | None = None,
     input_format: str | None = None,
+    limits: Limits | None = None,
+    deadline: Deadline | None = None,
 ) -> PageAnalysis:
-    """Decode the page and run the front end and rules; raise ``Rejected`` if it has no story."""
+    """Decode the page and run the front end and rules; raise ``Rejected`` if it has no story.
+
+    ``limits`` caps what the page may cost (``DEFAULT_LIMITS`` when None); ``deadline``
+    is its time budget, started here from ``limits.page_timeout`` when not given.
+    """
+    limits = limits or DEFAULT_LIMITS
+    if deadline is None:
+        deadline = Deadline(limits.page_timeout)
     data = _as_bytes(content)
-    decoded = decode_page(data, filename=source_path, encoding=encoding)
+    if limits.max_raw_bytes and len(data) > limits.max_raw_bytes:
+        raise Rejected("too_large", f"{len(data)} bytes, over the {limits.max_raw_bytes}-byte"
+                       " limit (max_raw_bytes)")
+    with page_budget(limits, deadline):
+        return _analyse(data, source_path, url, encoding, input_format, limits)
+
+
+def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: str | None,
+             input_format: str | None, limits: Limits) -> PageAnalysis:
+    decoded = decode_page(data, filename=source_path, encoding=encoding,
+                          max_decompressed_bytes=limits.max_decompressed_bytes or None)
+    check_deadline("decoding")
     fmt = input_format or decoded.input_format
     if fmt == "html":
         from cleaners.html_frontend import analyse_html
@@ -62,7 +90,13 @@ def analyse_page(
     else:
         from cleaners.text_frontend import analyse_text
 
+        lines = decoded.text.count("\n") + 1
+        if limits.max_text_lines and lines > limits.max_text_lines:
+            raise Rejected("too_large", f"the text holds {lines} lines, over the"
+                           f" {limits.max_text_lines}-line limit (max_text_lines)")
+        check_text_size(len(decoded.text), limits)
         blocks, article, counts = analyse_text(decoded.text)
+    check_deadline("the front end")
     decoded = Decoded(decoded.text, fmt, decoded.encoding)
     analysis = PageAnalysis(decoded=decoded, blocks=blocks, article=article, rule_counts=counts)
     if not article.paragraphs:
@@ -81,16 +115,20 @@ def clean_page(
     site: str | None = None,
     encoding: str | None = None,
     input_format: str | None = None,
+    limits: Limits | None = None,
+    deadline: Deadline | None = None,
 ) -> ArticleRecord:
     """Clean one raw page into a validated ``ArticleRecord``.
 
-    Raises ``Rejected(reason, detail)`` for a page that cannot become an article;
-    anything else escaping is a bug in Winnow.
+    Raises ``Rejected(reason, detail)`` for a page that cannot become an article,
+    including one over ``limits`` (``too_large``) or past its time budget
+    (``timeout``); anything else escaping is a bug in Winnow.
     """
     data = _as_bytes(content)
     raw_sha256 = hashlib.sha256(data).hexdigest()
     analysis = analyse_page(
-        data, source_path=source_path, url=url, encoding=encoding, input_format=input_format
+        data, source_path=source_path, url=url, encoding=encoding, input_format=input_format,
+        limits=limits, deadline=deadline,
     )
     art = analysis.article
     text = "\n\n".join(p.strip() for p in art.paragraphs if p.strip())

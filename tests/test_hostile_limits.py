@@ -1,0 +1,108 @@
+"""Limits: one place for what a page may cost, the caps that bound C-level work, and the
+cooperative per-page time budget (a fake clock makes a page "slow" without sleeping)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from cleaners import Rejected, clean_page
+from cleaners.engine import _plan
+from cleaners.limits import DEFAULT_LIMITS, Deadline, Limits
+from cleaners.rules import REGISTRY
+
+RAW = Path(__file__).resolve().parent.parent / "raw"
+FIX = Path(__file__).parent / "fixtures" / "html"
+
+
+class FakeClock:
+    """Time stands still until a "slow" rule moves it on."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def slow_rule(monkeypatch):
+    """Make one rule of each kind of page "take" 100 s on the fake clock it returns."""
+    clock = FakeClock()
+
+    def patch(name: str) -> None:
+        real = REGISTRY[name]
+
+        def slow(*args):
+            clock.now += 100.0
+            return real.fn(*args)
+
+        monkeypatch.setitem(REGISTRY, name, dataclasses.replace(real, fn=slow))
+
+    _plan.cache_clear()  # the engine caches its plan of rules per format
+    yield clock, patch
+    _plan.cache_clear()
+
+
+def _first_rule(stage: str, fmt: str) -> str:
+    return next(r.name for r in REGISTRY.values()
+                if r.stage == stage and fmt in r.formats and not r.per_line)
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "stage", "fmt"),
+    [
+        (RAW / "000_a125d57da672de5c.txt", "page.txt", "block", "text"),
+        (FIX / "medportal_utf8.html", "page.html", "html", "html"),
+    ],
+)
+def test_a_page_past_its_time_budget_is_a_timeout_reject(slow_rule, page, name, stage, fmt):
+    clock, patch = slow_rule
+    rule = _first_rule(stage, fmt)
+    patch(rule)
+    with pytest.raises(Rejected) as exc:
+        clean_page(page.read_bytes(), source_path=name, deadline=Deadline(30, clock=clock))
+    assert exc.value.reason == "timeout"
+    assert "30 s per-page budget" in exc.value.detail and "--page-timeout" in exc.value.detail
+
+
+def test_the_same_slow_page_is_cleaned_without_a_budget(slow_rule):
+    clock, patch = slow_rule
+    patch(_first_rule("block", "text"))
+    page = (RAW / "000_a125d57da672de5c.txt").read_bytes()
+    record = clean_page(page, source_path="page.txt", deadline=Deadline(None, clock=clock))
+    assert record.text and clock.now > 1000.0  # the rule did run, slowly, and no one minded
+
+
+def test_clean_page_enforces_the_raw_size_limit_too():
+    with pytest.raises(Rejected) as exc:
+        clean_page(b"<p>x</p>" * 100, source_path="a.html", limits=Limits(max_raw_bytes=100))
+    assert exc.value.reason == "too_large" and "max_raw_bytes" in exc.value.detail
+
+
+def test_limits_come_from_a_settings_file(tmp_path):
+    path = tmp_path / "winnow.toml"
+    path.write_text("[limits]\nmax-raw-bytes = 1000\npage_timeout = 2.5\n")
+    limits = Limits.from_toml(path)
+    assert limits.max_raw_bytes == 1000 and limits.page_timeout == 2.5
+    assert limits.max_decompressed_bytes == DEFAULT_LIMITS.max_decompressed_bytes
+
+
+@pytest.mark.parametrize(
+    ("table", "fragment"),
+    [
+        ({"max_raw_byte": 5}, "unknown limit 'max_raw_byte'"),
+        ({"max_raw_bytes": "big"}, "must be a number"),
+        ({"max_raw_bytes": -1}, "must not be negative"),
+    ],
+)
+def test_a_bad_settings_table_is_an_error_that_names_the_key(table, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        Limits.from_mapping(table)
+
+
+def test_overrides_keep_what_was_not_given_and_0_turns_the_budget_off():
+    limits = Limits(max_raw_bytes=10).with_overrides(max_raw_bytes=None, page_timeout=0)
+    assert limits.max_raw_bytes == 10 and limits.page_timeout is None
