@@ -58,6 +58,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = _folder_arg(args.out, "output", must_exist=False)
     if args.batch_size < 1:
         raise CliError("--batch-size must be at least 1", EXIT_USAGE)
+    limits = _limits(args)
 
     from flows.console import RunConsole
     from flows.pipeline import RunFailed, clean_pages
@@ -66,13 +67,60 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     try:
         with RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
-            summary = clean_pages(raw=str(raw), out=str(out), batch_size=args.batch_size)
+            summary = clean_pages(raw=str(raw), out=str(out), batch_size=args.batch_size,
+                                  limits=limits.to_dict())
     except (RunFailed, StateLocked) as exc:
         raise CliError(str(exc)) from exc
     from flows.summary import RunSummary
 
     print(RunSummary(**summary).to_text())
     return EXIT_OK
+
+
+def _byte_size(text: str) -> int:
+    """``--max-raw-bytes 64M``: a byte count, with an optional K/M/G (binary) suffix."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    value = text.strip().lower().removesuffix("ib").removesuffix("b")
+    scale = units.get(value[-1:], 1)
+    if scale != 1:
+        value = value[:-1]
+    try:
+        size = int(float(value) * scale)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size in bytes: {text!r}") from None
+    if size < 0:
+        raise argparse.ArgumentTypeError(f"a size cannot be negative: {text!r}")
+    return size
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seconds cannot be negative: {text!r}")
+    return value
+
+
+def _limits(args: argparse.Namespace):
+    """The run's limits: the defaults, then the settings file's [limits], then options."""
+    from cleaners.limits import DEFAULT_LIMITS, Limits
+
+    limits = DEFAULT_LIMITS
+    if args.settings:
+        try:
+            limits = Limits.from_toml(args.settings)
+        except OSError as exc:
+            raise CliError(f"cannot read settings {args.settings!r}: {exc.strerror or exc}",
+                           EXIT_USAGE) from exc
+        except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError too
+            raise CliError(f"settings {args.settings!r}: {exc}", EXIT_USAGE) from exc
+    return limits.with_overrides(
+        max_raw_bytes=args.max_raw_bytes,
+        max_decompressed_bytes=args.max_decompressed_bytes,
+        page_timeout=args.page_timeout,
+    )
 
 
 # --- explain --------------------------------------------------------------------------
@@ -179,6 +227,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
     run.add_argument("--out", default="clean", help="output folder (default: clean)")
     run.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
+    limits = run.add_argument_group("limits (defaults in the README; 0 turns one off)")
+    limits.add_argument("--max-raw-bytes", type=_byte_size, metavar="SIZE",
+                        help="larger files are rejected unread (too_large); e.g. 64M")
+    limits.add_argument("--max-decompressed-bytes", type=_byte_size, metavar="SIZE",
+                        help="a .gz that expands past this is rejected (too_large)")
+    limits.add_argument("--page-timeout", type=_seconds, metavar="SECONDS",
+                        help="give up on a page after this long (timeout)")
+    limits.add_argument("--settings", metavar="FILE",
+                        help="a TOML file whose [limits] table sets any limit")
     run.set_defaults(func=cmd_run)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")

@@ -25,6 +25,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from cleaners.limits import DEFAULT_LIMITS, Limits
 from cleaners.version import PIPELINE_VERSION
 from flows.batch import BatchResult, PageJob, clean_batch, fingerprint
 from flows.discover import discover
@@ -79,11 +80,13 @@ def _flow_run_name() -> str:
     retry_delay_seconds=2,
 )
 def clean_batch_task(
-    jobs: list[PageJob], out: str, run_id: str, part: int, pages: int
+    jobs: list[PageJob], out: str, run_id: str, part: int, pages: int,
+    limits: Limits | None = None,
 ) -> BatchResult:
     """Clean one batch and write its part files; retried only for what is not the pages'
     fault (a full disk, a flaky mount): every page outcome is already a record."""
-    return clean_batch(jobs, out, run_id, part, logger=get_run_logger(), on_page=report_page)
+    return clean_batch(jobs, out, run_id, part, logger=get_run_logger(), on_page=report_page,
+                       limits=limits)
 
 
 def _fingerprint_all(pages: list, workers: int = TASK_WORKERS) -> list[PageJob]:
@@ -107,14 +110,23 @@ def _remove_run_output(out: Path, run_id: str) -> None:
     persist_result=False,
     log_prints=False,
 )
-def clean_pages(raw: str = "raw", out: str = "clean", batch_size: int = BATCH_SIZE) -> dict:
+def clean_pages(
+    raw: str = "raw",
+    out: str = "clean",
+    batch_size: int = BATCH_SIZE,
+    limits: dict[str, float | int | None] | None = None,
+) -> dict:
     """Clean every new or changed page under ``raw`` into ``out``; return the run summary.
+
+    ``limits`` overrides fields of ``cleaners.Limits`` (a plain dict, so the run's
+    parameters stay readable in the Prefect UI).
 
     A run never fails because of a page: pages end as records or rejects. It fails
     only when a batch cannot write its output after its retries; then the state
     and the manifest stay as they were and the run's part files are removed.
     """
     logger = get_run_logger()
+    page_limits = Limits(**limits) if limits else DEFAULT_LIMITS
     started = time.monotonic()
     out_root = Path(out)
     run_id = new_run_id()
@@ -151,7 +163,7 @@ def clean_pages(raw: str = "raw", out: str = "clean", batch_size: int = BATCH_SI
         groups = batches(todo, batch_size)
         summary.batches = len(groups)
         futures = [
-            clean_batch_task.submit(group, str(out_root), run_id, part, len(group))
+            clean_batch_task.submit(group, str(out_root), run_id, part, len(group), page_limits)
             for part, group in enumerate(groups)
         ]
         outcomes: list[PageOutcome] = []
