@@ -388,8 +388,11 @@ def decode_page(
         data = _gunzip(data, max_decompressed_bytes or sys.maxsize // 2)
     elif (filename or "").lower().endswith(".gz"):
         raise Rejected("bad_gzip", "named .gz but does not start with the gzip magic bytes")
+    if not data:
+        raise Rejected("empty", "the file has no bytes (0 bytes): the fetcher saved nothing")
     if not data.strip(b" \t\r\n\x0b\x0c\x00"):
-        raise Rejected("empty", "the file holds no text (no bytes, or only whitespace/NUL)")
+        what = "NUL bytes" if b"\x00" in data else "whitespace"
+        raise Rejected("empty", f"the file holds {len(data)} bytes of {what} only, no text")
     kind = _binary_kind(data)
     if kind:
         raise Rejected("binary", f"the file is a {kind}, not a page")

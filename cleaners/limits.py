@@ -104,6 +104,11 @@ def check_text_size(chars: int, limits: Limits) -> None:
                        f" {limits.max_text_chars}-character limit (max_text_chars)")
 
 
+def _clock() -> float:
+    """The clock deadlines run on (looked up per deadline, so a test can skew it)."""
+    return time.monotonic()
+
+
 class Deadline:
     """A point in time after which cleaning one page gives up (``Rejected("timeout")``).
 
@@ -112,10 +117,10 @@ class Deadline:
 
     __slots__ = ("seconds", "_clock", "_at")
 
-    def __init__(self, seconds: float | None, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, seconds: float | None, clock: Callable[[], float] | None = None):
         self.seconds = seconds
-        self._clock = clock
-        self._at = None if not seconds else clock() + seconds
+        self._clock = clock or _clock
+        self._at = None if not seconds else self._clock() + seconds
 
     def expired(self) -> bool:
         return self._at is not None and self._clock() > self._at

@@ -7,6 +7,7 @@ rules -> article boundaries + metadata -> ``ArticleRecord``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -99,12 +100,35 @@ def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: st
     check_deadline("the front end")
     decoded = Decoded(decoded.text, fmt, decoded.encoding)
     analysis = PageAnalysis(decoded=decoded, blocks=blocks, article=article, rule_counts=counts)
-    if not article.paragraphs:
-        rejected = Rejected("no_article",
-                            "no story text found on the page (index, tag or empty page?)")
+    why_not = _not_a_story(article.paragraphs)
+    if why_not:
+        rejected = Rejected("no_article", why_not)
         rejected.analysis = analysis  # so `winnow explain` can still show every line's fate
         raise rejected
     return analysis
+
+
+_SENTENCE = re.compile(r"\w+(?:\W+\w+){2,}\s*[.!?…»\"”)]*[.!?…]")
+MIN_STORY_WORDS = 15
+
+
+def _not_a_story(paragraphs: list[str]) -> str | None:
+    """Why what the rules kept is not a story, or None when it is one.
+
+    A story holds at least one sentence (three words or more ending in . ! ? or …), or
+    enough words to be prose without one. A headline and a single sentence is a story (a
+    news flash); a lone heading ("Экономика"), which is what is left of a tag page once its
+    link lists are dropped, is not, and publishing it as an article would be noise.
+    """
+    text = " ".join(p.strip() for p in paragraphs if p.strip())
+    if not text:
+        return ("no story text found on the page: every line was dropped as chrome"
+                " (an index, tag or empty page?); `winnow explain` shows why each one went")
+    words = len(text.split())
+    if words >= MIN_STORY_WORDS or _SENTENCE.search(text):
+        return None
+    return (f"only {words} word(s) of text are left ({text[:80]!r}) and not one sentence:"
+            " a heading, not a story (an index or tag page?); `winnow explain` shows the rest")
 
 
 def clean_page(
