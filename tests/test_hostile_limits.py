@@ -106,3 +106,40 @@ def test_a_bad_settings_table_is_an_error_that_names_the_key(table, fragment):
 def test_overrides_keep_what_was_not_given_and_0_turns_the_budget_off():
     limits = Limits(max_raw_bytes=10).with_overrides(max_raw_bytes=None, page_timeout=0)
     assert limits.max_raw_bytes == 10 and limits.page_timeout is None
+
+
+def test_run_options_override_the_settings_file_which_overrides_the_defaults(tmp_path):
+    from flows.cli import _limits, build_parser
+
+    settings = tmp_path / "winnow.toml"
+    settings.write_text("[limits]\nmax_raw_bytes = 1000\nmax_html_depth = 64\n")
+    args = build_parser().parse_args(
+        ["run", "--settings", str(settings), "--max-raw-bytes", "2M", "--page-timeout", "0"])
+    limits = _limits(args)
+    assert limits.max_raw_bytes == 2 * 1024 * 1024  # the option beats the file
+    assert limits.max_html_depth == 64  # the file beats the default
+    assert limits.page_timeout is None  # 0 turns the budget off
+    assert limits.max_decompressed_bytes == DEFAULT_LIMITS.max_decompressed_bytes
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["--max-raw-bytes", "lots"], "not a size in bytes"),
+        (["--page-timeout", "-1"], "cannot be negative"),
+        (["--settings", "{bad}"], "unknown limit 'max_raw_byte'"),
+    ],
+)
+def test_a_bad_limit_is_a_one_line_usage_error(tmp_path, capsys, argv, fragment):
+    from flows.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[limits]\nmax_raw_byte = 5\n")
+    argv = [str(bad) if a == "{bad}" else a for a in argv]
+    try:
+        code = main(["run", "--raw", str(tmp_path), "--out", str(tmp_path / "o"), *argv])
+    except SystemExit as exc:  # argparse's usage error, as in a real process
+        code = exc.code
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1 and fragment in err, err
+    assert not (tmp_path / "o").exists()
