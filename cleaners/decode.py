@@ -77,8 +77,10 @@ _META_CHARSET = re.compile(
 )
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]{2,40})""")
 
-_TAGS_RE = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>|&\w+;|&#\d+;",
-                      re.IGNORECASE | re.DOTALL)
+# ``[^<>]`` and the code-block scan below keep this linear: ``<[^>]*>`` or ``<script.*?``
+# scan to the end of the sample for each unclosed "<", seconds on a page of "<<<<"
+_TAGS_RE = re.compile(r"<[^<>]*>|&\w+;|&#\d+;")
+_CODE_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _HTML_MARKERS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title>", re.IGNORECASE
@@ -199,8 +201,24 @@ def _declared_charset(head: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
+def _drop_code(text: str) -> str:
+    """``text`` without <script>/<style> blocks, in one pass (an unclosed one ends it)."""
+    lower = text.lower()
+    out = []
+    pos = 0
+    while m := _CODE_OPEN.search(lower, pos):
+        out.append(text[pos : m.start()])
+        end = lower.find("</" + m.group(1).lower(), m.end())
+        if end < 0:
+            return " ".join(out)
+        close = lower.find(">", end)
+        pos = len(text) if close < 0 else close + 1
+    out.append(text[pos:])
+    return " ".join(out)
+
+
 def _visible(text: str, limit: int = 40000) -> str:
-    return _TAGS_RE.sub(" ", text[:limit])
+    return _TAGS_RE.sub(" ", _drop_code(text[:limit]))
 
 
 def mojibake_kind(text: str) -> str | None:

@@ -37,6 +37,9 @@ def _parser() -> HTMLParser:
 
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# characters XML forbids: libxml2's HTML parser keeps them in text nodes, and lxml then
+# refuses any edit of the tree that touches them (drop_tree() raises ValueError)
+_NON_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _halted(parser: HTMLParser) -> str | None:
@@ -80,6 +83,7 @@ def parse_html(html: str) -> HtmlElement | None:
     """
     limits = current_limits()
     html = _XML_DECL.sub("", html, count=1)
+    html = _NON_XML.sub(" ", html)
     if not html.strip():
         return None
     parser = _parser()

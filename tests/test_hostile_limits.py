@@ -143,3 +143,22 @@ def test_a_bad_limit_is_a_one_line_usage_error(tmp_path, capsys, argv, fragment)
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1 and fragment in err, err
     assert not (tmp_path / "o").exists()
+
+
+def test_control_characters_in_html_do_not_break_the_tree_edits():
+    """Found by make fuzz: libxml2 keeps \\x01 in a text node, and lxml refused the
+    drop_tree() that moved it (ValueError: not XML compatible), a crash, not a reject."""
+    story = "".join(f"<p>Предложение номер {i} о событиях в городе, рассказанных подробно.</p>"
+                    for i in range(5))
+    page = (f'<html><body><div class="menu"><a href="/">Главная</a></div>\x01\x0b хвост'
+            f"<h1>Заголовок</h1>{story}</body></html>")
+    record = clean_page(page.encode(), source_path="a.html")
+    assert "Предложение номер 4" in record.text
+
+
+def test_visible_text_of_unclosed_markup():
+    from cleaners.decode import _visible
+
+    assert _visible("a<script>x</script>b<style>y</STYLE >c<p>d</p>").split() == list("abcd")
+    assert _visible("a<script>never closed").split() == ["a"]
+    assert _visible("<" * 1000 + "x") == "<" * 1000 + "x"  # no tag: nothing removed
