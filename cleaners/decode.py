@@ -85,7 +85,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 _HTML_MARKERS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title>", re.IGNORECASE
 )
-_HTML_TAG = re.compile(r"</?(?:p|div|br|a|span|table|td|tr|li|ul|h[1-6]|img|script|link)\b[^>]*>",
+_HTML_TAG = re.compile(r"</?(?:p|div|br|a|span|table|td|tr|li|ul|h[1-6]|img|script|link)\b[^<>]*>",
                        re.IGNORECASE)
 _FEED = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF|svg)\b",
                    re.IGNORECASE | re.DOTALL)

@@ -98,9 +98,11 @@ def parse_html(html: str) -> HtmlElement | None:
             return None
     halted = _halted(parser)
     if halted:
-        raise Rejected("too_large", f"the HTML parser stopped at its limit ({halted}): the"
-                       " rest of the page is unreadable; usually markup nested thousands of"
-                       " levels deep")
+        depth = re.search(r"depth[^0-9]*(\d+)", halted)
+        what = (f"the HTML nests deeper than {depth.group(1)} levels, where the parser stops"
+                if depth else f"the HTML parser stopped at one of its limits ({halted})")
+        raise Rejected("too_large", f"{what}: the rest of the page would be lost; generated"
+                       " or broken markup, not a news page")
     check_tree_size(tree, limits.max_html_elements, limits.max_html_depth)
     return tree
 

@@ -111,7 +111,7 @@ def build(raw: Path, *, max_decompressed_bytes: int = 64 << 20) -> list[Case]:
         "50 MB of paragraphs: over the element cap, rejected after the parse")
     deep = ("<html><body>" + "<div>" * 100_000 + "<p>" + STORY[0] + "</p>"
             + "</div>" * 100_000 + "</body></html>").encode()
-    add("html/deep.html", deep, "too_large", "nested",
+    add("html/deep.html", deep, "too_large", "nests deeper than 2048 levels",
         "100,000 levels: libxml2 stops at 2048 and the rest would be lost silently")
     bomb_entities = ('<!DOCTYPE html [<!ENTITY a "ААААААААААААААААААААААААААААА">'
                      '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
