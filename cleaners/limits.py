@@ -42,7 +42,9 @@ class Limits:
     max_decompressed_bytes: int = 64 * MiB  # a .gz expanding past this is a bomb (too_large)
     page_timeout: float | None = 30.0  # seconds of cleaning per page (timeout)
     max_html_elements: int = 200_000  # after the parse; real pages hold a few thousand
-    max_html_depth: int = 512  # nesting after the parse; real pages nest under 60
+    # nesting after the parse; off by default: the block walk is iterative, the extractors
+    # survive deep trees, and libxml2 itself stops at 2048 levels (a too_large reject)
+    max_html_depth: int = 0
     max_text_lines: int = 200_000  # lines of a text dump
     max_text_chars: int = 10_000_000  # visible text of a page; a long story is ~100,000
 

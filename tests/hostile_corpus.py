@@ -152,7 +152,7 @@ def build(raw: Path, *, max_decompressed_bytes: int = 64 << 20) -> list[Case]:
     index = ("<html><head><title>Новости по тегу: экономика</title></head><body>"
              f"<h1>Экономика</h1><ul>{items}</ul><div class=\"pager\"><a href=\"?p=2\">2</a>"
              "</div></body></html>")
-    add("stories/tag_page.html", index.encode(), "no_article", "not one sentence",
+    add("stories/tag_page.html", index.encode(), "no_article", "index",
         "a tag page: a heading and a list of links, no story")
     # Decided: a record. A headline and one sentence is a real story (a news flash, the
     # first version of a breaking item); rejecting it would lose news, and its sentence

@@ -114,21 +114,21 @@ def _tree(root: Path, skip: Path) -> set[str]:
 def test_one_run_over_the_hostile_corpus_and_the_seeds_accounts_for_every_file(
     prefect_server, hostile_raw, slow_marker_rule, sample_names, monkeypatch, capsys
 ):
-    import flows.pipeline as pipeline
+    import flows.run as run
     from flows.cli import main
 
     raw, cases = hostile_raw
     for name in sample_names:  # the five seeds beside the hostile pages
         (raw / "seeds").mkdir(exist_ok=True)
         (raw / "seeds" / name).write_bytes((corpus.SEEDS / name).read_bytes())
-    real_fingerprint_all = pipeline._fingerprint_all
+    real_fingerprint_all = run.fingerprint_all
 
     def fingerprint_then_meddle(pages, *args, **kwargs):
         jobs = real_fingerprint_all(pages, *args, **kwargs)
         corpus.after_discovery(raw)  # files vanish and change after discovery
         return jobs
 
-    monkeypatch.setattr(pipeline, "_fingerprint_all", fingerprint_then_meddle)
+    monkeypatch.setattr(run, "fingerprint_all", fingerprint_then_meddle)
     out = raw.parent / "clean"
     before = _tree(raw.parent, out)
 

@@ -162,3 +162,26 @@ def test_visible_text_of_unclosed_markup():
     assert _visible("a<script>x</script>b<style>y</STYLE >c<p>d</p>").split() == list("abcd")
     assert _visible("a<script>never closed").split() == ["a"]
     assert _visible("<" * 1000 + "x") == "<" * 1000 + "x"  # no tag: nothing removed
+
+
+def test_a_lone_heading_is_no_article_and_a_headline_with_one_sentence_is_a_record():
+    """What is left of a section page is a heading; a news flash is one sentence. The
+    first would be a record of two words, the second is news and must not be lost."""
+    section = "<html><body><h1>Экономика</h1><p>Курс рубля</p></body></html>"
+    with pytest.raises(Rejected) as exc:
+        clean_page(section.encode(), source_path="section.html")
+    assert exc.value.reason == "no_article" and "not one sentence" in exc.value.detail
+    flash = "Путин прибыл в Минск\n\nПрезидент России прибыл в Минск с визитом.\n"
+    record = clean_page(flash.encode(), source_path="flash.txt")
+    assert record.text == "Президент России прибыл в Минск с визитом."
+
+
+def test_element_and_depth_caps_reject_before_any_python_walks_the_tree():
+    deep = "<html><body>" + "<div>" * 100 + "<p>Текст абзаца здесь.</p>" + "</div>" * 100
+    with pytest.raises(Rejected) as exc:
+        clean_page(deep.encode(), source_path="a.html", limits=Limits(max_html_depth=50))
+    assert exc.value.reason == "too_large" and "max_html_depth" in exc.value.detail
+    wide = "<html><body>" + "<p>Текст абзаца здесь.</p>" * 300 + "</body></html>"
+    with pytest.raises(Rejected) as exc:
+        clean_page(wide.encode(), source_path="a.html", limits=Limits(max_html_elements=200))
+    assert exc.value.reason == "too_large" and "max_html_elements" in exc.value.detail
