@@ -11,7 +11,7 @@ import gzip
 import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cleaners import REJECT_REASONS, Rejected, clean_page
@@ -84,7 +84,9 @@ def _clean(data: bytes, name: str | None) -> None:
         assert exc.reason in REJECT_REASONS
         assert exc.reason not in ("error", "invalid_record"), exc.detail  # cleaner bugs
         assert exc.detail.strip()
+        event(f"reject {exc.reason}")  # the spread shows in --hypothesis-show-statistics
         return
+    event("record")
     assert isinstance(record, ArticleRecord)
     assert record.text.strip()
 
