@@ -254,3 +254,89 @@ def test_brand_names_written_as_one_word_are_story() -> None:
     ]
     page = "\n\n".join(["Newspaper chains merge", *paras])
     assert body_of(page) == paras
+
+
+LEAD = "Российские учёные нашли способ очищать воду в десять раз дешевле прежнего"
+
+
+def test_the_lead_under_the_headline_is_story_not_title() -> None:
+    page = "\n\n".join(["Новый метод очистки воды", "12.03.2024 10:15", "Версия для печати",
+                        LEAD, P1, P2])
+    labels = labelled(page)
+    assert labels[LEAD] == ("body", "lead_under_headline")
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"
+    assert article.paragraphs == [LEAD, P1, P2]
+
+
+def test_a_long_headline_right_above_the_story_stays_the_title() -> None:
+    # a section name and a byline above are not headlines, and a headline with its
+    # twin right above it is not a lead
+    for above in (["Рязанские новости / Происшествия", "12.03.2024 10:15"],
+                  ["Надежда Шульга", "12.03.2024 10:15"],
+                  ["12.03.2024 10:15", "Новый метод очистки воды"]):
+        page = "\n\n".join([*above, LEAD, P1, P2])
+        labels = labelled(page)
+        assert labels[LEAD] == ("title", "title"), above
+
+
+def test_items_of_a_read_also_list_are_not_the_title() -> None:
+    page = "\n\n".join(["Новый метод очистки воды", "12.03.2024 10:15", "Материалы по теме:",
+                        "Учёные нашли полезный заменитель шоколада",
+                        "В Казани открыли новый мост через реку", P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"
+
+
+def test_summaries_cut_short_are_a_teaser_list() -> None:
+    teasers = [
+        "Harbour ferry fares rise again", "Commuters will pay a fifth more from April, the...",
+        "Council votes to close the library", "The building needs repairs the town cannot...",
+        "Local team wins the regional cup", "Supporters celebrated in the square until late …",
+    ]
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "More news", *teasers])
+    assert labelled(page)[teasers[3]] == ("chrome", "truncated_teasers")
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_a_story_line_ending_in_an_ellipsis_stays() -> None:
+    pause = "We asked him what he would do next. Here is what he had to say…"
+    page = "\n\n".join(["New water cleaning method", EN1, pause, EN2, EN3])
+    assert body_of(page) == [EN1, pause, EN2, EN3]
+
+
+def test_a_listicle_keeps_its_items() -> None:
+    items = []
+    for name, price in (("Quiet earbuds", 235), ("Small console", 200), ("Portable speaker", 400)):
+        items += ["Photo: Jane Doe", f"{name} for ${price}", "See it now: Amazon",
+                  f"The {name.lower()} was the surprise of the year. It is smaller than last "
+                  "year's model and the battery lasts twice as long. Reviewers liked the sound, "
+                  "and the price has dropped by a fifth since the launch in the spring, which "
+                  "makes it the best buy of the season for most people."]
+    page = "\n\n".join(["Best gadgets of the year", EN1, EN2, *items])
+    body = body_of(page)
+    assert items[-1] in body and items[2] in body
+
+
+def test_a_caption_with_its_more_toggle_is_dropped() -> None:
+    caption = ("The minister, left, and his deputy open the new plant in Tula on Tuesday, "
+               "Nov. 19, 2019. The plant will employ ... more")
+    page = "\n\n".join(["New water cleaning method", caption, EN1, EN2, EN3])
+    assert labelled(page)[caption] == ("chrome", "truncated_teasers")
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_the_headline_printed_again_inside_the_story_is_dropped() -> None:
+    page = "\n\n".join(["Hibernating astronauts would need smaller spacecraft", EN1,
+                        "Hibernating astronauts would need smaller spacecraft", EN2, EN3])
+    blocks, article, _ = analyse_text(page)
+    assert article.title == "Hibernating astronauts would need smaller spacecraft"
+    assert article.paragraphs == [EN1, EN2, EN3]
+    assert [b.rule for b in blocks if b.text == article.title] == ["title", "title_repeat"]
+
+
+def test_the_authors_box_after_the_story_is_not_story() -> None:
+    bio = ("Als Inbound Sales Manager bildet Moritz Bachmann die Schnittstelle zwischen dem "
+           "Marketing und dem Vertrieb, und er schreibt über Messen, Kunden und Verträge.")
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "Über Moritz Bachmann", bio])
+    assert body_of(page) == [EN1, EN2, EN3]
