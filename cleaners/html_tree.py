@@ -53,18 +53,20 @@ def _halted(parser: HTMLParser) -> str | None:
     return None
 
 
+_COUNT_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
+
+
 def check_tree_size(tree: HtmlElement, max_elements: int, max_depth: int) -> None:
     """Reject a tree over the element or depth cap before any Python walks it: every
     later step (metadata, blocks, both extractors, rules) costs time per element, and
     trafilatura and readability recurse per level."""
-    if max_elements:
-        for count, _ in enumerate(tree.iter(), 1):
-            if count > max_elements:
-                raise Rejected(
-                    "too_large",
-                    f"the HTML holds more than {max_elements} elements (max_html_elements);"
-                    " a news page holds a few thousand",
-                )
+    # counted inside libxml2: iterating would make a Python proxy of every element
+    if max_elements and _COUNT_ELEMENTS(tree) > max_elements:
+        raise Rejected(
+            "too_large",
+            f"the HTML holds more than {max_elements} elements (max_html_elements);"
+            " a news page holds a few thousand",
+        )
     if max_depth:
         depth = 0
         for event, _el in etree.iterwalk(tree, events=("start", "end")):
@@ -270,8 +272,8 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
     root = body if body is not None else tree
     blocks: list[DomBlock] = []
     containers: list[tuple[HtmlElement, str]] = []
-    def nonlink_len(el: HtmlElement) -> int:
-        size = len("".join(el.text_content().split()))
+    def nonlink_len(el: HtmlElement, text: str | None = None) -> int:
+        size = len("".join((el.text_content() if text is None else text).split()))
         links = len("".join("".join(_LINK_TEXT(el)).split()))
         return max(0, size - links)
 
@@ -282,7 +284,10 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
         wrapper around the story ("container penci_sidebar"), never chrome."""
         if el.tag in ("nav", "footer") or el.get("role"):
             return False
-        return nonlink_len(el) >= 0.4 * body_nonlink
+        text = el.text_content()
+        if len(text) < 0.4 * body_nonlink:  # too little text even counting spaces and links
+            return False
+        return nonlink_len(el, text) >= 0.4 * body_nonlink
 
     images: list[tuple[str, str]] = []  # (src, alt) of images beside the open paragraph
 
