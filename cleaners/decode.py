@@ -82,6 +82,8 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9
 _TAGS_RE = re.compile(r"<[^<>]*>|&\w+;|&#\d+;")
 _CODE_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_BAD_CHARS = re.compile("[\ufffd\x80-\x9f]")  # replacement characters, C1 controls
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _HTML_MARKERS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title>", re.IGNORECASE
 )
@@ -234,7 +236,7 @@ def mojibake_kind(text: str) -> str | None:
     sample = _visible(text)
     if not sample.strip():
         return None
-    bad = sum(1 for c in sample if c == "\ufffd" or "\x80" <= c <= "\x9f")
+    bad = len(_BAD_CHARS.findall(sample))
     if bad > max(2, len(sample) // 500):
         return "replacement characters or C1 controls"
     words = _WORD_RE.findall(sample)
@@ -242,9 +244,9 @@ def mojibake_kind(text: str) -> str | None:
         return None
     cyr_words = flipped = upper = latin_words = accented = utf8_pairs = 0
     for w in words:
-        if len(w) < 3:
-            continue
-        if any("\u0400" <= c <= "\u04ff" for c in w):
+        if len(w) < 3 or w.isascii():
+            continue  # plain ASCII: no tell either way (as below, just sooner)
+        if _CYRILLIC.search(w):
             cyr_words += 1
             # a lowercase letter followed by an uppercase one inside a word
             if w.isupper():
