@@ -225,6 +225,9 @@ class DomBlock:
 
 def _inline_text(el: HtmlElement) -> tuple[str, int]:
     """Text of an inline element and how much of it sits inside links."""
+    if len(el) == 0:  # a leaf (most are): its own text, without an XPath call
+        text = el.text or ""
+        return text, len(text.strip()) if el.tag == "a" else 0
     text = el.text_content() if el.tag not in DROP_TAGS else ""
     if el.tag == "a":
         return text, len(text.strip())
@@ -378,7 +381,8 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
             text, lc = _inline_text(child)
             f.parts.append(text)
             f.links += lc
-            img = child if tag == "img" else next(child.iter("img"), None)
+            img = child if tag == "img" else (
+                next(child.iter("img"), None) if len(child) else None)
             if img is not None:
                 images.append((img.get("src") or "", clean_alt(img)))
         f.breaks = 0
