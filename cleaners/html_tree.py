@@ -258,7 +258,7 @@ class _Frame:
     breaks: int = 0
 
 
-_LINK_TEXT = etree.XPath(".//a//text()")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 
 
 def strip_code(tree: HtmlElement) -> None:
