@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain.set_defaults(func=cmd_explain)
 
     schema = sub.add_parser("schema", help="print (or --write) the records' JSON Schemas")
-    schema.add_argument("name", nargs="?", choices=["article", "reject"])
+    schema.add_argument("name", nargs="?", choices=["article", "reject", "link"])
     schema.add_argument("--write", action="store_true", help="rewrite schemas/*.schema.json")
     schema.set_defaults(func=cmd_schema)
 

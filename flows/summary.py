@@ -27,6 +27,7 @@ class RunSummary:
     skipped: int = 0  # already cleaned in an earlier run, unchanged since
     processed: int = 0  # cleaned in this run
     records: int = 0
+    duplicates: int = 0  # records marked duplicate_of an earlier one (they are in records too)
     rejects: int = 0
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
     batches: int = 0
@@ -56,6 +57,8 @@ class RunSummary:
 
     def to_text(self) -> str:
         lines = [f"run {self.run_id} {self.status} in {self.seconds:.1f} s", self.headline()]
+        if self.duplicates:
+            lines.append(f"  duplicates of an earlier record: {self.duplicates}")
         for reason, count in self.rejects_by_reason.items():
             lines.append(f"  rejected {reason}: {count}")
         if self.orphan_sidecars:
@@ -77,6 +80,7 @@ class RunSummary:
             ("skipped (already cleaned)", self.skipped),
             ("processed", self.processed),
             ("records", self.records),
+            ("duplicates (among records)", self.duplicates),
             ("rejects", self.rejects),
             ("batches", f"{self.batches} ({self.failed_batches} failed)"),
             ("seconds", f"{self.seconds:.1f}"),

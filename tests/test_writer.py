@@ -21,7 +21,7 @@ from flows.writer import (
     write_manifest,
     write_part,
 )
-from schemas.models import RejectRecord
+from schemas.models import SCHEMA_VERSION, RejectRecord
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -132,7 +132,7 @@ def test_manifest_lists_parts_of_live_runs_with_counts(tmp_path):
     assert set(parts) == {"articles/run1/part-00000.jsonl", "rejects/run1/part-00000.jsonl"}
     assert parts["articles/run1/part-00000.jsonl"]["records"] == 2
     assert parts["rejects/run1/part-00000.jsonl"]["records"] == 1
-    assert {p["schema_version"] for p in parts.values()} == {"1.0"}
+    assert {p["schema_version"] for p in parts.values()} == {SCHEMA_VERSION}
     assert manifest["totals"] == {"articles": 2, "rejects": 1}
     # nothing but the manifest itself sits at the top: it was renamed into place
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [MANIFEST_NAME]
