@@ -127,6 +127,9 @@ INLINE_TAGS = frozenset({
     "acronym", "cite", "q", "code", "img", "time", "mark", "s", "strike", "nobr", "tt", "var",
     "kbd", "dfn", "bdi", "bdo", "wbr", "ins", "del", "samp", "data", "picture", "source",
 })
+# block elements that, found inside a phrasing element (<b><div>...</div></b>, which old
+# table layouts and lax parsers produce), make it a block container rather than one line
+_BREAKING = tuple(sorted(BLOCK_TAGS - {"hr", "body", "html"}))
 MAX_DEPTH = 300
 BR_SPLIT = 1  # <br>s in a row that end a paragraph
 _SPACES = re.compile(r"\s+")
@@ -155,6 +158,14 @@ def _inline_text(el: HtmlElement) -> tuple[str, int]:
     for a in el.iter("a"):
         links += len(a.text_content().strip())
     return text, links
+
+
+def _holds_blocks(el: HtmlElement) -> bool:
+    """Whether a phrasing element wraps block elements with text (a <b> around a headline
+    div and the story's paragraphs): then it is walked as a container, not read as one
+    line. Empty spacer divs inside a <strong> do not count."""
+    return any(not d.text_content().isspace() and d.text_content()
+               for d in el.iter(*_BREAKING))
 
 
 @dataclass(slots=True)
@@ -257,7 +268,9 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
                 if child.tail:
                     parts.append(child.tail)
                 continue
-            elif (tag in BLOCK_TAGS or tag not in INLINE_TAGS) and depth < MAX_DEPTH:
+            elif (tag in BLOCK_TAGS or tag not in INLINE_TAGS
+                  or (len(child) and _holds_blocks(child))
+                  ) and depth < MAX_DEPTH:
                 flush(parts, links, el, hints, container)
                 links = 0
                 walk(child, hints, container, depth + 1)

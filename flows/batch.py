@@ -1,10 +1,13 @@
-"""Clean one batch of pages into part files: the work inside a Prefect task, without Prefect.
+"""Clean one batch of pages into records: the work inside a Prefect task, without Prefect.
 
 Each page ends as an ``ArticleRecord`` or a ``RejectRecord``, never as an
 exception: ``Rejected`` carries its own reason, and anything else becomes a
 reject with reason ``error`` (a bug in Winnow, logged with its traceback), so
-one bad page never costs the run. Only failing to write the part files raises,
-and the task's retries are for that.
+one bad page never costs the run.
+
+A batch returns its records and writes nothing: with ``--dask-address`` it may
+run on another machine, so the flow's process alone writes the part files and
+commits the state, batch by batch in submission order (``flows.run``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,6 @@ from cleaners.version import PIPELINE_VERSION
 from flows.discover import PageRef
 from flows.sidecar import Sidecar, page_site, parse_sidecar
 from flows.state import TRANSIENT_REASONS, PageOutcome
-from flows.writer import PartInfo, write_part
 from schemas.models import ArticleRecord, RejectRecord
 
 MAX_PAGE_BYTES = 64 * 1024 * 1024  # larger raw files are rejected as too_large unread
@@ -44,12 +46,19 @@ class PageJob:
 
 @dataclass(slots=True)
 class BatchResult:
-    """What one batch did: the flow sums these into the run summary and the state."""
+    """What one batch did: its records for the part files, its outcomes for the state.
+
+    ``reported`` counts the pages already shown on this process's progress bar
+    (none when the batch ran in a Dask worker process): the flow advances the
+    bar by the rest when it takes the result.
+    """
 
     part: int
+    articles: list[ArticleRecord] = field(default_factory=list)
+    reject_records: list[RejectRecord] = field(default_factory=list)
     outcomes: list[PageOutcome] = field(default_factory=list)
-    parts: list[PartInfo] = field(default_factory=list)
     rejects: Counter[str] = field(default_factory=Counter)
+    reported: int = 0
 
     @property
     def records(self) -> int:
@@ -187,29 +196,24 @@ def _outcome(
 
 def clean_batch(
     jobs: Sequence[PageJob],
-    out_root: str,
-    run_id: str,
-    part: int,
+    part: int = 0,
     *,
     logger: logging.Logger | logging.LoggerAdapter = log,
-    on_page: Callable[[], None] | None = None,
+    on_page: Callable[[], bool] | None = None,
 ) -> BatchResult:
-    """Clean ``jobs`` and write their records and rejects as part ``part`` of the run."""
+    """Clean ``jobs`` (part ``part`` of the run) into records and rejects, in page order.
+
+    ``on_page`` is called after each page and says whether anyone was shown it.
+    """
     result = BatchResult(part=part)
-    articles: list[ArticleRecord] = []
-    rejects: list[RejectRecord] = []
     for job in jobs:
         record, sidecar_sha = clean_job(job, logger)
         if isinstance(record, ArticleRecord):
-            articles.append(record)
+            result.articles.append(record)
         else:
-            rejects.append(record)
+            result.reject_records.append(record)
             result.rejects[record.reason] += 1
         result.outcomes.append(_outcome(job, record, sidecar_sha))
-        if on_page is not None:
-            on_page()
-    for kind, records in (("articles", articles), ("rejects", rejects)):
-        info = write_part(out_root, kind, run_id, part, records)
-        if info is not None:
-            result.parts.append(info)
+        if on_page is not None and on_page():
+            result.reported += 1
     return result

@@ -53,26 +53,64 @@ def _folder_arg(path: str, what: str, must_exist: bool) -> Path:
     return folder
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def _positive(value: int | None, option: str) -> None:
+    if value is not None and value < 1:
+        raise CliError(f"{option} must be at least 1", EXIT_USAGE)
+
+
+def _day(value: str | None, option: str):  # -> date | None
+    if value is None:
+        return None
+    from flows.select import parse_day
+
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise CliError(f"{option}: {exc}", EXIT_USAGE) from None
+
+
+def _run_flow(args: argparse.Namespace, **params: object) -> int:
+    """Run the clean_pages flow with the run options shared by ``run`` and ``backfill``."""
     raw = _folder_arg(args.raw, "raw", must_exist=True)
     out = _folder_arg(args.out, "output", must_exist=False)
-    if args.batch_size < 1:
-        raise CliError("--batch-size must be at least 1", EXIT_USAGE)
+    _positive(args.batch_size, "--batch-size")
+    _positive(args.workers, "--workers")
+    if args.workers is not None and args.dask_address:
+        raise CliError("--workers and --dask-address exclude each other", EXIT_USAGE)
 
     from flows.console import RunConsole
     from flows.pipeline import RunFailed, clean_pages
     from flows.progress import reporting_to
+    from flows.runners import RunnerError, prefect_api_for_workers, task_runner
     from flows.state import StateLocked
 
     try:
-        with RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
-            summary = clean_pages(raw=str(raw), out=str(out), batch_size=args.batch_size)
-    except (RunFailed, StateLocked) as exc:
+        runner = task_runner(args.workers, args.dask_address)
+        with prefect_api_for_workers(args.workers, args.dask_address), RunConsole(
+            tracebacks=args.debug
+        ) as run_console, reporting_to(run_console):
+            flow = clean_pages.with_options(task_runner=runner)
+            summary = flow(
+                raw=str(raw), out=str(out), batch_size=args.batch_size, wait=args.wait,
+                **params,
+            )
+    except (RunFailed, StateLocked, RunnerError) as exc:
         raise CliError(str(exc)) from exc
     from flows.summary import RunSummary
 
     print(RunSummary(**summary).to_text())
     return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    return _run_flow(args)
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    since, until = _day(args.since, "--since"), _day(args.until, "--until")
+    if since and until and since > until:
+        raise CliError(f"--since {since} is after --until {until}", EXIT_USAGE)
+    return _run_flow(args, since=since, until=until, reprocess=args.reprocess)
 
 
 # --- explain --------------------------------------------------------------------------
@@ -176,10 +214,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="clean new and changed pages (incremental)")
-    run.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
-    run.add_argument("--out", default="clean", help="output folder (default: clean)")
-    run.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
+    _run_options(run)
     run.set_defaults(func=cmd_run)
+
+    backfill = sub.add_parser(
+        "backfill", help="clean an archive: a date range, a fresh output version, on Dask"
+    )
+    _run_options(backfill)
+    backfill.add_argument("--since", metavar="DATE",
+                          help="only pages dated on or after DATE (YYYY-MM-DD): the sidecar's"
+                               " fetched_at, else a date in the path, else the file's mtime")
+    backfill.add_argument("--until", metavar="DATE", help="only pages dated on or before DATE")
+    backfill.add_argument("--reprocess", action="store_true",
+                          help="clean every page again into a new output version; the current"
+                               " one stays live until the new one is complete")
+    backfill.set_defaults(func=cmd_backfill)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file")
@@ -194,6 +243,22 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(func=cmd_validate)
     return parser
+
+
+def _run_options(parser: argparse.ArgumentParser) -> None:
+    """The options ``run`` and ``backfill`` share: both run the clean_pages flow."""
+    parser.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
+    parser.add_argument("--out", default="clean", help="output folder (default: clean)")
+    parser.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
+    parser.add_argument("--wait", action="store_true",
+                        help="if another run holds the output folder, wait for it to finish"
+                             " (default: exit with an error)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="N",
+                       help="clean on a local Dask cluster of N worker processes")
+    where.add_argument("--dask-address", metavar="tcp://HOST:PORT",
+                       help="clean on an existing Dask scheduler's workers (needs"
+                            " PREFECT_API_URL set to a server they can reach)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

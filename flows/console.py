@@ -22,11 +22,14 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.progress import Task as ProgressTask
+from rich.text import Text
 from rich.theme import Theme
 
 MIN_PAGES_FOR_BAR = 50  # below this a run is over before a bar would tell anything
@@ -60,6 +63,14 @@ class _WithoutTraceback(logging.Formatter):
         bare.exc_text = None
         bare.stack_info = None
         return self.inner.format(bare)
+
+
+class PagesPerSecondColumn(ProgressColumn):
+    """The run's recent speed: ``37.5 pages/s`` (blank until rich has measured it)."""
+
+    def render(self, task: ProgressTask) -> Text:
+        speed = task.speed
+        return Text("" if speed is None else f"{speed:,.1f} pages/s", style="progress.data.speed")
 
 
 class RunConsole:
@@ -120,10 +131,13 @@ class RunConsole:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("pages"),
+            PagesPerSecondColumn(),
             TimeElapsedColumn(),
+            TextColumn("ETA"),
             TimeRemainingColumn(),
             console=console,
             transient=False,
+            speed_estimate_period=60.0,  # a minute: with Dask workers batches land in bursts
         )
         for handler in handlers:
             self._saved_consoles.append((handler, handler.console))  # type: ignore[attr-defined]

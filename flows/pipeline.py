@@ -1,7 +1,10 @@
 """The ``clean_pages`` Prefect flow: raw folder in, article and reject part files out.
 
-discover -> fingerprint (sha256) -> skip pages the state knows -> batches of
-~200 pages, one task each -> commit the state -> manifest -> run summary.
+The run's body is ``flows.run.execute`` (discover, batch, write and commit each
+batch in order); this module gives it Prefect: batches run as tasks on the
+flow's task runner (a thread pool by default, Dask with ``--workers`` or
+``--dask-address``: ``flows.runners``), the run gets a name that says what it
+cleans, and its summary becomes a markdown artifact.
 
 Pages go to tasks in batches because a Prefect task costs 5-10 ms of client
 and 25-35 ms of server CPU, and the server drops events past a few thousand
@@ -10,64 +13,54 @@ tasks: one task per page would spend more on orchestration than on cleaning.
 
 from __future__ import annotations
 
-import os
-import shutil
-import time
-import uuid
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
+from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from cleaners.version import PIPELINE_VERSION
-from flows.batch import BatchResult, PageJob, clean_batch, fingerprint
+from flows.batch import BatchResult, PageJob, clean_batch
 from flows.discover import discover
-from flows.progress import report_page, report_start
-from flows.state import PageOutcome, RunState, exclusive_run
-from flows.summary import RunSummary
-from flows.writer import KINDS, PartInfo, write_manifest
+from flows.progress import report_page
+from flows.run import BATCH_SIZE, RunRequest, batches, execute, new_run_id
+from flows.runners import TASK_WORKERS, in_flight_for
+from flows.select import select_by_date
 
-BATCH_SIZE = 200
-TASK_WORKERS = max(2, min(4, os.cpu_count() or 2))
+__all__ = ["BATCH_SIZE", "RunFailed", "batches", "clean_pages", "new_run_id"]
 
 
 class RunFailed(RuntimeError):
-    """Some batches failed even after retries; the state was left as it was."""
-
-
-def new_run_id(now: datetime | None = None) -> str:
-    """A run id that sorts by time and never collides: ``20250101T120000Z-1a2b3c``."""
-    now = now or datetime.now(UTC)
-    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
-
-
-def batches(jobs: list[PageJob], size: int = BATCH_SIZE) -> list[list[PageJob]]:
-    """Split into batches of at most ``size``, of near-equal length."""
-    if not jobs:
-        return []
-    count = -(-len(jobs) // max(1, size))
-    step = -(-len(jobs) // count)
-    return [jobs[i : i + step] for i in range(0, len(jobs), step)]
+    """Some batches failed even after retries; the batches committed before stay."""
 
 
 def _flow_run_name() -> str:
-    """Say what the run cleans: ``clean raw (5 pages)``."""
+    """Say what the run cleans: ``clean raw (5 pages)``, ``reprocess archive (10000 pages,
+    2024-01-01..2024-01-31)``."""
     from prefect.runtime import flow_run
 
-    raw = str(flow_run.parameters.get("raw", "raw"))
-    out = str(flow_run.parameters.get("out", "clean"))
+    params = flow_run.parameters
+    raw = str(params.get("raw", "raw"))
+    out = str(params.get("out", "clean"))
+    verb = "reprocess" if params.get("reprocess") else "clean"
     label = Path(raw).name or raw
+    since, until = params.get("since"), params.get("until")
     try:
-        count = len(discover(raw, exclude=[out]).pages)
-    except OSError:
-        return f"clean {label}"
-    return f"clean {label} ({count} page{'s' if count != 1 else ''})"
+        pages = discover(raw, exclude=[out]).pages
+        if since or until:
+            pages = select_by_date(
+                pages,
+                date.fromisoformat(str(since)) if since else None,
+                date.fromisoformat(str(until)) if until else None,
+            )
+    except (OSError, ValueError):
+        return f"{verb} {label}"
+    said = [f"{len(pages)} page{'s' if len(pages) != 1 else ''}"]
+    if since or until:
+        said.append(f"{since or '...'}..{until or '...'}")
+    return f"{verb} {label} ({', '.join(said)})"
 
 
 @task(
@@ -78,26 +71,10 @@ def _flow_run_name() -> str:
     retries=2,
     retry_delay_seconds=2,
 )
-def clean_batch_task(
-    jobs: list[PageJob], out: str, run_id: str, part: int, pages: int
-) -> BatchResult:
-    """Clean one batch and write its part files; retried only for what is not the pages'
-    fault (a full disk, a flaky mount): every page outcome is already a record."""
-    return clean_batch(jobs, out, run_id, part, logger=get_run_logger(), on_page=report_page)
-
-
-def _fingerprint_all(pages: list, workers: int = TASK_WORKERS) -> list[PageJob]:
-    """Hash every page; threads overlap the reads (hashlib releases the GIL)."""
-    if len(pages) < 64:
-        return [fingerprint(p) for p in pages]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fingerprint, pages, chunksize=32))
-
-
-def _remove_run_output(out: Path, run_id: str) -> None:
-    """Take a failed run's part files away: its pages will be cleaned again next run."""
-    for kind in KINDS:
-        shutil.rmtree(out / kind / run_id, ignore_errors=True)
+def clean_batch_task(jobs: list[PageJob], part: int, pages: int) -> BatchResult:
+    """Clean one batch into records; the flow writes them. Retried only for what is not
+    the pages' fault (a Dask worker lost): every page outcome is already a record."""
+    return clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page)
 
 
 @flow(
@@ -107,92 +84,44 @@ def _remove_run_output(out: Path, run_id: str) -> None:
     persist_result=False,
     log_prints=False,
 )
-def clean_pages(raw: str = "raw", out: str = "clean", batch_size: int = BATCH_SIZE) -> dict:
+def clean_pages(
+    raw: str = "raw",
+    out: str = "clean",
+    batch_size: int = BATCH_SIZE,
+    since: date | None = None,
+    until: date | None = None,
+    reprocess: bool = False,
+    wait: bool = False,
+) -> dict:
     """Clean every new or changed page under ``raw`` into ``out``; return the run summary.
 
+    ``since``/``until`` keep the pages dated in that range (inclusive);
+    ``reprocess`` cleans every page into a fresh output version that replaces the
+    live one when it is complete; ``wait`` queues behind a run holding ``out``
+    instead of failing.
+
     A run never fails because of a page: pages end as records or rejects. It fails
-    only when a batch cannot write its output after its retries; then the state
-    and the manifest stay as they were and the run's part files are removed.
+    when a batch's task fails after its retries or a batch cannot be written; the
+    batches committed before stay (the next run does the rest).
     """
     logger = get_run_logger()
-    started = time.monotonic()
-    out_root = Path(out)
-    run_id = new_run_id()
-    summary = RunSummary(
-        run_id=run_id,
-        raw=str(raw),
-        out=str(out),
-        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        pipeline_version=PIPELINE_VERSION,
+    runner = get_run_context().task_runner
+    request = RunRequest(
+        raw=str(raw), out=str(out), batch_size=batch_size, since=since, until=until,
+        reprocess=reprocess, wait=wait,
     )
-    out_root.mkdir(parents=True, exist_ok=True)
-    with exclusive_run(out_root), RunState(out_root) as state:
-        found = discover(raw, exclude=[out_root])
-        summary.pages_seen = len(found.pages)
-        summary.orphan_sidecars = len(found.orphan_sidecars)
-        for orphan in found.orphan_sidecars[:20]:
-            logger.warning("sidecar with no page beside it: %s", orphan)
-
-        jobs = _fingerprint_all(found.pages)
-        known = state.known_keys()
-        todo = [
-            j for j in jobs
-            if j.raw_sha256 is None
-            or (j.page.source_path, j.raw_sha256, j.sidecar_sha256 or "") not in known
-        ]
-        summary.skipped = len(jobs) - len(todo)
-        summary.processed = len(todo)
-        logger.info(
-            "run %s: %d pages found, %d to clean, %d already cleaned",
-            run_id, len(jobs), len(todo), summary.skipped,
-        )
-
-        report_start(len(todo))
-        groups = batches(todo, batch_size)
-        summary.batches = len(groups)
-        futures = [
-            clean_batch_task.submit(group, str(out_root), run_id, part, len(group))
-            for part, group in enumerate(groups)
-        ]
-        outcomes: list[PageOutcome] = []
-        fresh: list[PartInfo] = []
-        rejects: Counter[str] = Counter()
-        errors: list[str] = []
-        for future in as_completed(futures):
-            try:
-                result: BatchResult = future.result()
-            except Exception as exc:  # the batch's retries are spent
-                errors.append(f"{type(exc).__name__}: {exc}")
-                continue
-            outcomes.extend(result.outcomes)
-            fresh.extend(result.parts)
-            rejects.update(result.rejects)
-        summary.failed_batches = len(errors)
-        summary.records = sum(1 for o in outcomes if o.outcome == "record")
-        summary.add_rejects(rejects)
-
-        if errors:
-            _remove_run_output(out_root, run_id)
-            summary.status = "failed"
-            summary.error = f"{len(errors)} of {len(groups)} batches failed; first: {errors[0]}"
-        else:
-            summary.parts = sorted(p.path for p in fresh)
-        summary.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
-        summary.seconds = round(time.monotonic() - started, 2)
-
-        if errors:
-            state.record_failed_run(run_id, summary.to_dict())
-        else:
-            state.commit_run(run_id, outcomes, summary.to_dict())
-            write_manifest(out_root, state.completed_runs(), fresh)
-        summary.save(out_root)
-
+    summary = execute(
+        request,
+        submit=lambda jobs, part: clean_batch_task.submit(jobs, part, len(jobs)),
+        logger=logger,
+        in_flight=in_flight_for(runner),
+    )
     logger.info("%s", summary.to_text())
     create_markdown_artifact(
         markdown=summary.to_markdown(),
         key="winnow-run-summary",
-        description=f"Winnow run {run_id}: {summary.headline()}",
+        description=f"Winnow run {summary.run_id}: {summary.headline()}",
     )
-    if errors:
+    if summary.status == "failed":
         raise RunFailed(summary.error)
     return summary.to_dict()

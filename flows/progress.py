@@ -3,7 +3,9 @@
 The flow cannot take a progress bar as a parameter (Prefect records flow
 parameters on its server), so the CLI installs a reporter here for the length
 of a run and the tasks, which run in threads of the same process, call it.
-Without a reporter (a deployment, a test) the calls do nothing.
+Without a reporter (a deployment, a test, a Dask worker process) the calls do
+nothing and say so; the flow then reports a batch's pages when it takes the
+batch's result.
 """
 
 from __future__ import annotations
@@ -58,10 +60,19 @@ def report_start(total: int) -> None:
             _drop_reporter(reporter, exc)
 
 
-def report_page() -> None:
+def report_page() -> bool:
+    """One page done; True if a reporter in this process was told (none in a Dask worker)."""
+    return report_pages(1)
+
+
+def report_pages(pages: int) -> bool:
+    """``pages`` more pages done; True if a reporter in this process was told."""
     reporter = _reporter
-    if reporter is not None:
-        try:
-            reporter.advance(1)
-        except Exception as exc:
-            _drop_reporter(reporter, exc)
+    if reporter is None:
+        return False
+    try:
+        reporter.advance(pages)
+    except Exception as exc:
+        _drop_reporter(reporter, exc)
+        return False
+    return True

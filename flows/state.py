@@ -1,10 +1,22 @@
-"""Remember which pages were cleaned, so a rerun only does the new and the changed.
+"""Remember which pages were cleaned and which part files hold them, batch by batch.
 
 A page is known by (source path, sha256 of its bytes, sha256 of its sidecar):
 edit either file and the page is cleaned again; leave both alone and the
 rerun skips it. The state lives in ``<out>/_state/state.sqlite`` beside the
-output it describes, and is committed in one transaction after all of a
-run's batches succeeded, so a failed run leaves it as it was.
+output it describes.
+
+Each batch is committed on its own, in one transaction with the part files
+that hold its records: a page is known exactly when its record is in a part
+file the state lists. A run killed halfway keeps the batches it finished; its
+part files that never reached the state are removed by the next run
+(``flows.run``), and their pages are cleaned again.
+
+**Output versions.** Every page row and part belongs to a version of the
+output. One version is live (the manifest lists its parts); ``--reprocess``
+builds the next one beside it, ignoring what the live one knows, and promotes
+it only when every page is in it, in one transaction. A reprocess that was
+killed is resumed by the next ``--reprocess`` made by the same pipeline
+version, and thrown away by one made by another.
 
 Outcomes that say nothing about the page itself (it could not be read, it
 vanished, it timed out, Winnow crashed on it) are not remembered: the next run
@@ -17,20 +29,25 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from flows.writer import KINDS, PartInfo, describe_part
+
 STATE_DIR = "_state"
 STATE_DB = "state.sqlite"
 LOCK_FILE = "run.lock"
 TRANSIENT_REASONS = frozenset({"unreadable", "vanished", "timeout", "error"})
+DB_LAYOUT = 2  # PRAGMA user_version; 0 is the first layout (one commit per run)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
+    version        INTEGER NOT NULL,
     source_path    TEXT NOT NULL,
     raw_sha256     TEXT NOT NULL,
     sidecar_sha256 TEXT NOT NULL DEFAULT '',
@@ -39,11 +56,27 @@ CREATE TABLE IF NOT EXISTS pages (
     record_id      TEXT,
     run_id         TEXT NOT NULL,
     processed_at   TEXT NOT NULL,
-    PRIMARY KEY (source_path, raw_sha256, sidecar_sha256)
+    PRIMARY KEY (version, source_path, raw_sha256, sidecar_sha256)
+);
+CREATE TABLE IF NOT EXISTS parts (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    version        INTEGER NOT NULL,
+    path           TEXT NOT NULL UNIQUE,
+    kind           TEXT NOT NULL,
+    run_id         TEXT NOT NULL,
+    records        INTEGER NOT NULL,
+    bytes          INTEGER NOT NULL,
+    schema_version TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS versions (
+    version          INTEGER PRIMARY KEY,
+    status           TEXT NOT NULL CHECK (status IN ('live', 'building')),
+    pipeline_version TEXT NOT NULL,
+    started_at       TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS runs (
     run_id      TEXT PRIMARY KEY,
-    status      TEXT NOT NULL CHECK (status IN ('completed', 'failed')),
+    status      TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
     finished_at TEXT NOT NULL,
     summary     TEXT NOT NULL
 );
@@ -72,19 +105,49 @@ class PageOutcome:
         return (self.source_path, self.raw_sha256, self.sidecar_sha256 or "")
 
 
+@dataclass(frozen=True, slots=True)
+class PartRow:
+    """A part file the state lists: committed with its pages, in commit order (``seq``)."""
+
+    seq: int
+    version: int
+    path: str  # relative to the output root, POSIX
+    kind: str
+    run_id: str
+    records: int
+    bytes: int
+    schema_version: str
+
+
 class StateLocked(RuntimeError):
     """Another run is writing to the same output folder."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
 
 
 class RunState:
     """The sqlite state of one output folder."""
 
     def __init__(self, out_root: str | Path) -> None:
-        self.folder = Path(out_root) / STATE_DIR
+        self.out_root = Path(out_root)
+        self.folder = self.out_root / STATE_DIR
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / STATE_DB
         self._db = sqlite3.connect(self.path, timeout=30)
-        self._db.executescript(_SCHEMA)
+        self._db.execute("PRAGMA journal_mode=WAL")  # a commit per batch: cheap and durable
+        self._db.execute("PRAGMA synchronous=FULL")
+        layout = self._db.execute("PRAGMA user_version").fetchone()[0]
+        has_pages = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='pages'"
+        ).fetchone()
+        if has_pages and layout < DB_LAYOUT:
+            self._migrate_from_first_layout()
+        else:
+            with self._db:
+                self._db.executescript(_SCHEMA)
+                self._db.execute(f"PRAGMA user_version = {DB_LAYOUT}")
 
     def close(self) -> None:
         self._db.close()
@@ -95,48 +158,155 @@ class RunState:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def known_keys(self) -> set[PageKey]:
-        """Every (source path, raw sha256, sidecar sha256) already cleaned."""
-        rows = self._db.execute("SELECT source_path, raw_sha256, sidecar_sha256 FROM pages")
+    # --- versions -------------------------------------------------------------------
+
+    def live_version(self) -> int:
+        """The version the manifest lists; version 1 is made live on first use."""
+        row = self._db.execute("SELECT version FROM versions WHERE status = 'live'").fetchone()
+        if row:
+            return int(row[0])
+        with self._db:
+            self._db.execute(
+                "INSERT INTO versions (version, status, pipeline_version, started_at)"
+                " VALUES (1, 'live', '', ?)",
+                (_now(),),
+            )
+        return 1
+
+    def building_version(self) -> tuple[int, str] | None:
+        """The unfinished reprocess, if any: (version, pipeline version that started it)."""
+        row = self._db.execute(
+            "SELECT version, pipeline_version FROM versions WHERE status = 'building'"
+        ).fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+
+    def start_version(self, pipeline_version: str) -> int:
+        """A new version to reprocess into; any other unfinished one is thrown away."""
+        self.live_version()
+        with self._db:
+            (top,) = self._db.execute("SELECT MAX(version) FROM versions").fetchone()
+            version = int(top) + 1  # never reused: a discarded number is never seen again
+            for (old,) in self._db.execute(
+                "SELECT version FROM versions WHERE status = 'building'"
+            ).fetchall():
+                self._forget_version(old)
+            self._db.execute(
+                "INSERT INTO versions (version, status, pipeline_version, started_at)"
+                " VALUES (?, 'building', ?, ?)",
+                (version, pipeline_version, _now()),
+            )
+        return version
+
+    def promote(self, version: int) -> None:
+        """Make a finished reprocess the live version and forget the old one, in one step.
+        The old version's part files are then unlisted; ``flows.run`` removes them."""
+        with self._db:
+            for (old,) in self._db.execute(
+                "SELECT version FROM versions WHERE status = 'live'"
+            ).fetchall():
+                self._forget_version(old)
+            self._db.execute("UPDATE versions SET status = 'live' WHERE version = ?", (version,))
+
+    def _forget_version(self, version: int) -> None:
+        for table in ("pages", "parts", "versions"):
+            self._db.execute(f"DELETE FROM {table} WHERE version = ?", (version,))
+
+    # --- pages ----------------------------------------------------------------------
+
+    def known_keys(self, version: int | None = None) -> set[PageKey]:
+        """Every (source path, raw sha256, sidecar sha256) already cleaned into ``version``
+        (default: the live one)."""
+        version = self.live_version() if version is None else version
+        rows = self._db.execute(
+            "SELECT source_path, raw_sha256, sidecar_sha256 FROM pages WHERE version = ?",
+            (version,),
+        )
         return {(a, b, c) for a, b, c in rows}
 
     def outcome_of(self, source_path: str) -> list[tuple[str, str, str | None]]:
-        """(raw sha256, outcome, reason) of every version of one page seen so far."""
+        """(raw sha256, outcome, reason) of every version of one page in the live output."""
         rows = self._db.execute(
             "SELECT raw_sha256, outcome, reason FROM pages WHERE source_path = ?"
-            " ORDER BY processed_at",
-            (source_path,),
+            " AND version = ? ORDER BY processed_at",
+            (source_path, self.live_version()),
         )
         return list(rows)
 
-    def completed_runs(self) -> list[str]:
-        rows = self._db.execute("SELECT run_id FROM runs WHERE status = 'completed'")
-        return sorted(r[0] for r in rows)
-
-    def commit_run(
-        self, run_id: str, outcomes: Iterable[PageOutcome], summary: dict[str, object]
+    def commit_batch(
+        self,
+        version: int,
+        run_id: str,
+        outcomes: Iterable[PageOutcome],
+        parts: Iterable[PartInfo],
     ) -> int:
-        """Record a completed run and its pages in one transaction; return pages remembered."""
-        now = datetime.now(UTC).isoformat()
+        """Record one batch's pages and the part files holding their records, in one
+        transaction: after a crash the state has both or neither. Return pages remembered."""
+        now = _now()
         rows = [
-            (*o.key, o.outcome, o.reason, o.record_id, run_id, now)
+            (version, *o.key, o.outcome, o.reason, o.record_id, run_id, now)
             for o in outcomes
             if o.key is not None
         ]
         with self._db:  # one transaction: all of it or none of it
             self._db.executemany(
-                "INSERT OR REPLACE INTO pages (source_path, raw_sha256, sidecar_sha256,"
-                " outcome, reason, record_id, run_id, processed_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO pages (version, source_path, raw_sha256,"
+                " sidecar_sha256, outcome, reason, record_id, run_id, processed_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            self._record_run(run_id, "completed", summary, now)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO parts (version, path, kind, run_id, records, bytes,"
+                " schema_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (version, p.path, p.kind, p.run_id, p.records, p.bytes, p.schema_version)
+                    for p in parts
+                ],
+            )
         return len(rows)
 
-    def record_failed_run(self, run_id: str, summary: dict[str, object]) -> None:
-        """Note a failed run for the record; its pages stay unknown, so they are redone."""
+    # --- parts ----------------------------------------------------------------------
+
+    def parts(self, version: int | None = None) -> list[PartRow]:
+        """The part files of ``version`` (default: the live one), in commit order."""
+        version = self.live_version() if version is None else version
+        rows = self._db.execute(
+            "SELECT seq, version, path, kind, run_id, records, bytes, schema_version"
+            " FROM parts WHERE version = ? ORDER BY seq",
+            (version,),
+        )
+        return [PartRow(*row) for row in rows]
+
+    def listed_paths(self) -> set[str]:
+        """Every part file any version holds (live or being built): never to be removed."""
+        return {r[0] for r in self._db.execute("SELECT path FROM parts")}
+
+    # --- runs -----------------------------------------------------------------------
+
+    def start_run(self, run_id: str, summary: dict[str, object]) -> None:
+        """Note a run before it writes anything: part files of a run the state never
+        heard of are not Winnow's to remove."""
         with self._db:
-            self._record_run(run_id, "failed", summary, datetime.now(UTC).isoformat())
+            self._record_run(run_id, "running", summary, _now())
+
+    def finish_run(self, run_id: str, status: str, summary: dict[str, object]) -> None:
+        with self._db:
+            self._record_run(run_id, status, summary, _now())
+
+    def record_failed_run(self, run_id: str, summary: dict[str, object]) -> None:
+        """Note a failed run for the record; its uncommitted pages stay unknown."""
+        self.finish_run(run_id, "failed", summary)
+
+    def run_ids(self) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT run_id FROM runs")}
+
+    def interrupted_runs(self) -> list[str]:
+        """Runs that started and never finished: killed, or their machine went down."""
+        rows = self._db.execute("SELECT run_id FROM runs WHERE status = 'running'")
+        return sorted(r[0] for r in rows)
+
+    def completed_runs(self) -> list[str]:
+        rows = self._db.execute("SELECT run_id FROM runs WHERE status = 'completed'")
+        return sorted(r[0] for r in rows)
 
     def _record_run(self, run_id: str, status: str, summary: dict[str, object], now: str) -> None:
         self._db.execute(
@@ -145,20 +315,77 @@ class RunState:
             (run_id, status, now, json.dumps(summary, ensure_ascii=False)),
         )
 
+    # --- the first layout -----------------------------------------------------------
+
+    def _migrate_from_first_layout(self) -> None:
+        """A state written before per-batch commits: its pages become version 1, and the
+        part files of its completed runs (the ones its manifest listed) are adopted."""
+        with self._db:
+            self._db.execute("ALTER TABLE pages RENAME TO pages_v0")
+            self._db.execute("ALTER TABLE runs RENAME TO runs_v0")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(
+                "INSERT INTO pages SELECT 1, source_path, raw_sha256, sidecar_sha256, outcome,"
+                " reason, record_id, run_id, processed_at FROM pages_v0"
+            )
+            self._db.execute("INSERT INTO runs SELECT * FROM runs_v0")
+            self._db.execute("DROP TABLE pages_v0")
+            self._db.execute("DROP TABLE runs_v0")
+            self._db.execute(
+                "INSERT INTO versions (version, status, pipeline_version, started_at)"
+                " VALUES (1, 'live', '', ?)",
+                (_now(),),
+            )
+            completed = self._db.execute(
+                "SELECT run_id FROM runs WHERE status = 'completed' ORDER BY run_id"
+            ).fetchall()
+            for (run_id,) in completed:
+                for kind in KINDS:
+                    folder = self.out_root / kind / run_id
+                    for path in sorted(folder.glob("part-*.jsonl")) if folder.is_dir() else []:
+                        p = describe_part(self.out_root, path, kind, run_id)
+                        self._db.execute(
+                            "INSERT OR IGNORE INTO parts (version, path, kind, run_id, records,"
+                            " bytes, schema_version) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                            (p.path, p.kind, p.run_id, p.records, p.bytes, p.schema_version),
+                        )
+            self._db.execute(f"PRAGMA user_version = {DB_LAYOUT}")
+
 
 @contextmanager
-def exclusive_run(out_root: str | Path) -> Iterator[None]:
-    """Hold the output folder's run lock, so two runs never clean the same pages at once."""
+def exclusive_run(
+    out_root: str | Path,
+    *,
+    wait: bool = False,
+    on_wait: Callable[[], None] | None = None,
+    poll: float = 0.2,
+) -> Iterator[None]:
+    """Hold the output folder's run lock, so two runs never clean the same pages at once.
+
+    Without ``wait`` a second run fails at once with ``StateLocked``; with it, it
+    waits (polling, so Ctrl-C still works) and ``on_wait`` is called once. The
+    lock is an ``flock``: the kernel releases it when its process dies, even by
+    ``kill -9``, so a crash never leaves a stale lock behind.
+    """
     folder = Path(out_root) / STATE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StateLocked(
-                f"another winnow run is writing to {str(out_root)!r}; wait for it to finish"
-            ) from None
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not wait:
+                    raise StateLocked(
+                        f"another winnow run is writing to {str(out_root)!r}; wait for it to"
+                        " finish, or pass --wait to queue behind it"
+                    ) from None
+                if not told and on_wait is not None:
+                    on_wait()
+                told = True
+                time.sleep(poll)
         yield
     finally:
         os.close(fd)

@@ -23,7 +23,12 @@ class RunSummary:
     raw: str
     out: str
     status: Literal["completed", "failed"] = "completed"
+    reprocess: bool = False  # a fresh output version, ignoring what the state knew
+    since: str | None = None  # the date range asked for (inclusive days), if any
+    until: str | None = None
+    output_version: int = 1  # the output version written (see flows.state)
     pages_seen: int = 0  # pages discovered under the raw root
+    out_of_range: int = 0  # pages left out by since/until
     skipped: int = 0  # already cleaned in an earlier run, unchanged since
     processed: int = 0  # cleaned in this run
     records: int = 0
@@ -34,6 +39,7 @@ class RunSummary:
     failed_batches: int = 0
     parts: list[str] = field(default_factory=list)  # part files written, relative to out
     orphan_sidecars: int = 0
+    removed_unlisted: int = 0  # part files of a killed run's uncommitted batch, removed
     started_at: str = ""
     finished_at: str = ""
     seconds: float = 0.0
@@ -55,14 +61,29 @@ class RunSummary:
             f" {self.skipped} skipped as already cleaned"
         )
 
+    def scope(self) -> str | None:
+        """What besides "new and changed pages" the run was asked for, or None."""
+        said = []
+        if self.reprocess:
+            said.append(f"reprocessed into output version {self.output_version}")
+        if self.since or self.until:
+            said.append(f"pages dated {self.since or '...'} to {self.until or '...'}"
+                        f" ({self.out_of_range} outside left out)")
+        return "; ".join(said) or None
+
     def to_text(self) -> str:
         lines = [f"run {self.run_id} {self.status} in {self.seconds:.1f} s", self.headline()]
+        if self.scope():
+            lines.append(f"  {self.scope()}")
         if self.duplicates:
             lines.append(f"  duplicates of an earlier record: {self.duplicates}")
         for reason, count in self.rejects_by_reason.items():
             lines.append(f"  rejected {reason}: {count}")
         if self.orphan_sidecars:
             lines.append(f"  sidecars with no page beside them: {self.orphan_sidecars}")
+        if self.removed_unlisted:
+            lines.append(f"  uncommitted part files of an interrupted run removed:"
+                         f" {self.removed_unlisted}")
         if self.records:
             lines.append(f"records: {Path(self.out) / 'articles' / self.run_id}")
         if self.rejects:
@@ -79,6 +100,7 @@ class RunSummary:
             ("pages seen", self.pages_seen),
             ("skipped (already cleaned)", self.skipped),
             ("processed", self.processed),
+            ("scope", self.scope() or "new and changed pages"),
             ("records", self.records),
             ("duplicates (among records)", self.duplicates),
             ("rejects", self.rejects),

@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
-from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -119,8 +120,34 @@ def write_part(
     )
 
 
-def _describe_part(out_root: Path, path: Path, kind: PartKind, run_id: str) -> PartInfo:
-    """Count the records of a part file the manifest does not know yet."""
+def write_batch(
+    out_root: str | Path,
+    run_id: str,
+    number: int,
+    articles: Sequence[BaseModel],
+    rejects: Sequence[BaseModel],
+) -> list[PartInfo]:
+    """Write one batch's articles and rejects as part ``number`` of the run.
+
+    If the second file cannot be written the first is taken away again, so a
+    failed batch leaves nothing behind for the state not to know.
+    """
+    written: list[PartInfo] = []
+    try:
+        for kind, records in (("articles", articles), ("rejects", rejects)):
+            info = write_part(out_root, kind, run_id, number, records)  # type: ignore[arg-type]
+            if info is not None:
+                written.append(info)
+    except BaseException:
+        for info in written:
+            with contextlib.suppress(OSError):
+                (Path(out_root) / info.path).unlink()
+        raise
+    return written
+
+
+def describe_part(out_root: Path, path: Path, kind: PartKind, run_id: str) -> PartInfo:
+    """Count the records of a part file written before the state listed parts."""
     records = 0
     version = SCHEMA_VERSION
     with path.open("rb") as fh:
@@ -150,52 +177,76 @@ def read_manifest(out_root: str | Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def build_manifest(
-    out_root: str | Path, live_runs: Iterable[str], fresh: Iterable[PartInfo] = ()
-) -> dict[str, object]:
-    """The manifest: every part file of the runs that completed, with its record count.
+def build_manifest(parts: Iterable[PartInfo], output_version: int = 1) -> dict[str, object]:
+    """The manifest of the live part files, in the order they were committed.
 
-    Only runs the state records as completed are live: a run that crashed may
-    have left part files behind, and its pages will be cleaned again, so listing
-    its parts would hand consumers the same article twice. Counts are taken from
-    ``fresh`` (this run's parts) or the previous manifest when the file size
-    still matches, and counted from the file otherwise.
+    Order matters: a page cleaned again (it changed, or its earlier outcome was a
+    transient reject) has a record in a later part, and the later record is the
+    page's current one. ``parts`` come from the state, which lists a part file
+    only once the batch that wrote it is committed.
     """
-    out_root = Path(out_root)
-    known: dict[str, PartInfo] = {p.path: p for p in fresh}
-    previous = read_manifest(out_root) or {}
-    for entry in previous.get("parts", []) if isinstance(previous.get("parts"), list) else []:
-        try:
-            info = PartInfo(**entry)
-        except TypeError:
-            continue
-        known.setdefault(info.path, info)
-    parts: list[PartInfo] = []
-    for run_id in sorted(set(live_runs)):
-        for kind in KINDS:
-            folder = out_root / kind / run_id
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.glob("part-*.jsonl")):
-                rel = path.relative_to(out_root).as_posix()
-                info = known.get(rel)
-                if info is None or info.bytes != path.stat().st_size:
-                    info = _describe_part(out_root, path, kind, run_id)
-                parts.append(info)
-    totals = {kind: sum(p.records for p in parts if p.kind == kind) for kind in KINDS}
+    listed = list(parts)
+    totals = {kind: sum(p.records for p in listed if p.kind == kind) for kind in KINDS}
     return {
         "schema_version": SCHEMA_VERSION,
+        "output_version": output_version,
         "updated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "current_record": "per source_path, the record in the last listed part",
         "totals": totals,
-        "parts": [asdict(p) for p in parts],
+        "parts": [
+            {
+                "path": p.path,
+                "kind": p.kind,
+                "run_id": p.run_id,
+                "records": p.records,
+                "bytes": p.bytes,
+                "schema_version": p.schema_version,
+            }
+            for p in listed
+        ],
     }
 
 
 def write_manifest(
-    out_root: str | Path, live_runs: Iterable[str], fresh: Iterable[PartInfo] = ()
+    out_root: str | Path, parts: Iterable[PartInfo], output_version: int = 1
 ) -> dict[str, object]:
     """Rebuild ``<out>/_manifest.json`` and replace it atomically; return what was written."""
-    manifest = build_manifest(out_root, live_runs, fresh)
+    manifest = build_manifest(parts, output_version)
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     atomic_write_text(Path(out_root) / MANIFEST_NAME, text)
     return manifest
+
+
+_PART_FILE = re.compile(r"^part-\d+\.jsonl$")
+_TEMP_FILE = re.compile(r"^\.part-\d+\.jsonl\..*\.tmp$")
+
+
+def sweep_unlisted(out_root: str | Path, runs: set[str], keep: set[str]) -> list[str]:
+    """Remove the part files of ``runs`` that ``keep`` does not list, and their writers'
+    temporary files; return what was removed (relative paths).
+
+    These are a killed run's batches that never reached the state, and the
+    files of an output version a reprocess replaced. Only runs the state knows
+    are touched: a folder Winnow did not write is left alone.
+    """
+    out_root = Path(out_root)
+    removed: list[str] = []
+    for kind in KINDS:
+        for run_id in sorted(runs):
+            folder = out_root / kind / run_id
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.iterdir()):
+                rel = path.relative_to(out_root).as_posix()
+                if (_PART_FILE.match(path.name) and rel not in keep) or _TEMP_FILE.match(
+                    path.name
+                ):
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+                    removed.append(rel)
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only when empty
+    if removed:
+        for kind in KINDS:
+            _fsync_dir(out_root / kind)
+    return removed

@@ -93,33 +93,44 @@ def test_seeds_become_records_an_empty_file_a_reject_and_a_rerun_writes_nothing(
     assert totals == {"articles": 6, "rejects": 1}
 
 
-def test_a_failed_batch_commits_no_state_and_leaves_no_part_files(
-    run_flow, sample_raw, tmp_path, monkeypatch
+def test_a_batch_that_cannot_be_written_fails_the_run_and_keeps_the_batches_before_it(
+    run_flow, sample_raw, sample_names, tmp_path, monkeypatch
 ):
-    import flows.batch
     import flows.pipeline
+    import flows.writer
 
-    def disk_full(*args, **kwargs):
-        raise OSError(28, "No space left on device")
+    real = flows.writer.write_part
 
-    monkeypatch.setattr(flows.batch, "write_part", disk_full)
-    monkeypatch.setattr(
-        flows.pipeline, "clean_batch_task", flows.pipeline.clean_batch_task.with_options(retries=0)
-    )
+    def disk_full_from_part_2(out_root, kind, run_id, number, records):
+        if number >= 2:
+            raise OSError(28, "No space left on device")
+        return real(out_root, kind, run_id, number, records)
+
+    monkeypatch.setattr(flows.writer, "write_part", disk_full_from_part_2)
     out = tmp_path / "clean"
-    state, error = run_flow(sample_raw, out)
+    state, error = run_flow(sample_raw, out, batch_size=1)  # five batches of one page
     assert state.is_failed()
     assert isinstance(error, flows.pipeline.RunFailed)
     assert "No space left on device" in str(error)
-    assert jsonl_files(out) == []
-    assert not (out / "_manifest.json").exists()
+    manifest = json.loads((out / "_manifest.json").read_text())
+    listed = [p["path"] for p in manifest["parts"]]
+    assert [p.split("/")[-1] for p in listed] == ["part-00000.jsonl", "part-00001.jsonl"]
+    assert sorted(jsonl_files(out)) == sorted(listed)  # nothing unlisted left behind
     from flows.state import RunState
 
-    with RunState(out) as run_state:
-        assert run_state.known_keys() == set()  # the next run does every page again
+    with RunState(out) as run_state:  # the two committed pages are known, the rest not
+        assert {k[0] for k in run_state.known_keys()} == set(sample_names[:2])
         assert run_state.completed_runs() == []
     [saved] = (out / "_state" / "runs").glob("*.json")
     assert json.loads(saved.read_text())["status"] == "failed"
+
+    monkeypatch.setattr(flows.writer, "write_part", real)  # the disk has room again
+    state2, again = run_flow(sample_raw, out, batch_size=1)
+    assert state2.is_completed()
+    assert (again["skipped"], again["records"]) == (2, 3)  # only what was missing
+    listed = json.loads((out / "_manifest.json").read_text())["parts"]
+    paths = [r["source_path"] for p in listed for r in read_jsonl(out / p["path"])]
+    assert sorted(paths) == sample_names  # every page once
 
 
 def test_batches_split_evenly():

@@ -1,4 +1,5 @@
-"""One batch, without Prefect: every page ends as a record or a reject, never an exception."""
+"""One batch, without Prefect: every page ends as a record or a reject, never an exception,
+and the batch writes nothing (the flow's process writes its records)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from flows.discover import discover
 from schemas.models import ArticleRecord, RejectRecord
 
 
-def run_batch(raw, out, part=0):
+def run_batch(raw, part=0):
     jobs = [fingerprint(p) for p in discover(raw).pages]
-    return clean_batch(jobs, str(out), "run1", part)
+    return clean_batch(jobs, part)
 
 
-def read_jsonl(path):
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+def dump(records):
+    """Records as a consumer reads them: through JSON."""
+    return [json.loads(r.model_dump_json()) for r in records]
 
 
 @pytest.fixture
@@ -36,8 +38,8 @@ def test_sidecar_url_and_site_reach_the_record(tmp_path, seed):
     (raw / "folder" / "page.txt.meta.json").write_text(
         '{"url": "https://www.ria.ru/20191201/x.html", "fetched_at": "2019-12-01T10:00:00Z"}'
     )
-    result = run_batch(raw, tmp_path / "out")
-    [record] = read_jsonl(tmp_path / "out" / "articles" / "run1" / "part-00000.jsonl")
+    result = run_batch(raw)
+    [record] = dump(result.articles)
     ArticleRecord.model_validate(record)
     assert record["url"] == "https://www.ria.ru/20191201/x.html"
     assert record["site"] == "ria.ru"  # from the URL: the sidecar names no site
@@ -56,8 +58,8 @@ def test_each_kind_of_bad_page_becomes_its_reject(tmp_path, seed):
     shutil.copy(seed, raw / "meta.txt")
     (raw / "meta.txt.meta.json").write_text("{broken")
     os.symlink(raw / "nowhere.html", raw / "dangling.html")
-    result = run_batch(raw, tmp_path / "out")
-    rejects = read_jsonl(tmp_path / "out" / "rejects" / "run1" / "part-00000.jsonl")
+    result = run_batch(raw)
+    rejects = dump(result.reject_records)
     for r in rejects:
         RejectRecord.model_validate(r)
     reasons = {r["source_path"]: r["reason"] for r in rejects}
@@ -67,7 +69,8 @@ def test_each_kind_of_bad_page_becomes_its_reject(tmp_path, seed):
     assert reasons["dangling.html"] in ("vanished", "unreadable")
     assert reasons["photo.jpg"] in ("binary", "undecodable", "unsupported_type")
     assert result.records == 0 and sum(result.rejects.values()) == 5
-    assert not (tmp_path / "out" / "articles").exists()
+    assert result.articles == []
+    assert [o.source_path for o in result.outcomes] == sorted(reasons)  # page order
 
 
 def test_an_unexpected_exception_is_an_error_reject_and_the_batch_goes_on(
@@ -82,8 +85,8 @@ def test_an_unexpected_exception_is_an_error_reject_and_the_batch_goes_on(
         return real(data, **kwargs)
 
     monkeypatch.setattr(batch, "clean_page", flaky)
-    result = run_batch(sample_raw, tmp_path / "out")
-    [reject] = read_jsonl(tmp_path / "out" / "rejects" / "run1" / "part-00000.jsonl")
+    result = run_batch(sample_raw)
+    [reject] = dump(result.reject_records)
     assert reject["source_path"] == victim and reject["reason"] == "error"
     assert "KeyError" in reject["detail"]
     assert result.records == len(sample_names) - 1
@@ -96,8 +99,7 @@ def test_a_page_over_the_size_limit_is_rejected_unread(tmp_path, monkeypatch):
     raw.mkdir()
     (raw / "huge.html").write_bytes(b"<p>x</p>" * 100)
     monkeypatch.setattr(batch, "MAX_PAGE_BYTES", 100)
-    run_batch(raw, tmp_path / "out")
-    [reject] = read_jsonl(tmp_path / "out" / "rejects" / "run1" / "part-00000.jsonl")
+    [reject] = dump(run_batch(raw).reject_records)
     assert reject["reason"] == "too_large"
     assert reject["raw_sha256"] is not None  # known from the fingerprint: remembered
 
@@ -110,7 +112,17 @@ def test_the_raw_sha256_is_of_the_bytes_cleaned(tmp_path, seed):
     shutil.copy(seed, raw / "a.txt")
     jobs = [fingerprint(p) for p in discover(raw).pages]
     (raw / "a.txt").write_bytes(seed.read_bytes() + b"\n\nAppended after discovery.\n")
-    clean_batch(jobs, str(tmp_path / "out"), "run1", 0)
-    [record] = read_jsonl(tmp_path / "out" / "articles" / "run1" / "part-00000.jsonl")
+    [record] = dump(clean_batch(jobs, 0).articles)
     assert record["raw_sha256"] == hashlib.sha256((raw / "a.txt").read_bytes()).hexdigest()
     assert record["raw_sha256"] != jobs[0].raw_sha256
+
+
+def test_a_batch_writes_nothing_and_counts_the_pages_shown_on_this_process(
+    tmp_path, sample_raw, sample_names
+):
+    shown = []
+    jobs = [fingerprint(p) for p in discover(sample_raw).pages]
+    result = clean_batch(jobs, 3, on_page=lambda: bool(shown.append(1)) or len(shown) <= 2)
+    assert result.part == 3 and result.reported == 2  # the reporter took only two pages
+    assert [r.source_path for r in result.articles] == sample_names
+    assert list(tmp_path.rglob("*.jsonl")) == []

@@ -271,3 +271,157 @@ def test_edge_fragments_rule():
         b.tag = "li"
     hr.edge_fragments(facts, _ctx())
     assert all(b.label == "body" for b in facts)  # a closing list is content
+
+
+LEAD = "Специалисты пришли к выводу, что продукты, богатые магнием, защищают от инсульта."
+
+
+def test_lead_paragraph_rule_takes_the_lede_box_touching_the_story():
+    title = "Ученые выяснили, какие продукты защищают от инсульта"
+    blocks = [_block(title, 0), _block("Добавить комментарий", 1, votes=0, link_density=1.0),
+              _block(LEAD, 2, votes=0), _block("Зелень и орехи / shutterstock", 3, votes=0),
+              _block(PROSE, 4), _block(PROSE + " Ещё.", 5)]
+    blocks[3].mark("meta", "figure_caption")
+    hr.headline(blocks, _ctx(title_key=text_key(title)))
+    hr.link_block(blocks, _ctx())
+    hr.extractor_vote(blocks, _ctx())
+    hr.lead_paragraph(blocks, _ctx())
+    assert blocks[2].label == "body" and blocks[2].rule == "lead_paragraph"
+    assert blocks[1].label == "chrome"  # a link, not prose
+
+
+def test_lead_paragraph_rule_leaves_a_summary_cut_off_by_a_date_line():
+    title = "Чуров вновь пообещал ответить на вопрос о своей отставке"
+    blocks = [_block(title, 0), _block(LEAD, 1, votes=0), _block("21:35 05.01.2012", 2, votes=0),
+              _block(PROSE, 3), _block(PROSE + " Ещё.", 4)]
+    boxed = [_block(title, 0), _block(LEAD, 1, votes=0, container="class/id 'related' <div>"),
+             _block(PROSE, 2)]
+    for page in (blocks, boxed):
+        hr.headline(page, _ctx(title_key=text_key(title)))
+        hr.chrome_container(page, _ctx())
+        hr.extractor_vote(page, _ctx())
+        hr.lead_paragraph(page, _ctx())
+        assert page[1].label == "chrome" and page[1].rule != "lead_paragraph"
+
+
+def _texts(html: str) -> list[str]:
+    tree = parse_html(html)
+    strip_code(tree)
+    return [b.text for b in dom_blocks(tree)[0]]
+
+
+def test_a_phrasing_element_around_blocks_is_walked_as_a_container():
+    # lax markup (a real page's): a </b> closed in the wrong place leaves the <b> open
+    # around the rubric, the headline and the story
+    html = ("<html><body><table><tr><td><b><div><font> </font></b></div>"
+            "<div class='rubric'>Из зала суда</div><div>"
+            "<p><span style='font-size:16px'>ЗА ЗАРАЖЕНИЕ – 5 ЛЕТ!</span></p>"
+            f"<p>{PROSE}</p></div></td></tr></table></body></html>")
+    assert _texts(html) == ["Из зала суда", "ЗА ЗАРАЖЕНИЕ – 5 ЛЕТ!", PROSE]
+
+
+def test_a_phrasing_element_with_only_empty_spacers_stays_one_line():
+    html = ("<html><body><h2><strong><div class='spacer'></div>5 Tips to Enjoy Game D"
+            "</strong><strong>ay Parties<div class='spacer'></div></strong></h2></body></html>")
+    assert _texts(html) == ["5 Tips to Enjoy Game Day Parties"]
+
+
+def _story(*texts: str) -> list[Block]:
+    blocks = [_block(t, i) for i, t in enumerate(texts)]
+    for b in blocks:
+        b.mark("body", "extractor_vote")
+    return blocks
+
+
+def test_date_line_rule_above_the_story():
+    for line in ("17.01.2012 18:16 ПЛН, Псков", "Ирина ЗРАЖЕВСКАЯ — 17.01.2012 15:44",
+                 "Отправлено: 17:06 - 17 Янв, 2012 г."):
+        blocks = _story(line, PROSE, PROSE + " Ещё.")
+        hr.date_line(blocks, _ctx())
+        assert blocks[0].label == "meta" and blocks[0].rule == "date_line", line
+        assert blocks[1].label == "body"
+
+
+def test_date_line_rule_leaves_dated_sentences_and_signatures_under_the_story():
+    dated = "17 января 2012 года в Пскове открылась новая больница."
+    blocks = _story(dated, PROSE, PROSE + " Ещё.", PROSE + " И так.",
+                    "— Digital Foundry (@digitalfoundry) November 18, 2019")
+    hr.date_line(blocks, _ctx())
+    assert all(b.label == "body" for b in blocks)
+
+
+def test_byline_rule_lifts_a_name_above_the_story():
+    blocks = _story("Павел Козаченко", PROSE, PROSE + " Ещё.")
+    hr.byline(blocks, _ctx())
+    assert blocks[0].rule == "byline" and blocks[0].extra["author"] == "Павел Козаченко"
+    from cleaners.html_frontend import _article
+
+    assert _article(blocks, PageMeta(), None).authors == ["Павел Козаченко"]
+    marked = _article(blocks, PageMeta(authors=["Pavel Kozachenko"]), None)
+    assert marked.authors == ["Pavel Kozachenko"]  # the markup's author comes first
+
+
+def test_byline_rule_leaves_subheads_and_signatures():
+    sub = _story("Neues Leitmotto", PROSE, PROSE + " Ещё.")
+    sub[0].tag = "h4"
+    signed = _story(PROSE, PROSE + " Ещё.", "Севда Шахмедова")
+    lower = _story("Хроника событий", PROSE)
+    for blocks in (sub, signed, lower):
+        hr.byline(blocks, _ctx())
+        assert all(b.label == "body" for b in blocks)
+
+
+def _teaser_page(with_story_after: bool) -> list[Block]:
+    story = [_block(PROSE, 0), _block(PROSE + " Ещё.", 1), _block("Другие новости", 2)]
+    i = 3
+    for head in ("ГОРОДСКИЕ ВЛАСТИ ИЩУТ ВЫХОД", "СООБЩЕНИЕ", "ТРАГИЧЕСКОЕ ДТП НА ТРАССЕ"):
+        story.append(_block(head, i, votes=0, link_density=1.0))
+        story.append(_block(PROSE.replace("Врачи", "Спасатели") + f" {i}.", i + 1))
+        i += 2
+    if with_story_after:  # the story's own paragraphs, more than a teaser's summary
+        story.append(_block(PROSE + " Дальше.", i))
+        story.append(_block(PROSE + " Конец истории.", i + 1))
+    hr.link_block(story, _ctx())
+    hr.extractor_vote(story, _ctx())
+    hr.linked_teasers(story, _ctx())
+    return story
+
+
+def test_linked_teasers_rule_drops_the_summaries_under_the_story():
+    page = _teaser_page(with_story_after=False)
+    assert [b.label for b in page[:2]] == ["body", "body"]
+    assert page[2].rule == "linked_teasers"  # the list's header
+    assert all(b.rule == "linked_teasers" for b in page[4::2])
+
+
+def test_linked_teasers_rule_leaves_links_inside_a_story_that_goes_on():
+    page = _teaser_page(with_story_after=True)
+    assert not any(b.rule == "linked_teasers" for b in page)
+
+
+_STORY_PS = (f"<p>{PROSE}</p><p>Строительные работы на объекте ведутся в три смены, сообщили в "
+             "областной администрации, и будут завершены до конца декабря этого года.</p>"
+             f"<p>{LEAD} Об этом сообщили в больнице.</p>")
+
+
+def test_styled_headline_when_the_title_tag_is_only_the_site_name():
+    html = ("<html><head><title>Приазовский рабочий, Мариуполь</title></head><body>"
+            "<div class='rubric'>Из зала суда</div><p align='left'>"
+            "<span style='font-size:16px'>ЗА ЗАРАЖЕНИЕ ВИЧ-ИНФЕКЦИЕЙ – 5 ЛЕТ!</span></p>"
+            + _STORY_PS + "</body></html>")
+    blocks, article, _ = analyse_html(html)
+    assert article.title == "ЗА ЗАРАЖЕНИЕ ВИЧ-ИНФЕКЦИЕЙ – 5 ЛЕТ!"
+    assert any(b.rule == "styled_headline" for b in blocks)
+    assert not any(p.startswith("ЗА ЗАРАЖЕНИЕ") for p in article.paragraphs)
+
+
+def test_styled_headline_leaves_a_partly_bold_line_and_a_confirmed_title():
+    plain = ("<html><head><title>Приазовский рабочий, Мариуполь</title></head><body>"
+             "<p><b>Суд</b> вынес приговор по делу</p>" + _STORY_PS + "</body></html>")
+    blocks, article, _ = analyse_html(plain)
+    assert article.title == "Приазовский рабочий, Мариуполь"
+    assert not any(b.rule == "styled_headline" for b in blocks)
+    named = ("<html><head><title>Суд вынес приговор - Приазовский рабочий</title></head>"
+             "<body><h1>Суд вынес приговор</h1><p><b>Из зала суда о главном</b></p>"
+             + _STORY_PS + "</body></html>")
+    assert analyse_html(named)[1].title == "Суд вынес приговор"

@@ -215,3 +215,42 @@ def test_a_page_with_no_story_is_rejected_with_its_analysis() -> None:
     assert caught.value.reason == "no_article"
     rules = {b.rule for b in caught.value.analysis.blocks if b.text}
     assert {"login_link", "search_box", "menu_run"} <= rules
+
+
+def test_teasers_glued_to_their_headlines_are_dropped() -> None:
+    teasers = [
+        "Harbour ferry fares rise again in springCommuters will pay a fifth more from April.",
+        "Council votes to close the old libraryThe building needs repairs the town cannot fund.",
+        "Local team wins the regional cup finalSupporters celebrated in the square until late.",
+        "Storm warning for the coast this weekendForecasters expect gusts of up to 90 km/h.",
+    ]
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "Latest", *teasers])
+    labels = labelled(page)
+    assert labels[teasers[1]] == ("chrome", "glued_teasers")
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_a_list_run_together_on_one_line_is_dropped() -> None:
+    heads = ["В Казани открыли новый мост", "Сборная выиграла у Бразилии",
+             "Цены на бензин снова выросли", "Метро продлит работу в праздники",
+             "В парке высадили сто лип", "Театр покажет премьеру в мае",
+             "Аэропорт закрыт из-за тумана", "Школы перейдут на пятидневку",
+             "Вице-мэр ушёл в отставку"]
+    feed = "".join(f"1{n}:2{n} {head}" for n, head in enumerate(heads))
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3, "Лента новостей", feed])
+    assert labelled(page)[feed] == ("chrome", "glued_teasers")
+    assert body_of(page) == [P1, P2, P3]
+
+
+def test_brand_names_written_as_one_word_are_story() -> None:
+    paras = [
+        "GateHouse Media agreed to buy Gannett last year, and the merged company kept the "
+        "Gannett name for its newspapers across the country.",
+        "Analysts said GateHouse had cut costs at every paper it bought, and expected the "
+        "same after the merger was completed in November.",
+        "The GateHouse parent, New Media, told investors the savings would reach 300 million "
+        "dollars a year, according to a filing with regulators.",
+        "A spokesman for GateHouse declined to comment on the plans for the newsrooms.",
+    ]
+    page = "\n\n".join(["Newspaper chains merge", *paras])
+    assert body_of(page) == paras

@@ -18,6 +18,8 @@ from flows.writer import (
     atomic_write_bytes,
     json_line,
     read_manifest,
+    sweep_unlisted,
+    write_batch,
     write_manifest,
     write_part,
 )
@@ -122,26 +124,56 @@ def test_a_crash_before_the_rename_shows_readers_no_partial_file(tmp_path):
     assert len(leftovers) == 2  # the dead writers' temporary files: hidden, not *.jsonl
 
 
-def test_manifest_lists_parts_of_live_runs_with_counts(tmp_path):
-    write_part(tmp_path, "articles", "run1", 0, [reject("a"), reject("b")])
-    write_part(tmp_path, "rejects", "run1", 0, [reject("c")])
-    write_part(tmp_path, "articles", "crashed", 0, [reject("d")])  # never completed
-    manifest = write_manifest(tmp_path, ["run1"])
+def test_manifest_lists_the_parts_it_is_given_in_order_with_counts(tmp_path):
+    b = write_part(tmp_path, "articles", "run2", 0, [reject("d")])
+    a = write_part(tmp_path, "articles", "run1", 0, [reject("a"), reject("b")])
+    r = write_part(tmp_path, "rejects", "run1", 0, [reject("c")])
+    write_part(tmp_path, "articles", "crashed", 0, [reject("e")])  # never committed
+    manifest = write_manifest(tmp_path, [a, r, b], output_version=3)
     assert read_manifest(tmp_path) == manifest
+    assert [p["path"] for p in manifest["parts"]] == [  # commit order, not name order
+        "articles/run1/part-00000.jsonl", "rejects/run1/part-00000.jsonl",
+        "articles/run2/part-00000.jsonl",
+    ]
     parts = {p["path"]: p for p in manifest["parts"]}
-    assert set(parts) == {"articles/run1/part-00000.jsonl", "rejects/run1/part-00000.jsonl"}
     assert parts["articles/run1/part-00000.jsonl"]["records"] == 2
     assert parts["rejects/run1/part-00000.jsonl"]["records"] == 1
     assert {p["schema_version"] for p in parts.values()} == {SCHEMA_VERSION}
-    assert manifest["totals"] == {"articles": 2, "rejects": 1}
+    assert manifest["totals"] == {"articles": 3, "rejects": 1}
+    assert manifest["output_version"] == 3
     # nothing but the manifest itself sits at the top: it was renamed into place
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [MANIFEST_NAME]
 
 
-def test_manifest_drops_parts_that_were_deleted(tmp_path):
-    write_part(tmp_path, "articles", "run1", 0, [reject("a")])
-    write_part(tmp_path, "articles", "run2", 0, [reject("b")])
-    write_manifest(tmp_path, ["run1", "run2"])
-    (tmp_path / "articles" / "run1" / "part-00000.jsonl").unlink()
-    manifest = write_manifest(tmp_path, ["run1", "run2"])
-    assert [p["path"] for p in manifest["parts"]] == ["articles/run2/part-00000.jsonl"]
+def test_sweep_removes_unlisted_parts_and_temp_files_of_known_runs_only(tmp_path):
+    keep = write_part(tmp_path, "articles", "run1", 0, [reject("a")])
+    write_part(tmp_path, "articles", "run1", 1, [reject("b")])  # the killed batch
+    write_part(tmp_path, "rejects", "run1", 1, [reject("c")])
+    (tmp_path / "articles" / "run1" / ".part-00002.jsonl.x1y2.tmp").write_text("{half")
+    write_part(tmp_path, "articles", "stranger", 0, [reject("d")])  # not Winnow's state's
+    (tmp_path / "articles" / "run1" / "notes.txt").write_text("mine")
+    removed = sweep_unlisted(tmp_path, {"run1"}, {keep.path})
+    assert sorted(removed) == [
+        "articles/run1/.part-00002.jsonl.x1y2.tmp", "articles/run1/part-00001.jsonl",
+        "rejects/run1/part-00001.jsonl",
+    ]
+    left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["articles/run1/notes.txt", "articles/run1/part-00000.jsonl",
+                    "articles/stranger/part-00000.jsonl"]
+    assert not (tmp_path / "rejects" / "run1").exists()  # emptied, so removed
+
+
+def test_a_batch_whose_second_file_fails_leaves_neither(tmp_path, monkeypatch):
+    import flows.writer as writer
+
+    real = writer.write_part
+
+    def rejects_fail(out_root, kind, *args):
+        if kind == "rejects":
+            raise OSError(28, "No space left on device")
+        return real(out_root, kind, *args)
+
+    monkeypatch.setattr(writer, "write_part", rejects_fail)
+    with pytest.raises(OSError):
+        write_batch(tmp_path, "run1", 0, [reject("a")], [reject("b")])
+    assert list(tmp_path.rglob("*.jsonl")) == []

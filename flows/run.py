@@ -1,0 +1,301 @@
+"""One run, from raw folder to committed part files: the body of the ``clean_pages`` flow.
+
+discover -> select by date -> fingerprint -> skip what the state knows -> batches
+submitted to the task runner, at most ``in_flight`` at a time -> each batch's
+result taken **in part order**: linked, written as part files, committed to the
+state with them -> manifest -> summary.
+
+Nothing here imports Prefect: the flow (``flows.pipeline``) passes in how a
+batch is submitted (a Prefect task on a thread pool or a Dask cluster) and its
+logger. So the same code runs under Prefect and, in the crash test, under a
+plain thread pool, where a ``kill -9`` costs no server start.
+
+**Crash safety.** The state lists a part file only in the transaction that
+also records its pages, so at any instant a page is either known to the state
+together with the part file holding its record, or unknown and cleaned again.
+A run that dies leaves at most its last batch's part files unlisted, plus
+writers' temporary files; the next run removes both while it holds the lock,
+before it writes anything. The manifest is rebuilt from the state, so it only
+ever names committed part files.
+
+**Order.** Results are taken in submission order whatever finished first, so
+part N always holds the same pages however many workers there are, and a
+killed run has committed a prefix of its batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from cleaners.version import PIPELINE_VERSION
+from flows.batch import BatchResult, PageJob, fingerprint
+from flows.discover import discover
+from flows.linking import Linker
+from flows.progress import report_pages, report_start
+from flows.select import select_by_date
+from flows.state import RunState, exclusive_run
+from flows.summary import RunSummary
+from flows.writer import PartInfo, sweep_unlisted, write_batch, write_manifest
+
+BATCH_SIZE = 200
+FINGERPRINT_WORKERS = max(2, min(4, os.cpu_count() or 2))
+MANIFEST_EVERY = 5.0  # seconds: how stale the manifest may get during a long run
+
+Logger = logging.Logger | logging.LoggerAdapter
+
+
+class SupportsResult(Protocol):
+    def result(self) -> Any: ...
+
+
+#: ``submit(jobs, part) -> future``: start cleaning one batch; ``future.result()``
+#: returns its ``BatchResult`` or raises.
+Submit = Callable[[list[PageJob], int], SupportsResult]
+
+
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    """What a run is asked to do: the flow's parameters, checked."""
+
+    raw: str = "raw"
+    out: str = "clean"
+    batch_size: int = BATCH_SIZE
+    since: date | None = None
+    until: date | None = None
+    reprocess: bool = False
+    wait: bool = False
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """A run id that sorts by time and never collides: ``20250101T120000Z-1a2b3c``."""
+    import uuid
+
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+def batches(jobs: list[PageJob], size: int = BATCH_SIZE) -> list[list[PageJob]]:
+    """Split into batches of at most ``size``, of near-equal length."""
+    if not jobs:
+        return []
+    count = -(-len(jobs) // max(1, size))
+    step = -(-len(jobs) // count)
+    return [jobs[i : i + step] for i in range(0, len(jobs), step)]
+
+
+def fingerprint_all(pages: Sequence, workers: int = FINGERPRINT_WORKERS) -> list[PageJob]:
+    """Hash every page; threads overlap the reads (hashlib releases the GIL)."""
+    if len(pages) < 64:
+        return [fingerprint(p) for p in pages]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(fingerprint, pages, chunksize=32))
+
+
+def tidy_output(out_root: Path, state: RunState, logger: Logger) -> int:
+    """Before a run writes: make the manifest match the state, then remove the part files
+    no version lists (a killed run's last batch, a replaced version). In that order, so
+    the manifest on disk never names a file that is gone. Return files removed."""
+    write_manifest(out_root, state.parts(), state.live_version())
+    for run_id in state.interrupted_runs():
+        logger.warning("run %s did not finish: the batches it committed are kept", run_id)
+    removed = sweep_unlisted(out_root, state.run_ids(), state.listed_paths())
+    if removed:
+        logger.warning(
+            "removed %d part file(s) that no committed batch lists (a run was killed"
+            " while writing), e.g. %s", len(removed), removed[0],
+        )
+    return len(removed)
+
+
+def execute(
+    request: RunRequest,
+    *,
+    submit: Submit,
+    logger: Logger,
+    in_flight: int = 4,
+    run_id: str | None = None,
+    linker_factory: Callable[[Path], Linker] = Linker.open,
+) -> RunSummary:
+    """Do one run; return its summary (``status`` says whether every batch made it).
+
+    A page never fails a run. A batch whose task failed after its retries is
+    left out (its pages stay unknown, so the next run does them) and the run
+    goes on; a batch that cannot be written stops the run. Either way the
+    batches committed before stay committed and listed.
+    """
+    started = time.monotonic()
+    out_root = Path(request.out)
+    run_id = run_id or new_run_id()
+    summary = RunSummary(
+        run_id=run_id,
+        raw=str(request.raw),
+        out=str(request.out),
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        pipeline_version=PIPELINE_VERSION,
+        reprocess=request.reprocess,
+        since=request.since.isoformat() if request.since else None,
+        until=request.until.isoformat() if request.until else None,
+    )
+    out_root.mkdir(parents=True, exist_ok=True)
+
+    def waiting() -> None:
+        logger.info("another run holds %s: waiting for it to finish", out_root)
+
+    with exclusive_run(out_root, wait=request.wait, on_wait=waiting), RunState(
+        out_root
+    ) as state:
+        state.start_run(run_id, summary.to_dict())
+        summary.removed_unlisted = tidy_output(out_root, state, logger)
+
+        found = discover(request.raw, exclude=[out_root])
+        summary.pages_seen = len(found.pages)
+        summary.orphan_sidecars = len(found.orphan_sidecars)
+        for orphan in found.orphan_sidecars[:20]:
+            logger.warning("sidecar with no page beside it: %s", orphan)
+        pages = found.pages
+        if request.since or request.until:
+            pages = select_by_date(pages, request.since, request.until)
+            summary.out_of_range = len(found.pages) - len(pages)
+
+        version = _version_to_write(state, request.reprocess, logger)
+        summary.output_version = version
+        jobs = fingerprint_all(pages)
+        known = state.known_keys(version)
+        todo = [
+            j for j in jobs
+            if j.raw_sha256 is None
+            or (j.page.source_path, j.raw_sha256, j.sidecar_sha256 or "") not in known
+        ]
+        summary.skipped = len(jobs) - len(todo)
+        summary.processed = len(todo)
+        logger.info(
+            "run %s: %d pages found, %d selected, %d to clean, %d already cleaned%s",
+            run_id, len(found.pages), len(jobs), len(todo), summary.skipped,
+            f" (reprocessing into output version {version})" if request.reprocess else "",
+        )
+
+        report_start(len(todo))
+        groups = batches(todo, request.batch_size)
+        summary.batches = len(groups)
+        errors = _clean_and_commit(
+            groups, submit, max(1, in_flight), state, version, run_id, out_root, summary,
+            logger, linker_factory, live=not request.reprocess,
+        )
+        summary.failed_batches = len(errors)
+
+        if errors:
+            summary.status = "failed"
+            summary.error = f"{len(errors)} of {len(groups)} batches failed; first: {errors[0]}"
+        elif request.reprocess:
+            state.promote(version)
+            logger.info("output version %d is complete and now live", version)
+        live = state.live_version()
+        write_manifest(out_root, state.parts(live), live)
+        if request.reprocess and not errors:
+            sweep_unlisted(out_root, state.run_ids(), state.listed_paths())
+        summary.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+        summary.seconds = round(time.monotonic() - started, 2)
+        state.finish_run(run_id, summary.status, summary.to_dict())
+        summary.save(out_root)
+    return summary
+
+
+def _version_to_write(state: RunState, reprocess: bool, logger: Logger) -> int:
+    """The live version, or for ``--reprocess`` the one being built: an unfinished one
+    from this pipeline version is resumed, anything else starts afresh."""
+    if not reprocess:
+        return state.live_version()
+    building = state.building_version()
+    if building is not None:
+        version, made_by = building
+        if made_by == PIPELINE_VERSION:
+            logger.info("resuming the unfinished reprocess into output version %d", version)
+            return version
+        logger.info(
+            "discarding unfinished output version %d (made by %s, this is %s)",
+            version, made_by, PIPELINE_VERSION,
+        )
+    return state.start_version(PIPELINE_VERSION)
+
+
+def _clean_and_commit(
+    groups: list[list[PageJob]],
+    submit: Submit,
+    in_flight: int,
+    state: RunState,
+    version: int,
+    run_id: str,
+    out_root: Path,
+    summary: RunSummary,
+    logger: Logger,
+    linker_factory: Callable[[Path], Linker],
+    *,
+    live: bool,
+) -> list[str]:
+    """Submit the batches (a sliding window of ``in_flight``, so results waiting to be
+    written never pile up in memory) and commit each in part order; return errors."""
+    errors: list[str] = []
+    rejects: Counter[str] = Counter()
+    pending: deque[tuple[int, list[PageJob], SupportsResult]] = deque()
+    next_part = 0
+    stop = False
+    last_manifest = time.monotonic()
+
+    def fill() -> None:
+        nonlocal next_part
+        while not stop and next_part < len(groups) and len(pending) < in_flight:
+            pending.append((next_part, groups[next_part], submit(groups[next_part], next_part)))
+            next_part += 1
+
+    linker = linker_factory(out_root)
+    try:
+        fill()
+        while pending:
+            part, group, future = pending.popleft()
+            try:
+                result: BatchResult = future.result()
+            except Exception as exc:  # the batch's retries are spent; its pages wait
+                errors.append(f"part {part}: {type(exc).__name__}: {exc}")
+                logger.error("batch %d failed: %r", part, exc)
+                fill()
+                continue
+            del future
+            if stop:  # the run already failed to write: take nothing more
+                continue
+            try:
+                articles = linker.link(result.articles)
+                written: list[PartInfo] = write_batch(
+                    out_root, run_id, part, articles, result.reject_records
+                )
+                try:
+                    state.commit_batch(version, run_id, result.outcomes, written)
+                except BaseException:
+                    for info in written:
+                        (out_root / info.path).unlink(missing_ok=True)
+                    raise
+            except Exception as exc:
+                errors.append(f"part {part}: {type(exc).__name__}: {exc}")
+                logger.error("cannot write batch %d: %r; stopping the run", part, exc)
+                stop = True
+                continue
+            summary.records += len(articles)
+            rejects.update(result.rejects)
+            summary.parts.extend(info.path for info in written)
+            report_pages(len(group) - result.reported)
+            if live and time.monotonic() - last_manifest >= MANIFEST_EVERY:
+                write_manifest(out_root, state.parts(version), version)
+                last_manifest = time.monotonic()
+            fill()
+    finally:
+        linker.close()
+    summary.add_rejects(rejects)
+    return errors
