@@ -103,14 +103,15 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run_flow(args)
+    return _run_flow(args, learn_sites=args.learn_sites)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
     since, until = _day(args.since, "--since"), _day(args.until, "--until")
     if since and until and since > until:
         raise CliError(f"--since {since} is after --until {until}", EXIT_USAGE)
-    return _run_flow(args, since=since, until=until, reprocess=args.reprocess)
+    return _run_flow(args, since=since, until=until, reprocess=args.reprocess,
+                     learn_sites=args.learn_sites)
 
 
 # --- explain --------------------------------------------------------------------------
@@ -215,6 +216,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="clean new and changed pages (incremental)")
     _run_options(run)
+    run.add_argument("--learn-sites", action="store_true",
+                     help="first learn each site's recurring lines (menus, teasers, footers)"
+                          " from all the pages, then clean: as backfill does")
     run.set_defaults(func=cmd_run)
 
     backfill = sub.add_parser(
@@ -228,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--reprocess", action="store_true",
                           help="clean every page again into a new output version; the current"
                                " one stays live until the new one is complete")
+    backfill.add_argument("--no-learn-sites", dest="learn_sites", action="store_false",
+                          help="skip the first pass that learns each site's recurring lines;"
+                               " clean with what earlier runs learned")
     backfill.set_defaults(func=cmd_backfill)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")

@@ -22,9 +22,10 @@ record, with ``duplicate_of`` naming the first record seen (first in the flow's 
 **Translations.** A record whose alternate title equals another record's title
 (case and spacing folded), or whose title is another's alternate title, is linked
 to it both ways in ``related`` (``translation_of`` / ``translated_as``, with the other
-record's language). Both records carry the link when they are written in the same
-batch; a record written earlier cannot be rewritten, so every link, both directions,
-is also listed in ``<out>/links.jsonl``, rebuilt at the end of each run.
+record's language). A duplicate takes no part: its original carries the links. Both
+records carry the link when they are written in the same batch; a record written
+earlier cannot be rewritten, so every link, both directions, is also listed in
+``<out>/links.jsonl``, rebuilt at the end of each run.
 """
 
 from __future__ import annotations
@@ -175,9 +176,10 @@ class Linker:
         with self._db:
             for i, record in enumerate(out):
                 dup = self._duplicate(record)
-                if dup is not None:
+                if dup is not None:  # its original carries the story's translation links
                     self.duplicates += 1
                     out[i] = record.model_copy(update={"duplicate_of": dup})
+                    continue
                 for mine, back in self._translations(record):
                     related[record.id].append(mine)
                     if mine.id in position:  # the other is in this batch: it gets its side
