@@ -426,6 +426,91 @@ def archive_table(rows: list[Row]) -> str | None:
             "(archive).\n\n" + "\n".join(lines))
 
 
+def chrome_threshold_evidence(ds: DevSet) -> str | None:
+    """How the chrome threshold was chosen: on sites of >= 3 pages, the lines of each page
+    by how many pages of its site print them, and how many of those are story text (a
+    line of 20+ characters found in the page's gold text, both normalised)."""
+    from cleaners.html_frontend import html_lines
+    from cleaners.sitestats import line_key
+    from cleaners.text_frontend import text_to_blocks
+
+    if not ds.sites or not ds.scored:
+        return None
+    per_page, counts, pages_of = [], {}, {}
+    for page in ds.pages:
+        site = ds.sites.get(page.id, "")
+        lines = (html_lines(page.html) if ds.input_format == "html"
+                 else [b.text for b in text_to_blocks(page.html) if b.text])
+        keys = {k for k in map(line_key, lines) if len(k) >= 2}
+        pages_of[site] = pages_of.get(site, 0) + 1
+        for k in keys:
+            counts[(site, k)] = counts.get((site, k), 0) + 1
+        per_page.append((site, keys, line_key(page.truth or "")))
+    buckets = {"1": [0, 0], "2": [0, 0], "3-4": [0, 0], "5-9": [0, 0], "10+": [0, 0]}
+    for site, keys, gold in per_page:
+        if pages_of[site] < 3:
+            continue
+        for k in keys:
+            n = counts[(site, k)]
+            name = "1" if n == 1 else "2" if n == 2 else "3-4" if n <= 4 else \
+                "5-9" if n <= 9 else "10+"
+            buckets[name][0] += 1
+            buckets[name][1] += len(k) >= 20 and k in gold
+    sites = sum(1 for n in pages_of.values() if n >= 3)
+    said = ", ".join(f"on {b} page(s): {n:,} lines, {g} in the gold" for b, (n, g)
+                     in buckets.items())
+    return f"{ds.name} ({sites} sites with >= 3 pages): {said}."
+
+
+def duplicate_evidence(ds: DevSet) -> str | None:
+    """How the near-duplicate threshold was chosen: the estimated similarity (MinHash
+    Jaccard, containment) of each page's record to reposts of it made from the set's own
+    pages, and of different pages' records to each other."""
+    import itertools
+
+    from bench import adapter
+    from flows.linking import shingles, signature, similarity
+
+    if ds.input_format != "text" or len(ds.pages) < 3:
+        return None
+
+    def text(raw: str) -> str:
+        record = adapter.clean(raw, None, "text")
+        return record.text if record is not None else ""
+
+    def sim(a: str, b: str) -> tuple[float, float]:
+        sa, sb = shingles(a), shingles(b)
+        return similarity(signature(sa), len(sa), signature(sb), len(sb))
+
+    originals = {p.id: text(p.html) for p in ds.pages}
+    reposts: dict[str, list[tuple[float, float]]] = {"paragraph added": [],
+                                                     "another page's chrome": []}
+    pages = [p for p in ds.pages if originals[p.id]]
+    for i, page in enumerate(pages):
+        mine = originals[page.id]
+        other = max(originals[pages[(i + 7) % len(pages)].id].split("\n\n"), key=len)
+        last = mine.split("\n\n")[-1][:40]
+        if last in page.html:  # another story's paragraph before the last one
+            reposts["paragraph added"].append(
+                sim(mine, text(page.html.replace(last, f"{other}\n\n{last}", 1))))
+        chrome = pages[(i + 29) % len(pages)].html.split("\n")
+        lines = page.html.split("\n")
+        reposts["another page's chrome"].append(
+            sim(mine, text("\n".join(chrome[:15] + lines[15:-15] + chrome[-15:]))))
+    others = [sim(originals[a.id], originals[b.id])
+              for a, b in itertools.combinations(pages, 2)]
+
+    def p5(values: list[tuple[float, float]], k: int) -> float:
+        ranked = sorted(v[k] for v in values)
+        return ranked[len(ranked) // 20] if ranked else float("nan")
+
+    said = [f"reposts, {kind} (n={len(v)}): Jaccard >= {p5(v, 0):.2f} and containment >= "
+            f"{p5(v, 1):.2f} in 95 %" for kind, v in reposts.items()]
+    said.append(f"different pages (n={len(others)}): Jaccard <= "
+                f"{max(o[0] for o in others):.2f}, containment <= {max(o[1] for o in others):.2f}")
+    return f"{ds.name}: " + "; ".join(said) + "."
+
+
 def site_stats_memory(pages: int, sites: int = 50, seed: int = 7) -> tuple[int, int, float]:
     """(tracemalloc peak in bytes, lines tracked, share of template lines learned as chrome)
     of the per-site line statistics
@@ -529,11 +614,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rows: list[Row] = []
     memory: list[str] = []
+    evidence: list[str] = []
     for ds in sets:
         for mode in args.modes:
             print(f"{ds.name} ({len(ds.pages)} pages, {mode} mode)", file=sys.stderr, flush=True)
             rows += make_rows(ds, mode, MODES[mode](ds, args.repeats), scorer)
         memory.append(f"{ds.name} {memory_pass(ds) / 2**20:.1f} MiB")
+        if "archive" in args.modes:
+            evidence += filter(None, [chrome_threshold_evidence(ds), duplicate_evidence(ds)])
     for r in rows:
         for pid, err in list(r.run.errors.items())[:3]:
             notes.append(f"{r.set} / {r.run.label}: {len(r.run.errors)} pages raised, "
@@ -550,6 +638,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     body = "\n\n".join(filter(None, [
         table(rows),
         archive_table(rows),
+        ("Evidence for the thresholds (site chrome: lines by the number of their site's "
+         "pages that print them; near duplicates: MinHash similarity of reposts made from "
+         "the set's pages, and of different pages):\n\n" + "\n".join(f"- {e}" for e in evidence)
+         ) if evidence else None,
         stats_memory,
         speed,
         f"Memory: peak RSS of the whole bench process {rss_mib:.0f} MiB (trafilatura and the "
