@@ -131,6 +131,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     except Rejected as exc:
         raise CliError(f"{args.file}: {exc.reason}: {exc.detail}") from exc
 
+    site_chrome = _explain_site_chrome(args, path) if args.out else None
     tty = sys.stdout.isatty()
     console = None
     if tty:
@@ -138,7 +139,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
         console = Console()
     try:
-        analysis = analyse_page(data, source_path=path.name, url=url, encoding=encoding)
+        analysis = analyse_page(data, source_path=path.name, url=url, encoding=encoding,
+                                site_chrome=site_chrome)
     except Rejected as exc:
         analysis = getattr(exc, "analysis", None)  # the blocks, where the cleaner attaches them
         if analysis is not None:
@@ -155,6 +157,28 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f" {dropped} dropped; title: {art.title!r}; {len(art.paragraphs)} paragraphs"
     )
     return EXIT_OK
+
+
+def _explain_site_chrome(args: argparse.Namespace, path: Path):  # -> SiteChrome | None
+    """The chrome learned for the page's site in the output folder ``args.out``."""
+    from flows.discover import sidecar_name
+    from flows.sidecar import page_site, parse_sidecar
+    from flows.sitestats_store import STATE_DIR, STATS_DB, SiteStatsStore
+
+    if not (Path(args.out) / STATE_DIR / STATS_DB).is_file():
+        raise CliError(f"no site statistics in {args.out!r}: run winnow there first",
+                       EXIT_USAGE)
+    site = args.site
+    if not site:
+        sidecar = path.with_name(sidecar_name(path.name))
+        meta = parse_sidecar(sidecar.read_bytes(), sidecar.name) if sidecar.is_file() else None
+        site = page_site(meta, path.parent.name or None)
+    with SiteStatsStore(args.out) as store:
+        learned = store.sites().get(site or "", 0)
+        chrome = store.chrome([site], pending=False).get(site) if site else None
+    print(f"site {site!r}: {learned} pages learned, "
+          f"{len(chrome) if chrome else 0} lines known as its chrome")
+    return chrome
 
 
 def _render(lines: list, console: object | None) -> None:
@@ -239,6 +263,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file")
+    explain.add_argument("--out", metavar="DIR",
+                         help="clean with the site statistics learned in this output folder,"
+                              " as a run does (the site_* rules)")
+    explain.add_argument("--site", help="the page's site for --out (default: the sidecar's"
+                                        " site, else its URL's host, else the page's folder)")
     explain.set_defaults(func=cmd_explain)
 
     schema = sub.add_parser("schema", help="print (or --write) the records' JSON Schemas")

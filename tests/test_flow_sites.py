@@ -105,3 +105,35 @@ def test_a_scheduled_run_cleans_with_what_earlier_runs_learned(run_flow, tmp_pat
         assert stats.sites() == {"news.example": 5}
     summaries = sorted((out / "_state" / "runs").glob("*.json"))
     assert json.loads(summaries[-1].read_text())["duplicates"] == 1
+
+
+def test_backfill_learns_sites_unless_told_not_to_and_run_only_when_asked():
+    from flows.cli import build_parser
+
+    parse = build_parser().parse_args
+    assert parse(["backfill", "--raw", "r"]).learn_sites is True
+    assert parse(["backfill", "--raw", "r", "--no-learn-sites"]).learn_sites is False
+    assert parse(["run"]).learn_sites is False
+    assert parse(["run", "--learn-sites"]).learn_sites is True
+
+
+def test_explain_with_an_output_folder_shows_the_site_rules(tmp_path, capsys):
+    from flows.batch import PageJob, learn_batch
+    from flows.cli import main
+    from flows.discover import discover
+
+    raw = tmp_path / "raw"
+    for sid in ("000", "001", "002", "003"):
+        _write(raw / "news.example" / f"{sid}.txt", _with_promo(_seed(sid)))
+    pages = discover(raw).pages
+    with SiteStatsStore(tmp_path / "clean") as store:
+        store.learn(learn_batch([PageJob(p, None, None) for p in pages]))
+    page = raw / "news.example" / "001.txt"
+    assert main(["explain", str(page)]) == 0
+    alone = capsys.readouterr().out
+    assert "site_recurring" not in alone
+    assert main(["explain", str(page), "--out", str(tmp_path / "clean")]) == 0
+    learned = capsys.readouterr().out
+    assert "site 'news.example': 4 pages learned" in learned
+    promo_line = next(line for line in learned.splitlines() if PROMO[:30] in line)
+    assert "site_recurring" in promo_line and promo_line.lstrip().startswith("-")
