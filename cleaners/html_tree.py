@@ -10,6 +10,7 @@ container's reason, and the rule that drops it names it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -130,7 +131,6 @@ INLINE_TAGS = frozenset({
 # block elements that, found inside a phrasing element (<b><div>...</div></b>, which old
 # table layouts and lax parsers produce), make it a block container rather than one line
 _BREAKING = tuple(sorted(BLOCK_TAGS - {"hr", "body", "html"}))
-MAX_DEPTH = 300
 BR_SPLIT = 1  # <br>s in a row that end a paragraph
 _SPACES = re.compile(r"\s+")
 
@@ -170,9 +170,15 @@ def _holds_blocks(el: HtmlElement) -> bool:
 
 @dataclass(slots=True)
 class _Frame:
+    """An element being walked: its paragraph so far and where its children stand."""
+
+    el: HtmlElement
     hints: str
     container: str | None
-    containers: list
+    parts: list[str]
+    children: Iterator[HtmlElement]
+    links: int = 0
+    breaks: int = 0
 
 
 _LINK_TEXT = etree.XPath(".//a//text()")
@@ -227,12 +233,13 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
         parts.clear()
         images.clear()
 
-    def walk(el: HtmlElement, hints: str, container: str | None, depth: int) -> None:
+    def enter(el: HtmlElement, hints: str, container: str | None) -> _Frame | None:
+        """Open an element for walking; a chrome container becomes one block instead
+        (dropped as a unit, and not walked): then None."""
         own = _attr_hints(el)
         if container is None:
             reason = chrome_reason(el, own)
             if reason is not None and not wrapper(el):
-                # the whole container is one block: dropped as a unit, and not walked
                 containers.append((el, reason))
                 text = fold(el.text_content())
                 if text:
@@ -240,53 +247,65 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
                     blocks.append(DomBlock(text, el.tag, min(links, len(text)),
                                            (hints + " " + own)[-240:],
                                            f"{reason} <{el.tag}>", el))
-                return
+                return None
         if own:
             hints = (hints + " " + own)[-240:]
-        parts: list[str] = []
-        links = 0
-        if el.text:
-            parts.append(el.text)
-        breaks = 0
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str):  # comments, PIs
-                if child.tail:
-                    parts.append(child.tail)
-                continue
-            if tag in DROP_TAGS:
-                pass
-            elif tag == "br":
-                breaks += 1
-                if breaks >= BR_SPLIT:
-                    flush(parts, links, el, hints, container)
-                    links = 0
-                else:
-                    parts.append(" ")
-                if child.tail and child.tail.strip():
-                    breaks = 0
-                if child.tail:
-                    parts.append(child.tail)
-                continue
-            elif (tag in BLOCK_TAGS or tag not in INLINE_TAGS
-                  or (len(child) and _holds_blocks(child))
-                  ) and depth < MAX_DEPTH:
-                flush(parts, links, el, hints, container)
-                links = 0
-                walk(child, hints, container, depth + 1)
-            else:
-                text, lc = _inline_text(child)
-                parts.append(text)
-                links += lc
-                img = child if tag == "img" else next(child.iter("img"), None)
-                if img is not None:
-                    images.append((img.get("src") or "", clean_alt(img)))
-            breaks = 0
-            if child.tail:
-                parts.append(child.tail)
-        flush(parts, links, el, hints, container)
+        return _Frame(el, hints, container, [el.text] if el.text else [], iter(el))
 
-    walk(root, "", None, 0)
+    # an explicit stack, not recursion: pages nest thousands of elements deep
+    stack = [f] if (f := enter(root, "", None)) is not None else []
+    while stack:
+        f = stack[-1]
+        child = next(f.children, None)
+        if child is None:  # the element is done: its last paragraph, then its tail
+            flush(f.parts, f.links, f.el, f.hints, f.container)
+            stack.pop()
+            if stack:
+                parent = stack[-1]
+                parent.breaks = 0
+                if f.el.tail:
+                    parent.parts.append(f.el.tail)
+            continue
+        tag = child.tag
+        if not isinstance(tag, str):  # comments, PIs
+            if child.tail:
+                f.parts.append(child.tail)
+            continue
+        if tag in DROP_TAGS:
+            pass
+        elif f.container is None and tag in INLINE_TAGS and child.attrib and \
+                chrome_reason(child, _attr_hints(child)):
+            pass  # inline furniture (a share count, an image credit, hidden text)
+        elif tag == "br":
+            f.breaks += 1
+            if f.breaks >= BR_SPLIT:
+                flush(f.parts, f.links, f.el, f.hints, f.container)
+                f.links = 0
+            else:
+                f.parts.append(" ")
+            if child.tail and child.tail.strip():
+                f.breaks = 0
+            if child.tail:
+                f.parts.append(child.tail)
+            continue
+        elif tag in BLOCK_TAGS or tag not in INLINE_TAGS or (
+                len(child) and _holds_blocks(child)):
+            flush(f.parts, f.links, f.el, f.hints, f.container)
+            f.links = 0
+            opened = enter(child, f.hints, f.container)
+            if opened is not None:
+                stack.append(opened)  # its tail is taken when it is done
+                continue
+        else:
+            text, lc = _inline_text(child)
+            f.parts.append(text)
+            f.links += lc
+            img = child if tag == "img" else next(child.iter("img"), None)
+            if img is not None:
+                images.append((img.get("src") or "", clean_alt(img)))
+        f.breaks = 0
+        if child.tail:
+            f.parts.append(child.tail)
     return blocks, containers
 
 

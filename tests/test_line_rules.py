@@ -17,6 +17,8 @@ def judge(rule_name: str, line: str) -> str | None:
 CASES = [
     # (rule, chrome line, story line that must not match)
     ("widget_residue", "[          ] [Искать]", "Он нажал [sic] кнопку поиска."),
+    ("widget_residue", "[milano-design-week-2018-flos-anastassiades-jewels-after-jewels-cover]",
+     "The show [at the Flos showroom on corso Monforte] runs until Sunday."),
     ("counter", "1295", "1295 человек пришли на митинг в центре города."),
     ("counter", "Просмотров: 856", "Просмотров стало больше на 856 тысяч за год, сообщил он."),
     ("counter", "-1", "-1 градус ожидается в Москве ночью, сообщают синоптики."),
@@ -25,6 +27,10 @@ CASES = [
     ("image_credit", "Источник изображения: © AP Photo/Dmitri Lovetsky",
      "Фото, которое он опубликовал, вызвало скандал среди пользователей."),
     ("image_credit", "Photo: Reuters", "Photographs from the scene show damaged buildings."),
+    ("caption_credit", "Protesters have worn masks to protect their identities (Image: GETTY )",
+     "The minister said the plan (the third this year) would be published in March."),
+    ("caption_credit", "Министр на открытии выставки. (Фото: Иван Петров)",
+     "Стало известно, когда в Харькове откроют перинатальный центр (ФОТО)"),
     ("source_line", "Источник - vesnikkavkaza.ru",
      "Источник в правительстве сообщил, что решение уже принято и будет объявлено завтра."),
     ("source_line", "Source: Reuters", "Sources close to the talks said no deal was reached."),
@@ -79,6 +85,19 @@ def test_image_credit_records_the_credit() -> None:
     block = text_to_blocks("Источник изображения: © AP Photo/Dmitri Lovetsky")[0]
     REGISTRY["image_credit"].fn(block, PageContext(input_format="text"))
     assert block.extra["credit"] == "AP Photo/Dmitri Lovetsky"
+
+
+def test_caption_credit_records_the_image() -> None:
+    from cleaners.text_frontend import analyse_text
+
+    story = ("The minister opened the exhibition on Tuesday and said the museum would stay "
+             "open until late every Friday from next month, the city council announced.")
+    page = "\n\n".join(["Museum opens late", "The minister at the opening (AP Photo/Jane Doe)",
+                         story, story + " It is the first change in ten years."])
+    _blocks, article, _ = analyse_text(page)
+    assert article.images == [{"caption": "The minister at the opening",
+                               "credit": "AP Photo/Jane Doe", "url": None}]
+    assert all("AP Photo" not in p for p in article.paragraphs)
 
 
 def test_tags_line_records_tags() -> None:

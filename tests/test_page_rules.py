@@ -254,3 +254,52 @@ def test_brand_names_written_as_one_word_are_story() -> None:
     ]
     page = "\n\n".join(["Newspaper chains merge", *paras])
     assert body_of(page) == paras
+
+
+LEAD = "Российские учёные нашли способ очищать воду в десять раз дешевле прежнего"
+
+
+def test_the_lead_under_the_headline_is_story_not_title() -> None:
+    page = "\n\n".join(["Новый метод очистки воды", "12.03.2024 10:15", "Версия для печати",
+                        LEAD, P1, P2])
+    labels = labelled(page)
+    assert labels[LEAD] == ("body", "lead_under_headline")
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"
+    assert article.paragraphs == [LEAD, P1, P2]
+
+
+def test_a_long_headline_right_above_the_story_stays_the_title() -> None:
+    # a section name and a byline above are not headlines, and a headline with its
+    # twin right above it is not a lead
+    for above in (["Рязанские новости / Происшествия", "12.03.2024 10:15"],
+                  ["Надежда Шульга", "12.03.2024 10:15"],
+                  ["12.03.2024 10:15", "Новый метод очистки воды"]):
+        page = "\n\n".join([*above, LEAD, P1, P2])
+        labels = labelled(page)
+        assert labels[LEAD] == ("title", "title"), above
+
+
+def test_items_of_a_read_also_list_are_not_the_title() -> None:
+    page = "\n\n".join(["Новый метод очистки воды", "12.03.2024 10:15", "Материалы по теме:",
+                        "Учёные нашли полезный заменитель шоколада",
+                        "В Казани открыли новый мост через реку", P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"
+
+
+def test_summaries_cut_short_are_a_teaser_list() -> None:
+    teasers = [
+        "Harbour ferry fares rise again", "Commuters will pay a fifth more from April, the...",
+        "Council votes to close the library", "The building needs repairs the town cannot...",
+        "Local team wins the regional cup", "Supporters celebrated in the square until late …",
+    ]
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "More news", *teasers])
+    assert labelled(page)[teasers[3]] == ("chrome", "truncated_teasers")
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_a_story_line_ending_in_an_ellipsis_stays() -> None:
+    pause = "We asked him what he would do next. Here is what he had to say…"
+    page = "\n\n".join(["New water cleaning method", EN1, pause, EN2, EN3])
+    assert body_of(page) == [EN1, pause, EN2, EN3]

@@ -79,6 +79,32 @@ def glued_teasers(blocks: list[Block], ctx: PageContext) -> None:
         i = last + 1
 
 
+# A teaser's summary cut short by the page: "...the heavy rains ...", "...погибли 2 человека…",
+# "...with the Southeast Asian nation. less" (a caption's expand/collapse toggle)
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*(?:more|read more|подробнее|далее|читать далее)?$"
+                        r"|\s(?:less|more)$", re.IGNORECASE)
+TRUNCATED_MIN = 3  # cut-short lines that make a list of teasers...
+TRUNCATED_REACH = 4  # ...each at most this many lines after the last
+
+
+@rule("truncated_teasers", stage="block")
+def truncated_teasers(blocks: list[Block], ctx: PageContext) -> None:
+    """Three or more nearby lines cut short with an ellipsis ("...", "... more") are the
+    summaries of a teaser list; a story ends a paragraph that way once in a while, not
+    line after line."""
+    content = content_blocks(blocks)
+    cut = [i for i, b in enumerate(content) if b.undecided and _TRUNCATED.search(b.text)]
+    k = 0
+    while k < len(cut):
+        j = k
+        while j + 1 < len(cut) and cut[j + 1] - cut[j] <= TRUNCATED_REACH:
+            j += 1
+        if j - k + 1 >= TRUNCATED_MIN:
+            for i in cut[k:j + 1]:
+                content[i].mark("chrome", "truncated_teasers", f"{j - k + 1} summaries cut short")
+        k = j + 1
+
+
 def _is_anchor(block: Block) -> bool:
     """A date, time or counter line of the kind headline lists interleave with titles."""
     return block.rule in ("timestamp_only", "counter")

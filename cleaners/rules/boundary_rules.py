@@ -294,6 +294,55 @@ def _script(text: str) -> str:
     return "latin" if share <= 0.2 else "mixed"
 
 
+def _headline_above(blocks: list[Block], start: int, skip: Block | None = None) -> Block | None:
+    """The nearest headline-like line above ``blocks[start]``, looking past chrome and
+    metadata (dates, share buttons, a menu of page tools) but not past a headline list.
+
+    The items of a "read also" list (title-like lines right under a list header)
+    are not headlines of this story.
+    """
+    items: list[Block] = []
+    seen = 0
+    for b in reversed(blocks[:start]):
+        if not b.text or b is skip:
+            continue
+        seen += 1
+        if seen > TITLE_LOOKBACK or b.rule == "headline_list":
+            break
+        if _title_like(b):
+            items.append(b)
+            continue
+        if b.rule == "list_header":
+            items = []  # they were the list's items
+            continue
+        if items:
+            break
+    return items[0] if items else None
+
+
+LEAD_MIN_WORDS = 8  # a line under the headline this long, with no full stop, is the lead
+HEAD_MIN_WORDS = 4  # ...if the headline is a sentence too, not a byline or a section name
+
+
+@rule("lead_under_headline", stage="boundary")
+def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
+    """The story's lead printed in bold right above the body, without a full stop, is
+    story text: a shorter headline stands above it, past the date line and page tools."""
+    span = ctx.meta.get("body_span")
+    if not span:
+        return
+    lead = next((b for b in reversed(blocks[: span[0]]) if b.text), None)
+    if lead is None or not _title_like(lead) or lead.n_words < LEAD_MIN_WORDS or \
+            lead.function_words == 0 or _headline_above(blocks, lead.index + 1) is not lead:
+        return  # not a sentence, or an item of a "read also" list
+    head = _headline_above(blocks, lead.index, skip=lead)
+    if head is None or not HEAD_MIN_WORDS <= head.n_words < lead.n_words or \
+            all(not b.text or _title_like(b) for b in blocks[head.index + 1: lead.index]):
+        return  # no headline above it, or one directly above: a headline and its twin
+    lead.mark("body", "lead_under_headline", "the lead under the headline")
+    ctx.meta["body_span"] = (lead.index, span[1])
+
+
 @rule("title", stage="boundary")
 def title(blocks: list[Block], ctx: PageContext) -> None:
     """The headline-like line before the body; a headline in another script beside it is an
@@ -304,27 +353,19 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     before = [b for b in blocks[: span[0]] if b.text][-TITLE_LOOKBACK:]
     body_text = " ".join(b.text for b in blocks[span[0]: span[1] + 1] if b.label == "body")
     body_script = _script(body_text[:2000])
-    candidates: list[Block] = []
-    for b in reversed(before):
-        if b.rule in ("headline_list", "menu_run"):
-            break
-        if _title_like(b):
-            candidates.append(b)
-            if len(candidates) == 2:
-                break
-        elif candidates:
-            break  # only a headline directly above the first counts as its twin
-    if not candidates:
+    main = _headline_above(blocks, span[0])
+    if main is None:
         return
-    main, alt = candidates[0], None
-    if len(candidates) == 2:
-        other = candidates[1]
-        scripts = {_script(main.text), _script(other.text)}
+    alt = None
+    twin = next((b for b in reversed(blocks[: main.index]) if b.text), None)
+    if twin is not None and _title_like(twin):
+        # only a headline directly above the first counts as its twin
+        scripts = {_script(main.text), _script(twin.text)}
         if len(scripts) == 2 and "mixed" not in scripts:
-            if _script(main.text) != body_script and _script(other.text) == body_script:
-                main, alt = other, candidates[0]
+            if _script(main.text) != body_script and _script(twin.text) == body_script:
+                main, alt = twin, main
             else:
-                alt = other
+                alt = twin
     main.mark("title", "title")
     if alt is not None:
         alt.mark("alt_title", "alt_title", "the headline in another script")

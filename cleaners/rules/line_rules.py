@@ -80,6 +80,30 @@ def image_credit(block: Block, ctx: PageContext) -> str | None:
     return f"credit {value!r}"
 
 
+# "... shake hands in Hanoi. (AP Photo/Hau Dinh)", "... (Image: GETTY )", "[File: Reuters]":
+# a caption that ends on its image's credit, in brackets
+_CAPTION_CREDIT = re.compile(
+    r"[(\[]\s*(?P<credit>(?:AP Photo|Photo|Image|Credit|File|Getty|AFP|Reuters|Фото|Источник)"
+    r"\b(?:\s*(?:by|credit)\b)?\s*[:/]?\s*[^()\[\]]{2,80})[)\]]\s*\.?$",
+    re.IGNORECASE,
+)
+CAPTION_MAX_WORDS = 90
+
+
+@line_rule("caption_credit", label="meta")
+def caption_credit(block: Block, ctx: PageContext) -> str | None:
+    """An image caption that ends on the image's credit in brackets: image metadata."""
+    if block.n_words > CAPTION_MAX_WORDS or not block.text.endswith((")", "]", ").", "].")):
+        return None
+    m = _CAPTION_CREDIT.search(block.text)
+    if m is None or not any(ch.isalpha() for ch in m.group("credit").split(None, 1)[-1]):
+        return None
+    credit = m.group("credit").strip()
+    block.extra["credit"] = credit
+    block.extra["caption"] = block.text[: m.start()].strip() or None
+    return f"caption credited {credit!r}"
+
+
 @line_rule("source_line", label="meta")
 def source_line(block: Block, ctx: PageContext) -> str | None:
     """"Источник - vesnikkavkaza.ru", "Source: Reuters": the credited source, lifted to metadata."""
