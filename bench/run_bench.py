@@ -408,19 +408,47 @@ def memory_pass(ds: DevSet) -> int:
         tracemalloc.stop()
 
 
-def archive_table(rows: list[Row]) -> str | None:
-    """Winnow's F1 per set with each page on its own and with the set as one archive."""
-    f1 = {(r.set, r.mode): r.metrics["f1"] for r in rows
-          if r.run.label == "winnow" and "f1" in r.metrics}
-    sets = [s for s in dict.fromkeys(r.set for r in rows) if (s, "archive") in f1]
+def removed_paragraphs(page: Run, archive: Run, truth: dict[str, str],
+                       shingles: Callable[[str], Any]) -> tuple[int, int]:
+    """(paragraphs the page mode output and the archive mode did not, how many of them are
+    story text): a paragraph is story text when most of its shingles are in the gold more
+    often than in the archive output (so a lead repeated in the story is not counted)."""
+    removed = gold = 0
+    for pid, text in page.texts.items():
+        kept = set(archive.texts.get(pid, "").split("\n\n"))
+        need, have = shingles(truth.get(pid, "")), shingles(archive.texts.get(pid, ""))
+        for para in text.split("\n\n"):
+            if not para or para in kept:
+                continue
+            removed += 1
+            grams = shingles(para)
+            if grams and sum(1 for g in grams if need[g] > have[g]) >= len(grams) / 2:
+                gold += 1
+    return removed, gold
+
+
+def archive_table(rows: list[Row], truths: dict[str, dict[str, str]] | None = None,
+                  scorer: Any = None) -> str | None:
+    """Winnow's F1 per set with each page on its own and with the set as one archive, and
+    the paragraphs site learning removed (and how many of them the gold holds)."""
+    by = {(r.set, r.mode): r for r in rows if r.run.label == "winnow" and "f1" in r.metrics}
+    sets = [s for s in dict.fromkeys(r.set for r in rows) if (s, "archive") in by]
     if not sets:
         return None
-    lines = ["| set | page F1 | archive F1 | archive − page |", "|---|---|---|---|"]
+    lines = ["| set | page F1 | archive F1 | archive − page | paragraphs removed (story) |",
+             "|---|---|---|---|---|"]
     for s in sets:
-        page, arch = f1.get((s, "page")), f1[(s, "archive")]
+        arch = by[(s, "archive")].metrics["f1"]
+        page_row = by.get((s, "page"))
+        page = page_row.metrics["f1"] if page_row else None
         delta = f"{arch - page:+.4f}" if page is not None else "—"
         page_s = f"{page:.4f}" if page is not None else "—"
-        lines.append(f"| {s} | {page_s} | {arch:.4f} | {delta} |")
+        removed = "—"
+        if page_row and truths and s in truths and scorer is not None:
+            n, gold = removed_paragraphs(page_row.run, by[(s, "archive")].run, truths[s],
+                                         scorer.shingles)
+            removed = f"{n} ({gold})"
+        lines.append(f"| {s} | {page_s} | {arch:.4f} | {delta} | {removed} |")
     return ("Site learning: Winnow's F1 with each page cleaned on its own (page) and with the "
             "set as one archive in site folders, cleaned by one `winnow run --learn-sites` "
             "(archive).\n\n" + "\n".join(lines))
@@ -637,7 +665,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     stats_memory = None if args.no_stats_memory else site_stats_memory_report()
     body = "\n\n".join(filter(None, [
         table(rows),
-        archive_table(rows),
+        archive_table(rows, {ds.name: {p.id: p.truth or "" for p in ds.pages} for ds in sets
+                             if ds.scored}, scorer),
         ("Evidence for the thresholds (site chrome: lines by the number of their site's "
          "pages that print them; near duplicates: MinHash similarity of reposts made from "
          "the set's pages, and of different pages):\n\n" + "\n".join(f"- {e}" for e in evidence)

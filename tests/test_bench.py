@@ -141,12 +141,21 @@ def test_archive_layout_puts_pages_in_site_folders_with_their_urls(tiny_set: Pat
 
 
 def test_archive_table_sets_page_and_archive_f1_side_by_side() -> None:
-    def row(mode: str, f1: float) -> Any:
-        return rb.Row("set-a", mode, rb.Run("winnow"), {"f1": f1}, None)
+    def row(mode: str, f1: float, text: str) -> Any:
+        run = rb.Run("winnow", texts={"p1": text})
+        return rb.Row("set-a", mode, run, {"f1": f1}, None)
 
-    text = rb.archive_table([row("page", 0.5), row("archive", 0.625)])
-    assert text is not None and "| set-a | 0.5000 | 0.6250 | +0.1250 |" in text
-    assert rb.archive_table([row("page", 0.5)]) is None
+    story, menu = "The river rose two metres overnight.", "Home News Sport Weather"
+    rows = [row("page", 0.5, f"{story}\n\n{menu}"), row("archive", 0.625, story)]
+    text = rb.archive_table(rows)
+    assert text is not None and "| set-a | 0.5000 | 0.6250 | +0.1250 | — |" in text
+    shingles = SimpleNamespace(shingles=lambda t: Counter(t.split()))
+    removed = rb.archive_table(rows, {"set-a": {"p1": story}}, shingles)
+    assert removed is not None and "| +0.1250 | 1 (0) |" in removed  # the menu, not story
+    story_cut = [row("page", 0.5, f"{story}\n\n{menu}"), row("archive", 0.4, menu)]
+    cut = rb.archive_table(story_cut, {"set-a": {"p1": story}}, shingles)
+    assert cut is not None and "| 1 (1) |" in cut
+    assert rb.archive_table([row("page", 0.5, story)]) is None
 
 
 def test_site_statistics_measure_learns_every_template_line() -> None:
