@@ -485,6 +485,8 @@ def chrome_threshold_evidence(ds: DevSet) -> str | None:
             buckets[name][0] += 1
             buckets[name][1] += len(k) >= 20 and k in gold
     sites = sum(1 for n in pages_of.values() if n >= 3)
+    if not sites:
+        return None  # no site the rule would learn
     said = ", ".join(f"on {b} page(s): {n:,} lines, {g} in the gold" for b, (n, g)
                      in buckets.items())
     return f"{ds.name} ({sites} sites with >= 3 pages): {said}."

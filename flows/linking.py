@@ -17,8 +17,8 @@ with one paragraph added or cut still is one. Measured by ``make bench`` on repo
 made from the dev text pages: different pages reach Jaccard 0.03 / containment 0.10
 (daniel-ru-dev-text) and 0.20 / 0.41 (scrapinghub-dev-text: two posts of one blog that
 share its boilerplate); reposts with another story's paragraph added are at Jaccard
->= 0.41 and containment >= 0.70 in 95 % of cases, reposts in another page's chrome at
-0.73 / 0.99. A duplicate keeps its record, with ``duplicate_of`` naming the first
+>= 0.47 and containment >= 0.86 in 95 % of cases, reposts in another page's chrome at
+>= 0.73 / 0.99. A duplicate keeps its record, with ``duplicate_of`` naming the first
 record seen (first in the flow's order).
 
 **Translations.** A record whose alternate title equals another record's title
