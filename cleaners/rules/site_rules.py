@@ -42,6 +42,12 @@ def _recurring(block: Block, chrome: SiteChrome) -> bool:
     return h is not None and h in chrome
 
 
+def _seen(block: Block, chrome: SiteChrome) -> str:
+    """What the rule saw, for ``winnow explain``."""
+    seen = chrome.pages_with(_hash(block) or 0)
+    return f"printed on {seen} of {chrome.pages} pages of {chrome.site}"
+
+
 def _long_prose(block: Block) -> bool:
     return (len(block.text) >= PROSE_CHARS and block.sentence_end
             and block.stop_density >= 0.15)
@@ -70,8 +76,7 @@ def _trim_edges(blocks: list[Block], chrome: SiteChrome, rule_name: str) -> None
     while hi > lo and _removable(body[hi - 1], chrome):
         hi -= 1
     for b in body[:lo] + body[hi:]:
-        seen = chrome.pages_with(_hash(b) or 0)
-        b.mark("chrome", rule_name, f"printed on {seen} of {chrome.pages} pages of {chrome.site}")
+        b.mark("chrome", rule_name, _seen(b, chrome))
 
 
 @rule("site_recurring", stage="boundary", formats=("text",))
@@ -84,7 +89,7 @@ def site_recurring(blocks: list[Block], ctx: PageContext) -> None:
         return
     for b in content_blocks(blocks):
         if b.undecided and _recurring(b, chrome):
-            b.mark("chrome", "site_recurring", f"printed on many pages of {chrome.site}")
+            b.mark("chrome", "site_recurring", _seen(b, chrome))
     _trim_edges(blocks, chrome, "site_recurring")
 
 
@@ -112,8 +117,7 @@ def mark_site_template(blocks: list[Block], chrome: SiteChrome, *,
         h = _hash(b) or 0
         if prose(b) and (spare_prose or chrome.share(h) < PROSE_SHARE):
             continue
-        b.mark("chrome", "site_recurring_html",
-               f"printed on {chrome.pages_with(h)} of {chrome.pages} pages of {chrome.site}")
+        b.mark("chrome", "site_recurring_html", _seen(b, chrome))
         out.append(b.index)
     return out
 
