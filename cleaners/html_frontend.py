@@ -25,6 +25,7 @@ from cleaners.html_meta import (
     title_segments,
 )
 from cleaners.html_tree import DomBlock, dom_blocks, fold, parse_html, strip_code, text_key
+from cleaners.limits import check_deadline, check_text_size, current_limits
 from cleaners.page_model import Article
 from cleaners.rules import html_rules  # noqa: F401  (registers the HTML rules)
 from cleaners.rules.base import REGISTRY as _REGISTRY
@@ -228,6 +229,7 @@ def _cut_site_template(dblocks: list[DomBlock], blocks: list[Block], site_chrome
 def _run_rules(blocks: list[Block], ctx: PageContext) -> Counter[str]:
     for r in _REGISTRY.values():
         if r.stage == "html" and "html" in r.formats and not r.per_line:
+            check_deadline(f"rule {r.name}")
             r.fn(blocks, ctx)
     for b in blocks:
         if b.undecided and b.text:
@@ -295,9 +297,12 @@ def analyse_html(html: str, *, url: str | None = None, site_chrome: SiteChrome |
     tree = parse_html(html)
     if tree is None:
         return [], Article(extractor=EXTRACTOR), Counter()
+    check_deadline("parsing the HTML")
     pm = harvest(tree)
     strip_code(tree)
     dblocks, containers = dom_blocks(tree)
+    check_text_size(sum(len(d.text) for d in dblocks), current_limits())
+    check_deadline("building blocks")
     for d in dblocks:
         if not d.container:
             el = d.element
@@ -319,12 +324,14 @@ def analyse_html(html: str, *, url: str | None = None, site_chrome: SiteChrome |
         toks.append(tokens)
         b.extra["match_key"] = "".join(tokens)
     traf = _Votes("trafilatura", _trafilatura(tree, url))  # works on a copy
+    check_deadline("trafilatura")
     traf_kept = {i for i, b in enumerate(blocks) if "container" not in b.extra
                  and traf.coverage(toks[i], b.extra["match_key"]) >= KEPT_SHARE}
     second_name, second_kept = "density", _density_story(dblocks, blocks)
 
     if MODE == "readability" or (MODE == "auto" and _disagree(blocks, traf_kept, second_kept)):
         read = _Votes("readability", _readability(tree))  # mutates the tree: last
+        check_deadline("readability")
         second_name = "readability"
         second_kept = {i for i, b in enumerate(blocks) if "container" not in b.extra
                        and read.coverage(toks[i], b.extra["match_key"]) >= KEPT_SHARE}

@@ -16,30 +16,96 @@ from dataclasses import dataclass, field
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
-_PARSER = HTMLParser(
-    remove_comments=True,
-    remove_pis=True,
-    no_network=True,
-    huge_tree=True,
-    recover=True,
-    default_doctype=False,
-)
+from cleaners.errors import Rejected
+from cleaners.limits import current_limits
+
+
+def _parser() -> HTMLParser:
+    """A fresh safe parser for each page, so its error log is the page's own (parsers are
+    not shared between worker threads). lxml's HTML parser never loads a DTD nor expands
+    declared entities (``<!ENTITY>`` in a page stays literal text); ``no_network`` keeps it
+    from fetching anything. ``huge_tree`` lifts libxml2's 10 MB cap on one text node (an
+    inline script or a data: image can exceed it, and the parser would silently stop there);
+    size is bounded by ``Limits.max_raw_bytes`` instead; depth by libxml2's own stop at
+    2048 levels (which ``parse_html`` turns into a reject) and ``max_html_depth`` if set."""
+    return HTMLParser(
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        huge_tree=True,
+        recover=True,
+        default_doctype=False,
+    )
+
+
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# characters XML forbids: libxml2's HTML parser keeps them in text nodes, and lxml then
+# refuses any edit of the tree that touches them (drop_tree() raises ValueError)
+_NON_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _halted(parser: HTMLParser) -> str | None:
+    """libxml2's own resource limit, if the parse stopped at one: everything after that
+    point of the page is missing from the tree, so a record made from it would lose text."""
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or entry.message.startswith("Resource limit"):
+            return entry.message.strip()
+    return None
+
+
+def check_tree_size(tree: HtmlElement, max_elements: int, max_depth: int) -> None:
+    """Reject a tree over the element or depth cap before any Python walks it: every
+    later step (metadata, blocks, both extractors, rules) costs time per element, and
+    trafilatura and readability recurse per level."""
+    if max_elements:
+        for count, _ in enumerate(tree.iter(), 1):
+            if count > max_elements:
+                raise Rejected(
+                    "too_large",
+                    f"the HTML holds more than {max_elements} elements (max_html_elements);"
+                    " a news page holds a few thousand",
+                )
+    if max_depth:
+        depth = 0
+        for event, _el in etree.iterwalk(tree, events=("start", "end")):
+            depth += 1 if event == "start" else -1
+            if depth > max_depth:
+                raise Rejected(
+                    "too_large",
+                    f"the HTML nests deeper than {max_depth} levels (max_html_depth); a news"
+                    " page nests under 60: generated or broken markup",
+                )
 
 
 def parse_html(html: str) -> HtmlElement | None:
-    """Parse a decoded page into an lxml HTML tree (None when nothing parses)."""
+    """Parse a decoded page into an lxml HTML tree (None when nothing parses).
+
+    Raises ``Rejected("too_large")`` when the parser stopped at one of libxml2's limits
+    (nesting past 2048 levels) or the tree is over the page's element or depth caps.
+    """
+    limits = current_limits()
     html = _XML_DECL.sub("", html, count=1)
+    html = _NON_XML.sub(" ", html)
     if not html.strip():
         return None
+    parser = _parser()
     try:
-        tree = document_fromstring(html, parser=_PARSER)
+        tree = document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError):
+        parser = HTMLParser(encoding="utf-8", remove_comments=True, no_network=True,
+                            huge_tree=True)
         try:
-            tree = document_fromstring(html.encode("utf-8"), parser=HTMLParser(
-                encoding="utf-8", remove_comments=True, no_network=True, huge_tree=True))
+            tree = document_fromstring(html.encode("utf-8"), parser=parser)
         except (etree.ParserError, ValueError):
             return None
+    halted = _halted(parser)
+    if halted:
+        depth = re.search(r"depth[^0-9]*(\d+)", halted)
+        what = (f"the HTML nests deeper than {depth.group(1)} levels, where the parser stops"
+                if depth else f"the HTML parser stopped at one of its limits ({halted})")
+        raise Rejected("too_large", f"{what}: the rest of the page would be lost; generated"
+                       " or broken markup, not a news page")
+    check_tree_size(tree, limits.max_html_elements, limits.max_html_depth)
     return tree
 
 

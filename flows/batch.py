@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from cleaners import Rejected, clean_page
+from cleaners import DEFAULT_LIMITS, Limits, Rejected, clean_page
 from cleaners.page import page_line_hashes
 from cleaners.sitestats import SiteChrome
 from cleaners.version import PIPELINE_VERSION
@@ -31,7 +31,7 @@ from flows.sitestats_store import PageLines
 from flows.state import TRANSIENT_REASONS, PageOutcome
 from schemas.models import ArticleRecord, RejectRecord
 
-MAX_PAGE_BYTES = 64 * 1024 * 1024  # larger raw files are rejected as too_large unread
+MAX_PAGE_BYTES = DEFAULT_LIMITS.max_raw_bytes  # larger raw files are rejected unread
 _CHUNK = 1024 * 1024
 
 log = logging.getLogger(__name__)
@@ -113,16 +113,18 @@ def read_page(path: str, max_bytes: int | None = None) -> bytes:
         raise Rejected("unreadable", f"cannot stat the file: {exc.strerror or exc}") from None
     if not stat.S_ISREG(st.st_mode):
         raise Rejected("unsupported_type", "not a regular file (a pipe, socket or device)")
-    if st.st_size > max_bytes:
-        raise Rejected("too_large", f"{st.st_size} bytes, over the {max_bytes}-byte limit")
+    if max_bytes and st.st_size > max_bytes:
+        raise Rejected("too_large", f"{st.st_size} bytes, over the {max_bytes}-byte limit"
+                       " (--max-raw-bytes)")
     try:
         with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            data = fh.read(max_bytes + 1 if max_bytes else -1)
     except FileNotFoundError:
         raise Rejected("vanished", "the file disappeared after it was found") from None
     except OSError as exc:
-        raise Rejected("unreadable", f"cannot read the file: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
+        raise Rejected("unreadable", f"cannot read the file: {exc.strerror or exc}"
+                       " (check its permissions and the disk)") from None
+    if max_bytes and len(data) > max_bytes:
         raise Rejected("too_large", f"grew past the {max_bytes}-byte limit while being read")
     return data
 
@@ -154,11 +156,13 @@ def _reject(source_path: str, raw_sha256: str | None, reason: str, detail: str) 
 def clean_job(
     job: PageJob,
     logger: logging.Logger | logging.LoggerAdapter = log,
+    limits: Limits | None = None,
     lines: list[PageLines] | None = None,
 ) -> tuple[ArticleRecord | RejectRecord, str | None]:
     """One page to one record, and the sha256 of its sidecar as read. Never raises for
-    anything a page can cause. For a job marked ``learn``, the page's line hashes are
-    appended to ``lines`` (when the page has a site and got as far as its front end)."""
+    anything a page can cause: a page past ``limits.page_timeout`` is a ``timeout`` reject
+    and the worker goes on with the next one. For a job marked ``learn``, the page's line
+    hashes are appended to ``lines`` (when it has a site and got as far as its front end)."""
     page = job.page
     raw_sha = job.raw_sha256
     sidecar_sha = None
@@ -166,7 +170,7 @@ def clean_job(
         sidecar = None
         if page.sidecar:
             sidecar, sidecar_sha = read_sidecar(page.sidecar)
-        data = read_page(page.path)
+        data = read_page(page.path, limits.max_raw_bytes if limits else None)
         raw_sha = hashlib.sha256(data).hexdigest()
         site = page_site(sidecar, page.folder_site)
         on_lines = None
@@ -179,6 +183,7 @@ def clean_job(
             url=sidecar.url if sidecar else None,
             site=site,
             encoding=sidecar.encoding if sidecar else None,
+            limits=limits,
             site_chrome=job.site_chrome,
             on_lines=on_lines,
         )
@@ -218,6 +223,7 @@ def clean_batch(
     *,
     logger: logging.Logger | logging.LoggerAdapter = log,
     on_page: Callable[[], bool] | None = None,
+    limits: Limits | None = None,
 ) -> BatchResult:
     """Clean ``jobs`` (part ``part`` of the run) into records and rejects, in page order.
 
@@ -225,7 +231,7 @@ def clean_batch(
     """
     result = BatchResult(part=part)
     for job in jobs:
-        record, sidecar_sha = clean_job(job, logger, result.lines)
+        record, sidecar_sha = clean_job(job, logger, limits, result.lines)
         if isinstance(record, ArticleRecord):
             result.articles.append(record)
         else:
@@ -254,7 +260,8 @@ def job_site(job: PageJob) -> str | None:
 
 
 def learn_batch(jobs: Sequence[PageJob],
-                logger: logging.Logger | logging.LoggerAdapter = log) -> list[PageLines]:
+                logger: logging.Logger | logging.LoggerAdapter = log,
+                limits: Limits | None = None) -> list[PageLines]:
     """A backfill's learning pass over one batch: each page's line hashes (decode and front
     end, no rules). A page that cannot be read or decoded teaches nothing; cleaning it
     later turns that into its reject."""
@@ -266,7 +273,8 @@ def learn_batch(jobs: Sequence[PageJob],
             site = page_site(sidecar, page.folder_site)
             if not site:
                 continue
-            hashes = page_line_hashes(read_page(page.path), source_path=page.source_path,
+            data = read_page(page.path, limits.max_raw_bytes if limits else None)
+            hashes = page_line_hashes(data, source_path=page.source_path, limits=limits,
                                       encoding=sidecar.encoding if sidecar else None)
         except Rejected:
             continue

@@ -22,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from cleaners.limits import DEFAULT_LIMITS, Limits
 from flows.batch import BatchResult, PageJob, clean_batch, learn_batch
 from flows.discover import discover
 from flows.progress import report_page
@@ -72,10 +73,14 @@ def _flow_run_name() -> str:
     retries=2,
     retry_delay_seconds=2,
 )
-def clean_batch_task(jobs: list[PageJob], part: int, pages: int) -> BatchResult:
+def clean_batch_task(
+    jobs: list[PageJob], part: int, pages: int, limits: Limits | None = None
+) -> BatchResult:
     """Clean one batch into records; the flow writes them. Retried only for what is not
-    the pages' fault (a Dask worker lost): every page outcome is already a record."""
-    return clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page)
+    the pages' fault (a Dask worker lost): every page outcome is already a record, a page
+    past its time budget included (a ``timeout`` reject; the worker goes on)."""
+    return clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page,
+                       limits=limits)
 
 
 @task(
@@ -86,10 +91,12 @@ def clean_batch_task(jobs: list[PageJob], part: int, pages: int) -> BatchResult:
     retries=2,
     retry_delay_seconds=2,
 )
-def learn_batch_task(jobs: list[PageJob], part: int, pages: int) -> list[PageLines]:
-    """The learning pass over one batch: each page's line hashes for its site's statistics;
-    the flow stores them."""
-    return learn_batch(jobs, logger=get_run_logger())
+def learn_batch_task(
+    jobs: list[PageJob], part: int, pages: int, limits: Limits | None = None
+) -> list[PageLines]:
+    """The learning pass over one batch: each page's line hashes for its site's statistics,
+    within the same limits as cleaning; the flow stores them."""
+    return learn_batch(jobs, logger=get_run_logger(), limits=limits)
 
 
 @flow(
@@ -107,6 +114,7 @@ def clean_pages(
     until: date | None = None,
     reprocess: bool = False,
     wait: bool = False,
+    limits: dict[str, float | int | None] | None = None,
     learn_sites: bool = False,
 ) -> dict:
     """Clean every new or changed page under ``raw`` into ``out``; return the run summary.
@@ -114,15 +122,18 @@ def clean_pages(
     ``since``/``until`` keep the pages dated in that range (inclusive);
     ``reprocess`` cleans every page into a fresh output version that replaces the
     live one when it is complete; ``wait`` queues behind a run holding ``out``
-    instead of failing; ``learn_sites`` first learns every page's lines for its site's
-    statistics, then cleans with them (a backfill); without it the run cleans with what
-    earlier runs learned (a scheduled run). Both add the run's pages to the statistics.
+    instead of failing; ``limits`` overrides fields of ``cleaners.Limits`` (a plain
+    dict, so the run's parameters stay readable in the Prefect UI); ``learn_sites``
+    first learns every page's lines for its site's statistics, then cleans with them (a
+    backfill); without it the run cleans with what earlier runs learned (a scheduled
+    run). Both add the run's pages to the statistics.
 
     A run never fails because of a page: pages end as records or rejects. It fails
     when a batch's task fails after its retries or a batch cannot be written; the
     batches committed before stay (the next run does the rest).
     """
     logger = get_run_logger()
+    page_limits = Limits(**limits) if limits else DEFAULT_LIMITS
     runner = get_run_context().task_runner
     request = RunRequest(
         raw=str(raw), out=str(out), batch_size=batch_size, since=since, until=until,
@@ -130,8 +141,8 @@ def clean_pages(
     )
     summary = execute(
         request,
-        submit=lambda jobs, part: clean_batch_task.submit(jobs, part, len(jobs)),
-        learn=lambda jobs, part: learn_batch_task.submit(jobs, part, len(jobs)),
+        submit=lambda jobs, part: clean_batch_task.submit(jobs, part, len(jobs), page_limits),
+        learn=lambda jobs, part: learn_batch_task.submit(jobs, part, len(jobs), page_limits),
         logger=logger,
         in_flight=in_flight_for(runner),
     )

@@ -512,3 +512,15 @@ def test_address_line_rule_leaves_a_sentence_that_cites_an_address():
     blocks = _story(PROSE, PROSE + " Ещё.", PROSE + " И так.", cited)
     hr.address_line(blocks, _ctx())
     assert all(b.label == "body" for b in blocks)
+
+
+def test_lead_paragraph_rule_takes_a_one_line_lede_but_not_a_label():
+    title = "Виноград помогает избежать слепоты"
+    for lede, kept in (("Употребление винограда поможет защитить зрение, утверждают ученые.",
+                        True), ("Читайте также", False), ("Смотрите видео по теме:", False)):
+        blocks = [_block(title, 0), _block(lede, 1, votes=0), _block(PROSE, 2),
+                  _block(PROSE + " Ещё.", 3)]
+        hr.headline(blocks, _ctx(title_key=text_key(title)))
+        hr.extractor_vote(blocks, _ctx())
+        hr.lead_paragraph(blocks, _ctx())
+        assert (blocks[1].rule == "lead_paragraph") is kept, lede

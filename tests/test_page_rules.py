@@ -303,3 +303,40 @@ def test_a_story_line_ending_in_an_ellipsis_stays() -> None:
     pause = "We asked him what he would do next. Here is what he had to say…"
     page = "\n\n".join(["New water cleaning method", EN1, pause, EN2, EN3])
     assert body_of(page) == [EN1, pause, EN2, EN3]
+
+
+def test_a_listicle_keeps_its_items() -> None:
+    items = []
+    for name, price in (("Quiet earbuds", 235), ("Small console", 200), ("Portable speaker", 400)):
+        items += ["Photo: Jane Doe", f"{name} for ${price}", "See it now: Amazon",
+                  f"The {name.lower()} was the surprise of the year. It is smaller than last "
+                  "year's model and the battery lasts twice as long. Reviewers liked the sound, "
+                  "and the price has dropped by a fifth since the launch in the spring, which "
+                  "makes it the best buy of the season for most people."]
+    page = "\n\n".join(["Best gadgets of the year", EN1, EN2, *items])
+    body = body_of(page)
+    assert items[-1] in body and items[2] in body
+
+
+def test_a_caption_with_its_more_toggle_is_dropped() -> None:
+    caption = ("The minister, left, and his deputy open the new plant in Tula on Tuesday, "
+               "Nov. 19, 2019. The plant will employ ... more")
+    page = "\n\n".join(["New water cleaning method", caption, EN1, EN2, EN3])
+    assert labelled(page)[caption] == ("chrome", "truncated_teasers")
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_the_headline_printed_again_inside_the_story_is_dropped() -> None:
+    page = "\n\n".join(["Hibernating astronauts would need smaller spacecraft", EN1,
+                        "Hibernating astronauts would need smaller spacecraft", EN2, EN3])
+    blocks, article, _ = analyse_text(page)
+    assert article.title == "Hibernating astronauts would need smaller spacecraft"
+    assert article.paragraphs == [EN1, EN2, EN3]
+    assert [b.rule for b in blocks if b.text == article.title] == ["title", "title_repeat"]
+
+
+def test_the_authors_box_after_the_story_is_not_story() -> None:
+    bio = ("Als Inbound Sales Manager bildet Moritz Bachmann die Schnittstelle zwischen dem "
+           "Marketing und dem Vertrieb, und er schreibt über Messen, Kunden und Verträge.")
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "Über Moritz Bachmann", bio])
+    assert body_of(page) == [EN1, EN2, EN3]

@@ -83,6 +83,9 @@ def glued_teasers(blocks: list[Block], ctx: PageContext) -> None:
 # "...with the Southeast Asian nation. less" (a caption's expand/collapse toggle)
 _TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*(?:more|read more|подробнее|далее|читать далее)?$"
                         r"|\s(?:less|more)$", re.IGNORECASE)
+# the expand / collapse toggles of a caption: "...the Southeast Asian nation. less",
+# "...relations with the ... more"; a story line never ends so
+_TOGGLED = re.compile(r"[.!?]\s+less$|(?:\.\.\.|…)\s*more$", re.IGNORECASE)
 TRUNCATED_MIN = 3  # cut-short lines that make a list of teasers...
 TRUNCATED_REACH = 4  # ...each at most this many lines after the last
 
@@ -91,8 +94,11 @@ TRUNCATED_REACH = 4  # ...each at most this many lines after the last
 def truncated_teasers(blocks: list[Block], ctx: PageContext) -> None:
     """Three or more nearby lines cut short with an ellipsis ("...", "... more") are the
     summaries of a teaser list; a story ends a paragraph that way once in a while, not
-    line after line."""
+    line after line. A caption with its "... more" / ". less" toggle goes on its own."""
     content = content_blocks(blocks)
+    for b in content:
+        if b.undecided and _TOGGLED.search(b.text):
+            b.mark("chrome", "truncated_teasers", "a caption with its more / less toggle")
     cut = [i for i, b in enumerate(content) if b.undecided and _TRUNCATED.search(b.text)]
     k = 0
     while k < len(cut):

@@ -18,7 +18,7 @@ from cleaners.rules.base import PageContext, rule
 
 HARD_STOPS = frozenset({
     "rights_notice", "comment_prompt", "source_line", "tags_line", "tags_follow",
-    "hashtag_block", "subscribe_box", "cookie_notice",
+    "hashtag_block", "subscribe_box", "cookie_notice", "author_box",
 })
 SOFT_CHROME = frozenset({"list_header", "headline_list", "menu_run", "breadcrumb_menu",
                          "menu_line", "share_button", "login_link"})
@@ -77,6 +77,7 @@ AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a stor
 POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
 TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser list
 TEASER_PENALTY = 0.5
+TEASER_MAX_CHARS = 250  # a teaser's summary is shorter than this, or one sentence
 
 
 def _zone_runs(weights: list[float], lo: int, hi: int) -> list[tuple[float, int, int]]:
@@ -165,12 +166,17 @@ def _headline_like(block: Block) -> bool:
 
 def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
     """A piece under a headline (in the few lines above it, or opening it) that holds at
-    most two paragraphs: one teaser."""
+    most two paragraphs, and short ones (a teaser sums its story up in a sentence or
+    two): one teaser."""
     blocks = [b for b in content[piece[0]: piece[1] + 1] if b.undecided]
     above = content[max(0, piece[0] - SPLIT_GAP): piece[0]]
     if not any(_headline_like(b) for b in above) and not (blocks and _headline_like(blocks[0])):
         return False
-    return sum(1 for b in blocks if len(b.text) >= GOOD_MIN_CHARS) <= 2
+    paragraphs = [b for b in blocks if len(b.text) >= GOOD_MIN_CHARS]
+    if sum(len(b.text) for b in paragraphs) >= TEASER_MAX_CHARS and \
+            sum(sentence_count(b.text) for b in paragraphs) >= 2:
+        return False  # a section of the story (a listicle's item), not a summary
+    return len(paragraphs) <= 2
 
 
 def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int
@@ -350,7 +356,6 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     span = ctx.meta.get("body_span")
     if not span:
         return
-    before = [b for b in blocks[: span[0]] if b.text][-TITLE_LOOKBACK:]
     body_text = " ".join(b.text for b in blocks[span[0]: span[1] + 1] if b.label == "body")
     body_script = _script(body_text[:2000])
     main = _headline_above(blocks, span[0])
@@ -369,8 +374,9 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     main.mark("title", "title")
     if alt is not None:
         alt.mark("alt_title", "alt_title", "the headline in another script")
-    for b in before:
-        if b.undecided and b.text == main.text:
+    for b in blocks:
+        # printed again above the story, or inside it under each picture of a gallery
+        if b.label in ("undecided", "body") and b is not main and b.text == main.text:
             b.mark("chrome", "title_repeat", "the headline printed again")
 
 

@@ -176,6 +176,16 @@ def printed_headline(blocks: list[Block], ctx: PageContext) -> None:
             return  # the story has begun: an <h1> further down is not its headline
 
 
+LEAD_MIN_WORDS = 5
+
+
+def _short_sentence(b: Block) -> bool:
+    """A one-line lede ("Употребление винограда поможет защитить зрение, утверждают
+    ученые."): a whole sentence, shorter than prose needs to be."""
+    return (b.n_words >= LEAD_MIN_WORDS and b.text.rstrip("»\"”’')").endswith((".", "!", "?"))
+            and b.link_density < 0.3)
+
+
 @rule("lead_paragraph", stage="html", formats=("html",))
 def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
     """Prose right above the story's first body block, under the headline, is the story's
@@ -195,7 +205,7 @@ def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
             return
         if not b.n_words:
             b.compute_features()  # blocks no extractor kept have no features yet
-        if not is_prose(b):
+        if not (is_prose(b) or _short_sentence(b)):
             return
         b.mark("body", "lead_paragraph", "prose right above the story, under the headline")
 
