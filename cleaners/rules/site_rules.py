@@ -26,7 +26,7 @@ from cleaners.html_tree import text_key
 from cleaners.rules.base import PageContext, rule
 from cleaners.sitestats import SiteChrome, line_hash
 
-PROSE_CHARS = 80  # a paragraph this long with sentences and stopwords is prose
+PROSE_CHARS = 80  # a paragraph this long that ends a sentence is prose
 PROSE_SHARE = 0.5  # ...and goes from the story's edge only if this share of pages print it
 
 
@@ -49,8 +49,9 @@ def _seen(block: Block, chrome: SiteChrome) -> str:
 
 
 def _long_prose(block: Block) -> bool:
-    return (len(block.text) >= PROSE_CHARS and block.sentence_end
-            and block.stop_density >= 0.15)
+    """A paragraph of sentences (by length and punctuation, not stoplists: a disclaimer in a
+    language without one is prose too)."""
+    return len(block.text) >= PROSE_CHARS and ends_sentence(block.text)
 
 
 def _removable(block: Block, chrome: SiteChrome) -> bool:
