@@ -52,7 +52,8 @@ LSH_THRESHOLD = 0.2  # the Jaccard similarity the LSH bands are tuned to find
 MIN_JACCARD = 0.3
 MIN_CONTAINMENT = 0.6
 MIN_TITLE_CHARS = 12  # a shorter title ("Новости") names no one story
-SEED = 1  # fixed: signatures stored in one run are compared in the next
+SEED = 1  # fixed, as the scheme: signatures stored in one run are compared in the next
+SCHEME = "affine32"  # datasketch 2's default, named so a new default cannot change them
 
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
@@ -113,11 +114,19 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i:i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
 
 
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutations for (NUM_PERM, SEED), made once instead of per record."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+
+
 def signature(grams: set[bytes]) -> np.ndarray:
     """The MinHash signature of a shingle set (datasketch), as NUM_PERM uint32."""
     from datasketch import MinHash
 
-    m = MinHash(num_perm=NUM_PERM, seed=SEED)
+    m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=_permutations(), scheme=SCHEME)
     m.update_batch(sorted(grams))
     return m.hashvalues.astype(np.uint32)
 
@@ -212,8 +221,9 @@ class Linker:
             canonical = self._near(sig, len(grams), keys)
         cur = db.execute("INSERT INTO records (id, canonical, size, sig) VALUES (?, ?, ?, ?)",
                          (record.id, canonical or record.id, len(grams), sig.tobytes()))
-        db.executemany("INSERT OR IGNORE INTO bands (key, rid) VALUES (?, ?)",
-                       [(k, cur.lastrowid) for k in keys])
+        if canonical is None:  # only originals are candidates: a story's copies never pile up
+            db.executemany("INSERT OR IGNORE INTO bands (key, rid) VALUES (?, ?)",
+                           [(k, cur.lastrowid) for k in keys])
         db.execute("INSERT OR IGNORE INTO exact (hash, id) VALUES (?, ?)", (digest, record.id))
         return canonical
 
