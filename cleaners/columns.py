@@ -16,7 +16,7 @@ GAP = re.compile(r" {3,}")
 MIN_COLUMN_HITS = 5  # segments starting at one column (± TOLERANCE) that make it a column
 TOLERANCE = 4  # ragged cells start a few columns apart
 MIN_COLUMN_START = 16  # a "column" nearer the margin is indentation
-EDGE_REACH = 2  # rows above and below that show where a column edge runs
+EDGE_REACH = 3  # rows above and below that show where a column edge runs
 EDGE_MIN_ROWS = 2  # ...and how many of them must start a cell exactly there
 REGION_BRIDGE = 3  # single-column lines that may sit inside a multi-column stretch
 
@@ -57,8 +57,8 @@ def _edges_near(segmented: list[list[tuple[int, str]]], r: int) -> list[int]:
     at least two of them: the column edges that run through row ``r``."""
     seen: Counter[int] = Counter()
     for k in range(max(0, r - EDGE_REACH), min(len(segmented), r + EDGE_REACH + 1)):
-        if k != r:
-            seen.update({start for start, _text in segmented[k][1:]})
+        if k != r:  # a cell after a gap, or a line indented to the column
+            seen.update({start for start, _text in segmented[k] if start >= MIN_COLUMN_START})
     return sorted(c for c, n in seen.items() if n >= EDGE_MIN_ROWS)
 
 

@@ -149,6 +149,12 @@ def _attr_hints(el: HtmlElement) -> str:
     return f"{cls} {ident}".strip().lower() if (cls or ident) else ""
 
 
+# the attributes chrome_reason reads: an inline element with none of them (a plain link)
+# is not checked
+_CHROME_ATTRS = frozenset({"class", "id", "role", "hidden", "style", "aria-hidden",
+                           "itemprop", "itemtype"})
+
+
 def chrome_reason(el: HtmlElement, hints: str) -> str | None:
     """Why ``el`` is a container of site furniture, or None."""
     tag = el.tag
@@ -265,8 +271,8 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
     blocks: list[DomBlock] = []
     containers: list[tuple[HtmlElement, str]] = []
     def nonlink_len(el: HtmlElement) -> int:
-        size = len(_SPACES.sub("", el.text_content()))
-        links = len(_SPACES.sub("", "".join(_LINK_TEXT(el))))
+        size = len("".join(el.text_content().split()))
+        links = len("".join("".join(_LINK_TEXT(el)).split()))
         return max(0, size - links)
 
     body_nonlink = max(1, nonlink_len(root))
@@ -339,7 +345,8 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
             continue
         if tag in DROP_TAGS:
             pass
-        elif f.container is None and tag in INLINE_TAGS and child.attrib and \
+        elif f.container is None and tag in INLINE_TAGS and \
+                not _CHROME_ATTRS.isdisjoint(child.attrib.keys()) and \
                 chrome_reason(child, _attr_hints(child)):
             pass  # inline furniture (a share count, an image credit, hidden text)
         elif tag == "br":

@@ -53,3 +53,19 @@ def test_a_long_cell_is_split_only_where_the_rows_around_start_a_cell() -> None:
     lines = [(a.ljust(40) + b).rstrip() for a, b in zip(left, right, strict=True)]
     out = [line for line in deinterleave(lines) if line]
     assert "Весь этот длинный текст левой ячейки" in out
+
+
+def test_lines_indented_to_a_column_show_its_edge_too() -> None:
+    # the menu's last cell runs up to one space before the story; in the rows below, the
+    # story's lines are indented to its column and show where the column starts
+    menu = ["Политика", "Экономика", "Общество", "Спорт", "Культура"]
+    story = ["Новости Центральной Азии", "Казахстан продлил режим ЧП", "до конца января",
+             "в городе", "4 января президент продлил", "чрезвычайное положение в городе",
+             "до конца января, говорится", "в указе президента."]
+    last = "Свобода слова - Письма читателей"[:29]  # 29 characters, then one space
+    lines = [m.ljust(30) + t for m, t in zip(menu, story, strict=False)]
+    lines += [" " * 30 + "Жанаозен, Мангистауская", " " * 30 + "область, сообщает агентство.",
+              last + " " + story[5], *[" " * 30 + t for t in story[6:]]]
+    assert lines[7][29] == " " and lines[7][28] != " " and lines[7][30] != " "
+    out = [line for line in deinterleave(lines) if line]
+    assert last in out and story[5] in out

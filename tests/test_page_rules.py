@@ -340,3 +340,41 @@ def test_the_authors_box_after_the_story_is_not_story() -> None:
            "Marketing und dem Vertrieb, und er schreibt über Messen, Kunden und Verträge.")
     page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "Über Moritz Bachmann", bio])
     assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_a_date_line_parts_two_stories_of_a_newspaper_page() -> None:
+    letters = [
+        "Читательница с улицы Мира рассказала, что во дворе третью неделю не вывозят мусор, "
+        "и попросила коммунальщиков навести порядок до праздников.",
+        "В управлении ЖКХ ответили, что график вывоза изменили из-за ремонта техники, и "
+        "пообещали вернуть прежний порядок уже на следующей неделе.",
+    ]
+    page = "\n\n".join([*letters, "Газета № 8 от 17 января 2012 года", "Новый метод очистки воды",
+                        P1, P2, P3, P1 + " " + P2])
+    body = body_of(page)
+    assert letters[0] not in body and body[0] == P1
+    # and after the story, the header of the page's other news carries the date
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3,
+                         "Другие новости номера от 17 января 2012 года", *letters])
+    assert body_of(page) == [P1, P2, P3]
+
+
+def test_a_dated_post_quoted_inside_the_story_does_not_part_it() -> None:
+    page = "\n\n".join(["New water cleaning method", EN1, EN2,
+                        "— Water Research (@WaterResearch) November 20, 2019", EN3, EN1 + EN2])
+    body = body_of(page)
+    assert body[:2] == [EN1, EN2] and body[-2:] == [EN3, EN1 + EN2]
+
+
+def test_links_under_a_read_also_header_are_dropped() -> None:
+    links = ("Ирина Акимова в Харькове. Подробности визита (ФОТО) Угрозы эпидемии гриппа нет "
+             "Туберкулез на Харьковщине. Методы борьбы с эпидемией")
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3, "Читайте также", links])
+    assert labelled(page)[links] == ("chrome", "related_list")
+    assert body_of(page) == [P1, P2, P3]
+
+
+def test_a_section_label_above_the_headline_is_no_read_also_header() -> None:
+    page = "\n\n".join(["Новости", "Новый метод очистки воды", P1, P2, P3])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"

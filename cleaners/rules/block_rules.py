@@ -7,6 +7,7 @@ from collections import Counter
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
+from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
 
 _DIGIT = re.compile(r"\d")
@@ -224,6 +225,25 @@ def tags_follow(blocks: list[Block], ctx: PageContext) -> None:
             if tags and all(len(t.split()) <= 5 for t in tags):
                 nxt.extra["tags"] = tags
                 nxt.mark("meta", "tags_follow", f"{len(tags)} tags")
+
+
+RELATED_LIST_LINES = 10  # lines a "read also" list runs to, at most
+RELATED_LINE_WORDS = 60  # a list run together on one line can be long
+
+
+@rule("related_list", stage="block")
+def related_list(blocks: list[Block], ctx: PageContext) -> None:
+    """The lines under a "Читайте также" / "Related" header are its links, up to the first
+    sentence: headlines, or a row of them run together on one line."""
+    headers = phrase_set("related_link").keys
+    content = content_blocks(blocks)
+    for i, b in enumerate(content):
+        if b.rule != "list_header" or b.key not in headers:
+            continue
+        for nxt in content[i + 1: i + 1 + RELATED_LIST_LINES]:
+            if not nxt.undecided or nxt.sentence_end or nxt.n_words > RELATED_LINE_WORDS:
+                break
+            nxt.mark("chrome", "related_list", f"a link under {b.text!r}")
 
 
 MENU_MAX_WORDS = 6

@@ -14,6 +14,7 @@ import re
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
 from cleaners.features import cyrillic_share, sentence_count, site_words
+from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
 
 HARD_STOPS = frozenset({
@@ -141,12 +142,16 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     return score * (1 - POSITION_WEIGHT * start / max(1, len(content)))
 
 
-def _pieces(weights: list[float], start: int, end: int) -> list[tuple[int, int]]:
-    """Split a run where SPLIT_GAP or more lines in a row carry no prose."""
+def _pieces(weights: list[float], start: int, end: int, dated: set[int] | None = None
+            ) -> list[tuple[int, int]]:
+    """Split a run where SPLIT_GAP or more lines in a row carry no prose, or at a date line."""
     pieces: list[tuple[int, int]] = []
     first = last = None
     gap = 0
     for i in range(start, end + 1):
+        if dated and i in dated:
+            gap = SPLIT_GAP
+            continue
         if weights[i] > 0:
             if first is not None and gap >= SPLIT_GAP:
                 pieces.append((first, last))
@@ -179,11 +184,22 @@ def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
     return len(paragraphs) <= 2
 
 
+_DASHES = ("—", "–", "-")  # "— Tottenham Hotspur (@SpursOfficial) November 20, 2019": a post
+
+
+def _parting_date(block: Block) -> bool:
+    """A short line with a full date that is no sentence ("Газета № 8 от 17 января 2012
+    года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends."""
+    return block.label != "body" and block.n_words <= 12 and not block.sentence_end and \
+        not block.text.startswith(_DASHES) and bool(find_dates(block.text))
+
+
 def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int
                   ) -> tuple[int, int]:
     """Cut a run back to its core piece and the pieces beside it, stopping where two
     teasers (a headline and a summary) follow one another: the lists after a story."""
-    pieces = _pieces(weights, start, end)
+    dated = {i for i in range(start, end + 1) if _parting_date(content[i])}
+    pieces = _pieces(weights, start, end, dated)
     if len(pieces) <= 1:
         return start, end
 
@@ -192,12 +208,17 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
 
     core = max(range(len(pieces)), key=lambda k: mass(pieces[k]))
     units = [_teaser_unit(content, p) for p in pieces]
+
+    def parted(a: int, b: int) -> bool:  # a date line between two pieces: another story
+        return any(i in dated for i in range(pieces[a][1] + 1, pieces[b][0]))
+
     hi = core
-    while hi + 1 < len(pieces) and not (units[hi + 1] and (hi + 2 >= len(pieces)
-                                                          or units[hi + 2])):
+    while hi + 1 < len(pieces) and not parted(hi, hi + 1) and \
+            not (units[hi + 1] and (hi + 2 >= len(pieces) or units[hi + 2])):
         hi += 1
     lo = core
-    while lo > 0 and not (units[lo - 1] and (lo < 2 or units[lo - 2])):
+    while lo > 0 and not parted(lo - 1, lo) and \
+            not (units[lo - 1] and (lo < 2 or units[lo - 2])):
         lo -= 1
     return pieces[lo][0], pieces[hi][1]
 
@@ -300,6 +321,12 @@ def _script(text: str) -> str:
     return "latin" if share <= 0.2 else "mixed"
 
 
+def _heads_a_list(header: Block) -> bool:
+    """A "read also" header, or any header ending in a colon, heads a list of links; a
+    section label ("Новости") may head the story itself."""
+    return header.text.rstrip().endswith(":") or header.key in phrase_set("related_link").keys
+
+
 def _headline_above(blocks: list[Block], start: int, skip: Block | None = None) -> Block | None:
     """The nearest headline-like line above ``blocks[start]``, looking past chrome and
     metadata (dates, share buttons, a menu of page tools) but not past a headline list.
@@ -318,7 +345,7 @@ def _headline_above(blocks: list[Block], start: int, skip: Block | None = None) 
         if _title_like(b):
             items.append(b)
             continue
-        if b.rule == "list_header":
+        if b.rule == "list_header" and _heads_a_list(b):
             items = []  # they were the list's items
             continue
         if items:

@@ -378,6 +378,7 @@ def _fragment(b: Block) -> bool:
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 ADDRESS_MAX_WORDS = 4  # words besides the address ("Адреса матеріалу:", "Source URL:")
+ADDRESS_MAX_CHARS = 400  # a label and an address; story paragraphs are not searched
 
 
 @rule("address_line", stage="html", formats=("html",))
@@ -387,7 +388,7 @@ def address_line(blocks: list[Block], ctx: PageContext) -> None:
     furniture. A sentence that cites an address has more words around it."""
     body = [b for b in blocks if b.label == "body"]
     for b in body[-EDGE_REACH:] if len(body) > EDGE_REACH else []:
-        if not _URL.search(b.text):
+        if len(b.text) > ADDRESS_MAX_CHARS or not _URL.search(b.text):
             continue
         rest = [w for w in re.findall(r"\w+", _URL.sub(" ", b.text)) if _LETTERS.search(w)]
         if len(rest) <= ADDRESS_MAX_WORDS:

@@ -98,10 +98,12 @@ _CAPTION_CREDIT_AFTER = re.compile(
     r"|[A-ZА-ЯЁ][A-ZА-ЯЁ.\-]{2,40}))$"
 )
 _CREDIT_WORDS = ("Фото", "Photo", "Image", "Credit", "Иллюстрация", "Кадр")
-# an agency's caption says what the picture shows: "In this Sunday, Nov. 10, 2019, photo, ..."
+# a caption says what the picture shows: "In this Sunday, Nov. 10, 2019, photo, ...",
+# "На фото: судья Виктория Федотова"
 _CAPTION_OPENING = re.compile(
     r"^(?:FILE\s*[-–—]\s*)?In this (?:[\w.,'’-]+ ){0,8}?(?:file |handout |undated )?"
-    r"(?:photo|photograph|image|picture|frame grab)\b", re.IGNORECASE)
+    r"(?:photo|photograph|image|picture|frame grab)\b"
+    r"|^(?:На фото|На снимке|Pictured|Above|Top)\s*:\s*\S", re.IGNORECASE)
 CAPTION_MAX_WORDS = 90
 CAPTION_AFTER_MAX_WORDS = 30
 
@@ -272,12 +274,17 @@ def ticker(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
+PAGER_MAX_WORDS = 8
 _SEPARATED = re.compile(r"\s(?:\||/|>|»|→|::)\s|\s?\|\s?")
 
 
 @line_rule("breadcrumb_menu")
 def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
-    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C"."""
+    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C", or a
+    pager: "← предыдущая новость   следующая новость →"."""
+    if block.n_words <= PAGER_MAX_WORDS and block.text.startswith("←") and \
+            block.text.endswith("→"):
+        return "pager arrows"
     parts = _SEPARATED.split(block.text)
     if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts) and \
             not block.sentence_end:
