@@ -1,9 +1,11 @@
 """One run, from raw folder to committed part files: the body of the ``clean_pages`` flow.
 
-discover -> select by date -> fingerprint -> skip what the state knows -> batches
-submitted to the task runner, at most ``in_flight`` at a time -> each batch's
-result taken **in part order**: linked, written as part files, committed to the
-state with them -> manifest -> summary.
+discover -> select by date -> fingerprint -> skip what the state knows -> (with
+``learn_sites``: a learning pass over the pages' lines) -> batches submitted to the
+task runner with their sites' learned chrome, at most ``in_flight`` at a time ->
+each batch's result taken **in part order**: linked (duplicates, translations),
+written as part files, committed to the state with them, its pages' lines added to
+the site statistics -> manifest -> summary.
 
 Nothing here imports Prefect: the flow (``flows.pipeline``) passes in how a
 batch is submitted (a Prefect task on a thread pool or a Dask cluster) and its
