@@ -182,6 +182,49 @@ def test_a_changed_page_has_one_current_record_the_latest(tmp_path):
     assert listed.count(pages[1]) == 2  # the history is there, in order
 
 
+def test_batches_are_taken_in_part_order_within_a_window_and_shown_on_the_bar(tmp_path):
+    """Results wait to be written in part order, at most ``in_flight`` submitted at once
+    (memory stays flat however long the archive); pages cleaned in a worker process,
+    which could not tell the bar, are shown when the flow takes their batch."""
+    from flows.progress import reporting_to
+
+    raw = tmp_path / "raw"
+    make_archive(raw, 10, short=True)
+    submitted, taken, shown = [], [], []
+
+    class Slow(Done):
+        def __init__(self, part, value):
+            super().__init__(value)
+            self.part = part
+
+        def result(self):
+            taken.append(self.part)
+            assert len(submitted) - len(taken) < 3  # never more than in_flight waiting
+            return self.value
+
+    def submit(jobs, part):
+        submitted.append(part)
+        return Slow(part, clean_batch(jobs, part))  # as in a worker: reported == 0
+
+    class Bar:
+        def start(self, total):
+            shown.append(("start", total))
+
+        def advance(self, pages=1):
+            shown.append(("advance", pages))
+
+    with reporting_to(Bar()):
+        summary = execute(RunRequest(raw=str(raw), out=str(tmp_path / "out"), batch_size=3),
+                          submit=submit, logger=log, in_flight=3)
+    assert summary.records == 10
+    assert taken == submitted == [0, 1, 2, 3]
+    assert shown == [("start", 10), ("advance", 3), ("advance", 3), ("advance", 3),
+                     ("advance", 1)]
+    assert [p["path"].split("/")[-1] for p in manifest(tmp_path / "out")["parts"]] == [
+        f"part-0000{i}.jsonl" for i in range(4)
+    ]
+
+
 # --- task runners -------------------------------------------------------------------------
 
 
