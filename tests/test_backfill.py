@@ -108,9 +108,23 @@ def test_backfill_since_until_from_the_command_line(prefect_server, tmp_path, ca
     printed = capsys.readouterr().out
     assert "pages dated 2024-03-11 to 2024-03-13 (3 outside left out)" in printed
     assert sorted(current_records(out)) == sorted(pages[1:4])
+    assert _last_flow_run_name() == "clean raw (3 pages, 2024-03-11..2024-03-13)"
+    assert main(["backfill", "--raw", str(raw), "--out", str(out), "--reprocess"]) == 0
+    assert _last_flow_run_name() == "reprocess raw (6 pages)"
+    assert "reprocessed into output version 2" in capsys.readouterr().out
+    assert sorted(current_records(out)) == sorted(pages)
     assert main(["backfill", "--raw", str(raw), "--since", "2024-03-14", "--until",
                  "2024-03-01"]) == 2
     assert "is after --until" in capsys.readouterr().err
+
+
+def _last_flow_run_name() -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    with get_client(sync_client=True) as client:
+        [last] = client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1)
+    return last.name
 
 
 # --- reprocess ----------------------------------------------------------------------------
