@@ -73,7 +73,7 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
             art.source = str(b.extra["source"])
         if "author" in b.extra:
             art.authors.append(str(b.extra["author"]))
-        if b.rule == "image_credit":
+        if b.rule in ("image_credit", "caption_credit"):
             art.images.append({"caption": b.extra.get("caption"),  # type: ignore[dict-item]
                                "credit": b.extra.get("credit"), "url": None})
     art.tags = _unique(tags)

@@ -16,6 +16,8 @@ GAP = re.compile(r" {3,}")
 MIN_COLUMN_HITS = 5  # segments starting at one column (± TOLERANCE) that make it a column
 TOLERANCE = 4  # ragged cells start a few columns apart
 MIN_COLUMN_START = 16  # a "column" nearer the margin is indentation
+EDGE_REACH = 3  # rows above and below that show where a column edge runs
+EDGE_MIN_ROWS = 2  # ...and how many of them must start a cell exactly there
 REGION_BRIDGE = 3  # single-column lines that may sit inside a multi-column stretch
 
 
@@ -50,6 +52,37 @@ def _boundaries(segmented: list[list[tuple[int, str]]]) -> list[int]:
     return sorted(b - TOLERANCE for b in found)
 
 
+def _edges_near(segmented: list[list[tuple[int, str]]], r: int) -> list[int]:
+    """Columns where, in the rows just above and below ``r``, a cell starts after a gap in
+    at least two of them: the column edges that run through row ``r``."""
+    seen: Counter[int] = Counter()
+    for k in range(max(0, r - EDGE_REACH), min(len(segmented), r + EDGE_REACH + 1)):
+        if k != r:  # a cell after a gap, or a line indented to the column
+            seen.update({start for start, _text in segmented[k] if start >= MIN_COLUMN_START})
+    return sorted(c for c, n in seen.items() if n >= EDGE_MIN_ROWS)
+
+
+def _split_at_columns(line: str, segs: list[tuple[int, str]], edges: list[int]
+                      ) -> list[tuple[int, str]]:
+    """Split cells that run into the next column with a single space between them.
+
+    A cell that fills its column leaves one space before the next one
+    ("...кварталы Улан-Удэ среды на четверг..."), too little for a gap; where the
+    rows around start a cell at that very column and a space stands just before
+    it, the cells part.
+    """
+    out: list[tuple[int, str]] = []
+    for start, text in segs:
+        end = start + len(text)
+        cuts = [c for c in edges if start < c < end and line[c - 1] == " " and line[c] != " "]
+        prev = start
+        for c in cuts:
+            out.append((prev, line[prev:c].strip()))
+            prev = c
+        out.append((prev, line[prev:end].strip()))
+    return [(s_, t) for s_, t in out if t]
+
+
 def deinterleave(lines: list[str]) -> list[str]:
     """Reorder ``lines`` so that each side-by-side column is read through in turn.
 
@@ -65,8 +98,7 @@ def deinterleave(lines: list[str]) -> list[str]:
     def column(start: int) -> int:
         return sum(1 for b in bounds if start >= b)
 
-    cells = [[(column(s), t) for s, t in segs] for segs in segmented]
-    multi = [any(c > 0 for c, _ in row) for row in cells]
+    multi = [any(column(s) > 0 for s, _ in segs) for segs in segmented]
     out: list[str] = []
     i = 0
     while i < len(lines):
@@ -81,6 +113,9 @@ def deinterleave(lines: list[str]) -> list[str]:
                 last = j
             j += 1
         region = range(i, last + 1)
+        cells = {r: [(column(s), t) for s, t in
+                     _split_at_columns(lines[r], segmented[r], _edges_near(segmented, r))]
+                 for r in region}
         for col in range(len(bounds) + 1):
             stream: list[str] = []
             for r in region:

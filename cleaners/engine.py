@@ -11,6 +11,7 @@ from collections import Counter
 from functools import lru_cache
 
 from cleaners.blocks import Block
+from cleaners.limits import check_deadline
 from cleaners.rules import REGISTRY, Rule
 from cleaners.rules.base import STAGE_ORDER, PageContext
 
@@ -30,8 +31,11 @@ def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
     """Label every block; return the number of blocks each rule decided."""
     html_rules, line_rules, later_rules = _plan(ctx.input_format)
     for r in html_rules:
+        check_deadline(f"rule {r.name}")
         r.fn(blocks, ctx)
-    for b in blocks:
+    for i, b in enumerate(blocks):
+        if not i & 63:  # the budget is checked every 64 blocks: a clock read is not free
+            check_deadline("the line rules")
         if not b.undecided:
             continue
         for r in line_rules:
@@ -40,6 +44,7 @@ def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
                 b.mark(r.label, r.name, note)
                 break
     for r in later_rules:
+        check_deadline(f"rule {r.name}")
         r.fn(blocks, ctx)
     for b in blocks:
         if b.undecided and b.text:

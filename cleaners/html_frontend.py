@@ -16,6 +16,7 @@ from collections import Counter
 
 from cleaners.blocks import Block
 from cleaners.html_meta import (
+    TITLE_CLASS,
     PageMeta,
     add_heading,
     choose_title,
@@ -24,6 +25,7 @@ from cleaners.html_meta import (
     title_segments,
 )
 from cleaners.html_tree import DomBlock, dom_blocks, fold, parse_html, strip_code, text_key
+from cleaners.limits import check_deadline, check_text_size, current_limits
 from cleaners.page_model import Article
 from cleaners.rules import html_rules  # noqa: F401  (registers the HTML rules)
 from cleaners.rules.base import REGISTRY as _REGISTRY
@@ -171,6 +173,30 @@ def _disagree(blocks: list[Block], a: set[int], b: set[int]) -> bool:
     return union == 0 or size(a & b) < AGREE_SHARE * union
 
 
+_STRESS_TAGS = frozenset({"b", "strong", "big", "font", "span", "em", "u"})
+_STRESS_STYLE = re.compile(r"font-size|font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
+
+
+def _prominent(d: DomBlock) -> bool:
+    """Whether the markup sets this block off as a headline: a heading tag, a title class,
+    or all its text inside one bold, enlarged or styled inline element."""
+    if d.heading:
+        return True
+    el = d.element
+    attrs = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    if attrs.strip() and TITLE_CLASS.search(attrs):
+        return True
+    for inner in el.iterdescendants(*_STRESS_TAGS):
+        if fold(inner.text_content()) != d.text:
+            continue
+        if inner.tag in ("b", "strong", "big") or (inner.tag == "font" and inner.get("size")):
+            return True
+        if _STRESS_STYLE.search(inner.get("style") or "") or TITLE_CLASS.search(
+                (inner.get("class") or "").lower()):
+            return True
+    return False
+
+
 def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
     blocks = []
     for i, d in enumerate(dblocks):
@@ -188,6 +214,7 @@ def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
 def _run_rules(blocks: list[Block], ctx: PageContext) -> Counter[str]:
     for r in _REGISTRY.values():
         if r.stage == "html" and "html" in r.formats and not r.per_line:
+            check_deadline(f"rule {r.name}")
             r.fn(blocks, ctx)
     for b in blocks:
         if b.undecided and b.text:
@@ -235,7 +262,9 @@ def _article(blocks: list[Block], pm: PageMeta, title: str | None) -> Article:
         art.published, _why = _story_date(blocks)
     # a "person" that is the site (meta author = "DELFI", "baikaldaily.ru") is the source
     site_keys = {title_key(x) for x in (pm.site_name, *title_segments(pm.html_title)) if x}
-    for a in dict.fromkeys(a for a in pm.authors if a):
+    # the markup's author first; else the byline printed above the story
+    bylines = [str(b.extra["author"]) for b in blocks if b.rule == "byline"]
+    for a in dict.fromkeys(a for a in (pm.authors or bylines) if a):
         if "." in a or title_key(a) in site_keys or not any(c.isalpha() for c in a):
             art.source = art.source or a
         else:
@@ -252,9 +281,12 @@ def analyse_html(html: str, *, url: str | None = None):
     tree = parse_html(html)
     if tree is None:
         return [], Article(extractor=EXTRACTOR), Counter()
+    check_deadline("parsing the HTML")
     pm = harvest(tree)
     strip_code(tree)
     dblocks, containers = dom_blocks(tree)
+    check_text_size(sum(len(d.text) for d in dblocks), current_limits())
+    check_deadline("building blocks")
     for d in dblocks:
         if not d.container:
             el = d.element
@@ -274,12 +306,14 @@ def analyse_html(html: str, *, url: str | None = None):
         toks.append(tokens)
         b.extra["match_key"] = "".join(tokens)
     traf = _Votes("trafilatura", _trafilatura(tree, url))  # works on a copy
+    check_deadline("trafilatura")
     traf_kept = {i for i, b in enumerate(blocks) if "container" not in b.extra
                  and traf.coverage(toks[i], b.extra["match_key"]) >= KEPT_SHARE}
     second_name, second_kept = "density", _density_story(dblocks, blocks)
 
     if MODE == "readability" or (MODE == "auto" and _disagree(blocks, traf_kept, second_kept)):
         read = _Votes("readability", _readability(tree))  # mutates the tree: last
+        check_deadline("readability")
         second_name = "readability"
         second_kept = {i for i, b in enumerate(blocks) if "container" not in b.extra
                        and read.coverage(toks[i], b.extra["match_key"]) >= KEPT_SHARE}
@@ -296,7 +330,12 @@ def analyse_html(html: str, *, url: str | None = None):
     ctx = PageContext(input_format="html", url=url)
     ctx.meta["title_key"] = title_key(title) if title else ""
     ctx.meta["title_why"] = why
+    if why in html_rules.WEAK_TITLES:  # the styled_headline rule reads what the markup stresses
+        for d, b in zip(dblocks, blocks, strict=True):
+            if not d.container and len(b.text) <= 300 and _prominent(d):
+                b.extra["prominent"] = True
     counts = _run_rules(blocks, ctx)
+    title = str(ctx.meta.get("title") or title) if ctx.meta.get("title") else title
     return blocks, _article(blocks, pm, title), counts
 
 

@@ -30,6 +30,7 @@ class PhraseSet:
     match: str  # whole | prefix | contains | label
     max_words: int
     pattern: re.Pattern[str]
+    keys: frozenset[str] = frozenset()  # the phrases themselves, normalised
 
     def matches(self, key: str, n_words: int) -> bool:
         """Whether the normalised line ``key`` (of ``n_words`` words) is of this category."""
@@ -64,7 +65,8 @@ def phrase_sets() -> dict[str, PhraseSet]:
             pattern = re.compile(rf"^(?:{alt})\s*(?::|-|–|—)\s*(?P<value>.+)$", re.IGNORECASE)
         else:
             pattern = re.compile(rf"(?:{alt})(?:\b|$)")
-        sets[name] = PhraseSet(name, match, int(spec.get("max_words", 999)), pattern)
+        keys = frozenset(norm_key(p) for p in phrases if norm_key(p))
+        sets[name] = PhraseSet(name, match, int(spec.get("max_words", 999)), pattern, keys)
     return sets
 
 

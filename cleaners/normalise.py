@@ -20,7 +20,7 @@ BULLET = re.compile(r"^\s*(?:[•*·□☆★■▪◦○●►▸‣⁃◆◇>]
 # [ico-bullet] image alts, (*) / ( ) radio buttons
 _LINK_NUMBER = re.compile(r"\[\d+\]")
 _WIDGET = re.compile(
-    r"\[(?:[\s*_.\-]*|[^\[\]\s]{1,40}|[^\[\]]{0,40}?\s{2,})\]|\((?:\*| )\)|embed\([^)]*\)"
+    r"\[(?:[\s*_.\-]*|[^\[\]\s]{1,200}|[^\[\]]{0,40}?\s{2,})\]|\((?:\*| )\)|embed\([^)]*\)"
 )
 # rules drawn with box characters or repeated dashes: "━━━━", "-----", "====", "____"
 _RULER = re.compile(r"[\u2500-\u257f]{3,}|[-=_~*]{4,}")

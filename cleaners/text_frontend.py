@@ -12,6 +12,7 @@ import unicodedata
 
 from cleaners.blocks import Block
 from cleaners.columns import deinterleave
+from cleaners.features import ends_sentence, function_words
 from cleaners.normalise import fold_spaces, normalise_line
 
 MIN_WRAP_WIDTH = 60
@@ -62,37 +63,52 @@ def _joins_next(line: str, nxt: str, width: int) -> bool:
     if not stripped or not line.strip():
         return False
     first = stripped.split(" ", 1)[0]
-    if first[:1] in "•*·□☆■▪◦○●►":
+    if first[:1] in _BULLETS:
         return False
     return display_width(line.rstrip()) + 1 + display_width(first) > width
 
 
+_BULLETS = "•*·□☆■▪◦○●►"
 LOCAL_MIN_WIDTH = 45  # a narrower column than this is a menu, not wrapped prose
+PARAGRAPH_MIN_LINES = 3  # a group this long that fills its column is a wrapped paragraph
+OVERLONG = 15  # a line this much wider than all others of its group is not its width
 _CONTINUES = (",", "-", "–", "—", ":", "(")
 
 
-def _local_widths(lines: list[str]) -> list[int]:
-    """For each line, the widest line of its group (lines between blank lines).
+def _local_widths(lines: list[str]) -> list[tuple[int, bool]]:
+    """For each line, (the width of its group's column, whether the group is one wrapped
+    paragraph); a group is the lines between blank lines.
 
     A page can hold a narrow column of prose beside full-width text; its
-    paragraphs wrap at the column's width, not the page's.
+    paragraphs wrap at the column's width, not the page's. The column's width
+    is its widest line, unless that one line ran into the next column while the
+    others agree on a narrower one. A group of three or more lines, one of them
+    surely continued on the next (see ``_continues``), is a wrapped paragraph.
     """
-    out = [0] * len(lines)
+    out = [(0, False)] * len(lines)
     start = 0
     for i in range(len(lines) + 1):
         if i == len(lines) or not lines[i].strip():
             group = range(start, i)
             if len(group) >= 2:
-                width = max(display_width(lines[j].rstrip()) for j in group)
+                widths = sorted(display_width(lines[j].rstrip()) for j in group)
+                width = widths[-1]
+                if width - widths[-2] > OVERLONG and \
+                        sum(1 for w in widths if widths[-2] - 6 <= w <= widths[-2]) >= 3:
+                    # one line ran into the next column; the others show the column's width
+                    width = widths[-2]
+                paragraph = len(group) >= PARAGRAPH_MIN_LINES and any(
+                    _fills(lines[j], lines[j + 1], width) and _continues(lines[j], lines[j + 1])
+                    for j in group[:-1])
                 for j in group:
-                    out[j] = width
+                    out[j] = (width, paragraph)
             start = i + 1
     return out
 
 
-def _joins_in_column(line: str, nxt: str, width: int) -> bool:
-    """Whether ``line`` was wrapped inside a narrow column: it nearly fills the column, the
-    next word would not have fitted, and the next line reads as a continuation."""
+def _fills(line: str, nxt: str, width: int) -> bool:
+    """``line`` nearly fills a column of ``width`` and the next line's first word would not
+    have fitted after it; a bullet always starts a new line."""
     stripped = nxt.strip()
     if width < LOCAL_MIN_WIDTH or not stripped or not line.strip():
         return False
@@ -100,9 +116,25 @@ def _joins_in_column(line: str, nxt: str, width: int) -> bool:
     if used < width - 15:
         return False
     first = stripped.split(" ", 1)[0]
-    if used + 1 + display_width(first) <= width:
+    return first[:1] not in _BULLETS and used + 1 + display_width(first) > width
+
+
+def _continues(line: str, nxt: str) -> bool:
+    """The next line surely continues this one: it starts in lower case, or this one ends
+    on a comma, a dash or a preposition ("...следовавший из" / "Москвы в Иркутск")."""
+    line = line.rstrip()
+    return nxt.strip()[:1].islower() or line.endswith(_CONTINUES) or \
+        line.rsplit(" ", 1)[-1].lower() in function_words()
+
+
+def _joins_in_column(line: str, nxt: str, local: tuple[int, bool]) -> bool:
+    """Whether ``line`` was wrapped inside a narrow column: it fills the column and the
+    next line continues it; inside a wrapped paragraph, any line that does not end a
+    sentence goes on (before a capital too: "...взрослого населения" / "Забайкальского")."""
+    width, paragraph = local
+    if not _fills(line, nxt, width):
         return False
-    return stripped[0].islower() or line.rstrip().endswith(_CONTINUES)
+    return _continues(line, nxt) or (paragraph and not ends_sentence(line.rstrip()))
 
 
 def _join(left: str, right: str) -> str:

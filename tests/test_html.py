@@ -271,3 +271,256 @@ def test_edge_fragments_rule():
         b.tag = "li"
     hr.edge_fragments(facts, _ctx())
     assert all(b.label == "body" for b in facts)  # a closing list is content
+
+
+LEAD = "Специалисты пришли к выводу, что продукты, богатые магнием, защищают от инсульта."
+
+
+def test_lead_paragraph_rule_takes_the_lede_box_touching_the_story():
+    title = "Ученые выяснили, какие продукты защищают от инсульта"
+    blocks = [_block(title, 0), _block("Добавить комментарий", 1, votes=0, link_density=1.0),
+              _block(LEAD, 2, votes=0), _block("Зелень и орехи / shutterstock", 3, votes=0),
+              _block(PROSE, 4), _block(PROSE + " Ещё.", 5)]
+    blocks[3].mark("meta", "figure_caption")
+    hr.headline(blocks, _ctx(title_key=text_key(title)))
+    hr.link_block(blocks, _ctx())
+    hr.extractor_vote(blocks, _ctx())
+    hr.lead_paragraph(blocks, _ctx())
+    assert blocks[2].label == "body" and blocks[2].rule == "lead_paragraph"
+    assert blocks[1].label == "chrome"  # a link, not prose
+
+
+def test_lead_paragraph_rule_leaves_a_summary_cut_off_by_a_date_line():
+    title = "Чуров вновь пообещал ответить на вопрос о своей отставке"
+    blocks = [_block(title, 0), _block(LEAD, 1, votes=0), _block("21:35 05.01.2012", 2, votes=0),
+              _block(PROSE, 3), _block(PROSE + " Ещё.", 4)]
+    boxed = [_block(title, 0), _block(LEAD, 1, votes=0, container="class/id 'related' <div>"),
+             _block(PROSE, 2)]
+    for page in (blocks, boxed):
+        hr.headline(page, _ctx(title_key=text_key(title)))
+        hr.chrome_container(page, _ctx())
+        hr.extractor_vote(page, _ctx())
+        hr.lead_paragraph(page, _ctx())
+        assert page[1].label == "chrome" and page[1].rule != "lead_paragraph"
+
+
+def _texts(html: str) -> list[str]:
+    tree = parse_html(html)
+    strip_code(tree)
+    return [b.text for b in dom_blocks(tree)[0]]
+
+
+def test_a_phrasing_element_around_blocks_is_walked_as_a_container():
+    # lax markup (a real page's): a </b> closed in the wrong place leaves the <b> open
+    # around the rubric, the headline and the story
+    html = ("<html><body><table><tr><td><b><div><font> </font></b></div>"
+            "<div class='rubric'>Из зала суда</div><div>"
+            "<p><span style='font-size:16px'>ЗА ЗАРАЖЕНИЕ – 5 ЛЕТ!</span></p>"
+            f"<p>{PROSE}</p></div></td></tr></table></body></html>")
+    assert _texts(html) == ["Из зала суда", "ЗА ЗАРАЖЕНИЕ – 5 ЛЕТ!", PROSE]
+
+
+def test_a_phrasing_element_with_only_empty_spacers_stays_one_line():
+    html = ("<html><body><h2><strong><div class='spacer'></div>5 Tips to Enjoy Game D"
+            "</strong><strong>ay Parties<div class='spacer'></div></strong></h2></body></html>")
+    assert _texts(html) == ["5 Tips to Enjoy Game Day Parties"]
+
+
+def _story(*texts: str) -> list[Block]:
+    blocks = [_block(t, i) for i, t in enumerate(texts)]
+    for b in blocks:
+        b.mark("body", "extractor_vote")
+    return blocks
+
+
+def test_date_line_rule_above_the_story():
+    for line in ("17.01.2012 18:16 ПЛН, Псков", "Ирина ЗРАЖЕВСКАЯ — 17.01.2012 15:44",
+                 "Отправлено: 17:06 - 17 Янв, 2012 г."):
+        blocks = _story(line, PROSE, PROSE + " Ещё.")
+        hr.date_line(blocks, _ctx())
+        assert blocks[0].label == "meta" and blocks[0].rule == "date_line", line
+        assert blocks[1].label == "body"
+
+
+def test_date_line_rule_leaves_dated_sentences_and_signatures_under_the_story():
+    dated = "17 января 2012 года в Пскове открылась новая больница."
+    short = "5 января 2012 года митинг прошёл."
+    blocks = _story(short, dated, PROSE, PROSE + " Ещё.", PROSE + " И так.",
+                    "— Digital Foundry (@digitalfoundry) November 18, 2019")
+    hr.date_line(blocks, _ctx())
+    assert all(b.label == "body" for b in blocks)
+
+
+def test_byline_rule_lifts_a_name_above_the_story():
+    blocks = _story("Павел Козаченко", PROSE, PROSE + " Ещё.")
+    hr.byline(blocks, _ctx())
+    assert blocks[0].rule == "byline" and blocks[0].extra["author"] == "Павел Козаченко"
+    from cleaners.html_frontend import _article
+
+    assert _article(blocks, PageMeta(), None).authors == ["Павел Козаченко"]
+    marked = _article(blocks, PageMeta(authors=["Pavel Kozachenko"]), None)
+    assert marked.authors == ["Pavel Kozachenko"]  # the markup's author comes first
+
+
+def test_byline_rule_leaves_subheads_and_signatures():
+    sub = _story("Neues Leitmotto", PROSE, PROSE + " Ещё.")
+    sub[0].tag = "h4"
+    signed = _story(PROSE, PROSE + " Ещё.", "Севда Шахмедова")
+    lower = _story("Хроника событий", PROSE)
+    for blocks in (sub, signed, lower):
+        hr.byline(blocks, _ctx())
+        assert all(b.label == "body" for b in blocks)
+
+
+def _teaser_page(with_story_after: bool) -> list[Block]:
+    story = [_block(PROSE, 0), _block(PROSE + " Ещё.", 1), _block("Другие новости", 2)]
+    i = 3
+    for head in ("ГОРОДСКИЕ ВЛАСТИ ИЩУТ ВЫХОД", "СООБЩЕНИЕ", "ТРАГИЧЕСКОЕ ДТП НА ТРАССЕ"):
+        story.append(_block(head, i, votes=0, link_density=1.0))
+        story.append(_block(PROSE.replace("Врачи", "Спасатели") + f" {i}.", i + 1))
+        i += 2
+    if with_story_after:  # the story's own paragraphs, more than a teaser's summary
+        story.append(_block(PROSE + " Дальше.", i))
+        story.append(_block(PROSE + " Конец истории.", i + 1))
+    hr.link_block(story, _ctx())
+    hr.extractor_vote(story, _ctx())
+    hr.linked_teasers(story, _ctx())
+    return story
+
+
+def test_linked_teasers_rule_drops_the_summaries_under_the_story():
+    page = _teaser_page(with_story_after=False)
+    assert [b.label for b in page[:2]] == ["body", "body"]
+    assert page[2].rule == "linked_teasers"  # the list's header
+    assert all(b.rule == "linked_teasers" for b in page[4::2])
+
+
+def test_linked_teasers_rule_leaves_links_inside_a_story_that_goes_on():
+    page = _teaser_page(with_story_after=True)
+    assert not any(b.rule == "linked_teasers" for b in page)
+
+
+_STORY_PS = (f"<p>{PROSE}</p><p>Строительные работы на объекте ведутся в три смены, сообщили в "
+             "областной администрации, и будут завершены до конца декабря этого года.</p>"
+             f"<p>{LEAD} Об этом сообщили в больнице.</p>")
+
+
+def test_styled_headline_when_the_title_tag_is_only_the_site_name():
+    html = ("<html><head><title>Приазовский рабочий, Мариуполь</title></head><body>"
+            "<div class='rubric'>Из зала суда</div><p align='left'>"
+            "<span style='font-size:16px'>ЗА ЗАРАЖЕНИЕ ВИЧ-ИНФЕКЦИЕЙ – 5 ЛЕТ!</span></p>"
+            + _STORY_PS + "</body></html>")
+    blocks, article, _ = analyse_html(html)
+    assert article.title == "ЗА ЗАРАЖЕНИЕ ВИЧ-ИНФЕКЦИЕЙ – 5 ЛЕТ!"
+    assert any(b.rule == "styled_headline" for b in blocks)
+    assert not any(p.startswith("ЗА ЗАРАЖЕНИЕ") for p in article.paragraphs)
+
+
+def test_styled_headline_leaves_a_partly_bold_line_and_a_confirmed_title():
+    plain = ("<html><head><title>Приазовский рабочий, Мариуполь</title></head><body>"
+             "<p><b>Суд</b> вынес приговор по делу</p>" + _STORY_PS + "</body></html>")
+    blocks, article, _ = analyse_html(plain)
+    assert article.title == "Приазовский рабочий, Мариуполь"
+    assert not any(b.rule == "styled_headline" for b in blocks)
+    named = ("<html><head><title>Суд вынес приговор - Приазовский рабочий</title></head>"
+             "<body><h1>Суд вынес приговор</h1><p><b>Из зала суда о главном</b></p>"
+             + _STORY_PS + "</body></html>")
+    assert analyse_html(named)[1].title == "Суд вынес приговор"
+
+
+def test_inline_chrome_and_hidden_text_are_left_out_of_a_paragraph():
+    html = ("<html><body><figure><span class='image-and-copyright-container'>"
+            "<span class='off-screen'>Image copyright</span> <span>EPA</span></span>"
+            "<figcaption>Prosecutor Eva-Marie Persson</figcaption></figure>"
+            f"<p>{PROSE}<span style='display:none'>скрытый текст</span></p></body></html>")
+    texts = _texts(html)
+    assert "Prosecutor Eva-Marie Persson" in texts and PROSE in texts
+    assert not any("copyright" in t or "скрытый" in t for t in texts)
+
+
+def test_inline_elements_with_plain_classes_keep_their_text():
+    html = ("<html><body><p>Врачи <span class='highlight'>Краснодарской больницы</span> "
+            "решили применить <a class='inline-link' href='/x'>методику</a>.</p></body></html>")
+    assert _texts(html) == ["Врачи Краснодарской больницы решили применить методику."]
+
+
+def test_text_line_rules_read_menus_only_in_linked_blocks():
+    menu = _block("Главная > Новости > Политика", 0, link_density=0.9)
+    japanese = _block("そして表示されるメニューから「その他」→「ファイルの場所を開く」", 1)
+    for b in (menu, japanese):
+        b.mark("body", "extractor_vote")
+    hr.text_line_rules([menu, japanese], _ctx())
+    assert menu.rule == "breadcrumb_menu"
+    assert japanese.label == "body"  # unspaced script is not a row of capitalised words
+
+
+def test_a_story_nested_a_thousand_elements_deep_keeps_its_paragraphs_and_chrome():
+    deep = 1000  # far past Python's recursion limit per element
+    html = ("<html><body>" + "<div>" * deep + "<nav><a href='/'>Главная</a></nav>"
+            f"<h1>Заголовок</h1><p>{PROSE}</p><p>{LEAD}</p>" + "</div>" * deep
+            + "</body></html>")
+    tree = parse_html(html)
+    strip_code(tree)
+    blocks = dom_blocks(tree)[0]
+    assert [b.text for b in blocks] == ["Главная", "Заголовок", PROSE, LEAD]
+    assert blocks[0].container and not any(b.container for b in blocks[1:])
+
+
+def test_printed_headline_rule_takes_the_h1_heading_the_story():
+    blocks = _story("South Dakota says, 'Meth. We're On It,' and Twitter asks, Are you OK?",
+                    "Published 10:02 AM EST Nov 19, 2019", PROSE, PROSE + " Ещё.")
+    blocks[0].tag = "h1"
+    hr.printed_headline(blocks, _ctx())
+    assert blocks[0].label == "title" and blocks[0].rule == "printed_headline"
+    hr.date_line(blocks, _ctx())  # the story's head is now its date line, not the <h1>
+    assert blocks[1].rule == "date_line"
+
+
+def test_printed_headline_rule_leaves_an_h1_inside_the_story_and_a_named_headline():
+    late = _story(PROSE, "Итоги года в медицине", PROSE + " Ещё.")
+    late[1].tag = "h1"
+    named = _story("Подзаголовок", PROSE)
+    named[0].tag = "h1"
+    named.insert(0, _block("Заголовок", 0))
+    named[0].mark("title", "headline")
+    for blocks in (late, named):
+        hr.printed_headline(blocks, _ctx())
+        assert not any(b.rule == "printed_headline" for b in blocks)
+
+
+def test_figure_caption_rule_takes_a_long_figcaption_but_not_a_long_paragraph():
+    long_caption = " ".join([PROSE] * 4)  # 60 words: past the image-matching limit
+    fig = _block(long_caption, 0)
+    fig.tag = "figcaption"
+    para = _block(long_caption, 1)
+    para.extra["images"] = [("pic.jpg", "")]
+    hr.figure_caption([fig, para], _ctx())
+    assert fig.rule == "figure_caption"
+    assert para.undecided  # a long paragraph beside an image is story text
+
+
+def test_address_line_rule_drops_a_bare_address_under_the_story():
+    address = "Адреса матеріалу: http://news.zn.ua/HEALTH/dlya_ustanovleniya_diagnoza-92148.html"
+    blocks = _story(PROSE, PROSE + " Ещё.", PROSE + " И так.", address)
+    hr.address_line(blocks, _ctx())
+    assert blocks[3].rule == "address_line" and blocks[2].label == "body"
+
+
+def test_address_line_rule_leaves_a_sentence_that_cites_an_address():
+    cited = ("Полный текст доклада опубликован на сайте ведомства по адресу "
+             "www.minzdrav.ru/docs/report и доступен всем желающим.")
+    blocks = _story(PROSE, PROSE + " Ещё.", PROSE + " И так.", cited)
+    hr.address_line(blocks, _ctx())
+    assert all(b.label == "body" for b in blocks)
+
+
+def test_lead_paragraph_rule_takes_a_one_line_lede_but_not_a_label():
+    title = "Виноград помогает избежать слепоты"
+    for lede, kept in (("Употребление винограда поможет защитить зрение, утверждают ученые.",
+                        True), ("Читайте также", False), ("Смотрите видео по теме:", False)):
+        blocks = [_block(title, 0), _block(lede, 1, votes=0), _block(PROSE, 2),
+                  _block(PROSE + " Ещё.", 3)]
+        hr.headline(blocks, _ctx(title_key=text_key(title)))
+        hr.extractor_vote(blocks, _ctx())
+        hr.lead_paragraph(blocks, _ctx())
+        assert (blocks[1].rule == "lead_paragraph") is kept, lede

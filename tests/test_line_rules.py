@@ -17,14 +17,61 @@ def judge(rule_name: str, line: str) -> str | None:
 CASES = [
     # (rule, chrome line, story line that must not match)
     ("widget_residue", "[          ] [Искать]", "Он нажал [sic] кнопку поиска."),
+    ("widget_residue", "[milano-design-week-2018-flos-anastassiades-jewels-after-jewels-cover]",
+     "The show [at the Flos showroom on corso Monforte] runs until Sunday."),
     ("counter", "1295", "1295 человек пришли на митинг в центре города."),
     ("counter", "Просмотров: 856", "Просмотров стало больше на 856 тысяч за год, сообщил он."),
     ("counter", "-1", "-1 градус ожидается в Москве ночью, сообщают синоптики."),
+    ("counter", "Image 1 of 8", "Image 1 of the series shows the comet over the lake."),
     ("timestamp_only", "29.12.2021 09:46", "29.12.2021 в 09:46 в Москве произошло землетрясение."),
     ("timestamp_only", "Nov 19, 2019", "Nov 19 was the day the company announced its results."),
     ("image_credit", "Источник изображения: © AP Photo/Dmitri Lovetsky",
      "Фото, которое он опубликовал, вызвало скандал среди пользователей."),
     ("image_credit", "Photo: Reuters", "Photographs from the scene show damaged buildings."),
+    ("caption_credit", "Protesters have worn masks to protect their identities (Image: GETTY )",
+     "The minister said the plan (the third this year) would be published in March."),
+    ("caption_credit", "Министр на открытии выставки. (Фото: Иван Петров)",
+     "Стало известно, когда в Харькове откроют перинатальный центр (ФОТО)"),
+    ("caption_credit", "Здание Тартуского суда. Фото с сайта betotrade.ee",
+     "Фото опубликовал в соцсетях сам министр, и через час его удалили."),
+    ("caption_credit", "In this Sunday, Nov. 10, 2019, photo, unsold cars sit at a dealership "
+     "in Littleton, Colo.", "In this town, photographs of the old mill hang in every café."),
+    ("caption_credit", "A module for a crewed Mars mission. Credit: ESA",
+     "Credit unions said the new rules would cost them a billion dollars a year."),
+    ("caption_credit", "На фото: судья Виктория Федотова оглашает приговор.",
+     "На фото видно, как машина выезжает на встречную полосу, сообщили в ГИБДД."),
+    ("caption_label", "Image caption Taylor Swift's seventh album is the only one she owns",
+     "Image rights were at the heart of the case, the judge said on Tuesday."),
+    ("caption_label", "Twitter post by @ewarren: Private equity firms are gobbling up companies",
+     "Twitter posted its quarterly results on Tuesday, beating analysts' forecasts."),
+    ("rights_notice", "This document is subject to copyright. Apart from any fair dealing...",
+     "This document is the first the ministry has published on the subject."),
+    ("breadcrumb_menu", "← предыдущая новость следующая новость →",
+     "Стрелка «→» на табло показывает направление движения поезда, пояснили в метро."),
+    ("comment_prompt", "Уважаемые читатели, все комментарии, не соответствующие закону, удаляются",
+     "Читатели уважаемой газеты получили подарки к празднику, сообщила редакция."),
+    ("comment_prompt", "Если вы заметили орфографическую ошибку, выделите её и нажмите Ctrl+Enter",
+     "Если вы заметили у себя такие симптомы, обратитесь к врачу, советуют медики."),
+    ("tags_line", "Эта статья в категориях: здоровье.",
+     "Эта статья в категориях читателей вызвала споры: одни хвалили, другие ругали."),
+    ("more_header", "Другие новости ПР № 8 от 17 Января 2012 года",
+     "Другие новости из региона тоже не радуют: закрылись ещё два завода, а третий "
+     "сократил половину рабочих."),
+    ("author_box", "Über Moritz Bachmann", "About 300 people gathered in the square on Sunday."),
+    ("author_box", "Об авторе", "Об авторе книги известно немного, признают историки."),
+    ("more_header", "More from UK",
+     "More from the budget went to schools than ever before, the minister said."),
+    ("related_link", "Читай также: Ухудшение памяти предвещает инсульт",
+     "По теме доклада выступили три министра, и каждый из них говорил о бюджете."),
+    ("browser_notice", "Ваш браузер не поддерживает данный формат видео.",
+     "Браузер Chrome не поддерживает старые расширения, заявили в Google."),
+    ("counter", "Прочтений: 1295", "Прочтений этой книги было больше, чем продаж, шутит автор."),
+    ("subscribe_box", "Читайте новости Comments.UA в социальных сетях facebook и twitter.",
+     "Читайте новости о выборах в нашем специальном разделе, где собраны все материалы "
+     "кампании и мнения экспертов."),
+    ("comment_prompt", "Спасибо! Ваше мнение учтено.",
+     "Спасибо вашим врачам, сказала она журналистам после выписки из больницы."),
+    ("list_header", "Ссылки по теме:", "Ссылки по теме доклада он не привёл, заметили журналисты."),
     ("source_line", "Источник - vesnikkavkaza.ru",
      "Источник в правительстве сообщил, что решение уже принято и будет объявлено завтра."),
     ("source_line", "Source: Reuters", "Sources close to the talks said no deal was reached."),
@@ -79,6 +126,26 @@ def test_image_credit_records_the_credit() -> None:
     block = text_to_blocks("Источник изображения: © AP Photo/Dmitri Lovetsky")[0]
     REGISTRY["image_credit"].fn(block, PageContext(input_format="text"))
     assert block.extra["credit"] == "AP Photo/Dmitri Lovetsky"
+
+
+def test_caption_credit_records_the_image() -> None:
+    from cleaners.text_frontend import analyse_text
+
+    story = ("The minister opened the exhibition on Tuesday and said the museum would stay "
+             "open until late every Friday from next month, the city council announced.")
+    page = "\n\n".join(["Museum opens late", "The minister at the opening (AP Photo/Jane Doe)",
+                         story, story + " It is the first change in ten years."])
+    _blocks, article, _ = analyse_text(page)
+    assert article.images == [{"caption": "The minister at the opening",
+                               "credit": "AP Photo/Jane Doe", "url": None}]
+    assert all("AP Photo" not in p for p in article.paragraphs)
+
+
+def test_a_rights_notice_with_the_copyright_sign_is_not_an_image_credit() -> None:
+    notice = "© 2000-2011, ООО «КП-ТВ». Все права защищены."
+    assert judge("image_credit", notice) is None
+    assert judge("rights_notice", notice)
+    assert judge("image_credit", "© Reuters")
 
 
 def test_tags_line_records_tags() -> None:

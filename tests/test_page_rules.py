@@ -215,3 +215,166 @@ def test_a_page_with_no_story_is_rejected_with_its_analysis() -> None:
     assert caught.value.reason == "no_article"
     rules = {b.rule for b in caught.value.analysis.blocks if b.text}
     assert {"login_link", "search_box", "menu_run"} <= rules
+
+
+def test_teasers_glued_to_their_headlines_are_dropped() -> None:
+    teasers = [
+        "Harbour ferry fares rise again in springCommuters will pay a fifth more from April.",
+        "Council votes to close the old libraryThe building needs repairs the town cannot fund.",
+        "Local team wins the regional cup finalSupporters celebrated in the square until late.",
+        "Storm warning for the coast this weekendForecasters expect gusts of up to 90 km/h.",
+    ]
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "Latest", *teasers])
+    labels = labelled(page)
+    assert labels[teasers[1]] == ("chrome", "glued_teasers")
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_a_list_run_together_on_one_line_is_dropped() -> None:
+    heads = ["В Казани открыли новый мост", "Сборная выиграла у Бразилии",
+             "Цены на бензин снова выросли", "Метро продлит работу в праздники",
+             "В парке высадили сто лип", "Театр покажет премьеру в мае",
+             "Аэропорт закрыт из-за тумана", "Школы перейдут на пятидневку",
+             "Вице-мэр ушёл в отставку"]
+    feed = "".join(f"1{n}:2{n} {head}" for n, head in enumerate(heads))
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3, "Лента новостей", feed])
+    assert labelled(page)[feed] == ("chrome", "glued_teasers")
+    assert body_of(page) == [P1, P2, P3]
+
+
+def test_brand_names_written_as_one_word_are_story() -> None:
+    paras = [
+        "GateHouse Media agreed to buy Gannett last year, and the merged company kept the "
+        "Gannett name for its newspapers across the country.",
+        "Analysts said GateHouse had cut costs at every paper it bought, and expected the "
+        "same after the merger was completed in November.",
+        "The GateHouse parent, New Media, told investors the savings would reach 300 million "
+        "dollars a year, according to a filing with regulators.",
+        "A spokesman for GateHouse declined to comment on the plans for the newsrooms.",
+    ]
+    page = "\n\n".join(["Newspaper chains merge", *paras])
+    assert body_of(page) == paras
+
+
+LEAD = "Российские учёные нашли способ очищать воду в десять раз дешевле прежнего"
+
+
+def test_the_lead_under_the_headline_is_story_not_title() -> None:
+    page = "\n\n".join(["Новый метод очистки воды", "12.03.2024 10:15", "Версия для печати",
+                        LEAD, P1, P2])
+    labels = labelled(page)
+    assert labels[LEAD] == ("body", "lead_under_headline")
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"
+    assert article.paragraphs == [LEAD, P1, P2]
+
+
+def test_a_long_headline_right_above_the_story_stays_the_title() -> None:
+    # a section name and a byline above are not headlines, and a headline with its
+    # twin right above it is not a lead
+    for above in (["Рязанские новости / Происшествия", "12.03.2024 10:15"],
+                  ["Надежда Шульга", "12.03.2024 10:15"],
+                  ["12.03.2024 10:15", "Новый метод очистки воды"]):
+        page = "\n\n".join([*above, LEAD, P1, P2])
+        labels = labelled(page)
+        assert labels[LEAD] == ("title", "title"), above
+
+
+def test_items_of_a_read_also_list_are_not_the_title() -> None:
+    page = "\n\n".join(["Новый метод очистки воды", "12.03.2024 10:15", "Материалы по теме:",
+                        "Учёные нашли полезный заменитель шоколада",
+                        "В Казани открыли новый мост через реку", P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"
+
+
+def test_summaries_cut_short_are_a_teaser_list() -> None:
+    teasers = [
+        "Harbour ferry fares rise again", "Commuters will pay a fifth more from April, the...",
+        "Council votes to close the library", "The building needs repairs the town cannot...",
+        "Local team wins the regional cup", "Supporters celebrated in the square until late …",
+    ]
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "More news", *teasers])
+    assert labelled(page)[teasers[3]] == ("chrome", "truncated_teasers")
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_a_story_line_ending_in_an_ellipsis_stays() -> None:
+    pause = "We asked him what he would do next. Here is what he had to say…"
+    page = "\n\n".join(["New water cleaning method", EN1, pause, EN2, EN3])
+    assert body_of(page) == [EN1, pause, EN2, EN3]
+
+
+def test_a_listicle_keeps_its_items() -> None:
+    items = []
+    for name, price in (("Quiet earbuds", 235), ("Small console", 200), ("Portable speaker", 400)):
+        items += ["Photo: Jane Doe", f"{name} for ${price}", "See it now: Amazon",
+                  f"The {name.lower()} was the surprise of the year. It is smaller than last "
+                  "year's model and the battery lasts twice as long. Reviewers liked the sound, "
+                  "and the price has dropped by a fifth since the launch in the spring, which "
+                  "makes it the best buy of the season for most people."]
+    page = "\n\n".join(["Best gadgets of the year", EN1, EN2, *items])
+    body = body_of(page)
+    assert items[-1] in body and items[2] in body
+
+
+def test_a_caption_with_its_more_toggle_is_dropped() -> None:
+    caption = ("The minister, left, and his deputy open the new plant in Tula on Tuesday, "
+               "Nov. 19, 2019. The plant will employ ... more")
+    page = "\n\n".join(["New water cleaning method", caption, EN1, EN2, EN3])
+    assert labelled(page)[caption] == ("chrome", "truncated_teasers")
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_the_headline_printed_again_inside_the_story_is_dropped() -> None:
+    page = "\n\n".join(["Hibernating astronauts would need smaller spacecraft", EN1,
+                        "Hibernating astronauts would need smaller spacecraft", EN2, EN3])
+    blocks, article, _ = analyse_text(page)
+    assert article.title == "Hibernating astronauts would need smaller spacecraft"
+    assert article.paragraphs == [EN1, EN2, EN3]
+    assert [b.rule for b in blocks if b.text == article.title] == ["title", "title_repeat"]
+
+
+def test_the_authors_box_after_the_story_is_not_story() -> None:
+    bio = ("Als Inbound Sales Manager bildet Moritz Bachmann die Schnittstelle zwischen dem "
+           "Marketing und dem Vertrieb, und er schreibt über Messen, Kunden und Verträge.")
+    page = "\n\n".join(["New water cleaning method", EN1, EN2, EN3, "Über Moritz Bachmann", bio])
+    assert body_of(page) == [EN1, EN2, EN3]
+
+
+def test_a_date_line_parts_two_stories_of_a_newspaper_page() -> None:
+    letters = [
+        "Читательница с улицы Мира рассказала, что во дворе третью неделю не вывозят мусор, "
+        "и попросила коммунальщиков навести порядок до праздников.",
+        "В управлении ЖКХ ответили, что график вывоза изменили из-за ремонта техники, и "
+        "пообещали вернуть прежний порядок уже на следующей неделе.",
+    ]
+    page = "\n\n".join([*letters, "Газета № 8 от 17 января 2012 года", "Новый метод очистки воды",
+                        P1, P2, P3, P1 + " " + P2])
+    body = body_of(page)
+    assert letters[0] not in body and body[0] == P1
+    # and after the story, the header of the page's other news carries the date
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3,
+                         "Другие новости номера от 17 января 2012 года", *letters])
+    assert body_of(page) == [P1, P2, P3]
+
+
+def test_a_dated_post_quoted_inside_the_story_does_not_part_it() -> None:
+    page = "\n\n".join(["New water cleaning method", EN1, EN2,
+                        "— Water Research (@WaterResearch) November 20, 2019", EN3, EN1 + EN2])
+    body = body_of(page)
+    assert body[:2] == [EN1, EN2] and body[-2:] == [EN3, EN1 + EN2]
+
+
+def test_links_under_a_read_also_header_are_dropped() -> None:
+    links = ("Ирина Акимова в Харькове. Подробности визита (ФОТО) Угрозы эпидемии гриппа нет "
+             "Туберкулез на Харьковщине. Методы борьбы с эпидемией")
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3, "Читайте также", links])
+    assert labelled(page)[links] == ("chrome", "related_list")
+    assert body_of(page) == [P1, P2, P3]
+
+
+def test_a_section_label_above_the_headline_is_no_read_also_header() -> None:
+    page = "\n\n".join(["Новости", "Новый метод очистки воды", P1, P2, P3])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды"

@@ -3,14 +3,113 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
+from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
 
 _DIGIT = re.compile(r"\d")
 # a "latest news" item: a short title-like line
 MAX_HEADLINE_WORDS = 30
+
+
+# Where a page's list printed a teaser's headline and summary (or a time and the next
+# headline) with no space between them, the text browser glued them into one word:
+# "...NASCAR FinaleFord v Toyota...", "...семинаровГоскомитет...", "...Измира18:44 Музыка".
+# Story text glues words like this only in brand names (GateHouse, PlayStation), which
+# a story repeats rather than varies.
+_GLUE = re.compile(
+    r"(?<=[a-zа-яё]{2})[A-ZА-ЯЁ]"  # "FinaleFord", "мужчинВ Азербайджане"
+    r"|(?<=[a-zа-яё][?!»\"”)])[A-ZА-ЯЁ]"  # "Rise?Violence", "«Центр наследия»В составе"
+    r"|(?<=[^\W\d_])[0-2]?\d:[0-5]\d\b"  # "Измира18:44"
+)
+_NON_LETTER = re.compile(r"[\W\d_]+")
+GLUED_MIN_LINES = 3  # glued lines (with different glued words) that make a teaser list
+GLUED_VARIETY = 0.7  # different glued words per glued line, at least
+GLUED_NAME_LINES = 3  # lines a glued word recurs in that make it a name
+GLUED_REACH = 3  # a glued line at most this many lines after the last one continues the list
+GLUED_LINE_WORDS = 20  # one line holding a whole list: a glued word every this many words
+GLUED_LINE_MIN = 8
+
+
+def _glued_words(block: Block) -> set[str]:
+    if not _GLUE.search(block.text):
+        return set()
+    return {_NON_LETTER.sub("", w.lower()) for w in block.text.split() if _GLUE.search(w)}
+
+
+@rule("glued_teasers", stage="block")
+def glued_teasers(blocks: list[Block], ctx: PageContext) -> None:
+    """Teaser lists whose headline and summary the page printed without a space between.
+
+    Three or more nearby lines that each glue a different pair of words
+    ("...In NASCAR FinaleFord v Toyota flopped...") are a list of teasers, and
+    so is one long line that glues a word every few words (a whole "latest
+    news" column run together).
+    """
+    content = content_blocks(blocks)
+    glued = [_glued_words(b) if b.undecided else set() for b in content]
+    seen = Counter(w for words_ in glued for w in words_)
+    names = {w for w, n in seen.items() if n >= GLUED_NAME_LINES}
+    if names:  # a glued word the page keeps using is a name (InfoNation), not a glue
+        glued = [words_ - names for words_ in glued]
+    for b, words_ in zip(content, glued, strict=True):
+        if len(words_) >= GLUED_LINE_MIN and len(words_) * GLUED_LINE_WORDS >= b.n_words:
+            b.mark("chrome", "glued_teasers", f"{len(words_)} list items run together")
+    i = 0
+    while i < len(content):
+        if not glued[i]:
+            i += 1
+            continue
+        run, last = [i], i
+        j = i + 1
+        while j < len(content) and j - last <= GLUED_REACH:
+            if glued[j]:
+                run.append(j)
+                last = j
+            j += 1
+        kinds = set().union(*(glued[r] for r in run))
+        # each teaser glues its own words; a brand name (InfoNation) recurs
+        if len(run) >= GLUED_MIN_LINES and len(kinds) >= GLUED_VARIETY * len(run) and \
+                2 * len(run) >= last - i + 1:
+            for b in content[i:last + 1]:
+                if b.undecided:
+                    b.mark("chrome", "glued_teasers", f"{len(run)} teasers glued to headlines")
+        i = last + 1
+
+
+# A teaser's summary cut short by the page: "...the heavy rains ...", "...погибли 2 человека…",
+# "...with the Southeast Asian nation. less" (a caption's expand/collapse toggle)
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*(?:more|read more|подробнее|далее|читать далее)?$"
+                        r"|\s(?:less|more)$", re.IGNORECASE)
+# the expand / collapse toggles of a caption: "...the Southeast Asian nation. less",
+# "...relations with the ... more"; a story line never ends so
+_TOGGLED = re.compile(r"[.!?]\s+less$|(?:\.\.\.|…)\s*more$", re.IGNORECASE)
+TRUNCATED_MIN = 3  # cut-short lines that make a list of teasers...
+TRUNCATED_REACH = 4  # ...each at most this many lines after the last
+
+
+@rule("truncated_teasers", stage="block")
+def truncated_teasers(blocks: list[Block], ctx: PageContext) -> None:
+    """Three or more nearby lines cut short with an ellipsis ("...", "... more") are the
+    summaries of a teaser list; a story ends a paragraph that way once in a while, not
+    line after line. A caption with its "... more" / ". less" toggle goes on its own."""
+    content = content_blocks(blocks)
+    for b in content:
+        if b.undecided and _TOGGLED.search(b.text):
+            b.mark("chrome", "truncated_teasers", "a caption with its more / less toggle")
+    cut = [i for i, b in enumerate(content) if b.undecided and _TRUNCATED.search(b.text)]
+    k = 0
+    while k < len(cut):
+        j = k
+        while j + 1 < len(cut) and cut[j + 1] - cut[j] <= TRUNCATED_REACH:
+            j += 1
+        if j - k + 1 >= TRUNCATED_MIN:
+            for i in cut[k:j + 1]:
+                content[i].mark("chrome", "truncated_teasers", f"{j - k + 1} summaries cut short")
+        k = j + 1
 
 
 def _is_anchor(block: Block) -> bool:
@@ -126,6 +225,25 @@ def tags_follow(blocks: list[Block], ctx: PageContext) -> None:
             if tags and all(len(t.split()) <= 5 for t in tags):
                 nxt.extra["tags"] = tags
                 nxt.mark("meta", "tags_follow", f"{len(tags)} tags")
+
+
+RELATED_LIST_LINES = 10  # lines a "read also" list runs to, at most
+RELATED_LINE_WORDS = 60  # a list run together on one line can be long
+
+
+@rule("related_list", stage="block")
+def related_list(blocks: list[Block], ctx: PageContext) -> None:
+    """The lines under a "Читайте также" / "Related" header are its links, up to the first
+    sentence: headlines, or a row of them run together on one line."""
+    headers = phrase_set("related_link").keys
+    content = content_blocks(blocks)
+    for i, b in enumerate(content):
+        if b.rule != "list_header" or b.key not in headers:
+            continue
+        for nxt in content[i + 1: i + 1 + RELATED_LIST_LINES]:
+            if not nxt.undecided or nxt.sentence_end or nxt.n_words > RELATED_LINE_WORDS:
+                break
+            nxt.mark("chrome", "related_list", f"a link under {b.text!r}")
 
 
 MENU_MAX_WORDS = 6

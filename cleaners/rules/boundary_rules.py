@@ -14,11 +14,12 @@ import re
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
 from cleaners.features import cyrillic_share, sentence_count, site_words
+from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
 
 HARD_STOPS = frozenset({
     "rights_notice", "comment_prompt", "source_line", "tags_line", "tags_follow",
-    "hashtag_block", "subscribe_box", "cookie_notice",
+    "hashtag_block", "subscribe_box", "cookie_notice", "author_box",
 })
 SOFT_CHROME = frozenset({"list_header", "headline_list", "menu_run", "breadcrumb_menu",
                          "menu_line", "share_button", "login_link"})
@@ -77,6 +78,7 @@ AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a stor
 POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
 TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser list
 TEASER_PENALTY = 0.5
+TEASER_MAX_CHARS = 250  # a teaser's summary is shorter than this, or one sentence
 
 
 def _zone_runs(weights: list[float], lo: int, hi: int) -> list[tuple[float, int, int]]:
@@ -140,12 +142,16 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     return score * (1 - POSITION_WEIGHT * start / max(1, len(content)))
 
 
-def _pieces(weights: list[float], start: int, end: int) -> list[tuple[int, int]]:
-    """Split a run where SPLIT_GAP or more lines in a row carry no prose."""
+def _pieces(weights: list[float], start: int, end: int, dated: set[int] | None = None
+            ) -> list[tuple[int, int]]:
+    """Split a run where SPLIT_GAP or more lines in a row carry no prose, or at a date line."""
     pieces: list[tuple[int, int]] = []
     first = last = None
     gap = 0
     for i in range(start, end + 1):
+        if dated and i in dated:
+            gap = SPLIT_GAP
+            continue
         if weights[i] > 0:
             if first is not None and gap >= SPLIT_GAP:
                 pieces.append((first, last))
@@ -165,19 +171,35 @@ def _headline_like(block: Block) -> bool:
 
 def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
     """A piece under a headline (in the few lines above it, or opening it) that holds at
-    most two paragraphs: one teaser."""
+    most two paragraphs, and short ones (a teaser sums its story up in a sentence or
+    two): one teaser."""
     blocks = [b for b in content[piece[0]: piece[1] + 1] if b.undecided]
     above = content[max(0, piece[0] - SPLIT_GAP): piece[0]]
     if not any(_headline_like(b) for b in above) and not (blocks and _headline_like(blocks[0])):
         return False
-    return sum(1 for b in blocks if len(b.text) >= GOOD_MIN_CHARS) <= 2
+    paragraphs = [b for b in blocks if len(b.text) >= GOOD_MIN_CHARS]
+    if sum(len(b.text) for b in paragraphs) >= TEASER_MAX_CHARS and \
+            sum(sentence_count(b.text) for b in paragraphs) >= 2:
+        return False  # a section of the story (a listicle's item), not a summary
+    return len(paragraphs) <= 2
+
+
+_DASHES = ("—", "–", "-")  # "— Tottenham Hotspur (@SpursOfficial) November 20, 2019": a post
+
+
+def _parting_date(block: Block) -> bool:
+    """A short line with a full date that is no sentence ("Газета № 8 от 17 января 2012
+    года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends."""
+    return block.label != "body" and block.n_words <= 12 and not block.sentence_end and \
+        not block.text.startswith(_DASHES) and bool(find_dates(block.text))
 
 
 def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int
                   ) -> tuple[int, int]:
     """Cut a run back to its core piece and the pieces beside it, stopping where two
     teasers (a headline and a summary) follow one another: the lists after a story."""
-    pieces = _pieces(weights, start, end)
+    dated = {i for i in range(start, end + 1) if _parting_date(content[i])}
+    pieces = _pieces(weights, start, end, dated)
     if len(pieces) <= 1:
         return start, end
 
@@ -186,12 +208,17 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
 
     core = max(range(len(pieces)), key=lambda k: mass(pieces[k]))
     units = [_teaser_unit(content, p) for p in pieces]
+
+    def parted(a: int, b: int) -> bool:  # a date line between two pieces: another story
+        return any(i in dated for i in range(pieces[a][1] + 1, pieces[b][0]))
+
     hi = core
-    while hi + 1 < len(pieces) and not (units[hi + 1] and (hi + 2 >= len(pieces)
-                                                          or units[hi + 2])):
+    while hi + 1 < len(pieces) and not parted(hi, hi + 1) and \
+            not (units[hi + 1] and (hi + 2 >= len(pieces) or units[hi + 2])):
         hi += 1
     lo = core
-    while lo > 0 and not (units[lo - 1] and (lo < 2 or units[lo - 2])):
+    while lo > 0 and not parted(lo - 1, lo) and \
+            not (units[lo - 1] and (lo < 2 or units[lo - 2])):
         lo -= 1
     return pieces[lo][0], pieces[hi][1]
 
@@ -294,6 +321,61 @@ def _script(text: str) -> str:
     return "latin" if share <= 0.2 else "mixed"
 
 
+def _heads_a_list(header: Block) -> bool:
+    """A "read also" header, or any header ending in a colon, heads a list of links; a
+    section label ("Новости") may head the story itself."""
+    return header.text.rstrip().endswith(":") or header.key in phrase_set("related_link").keys
+
+
+def _headline_above(blocks: list[Block], start: int, skip: Block | None = None) -> Block | None:
+    """The nearest headline-like line above ``blocks[start]``, looking past chrome and
+    metadata (dates, share buttons, a menu of page tools) but not past a headline list.
+
+    The items of a "read also" list (title-like lines right under a list header)
+    are not headlines of this story.
+    """
+    items: list[Block] = []
+    seen = 0
+    for b in reversed(blocks[:start]):
+        if not b.text or b is skip:
+            continue
+        seen += 1
+        if seen > TITLE_LOOKBACK or b.rule == "headline_list":
+            break
+        if _title_like(b):
+            items.append(b)
+            continue
+        if b.rule == "list_header" and _heads_a_list(b):
+            items = []  # they were the list's items
+            continue
+        if items:
+            break
+    return items[0] if items else None
+
+
+LEAD_MIN_WORDS = 8  # a line under the headline this long, with no full stop, is the lead
+HEAD_MIN_WORDS = 4  # ...if the headline is a sentence too, not a byline or a section name
+
+
+@rule("lead_under_headline", stage="boundary")
+def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
+    """The story's lead printed in bold right above the body, without a full stop, is
+    story text: a shorter headline stands above it, past the date line and page tools."""
+    span = ctx.meta.get("body_span")
+    if not span:
+        return
+    lead = next((b for b in reversed(blocks[: span[0]]) if b.text), None)
+    if lead is None or not _title_like(lead) or lead.n_words < LEAD_MIN_WORDS or \
+            lead.function_words == 0 or _headline_above(blocks, lead.index + 1) is not lead:
+        return  # not a sentence, or an item of a "read also" list
+    head = _headline_above(blocks, lead.index, skip=lead)
+    if head is None or not HEAD_MIN_WORDS <= head.n_words < lead.n_words or \
+            all(not b.text or _title_like(b) for b in blocks[head.index + 1: lead.index]):
+        return  # no headline above it, or one directly above: a headline and its twin
+    lead.mark("body", "lead_under_headline", "the lead under the headline")
+    ctx.meta["body_span"] = (lead.index, span[1])
+
+
 @rule("title", stage="boundary")
 def title(blocks: list[Block], ctx: PageContext) -> None:
     """The headline-like line before the body; a headline in another script beside it is an
@@ -301,35 +383,27 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     span = ctx.meta.get("body_span")
     if not span:
         return
-    before = [b for b in blocks[: span[0]] if b.text][-TITLE_LOOKBACK:]
     body_text = " ".join(b.text for b in blocks[span[0]: span[1] + 1] if b.label == "body")
     body_script = _script(body_text[:2000])
-    candidates: list[Block] = []
-    for b in reversed(before):
-        if b.rule in ("headline_list", "menu_run"):
-            break
-        if _title_like(b):
-            candidates.append(b)
-            if len(candidates) == 2:
-                break
-        elif candidates:
-            break  # only a headline directly above the first counts as its twin
-    if not candidates:
+    main = _headline_above(blocks, span[0])
+    if main is None:
         return
-    main, alt = candidates[0], None
-    if len(candidates) == 2:
-        other = candidates[1]
-        scripts = {_script(main.text), _script(other.text)}
+    alt = None
+    twin = next((b for b in reversed(blocks[: main.index]) if b.text), None)
+    if twin is not None and _title_like(twin):
+        # only a headline directly above the first counts as its twin
+        scripts = {_script(main.text), _script(twin.text)}
         if len(scripts) == 2 and "mixed" not in scripts:
-            if _script(main.text) != body_script and _script(other.text) == body_script:
-                main, alt = other, candidates[0]
+            if _script(main.text) != body_script and _script(twin.text) == body_script:
+                main, alt = twin, main
             else:
-                alt = other
+                alt = twin
     main.mark("title", "title")
     if alt is not None:
         alt.mark("alt_title", "alt_title", "the headline in another script")
-    for b in before:
-        if b.undecided and b.text == main.text:
+    for b in blocks:
+        # printed again above the story, or inside it under each picture of a gallery
+        if b.label in ("undecided", "body") and b is not main and b.text == main.text:
             b.mark("chrome", "title_repeat", "the headline printed again")
 
 

@@ -56,6 +56,7 @@ def no_words(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "no_words", "punctuation only")
 
 
+CAPTION_MAX_WORDS = 40  # a caption found by its image or class; a <figcaption> may be longer
 _CAPTION_HINT = re.compile(r"caption|photo|foto|image|img|figure|pic|illustr|credit")
 _CREDIT = re.compile(r"(?:^|[.\s])(?:фото|photo|иллюстрация|источник|credit)\s*:?\s*(.{2,80})$",
                      re.IGNORECASE)
@@ -66,7 +67,7 @@ def figure_caption(blocks: list[Block], ctx: PageContext) -> None:
     """A short text beside an image that repeats its alt text, or sits in a figcaption or a
     photo/caption-classed box, is the image's caption: lifted into metadata, out of the body."""
     for b in blocks:
-        if not b.undecided or b.n_words > 40:
+        if not b.undecided or (b.n_words > CAPTION_MAX_WORDS and b.tag != "figcaption"):
             continue
         images = b.extra.get("images") or []
         key = b.extra.get("match_key", "")
@@ -157,6 +158,110 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
 
 
+@rule("printed_headline", stage="html", formats=("html",))
+def printed_headline(blocks: list[Block], ctx: PageContext) -> None:
+    """When no block is the headline the markup names (og:title and the printed <h1> say it
+    differently), an <h1> the extractors kept at the head of the story, before its first
+    paragraph, is the headline the page prints: not body. The record's title stays the
+    one the markup names."""
+    if any(b.label == "title" for b in blocks):
+        return
+    for b in blocks:
+        if b.label != "body":
+            continue
+        if b.tag == "h1":
+            b.mark("title", "printed_headline", "the <h1> above the story")
+            return
+        if is_prose(b):
+            return  # the story has begun: an <h1> further down is not its headline
+
+
+LEAD_MIN_WORDS = 5
+
+
+def _short_sentence(b: Block) -> bool:
+    """A one-line lede ("Употребление винограда поможет защитить зрение, утверждают
+    ученые."): a whole sentence, shorter than prose needs to be."""
+    return (b.n_words >= LEAD_MIN_WORDS and b.text.rstrip("»\"”’')").endswith((".", "!", "?"))
+            and b.link_density < 0.3)
+
+
+@rule("lead_paragraph", stage="html", formats=("html",))
+def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
+    """Prose right above the story's first body block, under the headline, is the story's
+    lead even when neither extractor kept it: sites print the lede in its own box (a bold
+    summary, an "announce" div) that the extractors take for a teaser. Only a lead that
+    touches the story counts (image captions may stand between): a summary or background
+    blurb that a date line, byline or share bar separates from the story stays dropped, as
+    does anything inside a chrome container."""
+    title = next((i for i, b in enumerate(blocks) if b.label == "title"), None)
+    first = next((i for i, b in enumerate(blocks) if b.label == "body"), None)
+    if title is None or first is None or first < title:
+        return
+    for b in reversed(blocks[title + 1:first]):
+        if not b.text or b.label == "meta":
+            continue
+        if b.rule not in ("extractor_vote", "single_vote") or "container" in b.extra:
+            return
+        if not b.n_words:
+            b.compute_features()  # blocks no extractor kept have no features yet
+        if not (is_prose(b) or _short_sentence(b)):
+            return
+        b.mark("body", "lead_paragraph", "prose right above the story, under the headline")
+
+
+TEASER_LINK = 0.9  # link density of a teaser's headline
+TEASER_MIN_UNITS = 3  # linked headline + summary pairs in a row that make a teaser list
+TEASER_MAX_SUMMARY = 2  # blocks a teaser's summary may take
+
+
+def _linked_headline(b: Block) -> bool:
+    if b.rule != "link_block" or b.link_density < TEASER_LINK:
+        return False
+    if not b.n_words:
+        b.compute_features()
+    return 1 <= b.n_words <= 25 and not b.text.endswith(".")
+
+
+@rule("linked_teasers", stage="html", formats=("html",))
+def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
+    """Under the story, other stories' linked headlines each followed by their summary (a
+    paragraph or two) are a teaser list, however much the summaries read like prose and
+    whichever extractor kept them. It takes three such pairs in a row, running to the end
+    of the body: a story that links a related headline between its paragraphs now and
+    then goes on after the link."""
+    content = [b for b in blocks if b.text and b.label != "meta"]
+    n = len(content)
+    runs: list[list[tuple[int, int]]] = []  # runs of units (headline, end of its summary)
+    i = 0
+    while i < n:
+        if _linked_headline(content[i]):
+            j = i + 1
+            while j < n and content[j].label == "body" and j - i <= TEASER_MAX_SUMMARY:
+                j += 1
+            if j > i + 1 and (j == n or content[j].label != "body"):
+                joined = runs and not any(b.label == "body"
+                                          for b in content[runs[-1][-1][1]:i])
+                if joined:
+                    runs[-1].append((i, j))
+                else:
+                    runs.append([(i, j)])
+                i = j
+                continue
+        i += 1
+    if not runs or len(runs[-1]) < TEASER_MIN_UNITS:
+        return
+    run = runs[-1]
+    if any(b.label == "body" for b in content[run[-1][1]:]):
+        return  # the story goes on after them: links inside the story
+    for head, end in run:
+        for b in content[head + 1:end]:
+            b.mark("chrome", "linked_teasers", "summary under another story's linked headline")
+    before = [b for b in content[:run[0][0]] if b.label == "body"]
+    if before and not is_prose(before[-1]) and before[-1].n_words <= EDGE_MAX_WORDS:
+        before[-1].mark("chrome", "linked_teasers", "the teaser list's header")
+
+
 def _better_voter(blocks: list[Block]) -> str | None:
     """The extractor whose lone picks are more prose and less link/container chrome."""
     score: dict[str, float] = {}
@@ -209,12 +314,85 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
     return set(zip(toks, toks[1:], toks[2:], strict=False))
 
 
+EDGE_REACH = 3  # body blocks at each end of the story the edge rules look at
+DATE_LINE_MAX_WORDS = 4  # words besides the date a date line may hold ("ПЛН, Псков")
+_LETTERS = re.compile(r"[^\W\d_]")
+_YEAR_WORD = re.compile(r"\b(?:г|гг|года?|year)\b", re.IGNORECASE)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_NAME_WORD = re.compile(r"^[A-ZА-ЯЁ][\w’'-]*$")
+
+
+def _head(blocks: list[Block]) -> list[Block]:
+    """The story's first body blocks, up to its first prose paragraph."""
+    head = []
+    for b in [b for b in blocks if b.label == "body"][:EDGE_REACH]:
+        if is_prose(b):
+            break
+        head.append(b)
+    return head
+
+
+@rule("date_line", stage="html", formats=("html",))
+def date_line(blocks: list[Block], ctx: PageContext) -> None:
+    """A short block above the story's first paragraph that is a full date with a word or
+    two beside it ("17.01.2012 18:16 ПЛН, Псков", "Ирина ЗРАЖЕВСКАЯ — 17.01.2012 15:44",
+    "Отправлено: 17:06 - 17 Янв, 2012 г.") is the story's date line: metadata, not text.
+    A sentence that mentions a date has more words than the date; a date under the story
+    (an embedded post's signature, "— Name (@name) November 18, 2019") stays."""
+    from cleaners.dates import find_dates
+
+    for b in _head(blocks):
+        if b.n_words > EDGE_MAX_WORDS or not (found := find_dates(b.text)):
+            continue
+        if b.sentence_end and _LETTERS.search(_YEAR_WORD.sub("", b.text[found[-1].end:])):
+            continue  # "5 января 2012 года митинг прошёл.": a sentence that starts with a date
+        rest = b.text
+        for d in reversed(found):
+            rest = rest[:d.start] + " " + rest[d.end:]
+        words = [w for w in re.findall(r"\w+", rest) if _LETTERS.search(w)]
+        if len(words) <= DATE_LINE_MAX_WORDS:
+            b.mark("meta", "date_line", f"a date ({found[0].iso}) and {len(words)} words")
+
+
+@rule("byline", stage="html", formats=("html",))
+def byline(blocks: list[Block], ctx: PageContext) -> None:
+    """A person's name alone (two or three capitalised words, nothing else) above the
+    story's first paragraph is its byline: lifted into the authors, out of the text. A
+    signature under the story stays (sites print it as part of the story), and so does a
+    subheading ("<h4>Neues Leitmotto</h4>": German capitalises nouns)."""
+    for b in _head(blocks):
+        words = b.text.split()
+        if 2 <= len(words) <= 3 and all(_NAME_WORD.match(w) for w in words) and \
+                b.link_density < 0.5 and b.tag not in _HEADINGS:
+            b.extra["author"] = b.text
+            b.mark("meta", "byline", "a name alone above the story")
+
+
 EDGE_MAX_WORDS = 12
 EDGE_MAX_RUN = 6
 
 
 def _fragment(b: Block) -> bool:
     return b.n_words <= EDGE_MAX_WORDS and (not b.sentence_end or b.text.endswith(":"))
+
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+ADDRESS_MAX_WORDS = 4  # words besides the address ("Адреса матеріалу:", "Source URL:")
+ADDRESS_MAX_CHARS = 400  # a label and an address; story paragraphs are not searched
+
+
+@rule("address_line", stage="html", formats=("html",))
+def address_line(blocks: list[Block], ctx: PageContext) -> None:
+    """A block among the story's last few that is a web address with a label at most
+    ("Адреса матеріалу: http://news.zn.ua/...", the print version's footer) is page
+    furniture. A sentence that cites an address has more words around it."""
+    body = [b for b in blocks if b.label == "body"]
+    for b in body[-EDGE_REACH:] if len(body) > EDGE_REACH else []:
+        if len(b.text) > ADDRESS_MAX_CHARS or not _URL.search(b.text):
+            continue
+        rest = [w for w in re.findall(r"\w+", _URL.sub(" ", b.text)) if _LETTERS.search(w)]
+        if len(rest) <= ADDRESS_MAX_WORDS:
+            b.mark("chrome", "address_line", "a web address after the story")
 
 
 @rule("edge_fragments", stage="html", formats=("html",))
@@ -244,14 +422,18 @@ def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
 @rule("text_line_rules", stage="html", formats=("html",))
 def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
     """The shared line rules (the text front end's: dates, credits, share and rating prompts,
-    counters, rights notices...) judge the short body blocks the extractors let through."""
+    counters, rights notices...) judge the short body blocks the extractors let through.
+    The rules that read a menu from words alone (a text dump has no links) judge only
+    blocks that are mostly links here: in HTML a menu is links, and a plain line of
+    unspaced script (Japanese, Chinese) is not a row of capitalised menu words."""
     from cleaners.rules.base import REGISTRY
 
     line_rules = [r for r in REGISTRY.values() if r.per_line and "html" in r.formats]
+    plain_rules = [r for r in line_rules if r.name not in MENU_WORD_RULES]
     for b in blocks:
         if b.label != "body" or b.n_words > LINE_RULE_MAX_WORDS:
             continue
-        for r in line_rules:
+        for r in (line_rules if b.link_density >= MENU_LINKS else plain_rules):
             note = r.fn(b, ctx)
             if note:
                 b.mark(r.label or "chrome", r.name, note)
@@ -259,3 +441,40 @@ def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
 
 
 LINE_RULE_MAX_WORDS = 25
+MENU_WORD_RULES = frozenset({"menu_line", "breadcrumb_menu"})
+MENU_LINKS = 0.3  # link density from which a block may be a menu
+
+
+WEAK_TITLES = frozenset({"<title> minus site name", "none"})
+STYLED_LOOKBACK = 6  # text blocks above the story's first paragraph a headline may stand in
+TITLE_MAX_WORDS = 25
+PARAGRAPH_CHARS = 100  # a story paragraph, not a line of dialogue or a caption
+
+
+@rule("styled_headline", stage="html", formats=("html",))
+def styled_headline(blocks: list[Block], ctx: PageContext) -> None:
+    """When the markup names no headline the page prints (no <h1>, og:title or JSON-LD that
+    agrees; only a <title> that is the site's name), the headline is the block the markup
+    sets off (a heading tag, a title class, or all of it in one bold or enlarged element:
+    <span style="font-size:16px">) just above the story's first paragraph."""
+    if ctx.meta.get("title_why") not in WEAK_TITLES or any(b.label == "title" for b in blocks):
+        return
+    first = next((i for i, b in enumerate(blocks) if b.label == "body" and is_prose(b)
+                  and len(b.text) >= PARAGRAPH_CHARS), None)
+    if first is None:
+        return
+    seen = 0
+    for b in reversed(blocks[:first]):
+        if not b.text or "container" in b.extra:
+            continue
+        seen += 1
+        if seen > STYLED_LOOKBACK:
+            return
+        if not b.extra.get("prominent"):
+            continue
+        if not b.n_words:
+            b.compute_features()
+        if 2 <= b.n_words <= TITLE_MAX_WORDS and not b.text.endswith("."):
+            b.mark("title", "styled_headline", "set off by its markup above the story")
+            ctx.meta["title"] = b.text
+            return

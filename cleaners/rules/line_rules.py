@@ -27,12 +27,14 @@ def widget_residue(block: Block, ctx: PageContext) -> str | None:
 
 _COUNTER = re.compile(
     r"^(?:[-+−]?\d[\d\s]{0,8}(?:[.,]\d+)?%?|[★☆✩✪\s]{2,}|\d+(?:[.,]\d+)?\s*(?:/|из|of)\s*\d+"
-    r"|[+-]\d+\s+[+-]\d+)$"
+    r"|[+-]\d+\s+[+-]\d+"
+    r"|(?:image|photo|slide|picture|фото|изображение|слайд)\s+\d+\s*(?:/|of|из)\s*/?\s*\d+)$",
+    re.IGNORECASE,
 )
 _COUNTER_LABEL = re.compile(
-    r"^(?:(?:просмотр(?:ов|а|ы)?|показов|прочитали|комментари(?:ев|я|й|и)|рейтинг|голос(?:ов|а)?"
+    r"^(?:(?:просмотр(?:ов|а|ы)?|прочтени(?:й|я|е)|показов|прочитали|комментари(?:ев|я|й|и)|рейтинг|голос(?:ов|а)?"
     r"|оценка|views?|comments?|likes?|shares?|votes?|rating|reads?)\s*:?\s*[\d\s.,]+"
-    r"|[\d\s.,]+\s*(?:просмотр(?:ов|а)?|комментари(?:ев|я|й)|views?|comments?|likes?|shares?"
+    r"|[\d\s.,]+\s*(?:просмотр(?:ов|а)?|прочтени(?:й|я|е)|комментари(?:ев|я|й)|views?|comments?|likes?|shares?"
     r"|votes?|reads?))$",
     re.IGNORECASE,
 )
@@ -58,8 +60,9 @@ def timestamp_only(block: Block, ctx: PageContext) -> str | None:
 
 def _credit_value(block: Block) -> str | None:
     value = label_value("image_credit", block.text)
-    if value is None and block.text.startswith("©") and block.n_words <= 8:
-        value = block.text
+    if value is None and block.text.startswith("©") and block.n_words <= 8 and \
+            not phrase_set("rights").pattern.search(block.key):
+        value = block.text  # "© Reuters"; "© 2011 X. Все права защищены" is a rights notice
     if value is None:
         return None
     value = value.lstrip("©").strip(" .")
@@ -78,6 +81,52 @@ def image_credit(block: Block, ctx: PageContext) -> str | None:
         return None
     block.extra["credit"] = value
     return f"credit {value!r}"
+
+
+# "... shake hands in Hanoi. (AP Photo/Hau Dinh)", "... (Image: GETTY )", "[File: Reuters]":
+# a caption that ends on its image's credit, in brackets
+_CAPTION_CREDIT = re.compile(
+    r"[(\[]\s*(?P<credit>(?:AP Photo|Photo|Image|Credit|File|Getty|AFP|Reuters|Фото|Источник)"
+    r"\b(?:\s*(?:by|credit)\b)?\s*[:/]?\s*[^()\[\]]{2,80})[)\]]\s*\.?$",
+    re.IGNORECASE,
+)
+# "Здание суда. Фото с сайта betotrade.ee", "...населения. Фото PRM.RU": the credit after the
+# caption's sentence, without brackets
+_CAPTION_CREDIT_AFTER = re.compile(
+    r"(?:^|[.!?»\"]\s+)(?P<credit>(?:Фото|Photo|Image|Credit|Иллюстрация|Кадр)\s*"
+    r"(?:(?::|с сайта|с ресурса|пользователя|из архива|by|courtesy of|телеканала)\s*\S.{0,80}"
+    r"|[A-ZА-ЯЁ][A-ZА-ЯЁ.\-]{2,40}))$"
+)
+_CREDIT_WORDS = ("Фото", "Photo", "Image", "Credit", "Иллюстрация", "Кадр")
+# a caption says what the picture shows: "In this Sunday, Nov. 10, 2019, photo, ...",
+# "На фото: судья Виктория Федотова"
+_CAPTION_OPENING = re.compile(
+    r"^(?:FILE\s*[-–—]\s*)?In this (?:[\w.,'’-]+ ){0,8}?(?:file |handout |undated )?"
+    r"(?:photo|photograph|image|picture|frame grab)\b"
+    r"|^(?:На фото|На снимке|Pictured|Above|Top)\s*:\s*\S", re.IGNORECASE)
+CAPTION_MAX_WORDS = 90
+CAPTION_AFTER_MAX_WORDS = 30
+
+
+@line_rule("caption_credit", label="meta")
+def caption_credit(block: Block, ctx: PageContext) -> str | None:
+    """An image caption that ends on the image's credit in brackets: image metadata."""
+    if block.n_words > CAPTION_MAX_WORDS:
+        return None
+    m = _CAPTION_CREDIT.search(block.text) if block.text.endswith((")", "]", ").", "].")) \
+        else None
+    if m is None and block.n_words <= CAPTION_AFTER_MAX_WORDS and \
+            any(word in block.text for word in _CREDIT_WORDS):
+        m = _CAPTION_CREDIT_AFTER.search(block.text)
+    if m is None and _CAPTION_OPENING.match(block.text):
+        block.extra["caption"] = block.text
+        return "an agency's picture caption"
+    if m is None or not any(ch.isalpha() for ch in m.group("credit").split(None, 1)[-1]):
+        return None
+    credit = m.group("credit").strip()
+    block.extra["credit"] = credit
+    block.extra["caption"] = block.text[: m.start()].strip() or None
+    return f"caption credited {credit!r}"
 
 
 @line_rule("source_line", label="meta")
@@ -168,6 +217,40 @@ def rights_notice(block: Block, ctx: PageContext) -> str | None:
 
 
 line_rule("subscribe_box")(_phrase_rule("subscribe", "Subscribe and newsletter boxes."))
+line_rule("more_header")(_phrase_rule(
+    "more_header", "Headers of what follows a story ('More from UK', 'Об авторе')."))
+_AUTHOR_BOX = re.compile(
+    r"^(?:(?:About|Über|Sobre|À propos de|Об авторе:?)\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+"
+    r"(?:\s+[A-ZÀ-ÝА-ЯЁ][\w'’.-]+){0,2}|About the author|Об авторе|Über den Autor)$"
+)
+
+
+@line_rule("author_box")
+def author_box(block: Block, ctx: PageContext) -> str | None:
+    """"About Jane Doe", "Über Moritz Bachmann", "Об авторе": the author's box after the
+    story begins here."""
+    return "author box header" if _AUTHOR_BOX.match(block.text) else None
+
+
+line_rule("caption_label", label="meta")(_phrase_rule(
+    "caption_label", "Captions and embeds that say what they are ('Image caption ...')."))
+line_rule("browser_notice")(_phrase_rule(
+    "browser_notice", "What a page says to a browser without video or JavaScript."))
+
+
+RELATED_MAX_WORDS = 20
+
+
+@line_rule("related_link")
+def related_link(block: Block, ctx: PageContext) -> str | None:
+    """"Читайте также: <headline>", "See also - <headline>": a link to another story."""
+    if block.n_words > RELATED_MAX_WORDS or not _LABEL_SEP.search(block.text) or \
+            block.text.startswith(_QUOTED):
+        return None
+    value = label_value("related_link", block.text)
+    if value is None or len(value.split()) > RELATED_MAX_WORDS // 2 + 5:
+        return None
+    return f"link to {value[:40]!r}"
 line_rule("comment_prompt")(_phrase_rule(
     "comment_prompt", "Comment prompts and forms ('Хотите оставить комментарий?...')."))
 line_rule("cookie_notice")(_phrase_rule("cookie", "Cookie notices."))
@@ -191,12 +274,17 @@ def ticker(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
+PAGER_MAX_WORDS = 8
 _SEPARATED = re.compile(r"\s(?:\||/|>|»|→|::)\s|\s?\|\s?")
 
 
 @line_rule("breadcrumb_menu")
 def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
-    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C"."""
+    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C", or a
+    pager: "← предыдущая новость   следующая новость →"."""
+    if block.n_words <= PAGER_MAX_WORDS and block.text.startswith("←") and \
+            block.text.endswith("→"):
+        return "pager arrows"
     parts = _SEPARATED.split(block.text)
     if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts) and \
             not block.sentence_end:

@@ -1,0 +1,63 @@
+"""The text front end: wrapped lines joined back into paragraphs, and only those."""
+
+from __future__ import annotations
+
+from cleaners.text_frontend import text_to_blocks
+
+
+def texts(page: str) -> list[str]:
+    return [b.text for b in text_to_blocks(page) if b.text]
+
+
+# A paragraph wrapped inside a column 50 characters wide.
+COLUMN = [
+    "Самолет авиакомпании «Уральские авиалинии» летел из",
+    "Москвы в Иркутск и приземлился утром в аэропорту",
+    "Иркутска, где его осмотрели техники компании перед",
+    "обратным рейсом в столицу, сообщила пресс-служба",
+    "Аэропорт Иркутска отказался от комментариев.",
+]
+
+
+def test_a_line_ending_on_a_preposition_goes_on_in_the_next() -> None:
+    assert texts("\n".join(COLUMN[:2])) == [" ".join(COLUMN[:2])]
+
+
+def test_lines_of_a_wrapped_paragraph_join_even_before_a_capital() -> None:
+    lines = [
+        "В последние годы эпидемия ВИЧ затронула не только",
+        "уязвимые группы, но и взрослое население края, что",
+        "говорит о необходимости профилактической работы",
+        "Министерство здравоохранения обещает продолжить её.",
+    ]
+    assert texts("\n".join(lines)) == [" ".join(lines)]
+
+
+def test_a_byline_and_its_date_stay_apart() -> None:
+    page = "\n".join(["Lisa Kaczke and Trevor J. Mitchell Sioux Falls Argus Leader",
+                      "Published 10:02 AM EST Nov 19, 2019"])
+    assert len(texts(page)) == 2
+
+
+def test_a_bullet_starts_a_new_line_in_a_column() -> None:
+    lines = [
+        "Днепропетровщина продвинулась дальше всех в реформе",
+        "• В больницах области появятся новые аппараты МРТ",
+        "• Минздрав планирует создать госпитальные округа",
+    ]
+    assert texts("\n".join(lines)) == [line.lstrip("• ") for line in lines]
+
+
+def test_a_headline_above_its_long_summary_is_not_joined_to_it() -> None:
+    head = "Ливан отказался поддержать экономические санкции против Сирии"
+    summary = ("Ливан отказался вводить экономические санкции против Сирии, одобренные Лигой "
+               "арабских государств, поскольку это может привести к последствиям и ущербу")
+    page = "\n".join([head, summary, "для экономики самого Ливана."])
+    assert texts(page)[0] == head
+
+
+def test_one_line_running_into_the_next_column_does_not_set_the_width() -> None:
+    lines = list(COLUMN)
+    lines[2] = lines[2] + " Проекты Байкал-Daily и Фотогалерея"  # a cell of the next column
+    out = texts("\n".join(lines))
+    assert out[0] == " ".join(COLUMN[:2]) + " " + lines[2] + " " + " ".join(COLUMN[3:])
