@@ -626,8 +626,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3, help="timed passes (median is reported)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    ap.add_argument("--scale", action=argparse.BooleanOptionalAction, default=None,
+                    help="the scale-out sections (bench/scale.py: backfill pages/s on 1 and "
+                         "2 Dask workers, peak RSS on 1k/10k-page archives; minutes). "
+                         "Default: on, off for a --limit smoke run")
     args = ap.parse_args(argv)
     started = time.perf_counter()
+    all_cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     pinned = "not pinned" if args.no_pin else pin_one_cpu()
 
     notes: list[str] = []
@@ -660,6 +665,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             notes.append(f"{r.set} / {r.run.label}: output differs between passes on "
                          f"{len(r.run.unstable)} pages")
 
+    scale_text = None
+    if args.scale or (args.scale is None and not args.limit):
+        from bench.scale import scale_sections
+
+        scale_text = scale_sections(args.data_root, cpus=all_cpus)
+
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rss_mib = rss / 2**20 if sys.platform == "darwin" else rss / 1024  # bytes vs KiB
     elapsed = time.perf_counter() - started
@@ -679,6 +690,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"loaded sets included); tracemalloc peak of one `clean_page` pass per set: "
         f"{', '.join(memory)}.",
         "\n".join(f"- {n}" for n in notes),
+        scale_text,
     ]))
     print(body)
     header = (

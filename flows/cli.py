@@ -161,6 +161,31 @@ def cmd_backfill(args: argparse.Namespace) -> int:
                      learn_sites=args.learn_sites)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    raw = _folder_arg(args.raw, "raw", must_exist=True)
+    out = _folder_arg(args.out, "output", must_exist=False)
+    _positive(args.batch_size, "--batch-size")
+    from flows.schedule import (
+        ScheduleError,
+        build_deployment,
+        check_cron,
+        require_server,
+        serve_deployment,
+    )
+
+    try:
+        check_cron(args.cron)
+        url = require_server()
+        deployment = build_deployment(args.cron, str(raw), str(out), name=args.name,
+                                      batch_size=args.batch_size)
+    except ScheduleError as exc:
+        raise CliError(str(exc), EXIT_USAGE if "cron" in str(exc) else EXIT_FAILED) from exc
+    print(f"serving clean_pages/{args.name} on {url}: {args.cron}, {raw} -> {out}"
+          " (Ctrl-C stops)", file=sys.stderr)
+    serve_deployment(deployment)
+    return EXIT_OK
+
+
 # --- explain --------------------------------------------------------------------------
 
 
@@ -307,6 +332,16 @@ def build_parser() -> argparse.ArgumentParser:
                           help="skip the first pass that learns each site's recurring lines;"
                                " clean with what earlier runs learned")
     backfill.set_defaults(func=cmd_backfill)
+
+    serve = sub.add_parser("serve", help="register the clean_pages deployment on a cron"
+                                         " schedule and run its scheduled runs")
+    serve.add_argument("--cron", default="*/15 * * * *",
+                       help="when to run, as a cron expression (default: every 15 minutes)")
+    serve.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
+    serve.add_argument("--out", default="clean", help="output folder (default: clean)")
+    serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
+    serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
+    serve.set_defaults(func=cmd_serve)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file")

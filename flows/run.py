@@ -104,12 +104,16 @@ def fingerprint_all(pages: Sequence, workers: int = FINGERPRINT_WORKERS) -> list
         return list(pool.map(fingerprint, pages, chunksize=32))
 
 
-def tidy_output(out_root: Path, state: RunState, logger: Logger) -> int:
+def tidy_output(out_root: Path, state: RunState, logger: Logger, current: str = "") -> int:
     """Before a run writes: make the manifest match the state, then remove the part files
     no version lists (a killed run's last batch, a replaced version). In that order, so
     the manifest on disk never names a file that is gone. Return files removed."""
     write_manifest(out_root, state.parts(), state.live_version())
     for run_id in state.interrupted_runs():
+        if run_id == current:
+            continue
+        state.finish_run(run_id, "failed", {"run_id": run_id, "status": "failed",
+                                            "error": "interrupted (killed or crashed)"})
         logger.warning("run %s did not finish: the batches it committed are kept", run_id)
     removed = sweep_unlisted(out_root, state.run_ids(), state.listed_paths())
     if removed:
@@ -164,7 +168,7 @@ def execute(
         out_root
     ) as state:
         state.start_run(run_id, summary.to_dict())
-        summary.removed_unlisted = tidy_output(out_root, state, logger)
+        summary.removed_unlisted = tidy_output(out_root, state, logger, current=run_id)
 
         found = discover(request.raw, exclude=[out_root])
         summary.pages_seen = len(found.pages)

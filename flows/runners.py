@@ -73,7 +73,7 @@ def in_flight_for(runner: Any) -> int:
             slots = 0
         return 2 * max(1, slots) + 1
     workers = getattr(runner, "_max_workers", None) or TASK_WORKERS
-    return 2 * int(workers)
+    return 2 * min(int(workers), 64)  # an unbounded pool (sys.maxsize) still gets a window
 
 
 def api_is_up(api_url: str, timeout: float = 5.0) -> bool:

@@ -1,0 +1,166 @@
+"""kill -9 at random moments, and two runs at once: the output stays whole and every raw
+page ends up exactly once across the part files the manifest lists.
+
+The killed process is a real run of the flow's code: ``tests/helpers/core_run.py``
+runs ``flows.run.execute`` (the body of ``clean_pages``) on a thread pool, which
+starts in a fraction of a second, so twenty kills fit in seconds; one of the
+twenty is the ``winnow backfill`` command itself, under Prefect. The overlap
+test runs the ``winnow run`` command.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers.accounting import (
+    check_consistent,
+    check_exactly_once,
+    files_on_disk,
+    manifest,
+)
+from helpers.archive import make_archive
+
+REPO = Path(__file__).resolve().parents[1]
+CORE_RUN = REPO / "tests" / "helpers" / "core_run.py"
+KILLS = 20
+
+
+def prefect_env() -> dict[str, str]:
+    """The environment for a subprocess that uses the session's Prefect server."""
+    from prefect.settings import PREFECT_API_URL
+
+    env = dict(os.environ)
+    env["PREFECT_API_URL"] = str(PREFECT_API_URL.value())
+    return env
+
+
+def run_folders(out: Path) -> set[str]:
+    return {p.name for kind in ("articles", "rejects") for p in (out / kind).glob("*")}
+
+
+def start_core(raw: Path, out: Path, *args: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(CORE_RUN), str(raw), str(out), "--batch-size", "3", *args],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def start_cli(raw: Path, out: Path, *args: str, env: dict[str, str]) -> subprocess.Popen:
+    code = "import sys; from flows.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args, "--raw", str(raw), "--out", str(out)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    )
+
+
+def kill_while_writing(proc: subprocess.Popen, out: Path, delay: float) -> str:
+    """SIGKILL ``proc`` ``delay`` seconds after it begins writing part files (a new run
+    folder appears); return when it was killed, or that it finished first."""
+    before = run_folders(out) if out.exists() else set()
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and time.monotonic() < deadline:
+        if out.exists() and run_folders(out) - before:
+            break
+        time.sleep(0.005)
+    if proc.poll() is not None:
+        proc.communicate()
+        return "finished before writing"
+    time.sleep(delay)
+    if proc.poll() is not None:
+        proc.communicate()
+        return "finished"
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    return "killed"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory) -> tuple[Path, list[str]]:
+    raw = tmp_path_factory.mktemp("archive")
+    return raw, make_archive(raw, 60, short=True)
+
+
+def test_kill_minus_9_at_twenty_random_moments_loses_and_doubles_nothing(
+    prefect_server, archive, tmp_path
+):
+    raw, pages = archive
+    out = tmp_path / "clean"
+    rng = random.Random(20251121)
+    outcomes = []
+    completed_once = False
+    for i in range(KILLS):
+        # First the incremental run (resuming what a killed run committed); once the
+        # output is complete, reprocess runs, which build a new version beside the live
+        # one and resume an unfinished one: there is always work to be killed in.
+        reprocess = completed_once
+        args = ("--reprocess",) if reprocess else ()
+        if i == KILLS // 2:  # once, the real command under Prefect
+            proc = start_cli(raw, out, "backfill", "--batch-size", "3", *args,
+                             env=prefect_env())
+        else:
+            proc = start_core(raw, out, *args)
+        outcome = kill_while_writing(proc, out, rng.uniform(0.0, 0.7))
+        outcomes.append(outcome)
+        check_consistent(out)
+        if completed_once:
+            # the live version is complete, whatever happened to the one being built
+            check_exactly_once(out, pages)
+        elif outcome != "killed" or i == 2:
+            # after a few kills of the incremental run, let one finish
+            done = start_core(raw, out)
+            assert done.wait(60) == 0, done.communicate()[0]
+            check_exactly_once(out, pages)
+            completed_once = True
+    print(outcomes)
+    assert outcomes.count("killed") >= KILLS // 2, outcomes  # most kills landed mid-run
+
+    # A final run of each kind completes the picture: the reprocessed version is live,
+    # and nothing is left on disk that the manifest does not list.
+    for args in (("--reprocess",), ()):
+        done = start_core(raw, out, *args)
+        assert done.wait(60) == 0, done.communicate()[0]
+        check_exactly_once(out, pages)
+    listed = {p["path"] for p in manifest(out)["parts"]}
+    assert files_on_disk(out) == listed
+
+
+def test_two_runs_at_once_one_refused_one_queued_then_consistent(prefect_server, tmp_path):
+    """A holds the output folder (frozen mid-run with SIGSTOP, so the overlap is certain);
+    B and C start together: B, without --wait, exits with a one-line error; C waits, and
+    when A finishes it finds every page done."""
+    raw = tmp_path / "raw"
+    pages = make_archive(raw, 40)
+    out = tmp_path / "clean"
+    env = prefect_env()
+    a = start_cli(raw, out, "run", "--batch-size", "5", env=env)
+    before = set()
+    deadline = time.monotonic() + 60
+    while a.poll() is None and not run_folders(out) - before and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert a.poll() is None, a.communicate()[0]
+    a.send_signal(signal.SIGSTOP)
+    try:
+        b = start_cli(raw, out, "run", env=env)
+        c = start_cli(raw, out, "run", "--wait", env=env)
+        b_out, _ = b.communicate(timeout=60)
+        assert b.returncode == 1
+        error = [line for line in b_out.splitlines() if line.startswith("winnow: error:")]
+        assert len(error) == 1 and "another winnow run is writing to" in error[0], b_out
+        time.sleep(0.5)
+        assert c.poll() is None  # still queued behind A
+    finally:
+        a.send_signal(signal.SIGCONT)
+    a_out, _ = a.communicate(timeout=60)
+    c_out, _ = c.communicate(timeout=60)
+    assert a.returncode == 0 and c.returncode == 0, a_out + c_out
+    assert "waiting for it to finish" in c_out
+    assert f"{len(pages)} records" in a_out
+    assert "0 records, 0 rejects, 40 skipped" in c_out
+    check_exactly_once(out, pages)
