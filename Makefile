@@ -14,7 +14,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: run test lint bench clean-venv
+.PHONY: run test fuzz lint bench clean-venv
 
 run: $(STAMP)
 	$(VENV)/bin/winnow run --raw $(RAW) --out $(OUT)
@@ -22,6 +22,11 @@ run: $(STAMP)
 test: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
+
+# clean_page over 10,000 random and 10,000 mutated pages (tests/test_fuzz.py); make test
+# runs the same tests with a bounded number of examples
+fuzz: $(DEV_STAMP)
+	WINNOW_FUZZ=fuzz $(VENV)/bin/pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 bench: $(STAMP)
 	$(VENV_PY) bench/run_bench.py

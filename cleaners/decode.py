@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 import zlib
 from dataclasses import dataclass
 
@@ -76,13 +77,17 @@ _META_CHARSET = re.compile(
 )
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:\-]{2,40})""")
 
-_TAGS_RE = re.compile(r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<[^>]*>|&\w+;|&#\d+;",
-                      re.IGNORECASE | re.DOTALL)
+# ``[^<>]`` and the code-block scan below keep this linear: ``<[^>]*>`` or ``<script.*?``
+# scan to the end of the sample for each unclosed "<", seconds on a page of "<<<<"
+_TAGS_RE = re.compile(r"<[^<>]*>|&\w+;|&#\d+;")
+_CODE_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_BAD_CHARS = re.compile("[\ufffd\x80-\x9f]")  # replacement characters, C1 controls
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _HTML_MARKERS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title>", re.IGNORECASE
 )
-_HTML_TAG = re.compile(r"</?(?:p|div|br|a|span|table|td|tr|li|ul|h[1-6]|img|script|link)\b[^>]*>",
+_HTML_TAG = re.compile(r"</?(?:p|div|br|a|span|table|td|tr|li|ul|h[1-6]|img|script|link)\b[^<>]*>",
                        re.IGNORECASE)
 _FEED = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF|svg)\b",
                    re.IGNORECASE | re.DOTALL)
@@ -129,10 +134,10 @@ def _gunzip(data: bytes, limit: int) -> bytes:
             out += d.decompress(rest, limit + 1 - len(out))
         except zlib.error as exc:
             raise Rejected("bad_gzip", f"not valid gzip data: {exc}") from exc
-        if len(out) > limit:
-            raise Rejected("too_large", f"decompresses past {limit} bytes")
-        if d.unconsumed_tail:
-            raise Rejected("too_large", f"decompresses past {limit} bytes")
+        if len(out) > limit or d.unconsumed_tail:
+            raise Rejected("too_large", f"{len(data)} bytes of gzip that decompress past the"
+                           f" {limit}-byte limit (max_decompressed_bytes): a gzip bomb, or"
+                           " far more than a page")
         if not d.eof:
             raise Rejected("bad_gzip", "gzip stream is truncated")
         rest = d.unused_data.lstrip(b"\x00")
@@ -198,41 +203,58 @@ def _declared_charset(head: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace") if m else None
 
 
+def _drop_code(text: str) -> str:
+    """``text`` without <script>/<style> blocks, in one pass (an unclosed one ends it)."""
+    lower = text.lower()
+    out = []
+    pos = 0
+    while m := _CODE_OPEN.search(lower, pos):
+        out.append(text[pos : m.start()])
+        end = lower.find("</" + m.group(1).lower(), m.end())
+        if end < 0:
+            return " ".join(out)
+        close = lower.find(">", end)
+        pos = len(text) if close < 0 else close + 1
+    out.append(text[pos:])
+    return " ".join(out)
+
+
 def _visible(text: str, limit: int = 40000) -> str:
-    return _TAGS_RE.sub(" ", text[:limit])
+    return _TAGS_RE.sub(" ", _drop_code(text[:limit]))
 
 
-def looks_like_text(text: str) -> bool:
-    """Whether decoded text reads as text rather than mojibake.
+def mojibake_kind(text: str) -> str | None:
+    """What makes decoded text read as mojibake rather than text, or None when it reads
+    as text.
 
     The tells: replacement characters or C1 controls; Cyrillic words with case
     flipped inside them ("пРИВЕТ", what KOI8-R read as cp1251 gives, and back) or
-    mostly in capitals (the same swap turns every lowercase word upper);
+    mostly in capitals with few vowels (the same swap turns every lowercase word upper);
     Latin words made mostly of accented letters ("Ïðèâåò", Cyrillic read as
     Latin-1); and the "Р"/"С" + symbol pairs of UTF-8 read as cp1251.
     """
     sample = _visible(text)
     if not sample.strip():
-        return True
-    bad = sum(1 for c in sample if c == "\ufffd" or "\x80" <= c <= "\x9f")
+        return None
+    bad = len(_BAD_CHARS.findall(sample))
     if bad > max(2, len(sample) // 500):
-        return False
+        return "replacement characters or C1 controls"
     words = _WORD_RE.findall(sample)
     if not words:
-        return True
+        return None
     cyr_words = flipped = upper = latin_words = accented = utf8_pairs = 0
     for w in words:
-        if len(w) < 3:
-            continue
-        if any("\u0400" <= c <= "\u04ff" for c in w):
+        if len(w) < 3 or w.isascii():
+            continue  # plain ASCII: no tell either way (as below, just sooner)
+        if _CYRILLIC.search(w):
             cyr_words += 1
             # a lowercase letter followed by an uppercase one inside a word
             if w.isupper():
                 upper += 1
             elif any(a.islower() and b.isupper() for a, b in zip(w, w[1:], strict=False)):
                 flipped += 1
-        elif w.isascii():
-            continue
+        elif w.isascii() or any(c >= "\u0250" for c in w):
+            continue  # plain ASCII, or another script (Greek, CJK...): no Latin-1 tell
         else:
             latin_words += 1
             non_ascii = sum(1 for c in w if not c.isascii())
@@ -240,11 +262,30 @@ def looks_like_text(text: str) -> bool:
                 accented += 1
     utf8_pairs = len(re.findall(r"[РС][\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™]",
                                 sample))
-    if cyr_words >= 5 and (flipped / cyr_words > 0.2 or upper / cyr_words > 0.6):
-        return False
+    if cyr_words >= 5 and flipped / cyr_words > 0.2:
+        return "Cyrillic words with their case flipped (KOI8-R and cp1251 mixed up)"
+    if cyr_words >= 5 and upper / cyr_words > 0.6 and _vowel_share(sample) < 0.33:
+        # capitals alone happen (a telegram, a shouted headline list); capitals with few
+        # vowels are KOI8-R read as cp1251: Russian letters are ~40% vowels, the swap ~27%
+        return "Cyrillic words in capitals with too few vowels (KOI8-R and cp1251 mixed up)"
     if latin_words >= 5 and accented / latin_words > 0.3:
-        return False
-    return not (cyr_words >= 5 and utf8_pairs > cyr_words * 0.3)
+        return "Latin words made of accented letters (Cyrillic read as Latin-1)"
+    if cyr_words >= 5 and utf8_pairs > cyr_words * 0.3:
+        return "Р/С letter pairs (UTF-8 read as cp1251)"
+    return None
+
+
+_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
+
+
+def _vowel_share(text: str) -> float:
+    letters = [c for c in text if "\u0400" <= c <= "\u04ff"]
+    return sum(1 for c in letters if c in _VOWELS) / max(1, len(letters))
+
+
+def looks_like_text(text: str) -> bool:
+    """Whether decoded text reads as text rather than mojibake (see ``mojibake_kind``)."""
+    return mojibake_kind(text) is None
 
 
 def _try(data: bytes, encoding: str | None) -> str | None:
@@ -330,20 +371,48 @@ def _decode_text(data: bytes, hint: str | None) -> tuple[str, str]:
     return _detect(data)
 
 
+def _repair_mojibake(text: str, encoding: str) -> tuple[str, str]:
+    """Text that was already mojibake when it was saved (a dump of a page decoded with the
+    wrong charset, then stored as UTF-8) is repaired with ftfy where it can be, and rejected
+    as ``undecodable`` where it cannot: publishing "РџСЂРёРІРµС‚" as a story helps nobody.
+    """
+    kind = mojibake_kind(text)
+    if kind is None:
+        return text, encoding
+    import ftfy
+
+    fixed = ftfy.fix_encoding(text)
+    if fixed != text and mojibake_kind(fixed) is None:
+        return fixed, f"{encoding}+ftfy"
+    sample = " ".join(_visible(text, 4000).split())[:60]
+    raise Rejected(
+        "undecodable",
+        f"decoded as {encoding}, the text is still mojibake ({kind}: {sample!r}) and ftfy"
+        " cannot repair it; if the page was saved already garbled, fetch it again, else give"
+        " its charset as \"encoding\" in its sidecar",
+    )
+
+
 def decode_page(
     data: bytes,
     *,
     filename: str | None = None,
     encoding: str | None = None,
-    max_decompressed_bytes: int = 64 * 1024 * 1024,
+    max_decompressed_bytes: int | None = 64 * 1024 * 1024,
 ) -> Decoded:
-    """Decode one raw page; raise ``Rejected`` with a precise reason when it cannot be."""
+    """Decode one raw page; raise ``Rejected`` with a precise reason when it cannot be.
+
+    ``max_decompressed_bytes`` bounds what a gzipped page may expand to (None: no bound).
+    """
     if data[:2] == b"\x1f\x8b":
-        data = _gunzip(data, max_decompressed_bytes)
+        data = _gunzip(data, max_decompressed_bytes or sys.maxsize // 2)
     elif (filename or "").lower().endswith(".gz"):
         raise Rejected("bad_gzip", "named .gz but does not start with the gzip magic bytes")
+    if not data:
+        raise Rejected("empty", "the file has no bytes (0 bytes): the fetcher saved nothing")
     if not data.strip(b" \t\r\n\x0b\x0c\x00"):
-        raise Rejected("empty", "the file holds no text (no bytes, or only whitespace/NUL)")
+        what = "NUL bytes" if b"\x00" in data else "whitespace"
+        raise Rejected("empty", f"the file holds {len(data)} bytes of {what} only, no text")
     kind = _binary_kind(data)
     if kind:
         raise Rejected("binary", f"the file is a {kind}, not a page")
@@ -352,6 +421,7 @@ def decode_page(
     if not is_utf16 and _control_share(data[:SNIFF_BYTES]) > 0.05:
         raise Rejected("binary", "the file is mostly control bytes: binary data, not a page")
     text, used = _decode_text(data, encoding)
+    text, used = _repair_mojibake(text, used)
     text = text.replace("\x00", "")
     if not text.strip():
         raise Rejected("empty", "the file decodes to whitespace only")

@@ -11,6 +11,7 @@ from collections import Counter
 from functools import lru_cache
 
 from cleaners.blocks import Block
+from cleaners.limits import check_deadline
 from cleaners.rules import REGISTRY, Rule
 from cleaners.rules.base import STAGE_ORDER, PageContext
 
@@ -43,8 +44,11 @@ def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
     by_length = _line_rules_by_length(ctx.input_format)
     longest = len(by_length) - 1
     for r in html_rules:
+        check_deadline(f"rule {r.name}")
         r.fn(blocks, ctx)
-    for b in blocks:
+    for i, b in enumerate(blocks):
+        if not i & 63:  # the budget is checked every 64 blocks: a clock read is not free
+            check_deadline("the line rules")
         if not b.undecided:
             continue
         for r in by_length[min(b.n_words, longest)]:
@@ -53,6 +57,7 @@ def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
                 b.mark(r.label, r.name, note)
                 break
     for r in later_rules:
+        check_deadline(f"rule {r.name}")
         r.fn(blocks, ctx)
     for b in blocks:
         if b.undecided and b.text:

@@ -10,35 +10,104 @@ container's reason, and the rule that drops it names it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
-_PARSER = HTMLParser(
-    remove_comments=True,
-    remove_pis=True,
-    no_network=True,
-    huge_tree=True,
-    recover=True,
-    default_doctype=False,
-)
+from cleaners.errors import Rejected
+from cleaners.limits import current_limits
+
+
+def _parser() -> HTMLParser:
+    """A fresh safe parser for each page, so its error log is the page's own (parsers are
+    not shared between worker threads). lxml's HTML parser never loads a DTD nor expands
+    declared entities (``<!ENTITY>`` in a page stays literal text); ``no_network`` keeps it
+    from fetching anything. ``huge_tree`` lifts libxml2's 10 MB cap on one text node (an
+    inline script or a data: image can exceed it, and the parser would silently stop there);
+    size is bounded by ``Limits.max_raw_bytes`` instead; depth by libxml2's own stop at
+    2048 levels (which ``parse_html`` turns into a reject) and ``max_html_depth`` if set."""
+    return HTMLParser(
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
+        huge_tree=True,
+        recover=True,
+        default_doctype=False,
+    )
+
+
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# characters XML forbids: libxml2's HTML parser keeps them in text nodes, and lxml then
+# refuses any edit of the tree that touches them (drop_tree() raises ValueError)
+_NON_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _halted(parser: HTMLParser) -> str | None:
+    """libxml2's own resource limit, if the parse stopped at one: everything after that
+    point of the page is missing from the tree, so a record made from it would lose text."""
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT" or entry.message.startswith("Resource limit"):
+            return entry.message.strip()
+    return None
+
+
+_COUNT_ELEMENTS = etree.XPath("count(descendant-or-self::*)")
+
+
+def check_tree_size(tree: HtmlElement, max_elements: int, max_depth: int) -> None:
+    """Reject a tree over the element or depth cap before any Python walks it: every
+    later step (metadata, blocks, both extractors, rules) costs time per element, and
+    trafilatura and readability recurse per level."""
+    # counted inside libxml2: iterating would make a Python proxy of every element
+    if max_elements and _COUNT_ELEMENTS(tree) > max_elements:
+        raise Rejected(
+            "too_large",
+            f"the HTML holds more than {max_elements} elements (max_html_elements);"
+            " a news page holds a few thousand",
+        )
+    if max_depth:
+        depth = 0
+        for event, _el in etree.iterwalk(tree, events=("start", "end")):
+            depth += 1 if event == "start" else -1
+            if depth > max_depth:
+                raise Rejected(
+                    "too_large",
+                    f"the HTML nests deeper than {max_depth} levels (max_html_depth); a news"
+                    " page nests under 60: generated or broken markup",
+                )
 
 
 def parse_html(html: str) -> HtmlElement | None:
-    """Parse a decoded page into an lxml HTML tree (None when nothing parses)."""
+    """Parse a decoded page into an lxml HTML tree (None when nothing parses).
+
+    Raises ``Rejected("too_large")`` when the parser stopped at one of libxml2's limits
+    (nesting past 2048 levels) or the tree is over the page's element or depth caps.
+    """
+    limits = current_limits()
     html = _XML_DECL.sub("", html, count=1)
+    html = _NON_XML.sub(" ", html)
     if not html.strip():
         return None
+    parser = _parser()
     try:
-        tree = document_fromstring(html, parser=_PARSER)
+        tree = document_fromstring(html, parser=parser)
     except (etree.ParserError, ValueError):
+        parser = HTMLParser(encoding="utf-8", remove_comments=True, no_network=True,
+                            huge_tree=True)
         try:
-            tree = document_fromstring(html.encode("utf-8"), parser=HTMLParser(
-                encoding="utf-8", remove_comments=True, no_network=True, huge_tree=True))
+            tree = document_fromstring(html.encode("utf-8"), parser=parser)
         except (etree.ParserError, ValueError):
             return None
+    halted = _halted(parser)
+    if halted:
+        depth = re.search(r"depth[^0-9]*(\d+)", halted)
+        what = (f"the HTML nests deeper than {depth.group(1)} levels, where the parser stops"
+                if depth else f"the HTML parser stopped at one of its limits ({halted})")
+        raise Rejected("too_large", f"{what}: the rest of the page would be lost; generated"
+                       " or broken markup, not a news page")
+    check_tree_size(tree, limits.max_html_elements, limits.max_html_depth)
     return tree
 
 
@@ -80,6 +149,12 @@ def _attr_hints(el: HtmlElement) -> str:
     cls = el.get("class") or ""
     ident = el.get("id") or ""
     return f"{cls} {ident}".strip().lower() if (cls or ident) else ""
+
+
+# the attributes chrome_reason reads: an inline element with none of them (a plain link)
+# is not checked
+_CHROME_ATTRS = frozenset({"class", "id", "role", "hidden", "style", "aria-hidden",
+                           "itemprop", "itemtype"})
 
 
 def chrome_reason(el: HtmlElement, hints: str) -> str | None:
@@ -130,7 +205,6 @@ INLINE_TAGS = frozenset({
 # block elements that, found inside a phrasing element (<b><div>...</div></b>, which old
 # table layouts and lax parsers produce), make it a block container rather than one line
 _BREAKING = tuple(sorted(BLOCK_TAGS - {"hr", "body", "html"}))
-MAX_DEPTH = 300
 BR_SPLIT = 1  # <br>s in a row that end a paragraph
 _SPACES = re.compile(r"\s+")
 
@@ -151,6 +225,9 @@ class DomBlock:
 
 def _inline_text(el: HtmlElement) -> tuple[str, int]:
     """Text of an inline element and how much of it sits inside links."""
+    if len(el) == 0:  # a leaf (most are): its own text, without an XPath call
+        text = el.text or ""
+        return text, len(text.strip()) if el.tag == "a" else 0
     text = el.text_content() if el.tag not in DROP_TAGS else ""
     if el.tag == "a":
         return text, len(text.strip())
@@ -170,12 +247,18 @@ def _holds_blocks(el: HtmlElement) -> bool:
 
 @dataclass(slots=True)
 class _Frame:
+    """An element being walked: its paragraph so far and where its children stand."""
+
+    el: HtmlElement
     hints: str
     container: str | None
-    containers: list
+    parts: list[str]
+    children: Iterator[HtmlElement]
+    links: int = 0
+    breaks: int = 0
 
 
-_LINK_TEXT = etree.XPath(".//a//text()")
+_LINK_TEXT = etree.XPath(".//a//text()", smart_strings=False)
 
 
 def strip_code(tree: HtmlElement) -> None:
@@ -192,9 +275,9 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
     root = body if body is not None else tree
     blocks: list[DomBlock] = []
     containers: list[tuple[HtmlElement, str]] = []
-    def nonlink_len(el: HtmlElement) -> int:
-        size = len(_SPACES.sub("", el.text_content()))
-        links = len(_SPACES.sub("", "".join(_LINK_TEXT(el))))
+    def nonlink_len(el: HtmlElement, text: str | None = None) -> int:
+        size = len("".join((el.text_content() if text is None else text).split()))
+        links = len("".join("".join(_LINK_TEXT(el)).split()))
         return max(0, size - links)
 
     body_nonlink = max(1, nonlink_len(root))
@@ -204,7 +287,10 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
         wrapper around the story ("container penci_sidebar"), never chrome."""
         if el.tag in ("nav", "footer") or el.get("role"):
             return False
-        return nonlink_len(el) >= 0.4 * body_nonlink
+        text = el.text_content()
+        if len(text) < 0.4 * body_nonlink:  # too little text even counting spaces and links
+            return False
+        return nonlink_len(el, text) >= 0.4 * body_nonlink
 
     images: list[tuple[str, str]] = []  # (src, alt) of images beside the open paragraph
 
@@ -227,12 +313,13 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
         parts.clear()
         images.clear()
 
-    def walk(el: HtmlElement, hints: str, container: str | None, depth: int) -> None:
+    def enter(el: HtmlElement, hints: str, container: str | None) -> _Frame | None:
+        """Open an element for walking; a chrome container becomes one block instead
+        (dropped as a unit, and not walked): then None."""
         own = _attr_hints(el)
         if container is None:
             reason = chrome_reason(el, own)
             if reason is not None and not wrapper(el):
-                # the whole container is one block: dropped as a unit, and not walked
                 containers.append((el, reason))
                 text = fold(el.text_content())
                 if text:
@@ -240,53 +327,67 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
                     blocks.append(DomBlock(text, el.tag, min(links, len(text)),
                                            (hints + " " + own)[-240:],
                                            f"{reason} <{el.tag}>", el))
-                return
+                return None
         if own:
             hints = (hints + " " + own)[-240:]
-        parts: list[str] = []
-        links = 0
-        if el.text:
-            parts.append(el.text)
-        breaks = 0
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str):  # comments, PIs
-                if child.tail:
-                    parts.append(child.tail)
-                continue
-            if tag in DROP_TAGS:
-                pass
-            elif tag == "br":
-                breaks += 1
-                if breaks >= BR_SPLIT:
-                    flush(parts, links, el, hints, container)
-                    links = 0
-                else:
-                    parts.append(" ")
-                if child.tail and child.tail.strip():
-                    breaks = 0
-                if child.tail:
-                    parts.append(child.tail)
-                continue
-            elif (tag in BLOCK_TAGS or tag not in INLINE_TAGS
-                  or (len(child) and _holds_blocks(child))
-                  ) and depth < MAX_DEPTH:
-                flush(parts, links, el, hints, container)
-                links = 0
-                walk(child, hints, container, depth + 1)
-            else:
-                text, lc = _inline_text(child)
-                parts.append(text)
-                links += lc
-                img = child if tag == "img" else next(child.iter("img"), None)
-                if img is not None:
-                    images.append((img.get("src") or "", clean_alt(img)))
-            breaks = 0
-            if child.tail:
-                parts.append(child.tail)
-        flush(parts, links, el, hints, container)
+        return _Frame(el, hints, container, [el.text] if el.text else [], iter(el))
 
-    walk(root, "", None, 0)
+    # an explicit stack, not recursion: pages nest thousands of elements deep
+    stack = [f] if (f := enter(root, "", None)) is not None else []
+    while stack:
+        f = stack[-1]
+        child = next(f.children, None)
+        if child is None:  # the element is done: its last paragraph, then its tail
+            flush(f.parts, f.links, f.el, f.hints, f.container)
+            stack.pop()
+            if stack:
+                parent = stack[-1]
+                parent.breaks = 0
+                if f.el.tail:
+                    parent.parts.append(f.el.tail)
+            continue
+        tag = child.tag
+        if not isinstance(tag, str):  # comments, PIs
+            if child.tail:
+                f.parts.append(child.tail)
+            continue
+        if tag in DROP_TAGS:
+            pass
+        elif f.container is None and tag in INLINE_TAGS and \
+                not _CHROME_ATTRS.isdisjoint(child.attrib.keys()) and \
+                chrome_reason(child, _attr_hints(child)):
+            pass  # inline furniture (a share count, an image credit, hidden text)
+        elif tag == "br":
+            f.breaks += 1
+            if f.breaks >= BR_SPLIT:
+                flush(f.parts, f.links, f.el, f.hints, f.container)
+                f.links = 0
+            else:
+                f.parts.append(" ")
+            if child.tail and child.tail.strip():
+                f.breaks = 0
+            if child.tail:
+                f.parts.append(child.tail)
+            continue
+        elif tag in BLOCK_TAGS or tag not in INLINE_TAGS or (
+                len(child) and _holds_blocks(child)):
+            flush(f.parts, f.links, f.el, f.hints, f.container)
+            f.links = 0
+            opened = enter(child, f.hints, f.container)
+            if opened is not None:
+                stack.append(opened)  # its tail is taken when it is done
+                continue
+        else:
+            text, lc = _inline_text(child)
+            f.parts.append(text)
+            f.links += lc
+            img = child if tag == "img" else (
+                next(child.iter("img"), None) if len(child) else None)
+            if img is not None:
+                images.append((img.get("src") or "", clean_alt(img)))
+        f.breaks = 0
+        if child.tail:
+            f.parts.append(child.tail)
     return blocks, containers
 
 

@@ -7,6 +7,7 @@ rules -> article boundaries + metadata -> ``ArticleRecord``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +18,14 @@ from cleaners.blocks import Block
 from cleaners.decode import Decoded, decode_page
 from cleaners.errors import Rejected
 from cleaners.language import detect_language
+from cleaners.limits import (
+    DEFAULT_LIMITS,
+    Deadline,
+    Limits,
+    check_deadline,
+    check_text_size,
+    page_budget,
+)
 from cleaners.page_model import Article
 from cleaners.version import PIPELINE_VERSION
 from schemas.models import ArticleRecord
@@ -50,10 +59,30 @@ def analyse_page(
     url: str | None = None,
     encoding: str | None = None,
     input_format: str | None = None,
+    limits: Limits | None = None,
+    deadline: Deadline | None = None,
 ) -> PageAnalysis:
-    """Decode the page and run the front end and rules; raise ``Rejected`` if it has no story."""
+    """Decode the page and run the front end and rules; raise ``Rejected`` if it has no story.
+
+    ``limits`` caps what the page may cost (``DEFAULT_LIMITS`` when None); ``deadline``
+    is its time budget, started here from ``limits.page_timeout`` when not given.
+    """
+    limits = limits or DEFAULT_LIMITS
+    if deadline is None:
+        deadline = Deadline(limits.page_timeout)
     data = _as_bytes(content)
-    decoded = decode_page(data, filename=source_path, encoding=encoding)
+    if limits.max_raw_bytes and len(data) > limits.max_raw_bytes:
+        raise Rejected("too_large", f"{len(data)} bytes, over the {limits.max_raw_bytes}-byte"
+                       " limit (max_raw_bytes)")
+    with page_budget(limits, deadline):
+        return _analyse(data, source_path, url, encoding, input_format, limits)
+
+
+def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: str | None,
+             input_format: str | None, limits: Limits) -> PageAnalysis:
+    decoded = decode_page(data, filename=source_path, encoding=encoding,
+                          max_decompressed_bytes=limits.max_decompressed_bytes or None)
+    check_deadline("decoding")
     fmt = input_format or decoded.input_format
     if fmt == "html":
         from cleaners.html_frontend import analyse_html
@@ -62,15 +91,44 @@ def analyse_page(
     else:
         from cleaners.text_frontend import analyse_text
 
+        lines = decoded.text.count("\n") + 1
+        if limits.max_text_lines and lines > limits.max_text_lines:
+            raise Rejected("too_large", f"the text holds {lines} lines, over the"
+                           f" {limits.max_text_lines}-line limit (max_text_lines)")
+        check_text_size(len(decoded.text), limits)
         blocks, article, counts = analyse_text(decoded.text)
+    check_deadline("the front end")
     decoded = Decoded(decoded.text, fmt, decoded.encoding)
     analysis = PageAnalysis(decoded=decoded, blocks=blocks, article=article, rule_counts=counts)
-    if not article.paragraphs:
-        rejected = Rejected("no_article",
-                            "no story text found on the page (index, tag or empty page?)")
+    why_not = _not_a_story(article.paragraphs)
+    if why_not:
+        rejected = Rejected("no_article", why_not)
         rejected.analysis = analysis  # so `winnow explain` can still show every line's fate
         raise rejected
     return analysis
+
+
+_SENTENCE = re.compile(r"\w+(?:\W+\w+){2,}\s*[.!?…»\"”)]*[.!?…]")
+MIN_STORY_WORDS = 15
+
+
+def _not_a_story(paragraphs: list[str]) -> str | None:
+    """Why what the rules kept is not a story, or None when it is one.
+
+    A story holds at least one sentence (three words or more ending in . ! ? or …), or
+    enough words to be prose without one. A headline and a single sentence is a story (a
+    news flash); a lone heading ("Экономика"), which is what is left of a tag page once its
+    link lists are dropped, is not, and publishing it as an article would be noise.
+    """
+    text = " ".join(p.strip() for p in paragraphs if p.strip())
+    if not text:
+        return ("no story text found on the page: every line was dropped as chrome"
+                " (an index, tag or empty page?); `winnow explain` shows why each one went")
+    words = len(text.split())
+    if words >= MIN_STORY_WORDS or _SENTENCE.search(text):
+        return None
+    return (f"only {words} word(s) of text are left ({text[:80]!r}) and not one sentence:"
+            " a heading, not a story (an index or tag page?); `winnow explain` shows the rest")
 
 
 def clean_page(
@@ -81,16 +139,20 @@ def clean_page(
     site: str | None = None,
     encoding: str | None = None,
     input_format: str | None = None,
+    limits: Limits | None = None,
+    deadline: Deadline | None = None,
 ) -> ArticleRecord:
     """Clean one raw page into a validated ``ArticleRecord``.
 
-    Raises ``Rejected(reason, detail)`` for a page that cannot become an article;
-    anything else escaping is a bug in Winnow.
+    Raises ``Rejected(reason, detail)`` for a page that cannot become an article,
+    including one over ``limits`` (``too_large``) or past its time budget
+    (``timeout``); anything else escaping is a bug in Winnow.
     """
     data = _as_bytes(content)
     raw_sha256 = hashlib.sha256(data).hexdigest()
     analysis = analyse_page(
-        data, source_path=source_path, url=url, encoding=encoding, input_format=input_format
+        data, source_path=source_path, url=url, encoding=encoding, input_format=input_format,
+        limits=limits, deadline=deadline,
     )
     art = analysis.article
     text = "\n\n".join(p.strip() for p in art.paragraphs if p.strip())

@@ -21,14 +21,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from cleaners import Rejected, clean_page
+from cleaners import DEFAULT_LIMITS, Limits, Rejected, clean_page
 from cleaners.version import PIPELINE_VERSION
 from flows.discover import PageRef
 from flows.sidecar import Sidecar, page_site, parse_sidecar
 from flows.state import TRANSIENT_REASONS, PageOutcome
 from schemas.models import ArticleRecord, RejectRecord
 
-MAX_PAGE_BYTES = 64 * 1024 * 1024  # larger raw files are rejected as too_large unread
+MAX_PAGE_BYTES = DEFAULT_LIMITS.max_raw_bytes  # larger raw files are rejected unread
 _CHUNK = 1024 * 1024
 
 log = logging.getLogger(__name__)
@@ -105,16 +105,18 @@ def read_page(path: str, max_bytes: int | None = None) -> bytes:
         raise Rejected("unreadable", f"cannot stat the file: {exc.strerror or exc}") from None
     if not stat.S_ISREG(st.st_mode):
         raise Rejected("unsupported_type", "not a regular file (a pipe, socket or device)")
-    if st.st_size > max_bytes:
-        raise Rejected("too_large", f"{st.st_size} bytes, over the {max_bytes}-byte limit")
+    if max_bytes and st.st_size > max_bytes:
+        raise Rejected("too_large", f"{st.st_size} bytes, over the {max_bytes}-byte limit"
+                       " (--max-raw-bytes)")
     try:
         with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+            data = fh.read(max_bytes + 1 if max_bytes else -1)
     except FileNotFoundError:
         raise Rejected("vanished", "the file disappeared after it was found") from None
     except OSError as exc:
-        raise Rejected("unreadable", f"cannot read the file: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
+        raise Rejected("unreadable", f"cannot read the file: {exc.strerror or exc}"
+                       " (check its permissions and the disk)") from None
+    if max_bytes and len(data) > max_bytes:
         raise Rejected("too_large", f"grew past the {max_bytes}-byte limit while being read")
     return data
 
@@ -144,10 +146,13 @@ def _reject(source_path: str, raw_sha256: str | None, reason: str, detail: str) 
 
 
 def clean_job(
-    job: PageJob, logger: logging.Logger | logging.LoggerAdapter = log
+    job: PageJob,
+    logger: logging.Logger | logging.LoggerAdapter = log,
+    limits: Limits | None = None,
 ) -> tuple[ArticleRecord | RejectRecord, str | None]:
     """One page to one record, and the sha256 of its sidecar as read. Never raises for
-    anything a page can cause."""
+    anything a page can cause: a page past ``limits.page_timeout`` is a ``timeout`` reject
+    and the worker goes on with the next one."""
     page = job.page
     raw_sha = job.raw_sha256
     sidecar_sha = None
@@ -155,7 +160,7 @@ def clean_job(
         sidecar = None
         if page.sidecar:
             sidecar, sidecar_sha = read_sidecar(page.sidecar)
-        data = read_page(page.path)
+        data = read_page(page.path, limits.max_raw_bytes if limits else None)
         raw_sha = hashlib.sha256(data).hexdigest()
         record: ArticleRecord | RejectRecord = clean_page(
             data,
@@ -163,6 +168,7 @@ def clean_job(
             url=sidecar.url if sidecar else None,
             site=page_site(sidecar, page.folder_site),
             encoding=sidecar.encoding if sidecar else None,
+            limits=limits,
         )
     except Rejected as exc:
         if exc.reason in ("unreadable", "vanished"):
@@ -200,6 +206,7 @@ def clean_batch(
     *,
     logger: logging.Logger | logging.LoggerAdapter = log,
     on_page: Callable[[], bool] | None = None,
+    limits: Limits | None = None,
 ) -> BatchResult:
     """Clean ``jobs`` (part ``part`` of the run) into records and rejects, in page order.
 
@@ -207,7 +214,7 @@ def clean_batch(
     """
     result = BatchResult(part=part)
     for job in jobs:
-        record, sidecar_sha = clean_job(job, logger)
+        record, sidecar_sha = clean_job(job, logger, limits)
         if isinstance(record, ArticleRecord):
             result.articles.append(record)
         else:

@@ -77,6 +77,7 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
     _positive(args.workers, "--workers")
     if args.workers is not None and args.dask_address:
         raise CliError("--workers and --dask-address exclude each other", EXIT_USAGE)
+    limits = _limits(args)
 
     from flows.console import RunConsole
     from flows.pipeline import RunFailed, clean_pages
@@ -92,7 +93,7 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
             flow = clean_pages.with_options(task_runner=runner)
             summary = flow(
                 raw=str(raw), out=str(out), batch_size=args.batch_size, wait=args.wait,
-                **params,
+                limits=limits.to_dict(), **params,
             )
     except (RunFailed, StateLocked, RunnerError) as exc:
         raise CliError(str(exc)) from exc
@@ -100,6 +101,52 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
 
     print(RunSummary(**summary).to_text())
     return EXIT_OK
+
+
+def _byte_size(text: str) -> int:
+    """``--max-raw-bytes 64M``: a byte count, with an optional K/M/G (binary) suffix."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    value = text.strip().lower().removesuffix("ib").removesuffix("b")
+    scale = units.get(value[-1:], 1)
+    if scale != 1:
+        value = value[:-1]
+    try:
+        size = int(float(value) * scale)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size in bytes: {text!r}") from None
+    if size < 0:
+        raise argparse.ArgumentTypeError(f"a size cannot be negative: {text!r}")
+    return size
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seconds cannot be negative: {text!r}")
+    return value
+
+
+def _limits(args: argparse.Namespace):
+    """The run's limits: the defaults, then the settings file's [limits], then options."""
+    from cleaners.limits import DEFAULT_LIMITS, Limits
+
+    limits = DEFAULT_LIMITS
+    if args.settings:
+        try:
+            limits = Limits.from_toml(args.settings)
+        except OSError as exc:
+            raise CliError(f"cannot read settings {args.settings!r}: {exc.strerror or exc}",
+                           EXIT_USAGE) from exc
+        except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError too
+            raise CliError(f"settings {args.settings!r}: {exc}", EXIT_USAGE) from exc
+    return limits.with_overrides(
+        max_raw_bytes=args.max_raw_bytes,
+        max_decompressed_bytes=args.max_decompressed_bytes,
+        page_timeout=args.page_timeout,
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -259,6 +306,15 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--dask-address", metavar="tcp://HOST:PORT",
                        help="clean on an existing Dask scheduler's workers (needs"
                             " PREFECT_API_URL set to a server they can reach)")
+    limits = parser.add_argument_group("limits (defaults in the README; 0 turns one off)")
+    limits.add_argument("--max-raw-bytes", type=_byte_size, metavar="SIZE",
+                        help="larger files are rejected unread (too_large); e.g. 64M")
+    limits.add_argument("--max-decompressed-bytes", type=_byte_size, metavar="SIZE",
+                        help="a .gz that expands past this is rejected (too_large)")
+    limits.add_argument("--page-timeout", type=_seconds, metavar="SECONDS",
+                        help="give up on a page after this long (timeout)")
+    limits.add_argument("--settings", metavar="FILE",
+                        help="a TOML file whose [limits] table sets any limit")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

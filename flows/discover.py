@@ -22,8 +22,24 @@ class PageRef:
 
     path: str  # the file as found (absolute, not resolved: a symlink stays a symlink)
     source_path: str  # POSIX path relative to the raw root: the page's name in every output
+    # (always valid UTF-8: bytes of a name that are not are written as \xNN escapes)
     sidecar: str | None  # the ``.meta.json`` beside it, if there is one
     folder_site: str | None  # the first folder under the raw root (raw/<site>/...), if any
+
+
+def display_name(name: str) -> str:
+    """A file name as valid Unicode, for records and the state.
+
+    POSIX names are bytes; Python hands over the bytes that are not UTF-8 as lone
+    surrogates, which no UTF-8 writer (JSONL, SQLite) accepts: one such name would
+    fail its whole batch. They are shown as ``\\xNN`` escapes instead (``caf\\xe9.html``);
+    the page itself is still opened by its real name (``PageRef.path``).
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def is_sidecar(name: str) -> bool:
@@ -111,18 +127,19 @@ def discover(raw_root: str | Path, *, exclude: Iterable[str | Path] = ()) -> Dis
     orphans = []
     for file in files:
         rel = file.relative_to(root)
+        rel_name = display_name(rel.as_posix())
         if is_sidecar(file.name):
             if file.with_name(file.name[: -len(SIDECAR_SUFFIX)]).as_posix() not in names:
-                orphans.append(rel.as_posix())
+                orphans.append(rel_name)
             continue
         sidecar = file.with_name(sidecar_name(file.name))
         parts = rel.parts
         pages.append(
             PageRef(
                 path=str(file),
-                source_path=rel.as_posix(),
+                source_path=rel_name,
                 sidecar=str(sidecar) if sidecar.as_posix() in names else None,
-                folder_site=parts[0] if len(parts) > 1 else None,
+                folder_site=display_name(parts[0]) if len(parts) > 1 else None,
             )
         )
     pages.sort(key=lambda p: p.source_path)

@@ -22,6 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from cleaners.limits import DEFAULT_LIMITS, Limits
 from flows.batch import BatchResult, PageJob, clean_batch
 from flows.discover import discover
 from flows.progress import report_page
@@ -71,10 +72,14 @@ def _flow_run_name() -> str:
     retries=2,
     retry_delay_seconds=2,
 )
-def clean_batch_task(jobs: list[PageJob], part: int, pages: int) -> BatchResult:
+def clean_batch_task(
+    jobs: list[PageJob], part: int, pages: int, limits: Limits | None = None
+) -> BatchResult:
     """Clean one batch into records; the flow writes them. Retried only for what is not
-    the pages' fault (a Dask worker lost): every page outcome is already a record."""
-    return clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page)
+    the pages' fault (a Dask worker lost): every page outcome is already a record, a page
+    past its time budget included (a ``timeout`` reject; the worker goes on)."""
+    return clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page,
+                       limits=limits)
 
 
 @flow(
@@ -92,19 +97,22 @@ def clean_pages(
     until: date | None = None,
     reprocess: bool = False,
     wait: bool = False,
+    limits: dict[str, float | int | None] | None = None,
 ) -> dict:
     """Clean every new or changed page under ``raw`` into ``out``; return the run summary.
 
     ``since``/``until`` keep the pages dated in that range (inclusive);
     ``reprocess`` cleans every page into a fresh output version that replaces the
     live one when it is complete; ``wait`` queues behind a run holding ``out``
-    instead of failing.
+    instead of failing; ``limits`` overrides fields of ``cleaners.Limits`` (a plain
+    dict, so the run's parameters stay readable in the Prefect UI).
 
     A run never fails because of a page: pages end as records or rejects. It fails
     when a batch's task fails after its retries or a batch cannot be written; the
     batches committed before stay (the next run does the rest).
     """
     logger = get_run_logger()
+    page_limits = Limits(**limits) if limits else DEFAULT_LIMITS
     runner = get_run_context().task_runner
     request = RunRequest(
         raw=str(raw), out=str(out), batch_size=batch_size, since=since, until=until,
@@ -112,7 +120,7 @@ def clean_pages(
     )
     summary = execute(
         request,
-        submit=lambda jobs, part: clean_batch_task.submit(jobs, part, len(jobs)),
+        submit=lambda jobs, part: clean_batch_task.submit(jobs, part, len(jobs), page_limits),
         logger=logger,
         in_flight=in_flight_for(runner),
     )

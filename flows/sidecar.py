@@ -34,24 +34,49 @@ def parse_sidecar(data: bytes, name: str = "sidecar") -> Sidecar:
         obj = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Rejected("bad_sidecar", f"{name} is not valid UTF-8 JSON: {exc}") from None
+    except RecursionError:
+        raise Rejected("bad_sidecar", f"{name} nests JSON too deeply to be metadata") from None
     if not isinstance(obj, dict):
         raise Rejected("bad_sidecar", f"{name} must hold a JSON object, not {type(obj).__name__}")
     values: dict[str, str | None] = {}
     for key in _STRING_FIELDS:
         value = obj.get(key)
         if value is not None and not isinstance(value, str):
-            raise Rejected("bad_sidecar", f"{name}: {key!r} must be a string or null")
+            raise Rejected("bad_sidecar", f"{name}: {key!r} must be a string or null,"
+                           f" not {type(value).__name__}")
+        if isinstance(value, str) and not _is_unicode(value):
+            raise Rejected("bad_sidecar", f"{name}: {key!r} holds an unpaired surrogate"
+                           " escape (\\udXXX), which is not text")
         values[key] = (value.strip() or None) if isinstance(value, str) else None
     if values["encoding"]:
         try:
-            codecs.lookup(values["encoding"])
+            info = codecs.lookup(values["encoding"])
         except LookupError:
             raise Rejected(
                 "bad_sidecar", f"{name}: unknown encoding {values['encoding']!r}"
             ) from None
-    if values["url"] and not urlsplit(values["url"]).netloc:
-        raise Rejected("bad_sidecar", f"{name}: url {values['url']!r} has no host")
+        if not getattr(info, "_is_text_encoding", True):  # "zlib", "base64", "rot13"...
+            raise Rejected(
+                "bad_sidecar", f"{name}: {values['encoding']!r} is not a text encoding"
+            )
+    if values["url"]:
+        try:
+            host = urlsplit(values["url"]).netloc
+        except ValueError as exc:  # "http://[::1" and other malformed netlocs
+            raise Rejected("bad_sidecar", f"{name}: url {values['url']!r}: {exc}") from None
+        if not host:
+            raise Rejected("bad_sidecar", f"{name}: url {values['url']!r} has no host")
     return Sidecar(**values)
+
+
+def _is_unicode(value: str) -> bool:
+    """False for a string JSON gave us with a lone surrogate ("\\ud800"): it cannot be
+    written as UTF-8, so a record carrying it would fail its whole batch's write."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def url_host(url: str | None) -> str | None:

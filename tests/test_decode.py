@@ -130,3 +130,35 @@ def test_feed_is_unsupported():
     with pytest.raises(Rejected) as exc:
         decode_page(feed, filename="feed")
     assert exc.value.reason == "unsupported_type"
+
+
+STORY = ("Шестилетний мальчик из проживающей в Сухуми цыганской семьи поступил в больницу"
+         " с признаками бешенства. Врачи сделали всё возможное, но спасти ребёнка не удалось.")
+
+
+def test_a_dump_saved_as_mojibake_is_repaired_by_ftfy():
+    garbled = STORY.encode("utf-8").decode("cp1251")  # "РЁРµСЃС‚..." saved as UTF-8
+    d = decode_page(garbled.encode("utf-8"), filename="dump.txt")
+    assert d.text == STORY
+    assert d.encoding == "utf-8+ftfy"
+
+
+@pytest.mark.parametrize(
+    ("garble", "tell"),
+    [
+        (lambda s: s.encode("koi8-r").decode("cp1251"), "KOI8-R and cp1251 mixed up"),
+        (lambda s: s.encode("cp1251").decode("latin-1"), "accented letters"),
+    ],
+)
+def test_mojibake_ftfy_cannot_repair_is_undecodable(garble, tell):
+    with pytest.raises(Rejected) as exc:
+        decode_page(garble(STORY).encode("utf-8"), filename="dump.txt")
+    assert exc.value.reason == "undecodable"
+    assert tell in exc.value.detail and "fetch it again" in exc.value.detail
+
+
+def test_text_in_capitals_and_other_scripts_is_not_mojibake():
+    caps = "СРОЧНО. ПРАВИТЕЛЬСТВО ОБЪЯВИЛО О НОВЫХ МЕРАХ ПОДДЕРЖКИ ЖИТЕЛЕЙ РЕГИОНА СЕГОДНЯ."
+    assert decode_page(caps.encode("utf-8"), filename="a.txt").text == caps
+    korean = "엘제이 류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유 드라마 예능 영화 뉴스"
+    assert decode_page(korean.encode("utf-8"), filename="a.txt").text == korean

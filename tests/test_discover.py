@@ -96,6 +96,11 @@ def test_a_missing_raw_root_is_an_error(tmp_path):
         (b'{"url": 5}', "'url' must be a string"),
         (b'{"encoding": "klingon-8"}', "unknown encoding"),
         (b'{"url": "not a url"}', "has no host"),
+        (b'{"url": "http://[::1/x"}', "Invalid IPv6 URL"),
+        (b'{"url": "https://a.ru/\\ud800"}', "unpaired surrogate"),
+        (b'{"encoding": "zlib"}', "not a text encoding"),
+        (b'{"site": {"name": "x"}}', "must be a string or null, not dict"),
+        (b"[" * 100_000, "nests JSON too deeply"),
     ],
 )
 def test_a_broken_sidecar_is_a_bad_sidecar_reject(data, fragment):
@@ -114,3 +119,16 @@ def test_a_sidecar_may_carry_more_than_winnow_reads():
         url="https://ria.ru/a", site="ria.ru", encoding="windows-1251",
         fetched_at="2019-12-01T10:00:00Z",
     )
+
+
+def test_names_with_spaces_newlines_and_non_utf8_bytes_become_valid_text(tmp_path):
+    root = os.fsencode(tmp_path)
+    for name in (b"with space.html", b"new\nline.html", b"caf\xe9.html"):
+        with open(os.path.join(root, name), "wb") as fh:
+            fh.write(b"<p>x</p>")
+    pages = by_path(discover(tmp_path))
+    assert set(pages) == {"with space.html", "new\nline.html", "caf\\xe9.html"}
+    for name in pages:
+        name.encode("utf-8")  # a lone surrogate would fail every UTF-8 writer
+    # the page is still opened by its real name
+    assert os.path.exists(pages["caf\\xe9.html"].path)

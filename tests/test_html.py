@@ -344,7 +344,8 @@ def test_date_line_rule_above_the_story():
 
 def test_date_line_rule_leaves_dated_sentences_and_signatures_under_the_story():
     dated = "17 января 2012 года в Пскове открылась новая больница."
-    blocks = _story(dated, PROSE, PROSE + " Ещё.", PROSE + " И так.",
+    short = "5 января 2012 года митинг прошёл."
+    blocks = _story(short, dated, PROSE, PROSE + " Ещё.", PROSE + " И так.",
                     "— Digital Foundry (@digitalfoundry) November 18, 2019")
     hr.date_line(blocks, _ctx())
     assert all(b.label == "body" for b in blocks)
@@ -425,3 +426,101 @@ def test_styled_headline_leaves_a_partly_bold_line_and_a_confirmed_title():
              "<body><h1>Суд вынес приговор</h1><p><b>Из зала суда о главном</b></p>"
              + _STORY_PS + "</body></html>")
     assert analyse_html(named)[1].title == "Суд вынес приговор"
+
+
+def test_inline_chrome_and_hidden_text_are_left_out_of_a_paragraph():
+    html = ("<html><body><figure><span class='image-and-copyright-container'>"
+            "<span class='off-screen'>Image copyright</span> <span>EPA</span></span>"
+            "<figcaption>Prosecutor Eva-Marie Persson</figcaption></figure>"
+            f"<p>{PROSE}<span style='display:none'>скрытый текст</span></p></body></html>")
+    texts = _texts(html)
+    assert "Prosecutor Eva-Marie Persson" in texts and PROSE in texts
+    assert not any("copyright" in t or "скрытый" in t for t in texts)
+
+
+def test_inline_elements_with_plain_classes_keep_their_text():
+    html = ("<html><body><p>Врачи <span class='highlight'>Краснодарской больницы</span> "
+            "решили применить <a class='inline-link' href='/x'>методику</a>.</p></body></html>")
+    assert _texts(html) == ["Врачи Краснодарской больницы решили применить методику."]
+
+
+def test_text_line_rules_read_menus_only_in_linked_blocks():
+    menu = _block("Главная > Новости > Политика", 0, link_density=0.9)
+    japanese = _block("そして表示されるメニューから「その他」→「ファイルの場所を開く」", 1)
+    for b in (menu, japanese):
+        b.mark("body", "extractor_vote")
+    hr.text_line_rules([menu, japanese], _ctx())
+    assert menu.rule == "breadcrumb_menu"
+    assert japanese.label == "body"  # unspaced script is not a row of capitalised words
+
+
+def test_a_story_nested_a_thousand_elements_deep_keeps_its_paragraphs_and_chrome():
+    deep = 1000  # far past Python's recursion limit per element
+    html = ("<html><body>" + "<div>" * deep + "<nav><a href='/'>Главная</a></nav>"
+            f"<h1>Заголовок</h1><p>{PROSE}</p><p>{LEAD}</p>" + "</div>" * deep
+            + "</body></html>")
+    tree = parse_html(html)
+    strip_code(tree)
+    blocks = dom_blocks(tree)[0]
+    assert [b.text for b in blocks] == ["Главная", "Заголовок", PROSE, LEAD]
+    assert blocks[0].container and not any(b.container for b in blocks[1:])
+
+
+def test_printed_headline_rule_takes_the_h1_heading_the_story():
+    blocks = _story("South Dakota says, 'Meth. We're On It,' and Twitter asks, Are you OK?",
+                    "Published 10:02 AM EST Nov 19, 2019", PROSE, PROSE + " Ещё.")
+    blocks[0].tag = "h1"
+    hr.printed_headline(blocks, _ctx())
+    assert blocks[0].label == "title" and blocks[0].rule == "printed_headline"
+    hr.date_line(blocks, _ctx())  # the story's head is now its date line, not the <h1>
+    assert blocks[1].rule == "date_line"
+
+
+def test_printed_headline_rule_leaves_an_h1_inside_the_story_and_a_named_headline():
+    late = _story(PROSE, "Итоги года в медицине", PROSE + " Ещё.")
+    late[1].tag = "h1"
+    named = _story("Подзаголовок", PROSE)
+    named[0].tag = "h1"
+    named.insert(0, _block("Заголовок", 0))
+    named[0].mark("title", "headline")
+    for blocks in (late, named):
+        hr.printed_headline(blocks, _ctx())
+        assert not any(b.rule == "printed_headline" for b in blocks)
+
+
+def test_figure_caption_rule_takes_a_long_figcaption_but_not_a_long_paragraph():
+    long_caption = " ".join([PROSE] * 4)  # 60 words: past the image-matching limit
+    fig = _block(long_caption, 0)
+    fig.tag = "figcaption"
+    para = _block(long_caption, 1)
+    para.extra["images"] = [("pic.jpg", "")]
+    hr.figure_caption([fig, para], _ctx())
+    assert fig.rule == "figure_caption"
+    assert para.undecided  # a long paragraph beside an image is story text
+
+
+def test_address_line_rule_drops_a_bare_address_under_the_story():
+    address = "Адреса матеріалу: http://news.zn.ua/HEALTH/dlya_ustanovleniya_diagnoza-92148.html"
+    blocks = _story(PROSE, PROSE + " Ещё.", PROSE + " И так.", address)
+    hr.address_line(blocks, _ctx())
+    assert blocks[3].rule == "address_line" and blocks[2].label == "body"
+
+
+def test_address_line_rule_leaves_a_sentence_that_cites_an_address():
+    cited = ("Полный текст доклада опубликован на сайте ведомства по адресу "
+             "www.minzdrav.ru/docs/report и доступен всем желающим.")
+    blocks = _story(PROSE, PROSE + " Ещё.", PROSE + " И так.", cited)
+    hr.address_line(blocks, _ctx())
+    assert all(b.label == "body" for b in blocks)
+
+
+def test_lead_paragraph_rule_takes_a_one_line_lede_but_not_a_label():
+    title = "Виноград помогает избежать слепоты"
+    for lede, kept in (("Употребление винограда поможет защитить зрение, утверждают ученые.",
+                        True), ("Читайте также", False), ("Смотрите видео по теме:", False)):
+        blocks = [_block(title, 0), _block(lede, 1, votes=0), _block(PROSE, 2),
+                  _block(PROSE + " Ещё.", 3)]
+        hr.headline(blocks, _ctx(title_key=text_key(title)))
+        hr.extractor_vote(blocks, _ctx())
+        hr.lead_paragraph(blocks, _ctx())
+        assert (blocks[1].rule == "lead_paragraph") is kept, lede

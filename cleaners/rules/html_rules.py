@@ -56,6 +56,7 @@ def no_words(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "no_words", "punctuation only")
 
 
+CAPTION_MAX_WORDS = 40  # a caption found by its image or class; a <figcaption> may be longer
 _CAPTION_HINT = re.compile(r"caption|photo|foto|image|img|figure|pic|illustr|credit")
 _CREDIT = re.compile(r"(?:^|[.\s])(?:фото|photo|иллюстрация|источник|credit)\s*:?\s*(.{2,80})$",
                      re.IGNORECASE)
@@ -66,7 +67,7 @@ def figure_caption(blocks: list[Block], ctx: PageContext) -> None:
     """A short text beside an image that repeats its alt text, or sits in a figcaption or a
     photo/caption-classed box, is the image's caption: lifted into metadata, out of the body."""
     for b in blocks:
-        if not b.undecided or b.n_words > 40:
+        if not b.undecided or (b.n_words > CAPTION_MAX_WORDS and b.tag != "figcaption"):
             continue
         images = b.extra.get("images") or []
         key = b.extra.get("match_key", "")
@@ -157,6 +158,34 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
 
 
+@rule("printed_headline", stage="html", formats=("html",))
+def printed_headline(blocks: list[Block], ctx: PageContext) -> None:
+    """When no block is the headline the markup names (og:title and the printed <h1> say it
+    differently), an <h1> the extractors kept at the head of the story, before its first
+    paragraph, is the headline the page prints: not body. The record's title stays the
+    one the markup names."""
+    if any(b.label == "title" for b in blocks):
+        return
+    for b in blocks:
+        if b.label != "body":
+            continue
+        if b.tag == "h1":
+            b.mark("title", "printed_headline", "the <h1> above the story")
+            return
+        if is_prose(b):
+            return  # the story has begun: an <h1> further down is not its headline
+
+
+LEAD_MIN_WORDS = 5
+
+
+def _short_sentence(b: Block) -> bool:
+    """A one-line lede ("Употребление винограда поможет защитить зрение, утверждают
+    ученые."): a whole sentence, shorter than prose needs to be."""
+    return (b.n_words >= LEAD_MIN_WORDS and b.text.rstrip("»\"”’')").endswith((".", "!", "?"))
+            and b.link_density < 0.3)
+
+
 @rule("lead_paragraph", stage="html", formats=("html",))
 def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
     """Prose right above the story's first body block, under the headline, is the story's
@@ -176,7 +205,7 @@ def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
             return
         if not b.n_words:
             b.compute_features()  # blocks no extractor kept have no features yet
-        if not is_prose(b):
+        if not (is_prose(b) or _short_sentence(b)):
             return
         b.mark("body", "lead_paragraph", "prose right above the story, under the headline")
 
@@ -288,6 +317,7 @@ def _trigrams(text: str) -> set[tuple[str, ...]]:
 EDGE_REACH = 3  # body blocks at each end of the story the edge rules look at
 DATE_LINE_MAX_WORDS = 4  # words besides the date a date line may hold ("ПЛН, Псков")
 _LETTERS = re.compile(r"[^\W\d_]")
+_YEAR_WORD = re.compile(r"\b(?:г|гг|года?|year)\b", re.IGNORECASE)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NAME_WORD = re.compile(r"^[A-ZА-ЯЁ][\w’'-]*$")
 
@@ -314,6 +344,8 @@ def date_line(blocks: list[Block], ctx: PageContext) -> None:
     for b in _head(blocks):
         if b.n_words > EDGE_MAX_WORDS or not (found := find_dates(b.text)):
             continue
+        if b.sentence_end and _LETTERS.search(_YEAR_WORD.sub("", b.text[found[-1].end:])):
+            continue  # "5 января 2012 года митинг прошёл.": a sentence that starts with a date
         rest = b.text
         for d in reversed(found):
             rest = rest[:d.start] + " " + rest[d.end:]
@@ -344,6 +376,25 @@ def _fragment(b: Block) -> bool:
     return b.n_words <= EDGE_MAX_WORDS and (not b.sentence_end or b.text.endswith(":"))
 
 
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+ADDRESS_MAX_WORDS = 4  # words besides the address ("Адреса матеріалу:", "Source URL:")
+ADDRESS_MAX_CHARS = 400  # a label and an address; story paragraphs are not searched
+
+
+@rule("address_line", stage="html", formats=("html",))
+def address_line(blocks: list[Block], ctx: PageContext) -> None:
+    """A block among the story's last few that is a web address with a label at most
+    ("Адреса матеріалу: http://news.zn.ua/...", the print version's footer) is page
+    furniture. A sentence that cites an address has more words around it."""
+    body = [b for b in blocks if b.label == "body"]
+    for b in body[-EDGE_REACH:] if len(body) > EDGE_REACH else []:
+        if len(b.text) > ADDRESS_MAX_CHARS or not _URL.search(b.text):
+            continue
+        rest = [w for w in re.findall(r"\w+", _URL.sub(" ", b.text)) if _LETTERS.search(w)]
+        if len(rest) <= ADDRESS_MAX_WORDS:
+            b.mark("chrome", "address_line", "a web address after the story")
+
+
 @rule("edge_fragments", stage="html", formats=("html",))
 def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
     """A few short lines that are not sentences after the story's last sentence ("Прочтений:
@@ -371,14 +422,18 @@ def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
 @rule("text_line_rules", stage="html", formats=("html",))
 def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
     """The shared line rules (the text front end's: dates, credits, share and rating prompts,
-    counters, rights notices...) judge the short body blocks the extractors let through."""
+    counters, rights notices...) judge the short body blocks the extractors let through.
+    The rules that read a menu from words alone (a text dump has no links) judge only
+    blocks that are mostly links here: in HTML a menu is links, and a plain line of
+    unspaced script (Japanese, Chinese) is not a row of capitalised menu words."""
     from cleaners.rules.base import REGISTRY
 
     line_rules = [r for r in REGISTRY.values() if r.per_line and "html" in r.formats]
+    plain_rules = [r for r in line_rules if r.name not in MENU_WORD_RULES]
     for b in blocks:
         if b.label != "body" or b.n_words > LINE_RULE_MAX_WORDS:
             continue
-        for r in line_rules:
+        for r in (line_rules if b.link_density >= MENU_LINKS else plain_rules):
             note = r.fn(b, ctx)
             if note:
                 b.mark(r.label or "chrome", r.name, note)
@@ -386,6 +441,8 @@ def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
 
 
 LINE_RULE_MAX_WORDS = 25
+MENU_WORD_RULES = frozenset({"menu_line", "breadcrumb_menu"})
+MENU_LINKS = 0.3  # link density from which a block may be a menu
 
 
 WEAK_TITLES = frozenset({"<title> minus site name", "none"})
