@@ -152,3 +152,42 @@ def test_tags_line_records_tags() -> None:
     block = text_to_blocks("Теги: наука, СПИД")[0]
     REGISTRY["tags_line"].fn(block, PageContext(input_format="text"))
     assert block.extra["tags"] == ["наука", "СПИД"]
+
+
+def test_every_case_is_within_its_rules_declared_length() -> None:
+    # the engine skips a line rule on lines longer than its max_words: a rule must not
+    # promise less than it takes
+    for rule_name, chrome, _story in CASES:
+        limit = REGISTRY[rule_name].max_words
+        if limit is not None:
+            assert text_to_blocks(chrome)[0].n_words <= limit, (rule_name, chrome)
+
+
+def test_skipping_rules_by_length_changes_no_label() -> None:
+    from pathlib import Path
+
+    from cleaners.engine import _plan, label_blocks
+
+    _html, line_rules, later = _plan("text")
+    seeds = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))
+    assert seeds
+    pages = [p.read_text(encoding="utf-8") for p in seeds]
+    pages.append("\n\n".join(case[1] for case in CASES))  # every chrome line, in one page
+    for page in pages:
+        fast = text_to_blocks(page)
+        label_blocks(fast, PageContext(input_format="text"))
+        slow = text_to_blocks(page)
+        ctx = PageContext(input_format="text")
+        for b in slow:  # every line rule on every line, as the engine did before
+            if b.undecided:
+                for r in line_rules:
+                    note = r.fn(b, ctx)
+                    if note:
+                        b.mark(r.label, r.name, note)
+                        break
+        for r in later:
+            r.fn(slow, ctx)
+        for b in slow:
+            if b.undecided and b.text:
+                b.mark("chrome", "outside_body")
+        assert [(b.label, b.rule) for b in fast] == [(b.label, b.rule) for b in slow]
