@@ -133,6 +133,51 @@ def test_a_story_made_only_of_recurring_lines_is_a_repost_and_stays():
     assert all(b.label == "body" for b in blocks)
 
 
+TEMPLATE = ["Оцените, пожалуйста, статью.", "Смотреть позже", "Добавлено в избранное"]
+TEASER = ("Житель провинции на юге страны скончался от вируса гриппа, сообщает агентство "
+          "в субботу. Это первый такой случай за последние месяцы.")
+
+
+def _page(texts: list[str]) -> list[Block]:
+    """Blocks as the page's rules left them: the template lines and the ad slot as chrome,
+    the rest as body."""
+    blocks = _body(texts)
+    for b in blocks:
+        if b.text in TEMPLATE or b.text == "Реклама":
+            b.mark("chrome", "link_block")
+    return blocks
+
+
+def test_a_teaser_after_the_sites_template_ends_the_story_and_goes():
+    chrome = _chrome_of(20, {line: 18 for line in TEMPLATE})
+    blocks = _page([*STORY, *TEMPLATE, TEASER])
+    site_rules.site_recurring(blocks, PageContext("text", site_chrome=chrome))
+    assert [b.label for b in blocks] == ["body"] * 3 + ["chrome"] * 4
+    assert blocks[-1].rule == "site_recurring" and "story's end" in blocks[-1].note
+    html = _page([*STORY, *TEMPLATE, TEASER])
+    site_rules.site_recurring_html(html, PageContext("html", site_chrome=chrome))
+    assert [b.label for b in html] == ["body"] * 3 + ["chrome"] * 4
+
+
+def test_story_split_by_an_ad_slot_or_its_own_captions_stays():
+    ad = _chrome_of(20, {"Реклама": 20, **{line: 18 for line in TEMPLATE}})
+    blocks = _page([STORY[0], "Реклама", STORY[1], STORY[2]])
+    site_rules.site_recurring(blocks, PageContext("text", site_chrome=ad))
+    assert [b.label for b in blocks] == ["body", "chrome", "body", "body"]
+    # the same gap of lines the site does NOT print elsewhere (the page's own captions)
+    unlearned = _chrome_of(20, {"Реклама": 20})
+    blocks = _page([*STORY, *TEMPLATE, TEASER])
+    site_rules.site_recurring(blocks, PageContext("text", site_chrome=unlearned))
+    assert blocks[-1].label == "body"
+
+
+def test_a_lead_before_the_template_and_the_story_stays():
+    chrome = _chrome_of(20, {line: 18 for line in TEMPLATE})
+    blocks = _page([TEASER, *TEMPLATE, *STORY])
+    site_rules.site_recurring(blocks, PageContext("text", site_chrome=chrome))
+    assert all(b.label == "body" for b in blocks if b.text not in TEMPLATE)
+
+
 # ---------------------------------------------------------------------- HTML
 
 

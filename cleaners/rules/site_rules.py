@@ -9,12 +9,17 @@ alone could not make, and each correction carries their name:
   many of its pages is chrome, also where the page's rules took it for story
   (a promo line after the story, a poll's "thank you", "Related links:"). On HTML
   such blocks are also cut from the tree before the extractors vote, so a teaser
-  list the whole site prints cannot pull their choice of story.
+  list the whole site prints cannot pull their choice of story. The site's template
+  also marks where the story ends: a part of the body that several template lines
+  (a rating form, a teaser list's dates and buttons) separate from the larger story
+  before it is a teaser the page's rules took for story, and goes.
 
 Story text is guarded: a recurring line *inside* the story (between its own
 paragraphs: a standard sign-off, a disclaimer, a quote two stories share) stays;
 a long prose paragraph at the story's edge stays unless most of the site's pages
-print it; and a story made only of recurring lines (a repost) is left whole:
+print it; one template line inside the story (an ad slot) does not end it, nor
+does what comes before the story's largest part (a lead above the share buttons);
+and a story made only of recurring lines (a repost) is left whole:
 that is a duplicate, which ``flows/linking.py`` marks, not chrome.
 """
 
@@ -28,6 +33,9 @@ from cleaners.sitestats import SiteChrome, line_hash
 
 PROSE_CHARS = 80  # a paragraph this long that ends a sentence is prose
 PROSE_SHARE = 0.5  # ...and goes from the story's edge only if this share of pages print it
+# This many of the site's template lines (not story) standing between two parts of the body
+# end the story: a teaser list or a comment form, not an ad slot or a photo credit.
+END_GAP = 3
 
 
 def _hash(block: Block) -> int | None:
@@ -80,6 +88,32 @@ def _trim_edges(blocks: list[Block], chrome: SiteChrome, rule_name: str) -> None
         b.mark("chrome", rule_name, _seen(b, chrome))
 
 
+def _cut_after_story_end(blocks: list[Block], chrome: SiteChrome, rule_name: str) -> None:
+    """Body after the story's end goes: where ``END_GAP`` or more of the site's template
+    lines stand between two parts of the body, the story has ended, and a smaller part
+    after its largest one is a teaser the page's rules took for story."""
+    parts: list[list[Block]] = [[]]
+    gap = 0
+    for b in blocks:
+        if not b.text or "container" in b.extra:
+            continue
+        if b.label == "body":
+            if gap >= END_GAP and parts[-1]:
+                parts.append([])
+            parts[-1].append(b)
+            gap = 0
+        elif _recurring(b, chrome):
+            gap += 1
+    if len(parts) < 2:
+        return
+    sizes = [sum(len(b.text) for b in part) for part in parts]
+    main = max(range(len(parts)), key=sizes.__getitem__)
+    for part in parts[main + 1:]:
+        for b in part:
+            b.mark("chrome", rule_name, f"after the story's end: {END_GAP}+ lines of the "
+                   f"template of {chrome.site} stand between it and the story")
+
+
 @rule("site_recurring", stage="boundary", formats=("text",))
 def site_recurring(blocks: list[Block], ctx: PageContext) -> None:
     """A line printed on many pages of the page's site (learned from the archive) is chrome:
@@ -92,6 +126,7 @@ def site_recurring(blocks: list[Block], ctx: PageContext) -> None:
         if b.undecided and _recurring(b, chrome):
             b.mark("chrome", "site_recurring", _seen(b, chrome))
     _trim_edges(blocks, chrome, "site_recurring")
+    _cut_after_story_end(blocks, chrome, "site_recurring")
 
 
 def mark_site_template(blocks: list[Block], chrome: SiteChrome, *,
@@ -132,3 +167,4 @@ def site_recurring_html(blocks: list[Block], ctx: PageContext) -> None:
     chrome = ctx.site_chrome
     if chrome:
         _trim_edges(blocks, chrome, "site_recurring_html")
+        _cut_after_story_end(blocks, chrome, "site_recurring_html")
