@@ -15,6 +15,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -58,6 +59,36 @@ def start_cli(raw: Path, out: Path, *args: str, env: dict[str, str]) -> subproce
         [sys.executable, "-c", code, *args, "--raw", str(raw), "--out", str(out)],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )
+
+
+class _LineReader:
+    """A subprocess's output read by a thread, so a test can wait for one line in it."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self._lines: list[str] = []
+        self._seen = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        for line in proc.stdout:
+            with self._seen:
+                self._lines.append(line)
+                self._seen.notify_all()
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        with self._seen:
+            return self._seen.wait_for(lambda: any(text in ln for ln in self._lines), timeout)
+
+    def text(self, join_timeout: float = 0) -> str:
+        if join_timeout:
+            self._thread.join(join_timeout)
+        with self._seen:
+            return "".join(self._lines)
+
+
+def read_lines_in_background(proc: subprocess.Popen) -> _LineReader:
+    return _LineReader(proc)
 
 
 def kill_while_writing(proc: subprocess.Popen, out: Path, delay: float) -> str:
@@ -153,14 +184,17 @@ def test_two_runs_at_once_one_refused_one_queued_then_consistent(prefect_server,
         assert b.returncode == 1
         error = [line for line in b_out.splitlines() if line.startswith("winnow: error:")]
         assert len(error) == 1 and "another winnow run is writing to" in error[0], b_out
-        time.sleep(0.5)
+        # C must be queued on the lock before A goes on: under load its start-up
+        # (imports, Prefect) can outlast A's remaining work, and then it never waits.
+        c_lines = read_lines_in_background(c)
+        assert c_lines.wait_for("waiting for it to finish", timeout=60), c_lines.text()
         assert c.poll() is None  # still queued behind A
     finally:
         a.send_signal(signal.SIGCONT)
     a_out, _ = a.communicate(timeout=60)
-    c_out, _ = c.communicate(timeout=60)
+    c.wait(timeout=60)
+    c_out = c_lines.text(join_timeout=10)
     assert a.returncode == 0 and c.returncode == 0, a_out + c_out
-    assert "waiting for it to finish" in c_out
     assert f"{len(pages)} records" in a_out
     assert "0 records, 0 rejects, 40 skipped" in c_out
     check_exactly_once(out, pages)
