@@ -19,7 +19,7 @@ from cleaners.rules.base import PageContext, rule
 
 HARD_STOPS = frozenset({
     "rights_notice", "comment_prompt", "source_line", "tags_line", "tags_follow",
-    "hashtag_block", "subscribe_box", "cookie_notice", "author_box",
+    "hashtag_block", "subscribe_box", "cookie_notice", "author_box", "pager",
 })
 SOFT_CHROME = frozenset({"list_header", "headline_list", "menu_run", "breadcrumb_menu",
                          "menu_line", "share_button", "login_link"})
