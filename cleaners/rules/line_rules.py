@@ -200,7 +200,10 @@ def _phrase_rule(category: str, doc: str):
 
 def _phrase_line_rule(name: str, category: str, doc: str, label: Label = "chrome") -> None:
     """Register the line rule ``name`` that matches the phrases of ``category``."""
-    line_rule(name, label=label, max_words=phrase_set(category).word_limit)(
+    phrases = phrase_set(category)
+    # a whole-line or opening phrase begins the line with its own first word
+    firsts = phrases.firsts if phrases.match in ("whole", "prefix") else None
+    line_rule(name, label=label, max_words=phrases.word_limit, first_words=firsts)(
         _phrase_rule(category, doc))
 
 
