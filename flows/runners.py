@@ -87,6 +87,21 @@ def api_is_up(api_url: str, timeout: float = 5.0) -> bool:
     return response.status_code == 200
 
 
+def scheduler_is_up(address: str, timeout: float = 5.0) -> bool:
+    """Does something accept TCP connections at a Dask scheduler address (tcp://HOST:PORT)?
+    Checked before the flow starts: Dask itself waits 30 s, twice, before giving up."""
+    import socket
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if not parts.hostname:
+        return False
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 8786), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
 def _is_loopback(url: str) -> bool:
     host = urlsplit(url if "://" in url else f"tcp://{url}").hostname or ""
     return host in _LOOPBACK or host.startswith("127.")
@@ -101,6 +116,8 @@ def prefect_api_for_workers(
     if workers is None and not dask_address:
         yield None
         return
+    if dask_address and not scheduler_is_up(dask_address):
+        raise RunnerError(f"no Dask scheduler answers at {dask_address}")
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     url = PREFECT_API_URL.value()

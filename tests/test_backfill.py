@@ -245,7 +245,11 @@ def test_batches_are_taken_in_part_order_within_a_window_and_shown_on_the_bar(tm
 def test_dask_workers_need_a_reachable_prefect_server(monkeypatch):
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    import flows.runners
     from flows.runners import RunnerError, prefect_api_for_workers
+
+    real_check = flows.runners.scheduler_is_up
+    monkeypatch.setattr(flows.runners, "scheduler_is_up", lambda address: True)
 
     with temporary_settings(updates={PREFECT_API_URL: None}), pytest.raises(
         RunnerError, match="--dask-address needs a Prefect server"
@@ -255,6 +259,10 @@ def test_dask_workers_need_a_reachable_prefect_server(monkeypatch):
         RunnerError, match="does not answer"
     ), prefect_api_for_workers(2, None):
         pass
+    monkeypatch.setattr(flows.runners, "scheduler_is_up", real_check)
+    with pytest.raises(RunnerError, match="no Dask scheduler answers"), \
+            prefect_api_for_workers(None, "tcp://127.0.0.1:9"):
+        pass  # refused at once, not after Dask's two 30-second connection attempts
     with prefect_api_for_workers(None, None) as url:  # the thread pool needs nothing
         assert url is None
 

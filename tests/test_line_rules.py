@@ -46,7 +46,7 @@ CASES = [
      "Twitter posted its quarterly results on Tuesday, beating analysts' forecasts."),
     ("rights_notice", "This document is subject to copyright. Apart from any fair dealing...",
      "This document is the first the ministry has published on the subject."),
-    ("breadcrumb_menu", "← предыдущая новость следующая новость →",
+    ("pager", "← предыдущая новость следующая новость →",
      "Стрелка «→» на табло показывает направление движения поезда, пояснили в метро."),
     ("comment_prompt", "Уважаемые читатели, все комментарии, не соответствующие закону, удаляются",
      "Читатели уважаемой газеты получили подарки к празднику, сообщила редакция."),

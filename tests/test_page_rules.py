@@ -378,3 +378,12 @@ def test_a_section_label_above_the_headline_is_no_read_also_header() -> None:
     page = "\n\n".join(["Новости", "Новый метод очистки воды", P1, P2, P3])
     _blocks, article, _ = analyse_text(page)
     assert article.title == "Новый метод очистки воды"
+
+
+def test_nothing_after_the_pager_is_story() -> None:
+    ad = ("«Книжный Барс» предлагает читателям продолжение приключений сыщика и новый роман "
+          "известной писательницы, которые уже поступили в продажу во всех магазинах города")
+    page = "\n\n".join(["Новый метод очистки воды", P1, P2, P3,
+                        "← предыдущая новость следующая новость →", ad])
+    assert labelled(page)["← предыдущая новость следующая новость →"] == ("chrome", "pager")
+    assert body_of(page) == [P1, P2, P3]

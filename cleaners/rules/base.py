@@ -51,6 +51,9 @@ class Rule:
     # for line rules: the longest line (in words) the rule can ever match; None if any.
     # The engine does not call a rule on longer lines, which is most of a page's prose.
     max_words: int | None = None
+    # for line rules: the rule matches only lines whose normalised first word is one of
+    # these (or holds a "+" or "#"); None if any. Phrase rules know theirs.
+    first_words: frozenset[str] | None = None
 
     @property
     def per_line(self) -> bool:
@@ -77,15 +80,17 @@ def rule(name: str, stage: Stage, formats: tuple[str, ...] = ("html", "text")):
 
 
 def line_rule(name: str, label: Label = "chrome", formats: tuple[str, ...] = ("html", "text"),
-              max_words: int | None = None):
+              max_words: int | None = None, first_words: frozenset[str] | None = None):
     """Register a line rule ``fn(block, ctx) -> note | None``: a match labels the block.
 
     ``max_words`` promises that the rule returns None for any longer line (its own
-    length guard), so the engine may skip it there.
+    length guard), and ``first_words`` that it returns None for a line starting with
+    any other word, so the engine may skip it there.
     """
 
     def decorate(fn: LineFn) -> LineFn:
-        _register(Rule(name, "line", (fn.__doc__ or "").strip(), fn, formats, label, max_words))
+        _register(Rule(name, "line", (fn.__doc__ or "").strip(), fn, formats, label, max_words,
+                       first_words))
         return fn
 
     return decorate

@@ -19,7 +19,7 @@ from cleaners.rules.base import PageContext, rule
 
 HARD_STOPS = frozenset({
     "rights_notice", "comment_prompt", "source_line", "tags_line", "tags_follow",
-    "hashtag_block", "subscribe_box", "cookie_notice", "author_box",
+    "hashtag_block", "subscribe_box", "cookie_notice", "author_box", "pager",
 })
 SOFT_CHROME = frozenset({"list_header", "headline_list", "menu_run", "breadcrumb_menu",
                          "menu_line", "share_button", "login_link"})
@@ -383,8 +383,6 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     span = ctx.meta.get("body_span")
     if not span:
         return
-    body_text = " ".join(b.text for b in blocks[span[0]: span[1] + 1] if b.label == "body")
-    body_script = _script(body_text[:2000])
     main = _headline_above(blocks, span[0])
     if main is None:
         return
@@ -394,6 +392,9 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
         # only a headline directly above the first counts as its twin
         scripts = {_script(main.text), _script(twin.text)}
         if len(scripts) == 2 and "mixed" not in scripts:
+            body_text = " ".join(b.text for b in blocks[span[0]: span[1] + 1]
+                                 if b.label == "body")
+            body_script = _script(body_text[:2000])  # only asked when it decides something
             if _script(main.text) != body_script and _script(twin.text) == body_script:
                 main, alt = twin, main
             else:

@@ -200,7 +200,10 @@ def _phrase_rule(category: str, doc: str):
 
 def _phrase_line_rule(name: str, category: str, doc: str, label: Label = "chrome") -> None:
     """Register the line rule ``name`` that matches the phrases of ``category``."""
-    line_rule(name, label=label, max_words=phrase_set(category).word_limit)(
+    phrases = phrase_set(category)
+    # a whole-line or opening phrase begins the line with its own first word
+    firsts = phrases.firsts if phrases.match in ("whole", "prefix") else None
+    line_rule(name, label=label, max_words=phrases.word_limit, first_words=firsts)(
         _phrase_rule(category, doc))
 
 
@@ -284,16 +287,23 @@ def ticker(block: Block, ctx: PageContext) -> str | None:
 
 
 PAGER_MAX_WORDS = 8
+
+
+@line_rule("pager", max_words=PAGER_MAX_WORDS)
+def pager(block: Block, ctx: PageContext) -> str | None:
+    """"← предыдущая новость   следующая новость →": the way to the site's other stories,
+    where this one has ended."""
+    if block.text.startswith("←") and block.text.endswith("→"):
+        return "pager arrows"
+    return None
+
+
 _SEPARATED = re.compile(r"\s(?:\||/|>|»|→|::)\s|\s?\|\s?")
 
 
 @line_rule("breadcrumb_menu")
 def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
-    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C", or a
-    pager: "← предыдущая новость   следующая новость →"."""
-    if block.n_words <= PAGER_MAX_WORDS and block.text.startswith("←") and \
-            block.text.endswith("→"):
-        return "pager arrows"
+    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C"."""
     parts = _SEPARATED.split(block.text)
     if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts) and \
             not block.sentence_end:
