@@ -9,12 +9,13 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 RAW ?= raw
 OUT ?= clean
+CRON ?= */15 * * * *
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: run test fuzz lint bench clean-venv
+.PHONY: run test fuzz lint bench serve clean-venv
 
 run: $(STAMP)
 	$(VENV)/bin/winnow run --raw $(RAW) --out $(OUT)
@@ -30,6 +31,17 @@ fuzz: $(DEV_STAMP)
 
 bench: $(STAMP)
 	$(VENV_PY) bench/run_bench.py
+
+# Scheduled runs: the clean_pages deployment on CRON, served until Ctrl-C. Prefect
+# schedules only on a real server: with PREFECT_API_URL set, that one is used;
+# otherwise a `prefect server start` on 127.0.0.1 (a free port) runs beside it and
+# stops with it.
+serve: $(STAMP)
+ifdef PREFECT_API_URL
+	$(VENV)/bin/winnow serve --cron "$(CRON)" --raw $(RAW) --out $(OUT)
+else
+	$(VENV_PY) -m flows.local_server -- $(VENV)/bin/winnow serve --cron "$(CRON)" --raw $(RAW) --out $(OUT)
+endif
 
 $(VENV_PY):
 	@test -n "$(PYTHON)" || { echo "make: no python3.11 or python3 on PATH" >&2; exit 1; }

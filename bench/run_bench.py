@@ -71,6 +71,7 @@ class DevSet:
     input_format: str  # "html" or "text": how Winnow is told to read the page
     pages: list[Page]
     titles: dict[str, str] | None = None  # gold titles, on sets whose truth has them
+    sites: dict[str, str] | None = None  # page id -> its site (ground truth), for archives
 
     @property
     def scored(self) -> bool:
@@ -123,8 +124,9 @@ def load_set(path: Path, scorer: Any, limit: int | None = None) -> DevSet:
     pages = [Page(p.id, p.url, p.html, p.truth) for p in scorer.load_dataset(path, limit)]
     gold = json.loads((path / "ground-truth.json").read_text(encoding="utf-8"))
     titles = {p.id: gold[p.id]["title"] for p in pages if gold[p.id].get("title")}
+    sites = {p.id: gold[p.id]["site"] for p in pages if gold[p.id].get("site")}
     fmt = "text" if path.name.endswith("-text") else "html"
-    return DevSet(path.name, fmt, pages, titles or None)
+    return DevSet(path.name, fmt, pages, titles or None, sites or None)
 
 
 def find_sets(data_root: Path, names: Sequence[str] | None) -> list[Path]:
@@ -248,8 +250,66 @@ def page_mode(ds: DevSet, repeats: int) -> list[Run]:
     return interleave(ds.pages, extractors_for(ds), repeats)
 
 
-#: mode name -> function(set, repeats) -> runs. Add a mode here (e.g. "archive").
-MODES: dict[str, Callable[[DevSet, int], list[Run]]] = {"page": page_mode}
+# --------------------------------------------------------------------------
+# Archive mode: the whole set as one archive, through one real `winnow run`
+# --------------------------------------------------------------------------
+
+
+def write_archive(ds: DevSet, raw: Path) -> dict[str, str]:
+    """The set's pages as an archive: ``raw/<site>/<id>.<html|txt>`` (site from the ground
+    truth), a sidecar with the URL where known. Returns source path -> page id."""
+    suffix = ".html" if ds.input_format == "html" else ".txt"
+    names = {}
+    for page in ds.pages:
+        site = (ds.sites or {}).get(page.id) or "unknown-site"
+        path = raw / site / f"{page.id}{suffix}"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(page.html, encoding="utf-8")
+        if page.url:
+            sidecar = path.with_name(path.name + ".meta.json")
+            sidecar.write_text(json.dumps({"url": page.url, "site": site}), encoding="utf-8")
+        names[f"{site}/{path.name}"] = page.id
+    return names
+
+
+def archive_mode(ds: DevSet, repeats: int) -> list[Run]:
+    """All of a set's pages as one archive in site folders, cleaned by ONE ``winnow run
+    --learn-sites`` (a subprocess: the real CLI, flow, state and writer), the records read
+    back from its output. Timed once: the run's wall time includes Prefect's start-up, so
+    its pages/s is not comparable to the page mode's."""
+    import tempfile
+
+    from schemas.models import ArticleRecord
+
+    run = Run("winnow")
+    if not ds.sites:
+        return []
+    with tempfile.TemporaryDirectory(prefix="winnow-archive-") as tmp:
+        raw, out = Path(tmp) / "raw", Path(tmp) / "clean"
+        names = write_archive(ds, raw)
+        winnow_cli = Path(sys.executable).with_name("winnow")
+        cmd = [str(winnow_cli), "run", "--raw", str(raw), "--out", str(out), "--learn-sites"]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+        run.walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        run.cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        if done.returncode != 0:
+            raise RuntimeError(f"winnow run failed on {ds.name}: {done.stderr[-2000:]}")
+        for pid in names.values():
+            run.texts[pid], run.titles[pid] = "", None  # a reject scores as empty
+        for part in sorted(out.glob("articles/*/*.jsonl")):
+            for line in part.read_text(encoding="utf-8").splitlines():
+                record = ArticleRecord.model_validate_json(line)
+                pid = names[record.source_path]
+                run.texts[pid], run.titles[pid] = record.text, record.title
+    return [run]
+
+
+#: mode name -> function(set, repeats) -> runs.
+MODES: dict[str, Callable[[DevSet, int], list[Run]]] = {"page": page_mode,
+                                                        "archive": archive_mode}
 
 
 # --------------------------------------------------------------------------
@@ -319,8 +379,10 @@ def table(rows: list[Row]) -> str:
 
 def text_speed(rows: list[Row]) -> str | None:
     """Winnow's text cleaning over all text sets, pooled, against the 1,000 pages/s target."""
-    runs = [r.run for r in rows if r.run.label == "winnow" and r.set.endswith("-text")] or [
-        r.run for r in rows if r.run.label == "winnow" and "samples" in r.set]
+    runs = [r.run for r in rows if r.run.label == "winnow" and r.mode == "page"
+            and r.set.endswith("-text")] or [
+        r.run for r in rows if r.run.label == "winnow" and r.mode == "page"
+        and "samples" in r.set]
     if not runs:
         return None
     n = sum(len(r.texts) for r in runs)
@@ -344,6 +406,179 @@ def memory_pass(ds: DevSet) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def removed_paragraphs(page: Run, archive: Run, truth: dict[str, str],
+                       shingles: Callable[[str], Any]) -> tuple[int, int]:
+    """(paragraphs the page mode output and the archive mode did not, how many of them are
+    story text): a paragraph is story text when most of its shingles are in the gold more
+    often than in the archive output (so a lead repeated in the story is not counted)."""
+    removed = gold = 0
+    for pid, text in page.texts.items():
+        kept = set(archive.texts.get(pid, "").split("\n\n"))
+        need, have = shingles(truth.get(pid, "")), shingles(archive.texts.get(pid, ""))
+        for para in text.split("\n\n"):
+            if not para or para in kept:
+                continue
+            removed += 1
+            grams = shingles(para)
+            if grams and sum(1 for g in grams if need[g] > have[g]) >= len(grams) / 2:
+                gold += 1
+    return removed, gold
+
+
+def archive_table(rows: list[Row], truths: dict[str, dict[str, str]] | None = None,
+                  scorer: Any = None) -> str | None:
+    """Winnow's F1 per set with each page on its own and with the set as one archive, and
+    the paragraphs site learning removed (and how many of them the gold holds)."""
+    by = {(r.set, r.mode): r for r in rows if r.run.label == "winnow" and "f1" in r.metrics}
+    sets = [s for s in dict.fromkeys(r.set for r in rows) if (s, "archive") in by]
+    if not sets:
+        return None
+    lines = ["| set | page F1 | archive F1 | archive − page | paragraphs removed (story) |",
+             "|---|---|---|---|---|"]
+    for s in sets:
+        arch = by[(s, "archive")].metrics["f1"]
+        page_row = by.get((s, "page"))
+        page = page_row.metrics["f1"] if page_row else None
+        delta = f"{arch - page:+.4f}" if page is not None else "—"
+        page_s = f"{page:.4f}" if page is not None else "—"
+        removed = "—"
+        if page_row and truths and s in truths and scorer is not None:
+            n, gold = removed_paragraphs(page_row.run, by[(s, "archive")].run, truths[s],
+                                         scorer.shingles)
+            removed = f"{n} ({gold})"
+        lines.append(f"| {s} | {page_s} | {arch:.4f} | {delta} | {removed} |")
+    return ("Site learning: Winnow's F1 with each page cleaned on its own (page) and with the "
+            "set as one archive in site folders, cleaned by one `winnow run --learn-sites` "
+            "(archive).\n\n" + "\n".join(lines))
+
+
+def chrome_threshold_evidence(ds: DevSet) -> str | None:
+    """How the chrome threshold was chosen: on sites of >= 3 pages, the lines of each page
+    by how many pages of its site print them, and how many of those are story text (a
+    line of 20+ characters found in the page's gold text, both normalised)."""
+    from cleaners.html_frontend import html_lines
+    from cleaners.sitestats import line_key
+    from cleaners.text_frontend import text_to_blocks
+
+    if not ds.sites or not ds.scored:
+        return None
+    per_page, counts, pages_of = [], {}, {}
+    for page in ds.pages:
+        site = ds.sites.get(page.id, "")
+        lines = (html_lines(page.html) if ds.input_format == "html"
+                 else [b.text for b in text_to_blocks(page.html) if b.text])
+        keys = {k for k in map(line_key, lines) if len(k) >= 2}
+        pages_of[site] = pages_of.get(site, 0) + 1
+        for k in keys:
+            counts[(site, k)] = counts.get((site, k), 0) + 1
+        per_page.append((site, keys, line_key(page.truth or "")))
+    buckets = {"1": [0, 0], "2": [0, 0], "3-4": [0, 0], "5-9": [0, 0], "10+": [0, 0]}
+    for site, keys, gold in per_page:
+        if pages_of[site] < 3:
+            continue
+        for k in keys:
+            n = counts[(site, k)]
+            name = "1" if n == 1 else "2" if n == 2 else "3-4" if n <= 4 else \
+                "5-9" if n <= 9 else "10+"
+            buckets[name][0] += 1
+            buckets[name][1] += len(k) >= 20 and k in gold
+    sites = sum(1 for n in pages_of.values() if n >= 3)
+    if not sites:
+        return None  # no site the rule would learn
+    said = ", ".join(f"on {b} page(s): {n:,} lines, {g} in the gold" for b, (n, g)
+                     in buckets.items())
+    return f"{ds.name} ({sites} sites with >= 3 pages): {said}."
+
+
+def duplicate_evidence(ds: DevSet) -> str | None:
+    """How the near-duplicate threshold was chosen: the estimated similarity (MinHash
+    Jaccard, containment) of each page's record to reposts of it made from the set's own
+    pages, and of different pages' records to each other."""
+    import itertools
+
+    from bench import adapter
+    from flows.linking import shingles, signature, similarity
+
+    if ds.input_format != "text" or len(ds.pages) < 3:
+        return None
+
+    def text(raw: str) -> str:
+        record = adapter.clean(raw, None, "text")
+        return record.text if record is not None else ""
+
+    def sim(a: str, b: str) -> tuple[float, float]:
+        sa, sb = shingles(a), shingles(b)
+        return similarity(signature(sa), len(sa), signature(sb), len(sb))
+
+    originals = {p.id: text(p.html) for p in ds.pages}
+    reposts: dict[str, list[tuple[float, float]]] = {"paragraph added": [],
+                                                     "another page's chrome": []}
+    pages = [p for p in ds.pages if originals[p.id]]
+    for i, page in enumerate(pages):
+        mine = originals[page.id]
+        other = max(originals[pages[(i + 7) % len(pages)].id].split("\n\n"), key=len)
+        last = mine.split("\n\n")[-1][:40]
+        if last in page.html:  # another story's paragraph before the last one
+            reposts["paragraph added"].append(
+                sim(mine, text(page.html.replace(last, f"{other}\n\n{last}", 1))))
+        chrome = pages[(i + 29) % len(pages)].html.split("\n")
+        lines = page.html.split("\n")
+        reposts["another page's chrome"].append(
+            sim(mine, text("\n".join(chrome[:15] + lines[15:-15] + chrome[-15:]))))
+    others = [sim(originals[a.id], originals[b.id])
+              for a, b in itertools.combinations(pages, 2)]
+
+    def p5(values: list[tuple[float, float]], k: int) -> float:
+        ranked = sorted(v[k] for v in values)
+        return ranked[len(ranked) // 20] if ranked else float("nan")
+
+    said = [f"reposts, {kind} (n={len(v)}): Jaccard >= {p5(v, 0):.2f} and containment >= "
+            f"{p5(v, 1):.2f} in 95 %" for kind, v in reposts.items()]
+    said.append(f"different pages (n={len(others)}): Jaccard <= "
+                f"{max(o[0] for o in others):.2f}, containment <= {max(o[1] for o in others):.2f}")
+    return f"{ds.name}: " + "; ".join(said) + "."
+
+
+def site_stats_memory(pages: int, sites: int = 50, seed: int = 7) -> tuple[int, int, float]:
+    """(tracemalloc peak in bytes, lines tracked, share of template lines learned as chrome)
+    of the per-site line statistics
+    (``cleaners.sitestats.SiteLineStats``) over ``pages`` synthetic pages spread over
+    ``sites`` sites. A page: its site's 60 template lines, 20 teasers from a pool of 400 that
+    moves on as pages go by, and 40 lines of its own story."""
+    import random
+
+    from cleaners.sitestats import SiteLineStats
+
+    rng = random.Random(seed)
+    template = [[rng.getrandbits(63) for _ in range(60)] for _ in range(sites)]
+    tracemalloc.start()
+    try:
+        stats = SiteLineStats()
+        for i in range(pages):
+            s = i % sites
+            window = i // (sites * 20)  # the teaser pool moves on every 20 pages of a site
+            teasers = [hash((s, window * 100 + rng.randrange(400))) for _ in range(20)]
+            own = [rng.getrandbits(63) for _ in range(40)]
+            stats.add_page(f"site{s}.example", template[s] + teasers + own)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracked = sum(len(c.counts) for c in stats.sites.values())
+    finally:
+        tracemalloc.stop()
+    chrome = {s: stats.chrome(f"site{s}.example") for s in range(min(sites, pages))}
+    learned = sum(h in c for s, c in chrome.items() for h in template[s] if c is not None)
+    return peak, tracked, learned / (60 * len(chrome))
+
+
+def site_stats_memory_report(sizes: Sequence[int] = (10_000, 100_000)) -> str:
+    parts = []
+    for n in sizes:
+        peak, tracked, learned = site_stats_memory(n)
+        parts.append(f"{n:,} pages: peak {peak / 2**20:.1f} MiB, {tracked:,} lines tracked, "
+                     f"{learned:.0%} of the template lines learned as chrome")
+    return ("Site statistics memory (tracemalloc around `SiteLineStats`, synthetic pages over "
+            "50 sites, 120 lines a page): " + "; ".join(parts) + ".")
 
 
 def pin_one_cpu() -> str:
@@ -384,13 +619,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--data-root", type=Path, default=DEFAULT_DATA,
                     help="folder of dev sets (default: ../shared/dev from the repo root)")
     ap.add_argument("--sets", nargs="+", help="only these sets (names under --data-root)")
-    ap.add_argument("--modes", nargs="+", default=["page"], choices=sorted(MODES))
+    ap.add_argument("--modes", nargs="+", default=["page", "archive"], choices=sorted(MODES))
+    ap.add_argument("--no-stats-memory", action="store_true",
+                    help="skip the site statistics memory measure (100,000 synthetic pages)")
     ap.add_argument("--limit", type=int, help="only the first N pages of each set (smoke run)")
     ap.add_argument("--repeats", type=int, default=3, help="timed passes (median is reported)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    ap.add_argument("--scale", action=argparse.BooleanOptionalAction, default=None,
+                    help="the scale-out sections (bench/scale.py: backfill pages/s on 1 and "
+                         "2 Dask workers, peak RSS on 1k/10k-page archives; minutes). "
+                         "Default: on, off for a --limit smoke run")
     args = ap.parse_args(argv)
     started = time.perf_counter()
+    all_cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
     pinned = "not pinned" if args.no_pin else pin_one_cpu()
 
     notes: list[str] = []
@@ -407,11 +649,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rows: list[Row] = []
     memory: list[str] = []
+    evidence: list[str] = []
     for ds in sets:
         for mode in args.modes:
             print(f"{ds.name} ({len(ds.pages)} pages, {mode} mode)", file=sys.stderr, flush=True)
             rows += make_rows(ds, mode, MODES[mode](ds, args.repeats), scorer)
         memory.append(f"{ds.name} {memory_pass(ds) / 2**20:.1f} MiB")
+        if "archive" in args.modes:
+            evidence += filter(None, [chrome_threshold_evidence(ds), duplicate_evidence(ds)])
     for r in rows:
         for pid, err in list(r.run.errors.items())[:3]:
             notes.append(f"{r.set} / {r.run.label}: {len(r.run.errors)} pages raised, "
@@ -420,17 +665,32 @@ def main(argv: Sequence[str] | None = None) -> int:
             notes.append(f"{r.set} / {r.run.label}: output differs between passes on "
                          f"{len(r.run.unstable)} pages")
 
+    scale_text = None
+    if args.scale or (args.scale is None and not args.limit):
+        from bench.scale import scale_sections
+
+        scale_text = scale_sections(args.data_root, cpus=all_cpus)
+
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rss_mib = rss / 2**20 if sys.platform == "darwin" else rss / 1024  # bytes vs KiB
     elapsed = time.perf_counter() - started
     speed = text_speed(rows)
+    stats_memory = None if args.no_stats_memory else site_stats_memory_report()
     body = "\n\n".join(filter(None, [
         table(rows),
+        archive_table(rows, {ds.name: {p.id: p.truth or "" for p in ds.pages} for ds in sets
+                             if ds.scored}, scorer),
+        ("Evidence for the thresholds (site chrome: lines by the number of their site's "
+         "pages that print them; near duplicates: MinHash similarity of reposts made from "
+         "the set's pages, and of different pages):\n\n" + "\n".join(f"- {e}" for e in evidence)
+         ) if evidence else None,
+        stats_memory,
         speed,
         f"Memory: peak RSS of the whole bench process {rss_mib:.0f} MiB (trafilatura and the "
         f"loaded sets included); tracemalloc peak of one `clean_page` pass per set: "
         f"{', '.join(memory)}.",
         "\n".join(f"- {n}" for n in notes),
+        scale_text,
     ]))
     print(body)
     header = (

@@ -30,6 +30,7 @@ from cleaners.page_model import Article
 from cleaners.rules import html_rules  # noqa: F401  (registers the HTML rules)
 from cleaners.rules.base import REGISTRY as _REGISTRY
 from cleaners.rules.base import PageContext
+from cleaners.sitestats import SiteChrome
 
 EXTRACTOR = "winnow-html"
 # The second voter: "density" (our own readability-style scoring of the DOM blocks, free),
@@ -213,6 +214,20 @@ def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
     return blocks
 
 
+def _cut_site_template(dblocks: list[DomBlock], blocks: list[Block], site_chrome: SiteChrome,
+                       title: str | None) -> None:
+    """Take the site's template (blocks the site prints on many pages, as ``site_recurring_html``
+    judges them) out of the tree before the extractors vote, as chrome containers are: a
+    teaser list or a promo line they cannot see cannot pull their story off course."""
+    from cleaners.rules.site_rules import mark_site_template
+
+    keep = text_key(title) if title else None  # a headline is the page's own, however common
+    for i in mark_site_template(blocks, site_chrome, keep=keep):
+        el = dblocks[i].element
+        if el.getparent() is not None and fold(el.text_content()) == blocks[i].text:
+            el.drop_tree()  # only an element that holds nothing but the recurring text
+
+
 def _run_rules(blocks: list[Block], ctx: PageContext) -> Counter[str]:
     for r in _REGISTRY.values():
         if r.stage == "html" and "html" in r.formats and not r.per_line:
@@ -278,8 +293,9 @@ def _article(blocks: list[Block], pm: PageMeta, title: str | None) -> Article:
     return art
 
 
-def analyse_html(html: str, *, url: str | None = None):
-    """(blocks, Article, rule counts) for one decoded HTML page."""
+def analyse_html(html: str, *, url: str | None = None, site_chrome: SiteChrome | None = None):
+    """(blocks, Article, rule counts) for one decoded HTML page; ``site_chrome``: the lines
+    learned as chrome on the page's site, if any (``cleaners.sitestats``)."""
     tree = parse_html(html)
     if tree is None:
         return [], Article(extractor=EXTRACTOR), Counter()
@@ -302,6 +318,8 @@ def analyse_html(html: str, *, url: str | None = None):
         if el.getparent() is not None:
             el.drop_tree()
     blocks = _to_blocks(dblocks)
+    if site_chrome:
+        _cut_site_template(dblocks, blocks, site_chrome, title)
     toks: list[list[str]] = []
     for b in blocks:
         tokens = _WORDS.findall(b.text.lower())
@@ -329,7 +347,7 @@ def analyse_html(html: str, *, url: str | None = None):
             b.extra["voter"] = kept[0]
         if kept or "images" in b.extra:
             b.compute_features()  # the rules read features of voted blocks only
-    ctx = PageContext(input_format="html", url=url)
+    ctx = PageContext(input_format="html", url=url, site_chrome=site_chrome)
     ctx.meta["title_key"] = title_key(title) if title else ""
     ctx.meta["title_why"] = why
     if why in html_rules.WEAK_TITLES:  # the styled_headline rule reads what the markup stresses
@@ -339,6 +357,17 @@ def analyse_html(html: str, *, url: str | None = None):
     counts = _run_rules(blocks, ctx)
     title = str(ctx.meta.get("title") or title) if ctx.meta.get("title") else title
     return blocks, _article(blocks, pm, title), counts
+
+
+def html_lines(html: str) -> list[str]:
+    """The texts of the page's DOM blocks, as ``analyse_html`` makes them, without running
+    the extractors or the rules: what a site-learning pass counts (``cleaners.sitestats``)."""
+    tree = parse_html(html)
+    if tree is None:
+        return []
+    strip_code(tree)
+    dblocks, _containers = dom_blocks(tree)
+    return [d.text for d in dblocks if d.text]
 
 
 def bench_extract(page: str, url: str | None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -27,6 +28,7 @@ from cleaners.limits import (
     page_budget,
 )
 from cleaners.page_model import Article
+from cleaners.sitestats import SiteChrome, page_hashes
 from cleaners.version import PIPELINE_VERSION
 from schemas.models import ArticleRecord
 
@@ -61,11 +63,17 @@ def analyse_page(
     input_format: str | None = None,
     limits: Limits | None = None,
     deadline: Deadline | None = None,
+    site_chrome: SiteChrome | None = None,
+    on_lines: Callable[[frozenset[int]], None] | None = None,
 ) -> PageAnalysis:
     """Decode the page and run the front end and rules; raise ``Rejected`` if it has no story.
 
     ``limits`` caps what the page may cost (``DEFAULT_LIMITS`` when None); ``deadline``
     is its time budget, started here from ``limits.page_timeout`` when not given.
+    ``site_chrome``: the lines learned as chrome on the page's site (read by the
+    ``site_*`` rules); without it the page is cleaned on its own. ``on_lines`` is handed
+    the page's line hashes once the front end has run (even for a page then rejected as
+    having no story), so a caller can learn the site from the pages it cleans.
     """
     limits = limits or DEFAULT_LIMITS
     if deadline is None:
@@ -75,11 +83,13 @@ def analyse_page(
         raise Rejected("too_large", f"{len(data)} bytes, over the {limits.max_raw_bytes}-byte"
                        " limit (max_raw_bytes)")
     with page_budget(limits, deadline):
-        return _analyse(data, source_path, url, encoding, input_format, limits)
+        return _analyse(data, source_path, url, encoding, input_format, limits, site_chrome,
+                        on_lines)
 
 
 def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: str | None,
-             input_format: str | None, limits: Limits) -> PageAnalysis:
+             input_format: str | None, limits: Limits, site_chrome: SiteChrome | None = None,
+             on_lines: Callable[[frozenset[int]], None] | None = None) -> PageAnalysis:
     decoded = decode_page(data, filename=source_path, encoding=encoding,
                           max_decompressed_bytes=limits.max_decompressed_bytes or None)
     check_deadline("decoding")
@@ -87,7 +97,7 @@ def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: st
     if fmt == "html":
         from cleaners.html_frontend import analyse_html
 
-        blocks, article, counts = analyse_html(decoded.text, url=url)
+        blocks, article, counts = analyse_html(decoded.text, url=url, site_chrome=site_chrome)
     else:
         from cleaners.text_frontend import analyse_text
 
@@ -96,10 +106,12 @@ def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: st
             raise Rejected("too_large", f"the text holds {lines} lines, over the"
                            f" {limits.max_text_lines}-line limit (max_text_lines)")
         check_text_size(len(decoded.text), limits)
-        blocks, article, counts = analyse_text(decoded.text)
+        blocks, article, counts = analyse_text(decoded.text, site_chrome=site_chrome)
     check_deadline("the front end")
     decoded = Decoded(decoded.text, fmt, decoded.encoding)
     analysis = PageAnalysis(decoded=decoded, blocks=blocks, article=article, rule_counts=counts)
+    if on_lines is not None:
+        on_lines(page_hashes(b.text for b in blocks if b.text))
     why_not = _not_a_story(article.paragraphs)
     if why_not:
         rejected = Rejected("no_article", why_not)
@@ -131,6 +143,40 @@ def _not_a_story(paragraphs: list[str]) -> str | None:
             " a heading, not a story (an index or tag page?); `winnow explain` shows the rest")
 
 
+def page_line_hashes(
+    content: bytes | str,
+    *,
+    source_path: str | None = None,
+    encoding: str | None = None,
+    input_format: str | None = None,
+    limits: Limits | None = None,
+) -> frozenset[int]:
+    """The distinct line hashes of a page, as ``analyse_page`` would see its lines, with no
+    rule run: a backfill's learning pass over the archive. Within the same ``limits`` as
+    cleaning; raises ``Rejected`` for a page that cannot be decoded or is over them (it
+    has no lines to learn from)."""
+    limits = limits or DEFAULT_LIMITS
+    data = _as_bytes(content)
+    if limits.max_raw_bytes and len(data) > limits.max_raw_bytes:
+        raise Rejected("too_large", f"{len(data)} bytes, over the {limits.max_raw_bytes}-byte"
+                       " limit (max_raw_bytes)")
+    with page_budget(limits, Deadline(limits.page_timeout)):
+        decoded = decode_page(data, filename=source_path, encoding=encoding,
+                              max_decompressed_bytes=limits.max_decompressed_bytes or None)
+        if (input_format or decoded.input_format) == "html":
+            from cleaners.html_frontend import html_lines
+
+            return page_hashes(html_lines(decoded.text))
+        from cleaners.text_frontend import text_to_blocks
+
+        lines = decoded.text.count("\n") + 1
+        if limits.max_text_lines and lines > limits.max_text_lines:
+            raise Rejected("too_large", f"the text holds {lines} lines, over the"
+                           f" {limits.max_text_lines}-line limit (max_text_lines)")
+        check_text_size(len(decoded.text), limits)
+        return page_hashes(b.text for b in text_to_blocks(decoded.text) if b.text)
+
+
 def clean_page(
     content: bytes | str,
     *,
@@ -141,18 +187,22 @@ def clean_page(
     input_format: str | None = None,
     limits: Limits | None = None,
     deadline: Deadline | None = None,
+    site_chrome: SiteChrome | None = None,
+    on_lines: Callable[[frozenset[int]], None] | None = None,
 ) -> ArticleRecord:
     """Clean one raw page into a validated ``ArticleRecord``.
 
     Raises ``Rejected(reason, detail)`` for a page that cannot become an article,
     including one over ``limits`` (``too_large``) or past its time budget
-    (``timeout``); anything else escaping is a bug in Winnow.
+    (``timeout``); anything else escaping is a bug in Winnow. ``site_chrome`` and
+    ``on_lines``: see ``analyse_page``; without them the page is cleaned exactly as on
+    its own.
     """
     data = _as_bytes(content)
     raw_sha256 = hashlib.sha256(data).hexdigest()
     analysis = analyse_page(
         data, source_path=source_path, url=url, encoding=encoding, input_format=input_format,
-        limits=limits, deadline=deadline,
+        limits=limits, deadline=deadline, site_chrome=site_chrome, on_lines=on_lines,
     )
     art = analysis.article
     text = "\n\n".join(p.strip() for p in art.paragraphs if p.strip())

@@ -14,6 +14,7 @@ from cleaners.blocks import Block
 from cleaners.columns import deinterleave
 from cleaners.features import ends_sentence, function_words
 from cleaners.normalise import fold_spaces, normalise_line
+from cleaners.sitestats import SiteChrome
 
 MIN_WRAP_WIDTH = 60
 MAX_WRAP_WIDTH = 250
@@ -196,13 +197,14 @@ def text_to_blocks(text: str) -> list[Block]:
     return blocks
 
 
-def analyse_text(text: str, *, url: str | None = None):
-    """Run the rule engine over a text page: (blocks, Article, rule counts)."""
+def analyse_text(text: str, *, url: str | None = None, site_chrome: SiteChrome | None = None):
+    """Run the rule engine over a text page: (blocks, Article, rule counts). ``site_chrome``:
+    the lines learned as chrome on the page's site, if any (``cleaners.sitestats``)."""
     from cleaners.assemble import build_article
     from cleaners.engine import label_blocks
     from cleaners.rules import PageContext
 
     blocks = text_to_blocks(text)
-    ctx = PageContext(input_format="text", url=url)
+    ctx = PageContext(input_format="text", url=url, site_chrome=site_chrome)
     counts = label_blocks(blocks, ctx)
     return blocks, build_article(blocks, ctx, extractor="winnow-text"), counts

@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from cleaners import DEFAULT_LIMITS, Limits, Rejected, clean_page
+from cleaners.page import page_line_hashes
+from cleaners.sitestats import SiteChrome
 from cleaners.version import PIPELINE_VERSION
 from flows.discover import PageRef
 from flows.sidecar import Sidecar, page_site, parse_sidecar
+from flows.sitestats_store import PageLines
 from flows.state import TRANSIENT_REASONS, PageOutcome
 from schemas.models import ArticleRecord, RejectRecord
 
@@ -42,6 +45,10 @@ class PageJob:
     raw_sha256: str | None  # None when the page could not be read to fingerprint it
     sidecar_sha256: str | None
     size: int | None = None
+    # site learning (flows.run): the chrome learned on the page's site, and whether the
+    # batch should return the page's line hashes for the site statistics
+    site_chrome: SiteChrome | None = None
+    learn: bool = False
 
 
 @dataclass(slots=True)
@@ -59,6 +66,7 @@ class BatchResult:
     outcomes: list[PageOutcome] = field(default_factory=list)
     rejects: Counter[str] = field(default_factory=Counter)
     reported: int = 0
+    lines: list[PageLines] = field(default_factory=list)  # of the jobs marked ``learn``
 
     @property
     def records(self) -> int:
@@ -149,10 +157,12 @@ def clean_job(
     job: PageJob,
     logger: logging.Logger | logging.LoggerAdapter = log,
     limits: Limits | None = None,
+    lines: list[PageLines] | None = None,
 ) -> tuple[ArticleRecord | RejectRecord, str | None]:
     """One page to one record, and the sha256 of its sidecar as read. Never raises for
     anything a page can cause: a page past ``limits.page_timeout`` is a ``timeout`` reject
-    and the worker goes on with the next one."""
+    and the worker goes on with the next one. For a job marked ``learn``, the page's line
+    hashes are appended to ``lines`` (when it has a site and got as far as its front end)."""
     page = job.page
     raw_sha = job.raw_sha256
     sidecar_sha = None
@@ -162,13 +172,20 @@ def clean_job(
             sidecar, sidecar_sha = read_sidecar(page.sidecar)
         data = read_page(page.path, limits.max_raw_bytes if limits else None)
         raw_sha = hashlib.sha256(data).hexdigest()
+        site = page_site(sidecar, page.folder_site)
+        on_lines = None
+        if job.learn and site and lines is not None:
+            def on_lines(hashes: frozenset[int]) -> None:
+                lines.append(PageLines(page.source_path, site, hashes))
         record: ArticleRecord | RejectRecord = clean_page(
             data,
             source_path=page.source_path,
             url=sidecar.url if sidecar else None,
-            site=page_site(sidecar, page.folder_site),
+            site=site,
             encoding=sidecar.encoding if sidecar else None,
             limits=limits,
+            site_chrome=job.site_chrome,
+            on_lines=on_lines,
         )
     except Rejected as exc:
         if exc.reason in ("unreadable", "vanished"):
@@ -214,7 +231,7 @@ def clean_batch(
     """
     result = BatchResult(part=part)
     for job in jobs:
-        record, sidecar_sha = clean_job(job, logger, limits)
+        record, sidecar_sha = clean_job(job, logger, limits, result.lines)
         if isinstance(record, ArticleRecord):
             result.articles.append(record)
         else:
@@ -224,3 +241,45 @@ def clean_batch(
         if on_page is not None and on_page():
             result.reported += 1
     return result
+
+
+# --------------------------------------------------------------------- site learning
+
+
+def job_site(job: PageJob) -> str | None:
+    """The page's site as ``clean_job`` will decide it (sidecar, URL host, folder), read
+    before the batch is sent, so the flow can send it its site's chrome. A sidecar that
+    cannot be read falls back to the folder: the batch rejects that page anyway."""
+    sidecar = None
+    if job.page.sidecar:
+        try:
+            sidecar, _ = read_sidecar(job.page.sidecar)
+        except Rejected:
+            sidecar = None
+    return page_site(sidecar, job.page.folder_site)
+
+
+def learn_batch(jobs: Sequence[PageJob],
+                logger: logging.Logger | logging.LoggerAdapter = log,
+                limits: Limits | None = None) -> list[PageLines]:
+    """A backfill's learning pass over one batch: each page's line hashes (decode and front
+    end, no rules). A page that cannot be read or decoded teaches nothing; cleaning it
+    later turns that into its reject."""
+    out = []
+    for job in jobs:
+        page = job.page
+        try:
+            sidecar = read_sidecar(page.sidecar)[0] if page.sidecar else None
+            site = page_site(sidecar, page.folder_site)
+            if not site:
+                continue
+            data = read_page(page.path, limits.max_raw_bytes if limits else None)
+            hashes = page_line_hashes(data, source_path=page.source_path, limits=limits,
+                                      encoding=sidecar.encoding if sidecar else None)
+        except Rejected:
+            continue
+        except Exception as exc:  # a bug: the page is cleaned (and reported) all the same
+            logger.warning("cannot learn from %s: %r", page.source_path, exc)
+            continue
+        out.append(PageLines(page.source_path, site, hashes))
+    return out

@@ -150,14 +150,40 @@ def _limits(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run_flow(args)
+    return _run_flow(args, learn_sites=args.learn_sites)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
     since, until = _day(args.since, "--since"), _day(args.until, "--until")
     if since and until and since > until:
         raise CliError(f"--since {since} is after --until {until}", EXIT_USAGE)
-    return _run_flow(args, since=since, until=until, reprocess=args.reprocess)
+    return _run_flow(args, since=since, until=until, reprocess=args.reprocess,
+                     learn_sites=args.learn_sites)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    raw = _folder_arg(args.raw, "raw", must_exist=True)
+    out = _folder_arg(args.out, "output", must_exist=False)
+    _positive(args.batch_size, "--batch-size")
+    from flows.schedule import (
+        ScheduleError,
+        build_deployment,
+        check_cron,
+        require_server,
+        serve_deployment,
+    )
+
+    try:
+        check_cron(args.cron)
+        url = require_server()
+        deployment = build_deployment(args.cron, str(raw), str(out), name=args.name,
+                                      batch_size=args.batch_size)
+    except ScheduleError as exc:
+        raise CliError(str(exc), EXIT_USAGE if "cron" in str(exc) else EXIT_FAILED) from exc
+    print(f"serving clean_pages/{args.name} on {url}: {args.cron}, {raw} -> {out}"
+          " (Ctrl-C stops)", file=sys.stderr)
+    serve_deployment(deployment)
+    return EXIT_OK
 
 
 # --- explain --------------------------------------------------------------------------
@@ -177,6 +203,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     except Rejected as exc:
         raise CliError(f"{args.file}: {exc.reason}: {exc.detail}") from exc
 
+    site_chrome = _explain_site_chrome(args, path) if args.out else None
     tty = sys.stdout.isatty()
     console = None
     if tty:
@@ -184,7 +211,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
         console = Console()
     try:
-        analysis = analyse_page(data, source_path=path.name, url=url, encoding=encoding)
+        analysis = analyse_page(data, source_path=path.name, url=url, encoding=encoding,
+                                site_chrome=site_chrome)
     except Rejected as exc:
         analysis = getattr(exc, "analysis", None)  # the blocks, where the cleaner attaches them
         if analysis is not None:
@@ -201,6 +229,28 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f" {dropped} dropped; title: {art.title!r}; {len(art.paragraphs)} paragraphs"
     )
     return EXIT_OK
+
+
+def _explain_site_chrome(args: argparse.Namespace, path: Path):  # -> SiteChrome | None
+    """The chrome learned for the page's site in the output folder ``args.out``."""
+    from flows.discover import sidecar_name
+    from flows.sidecar import page_site, parse_sidecar
+    from flows.sitestats_store import STATE_DIR, STATS_DB, SiteStatsStore
+
+    if not (Path(args.out) / STATE_DIR / STATS_DB).is_file():
+        raise CliError(f"no site statistics in {args.out!r}: run winnow there first",
+                       EXIT_USAGE)
+    site = args.site
+    if not site:
+        sidecar = path.with_name(sidecar_name(path.name))
+        meta = parse_sidecar(sidecar.read_bytes(), sidecar.name) if sidecar.is_file() else None
+        site = page_site(meta, path.parent.name or None)
+    with SiteStatsStore(args.out) as store:
+        learned = store.sites().get(site or "", 0)
+        chrome = store.chrome([site], pending=False).get(site) if site else None
+    print(f"site {site!r}: {learned} pages learned, "
+          f"{len(chrome) if chrome else 0} lines known as its chrome")
+    return chrome
 
 
 def _render(lines: list, console: object | None) -> None:
@@ -262,6 +312,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="clean new and changed pages (incremental)")
     _run_options(run)
+    run.add_argument("--learn-sites", action="store_true",
+                     help="first learn each site's recurring lines (menus, teasers, footers)"
+                          " from all the pages, then clean: as backfill does")
     run.set_defaults(func=cmd_run)
 
     backfill = sub.add_parser(
@@ -275,14 +328,32 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--reprocess", action="store_true",
                           help="clean every page again into a new output version; the current"
                                " one stays live until the new one is complete")
+    backfill.add_argument("--no-learn-sites", dest="learn_sites", action="store_false",
+                          help="skip the first pass that learns each site's recurring lines;"
+                               " clean with what earlier runs learned")
     backfill.set_defaults(func=cmd_backfill)
+
+    serve = sub.add_parser("serve", help="register the clean_pages deployment on a cron"
+                                         " schedule and run its scheduled runs")
+    serve.add_argument("--cron", default="*/15 * * * *",
+                       help="when to run, as a cron expression (default: every 15 minutes)")
+    serve.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
+    serve.add_argument("--out", default="clean", help="output folder (default: clean)")
+    serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
+    serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
+    serve.set_defaults(func=cmd_serve)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file")
+    explain.add_argument("--out", metavar="DIR",
+                         help="clean with the site statistics learned in this output folder,"
+                              " as a run does (the site_* rules)")
+    explain.add_argument("--site", help="the page's site for --out (default: the sidecar's"
+                                        " site, else its URL's host, else the page's folder)")
     explain.set_defaults(func=cmd_explain)
 
     schema = sub.add_parser("schema", help="print (or --write) the records' JSON Schemas")
-    schema.add_argument("name", nargs="?", choices=["article", "reject"])
+    schema.add_argument("name", nargs="?", choices=["article", "reject", "link"])
     schema.add_argument("--write", action="store_true", help="rewrite schemas/*.schema.json")
     schema.set_defaults(func=cmd_schema)
 

@@ -23,12 +23,13 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from cleaners.limits import DEFAULT_LIMITS, Limits
-from flows.batch import BatchResult, PageJob, clean_batch
+from flows.batch import BatchResult, PageJob, clean_batch, learn_batch
 from flows.discover import discover
 from flows.progress import report_page
 from flows.run import BATCH_SIZE, RunRequest, batches, execute, new_run_id
 from flows.runners import TASK_WORKERS, in_flight_for
 from flows.select import select_by_date
+from flows.sitestats_store import PageLines
 
 __all__ = ["BATCH_SIZE", "RunFailed", "batches", "clean_pages", "new_run_id"]
 
@@ -82,6 +83,22 @@ def clean_batch_task(
                        limits=limits)
 
 
+@task(
+    name="learn-batch",
+    task_run_name="learn part {part} ({pages} pages)",
+    cache_policy=NO_CACHE,
+    persist_result=False,
+    retries=2,
+    retry_delay_seconds=2,
+)
+def learn_batch_task(
+    jobs: list[PageJob], part: int, pages: int, limits: Limits | None = None
+) -> list[PageLines]:
+    """The learning pass over one batch: each page's line hashes for its site's statistics,
+    within the same limits as cleaning; the flow stores them."""
+    return learn_batch(jobs, logger=get_run_logger(), limits=limits)
+
+
 @flow(
     name="clean_pages",
     flow_run_name=_flow_run_name,
@@ -98,6 +115,7 @@ def clean_pages(
     reprocess: bool = False,
     wait: bool = False,
     limits: dict[str, float | int | None] | None = None,
+    learn_sites: bool = False,
 ) -> dict:
     """Clean every new or changed page under ``raw`` into ``out``; return the run summary.
 
@@ -105,7 +123,10 @@ def clean_pages(
     ``reprocess`` cleans every page into a fresh output version that replaces the
     live one when it is complete; ``wait`` queues behind a run holding ``out``
     instead of failing; ``limits`` overrides fields of ``cleaners.Limits`` (a plain
-    dict, so the run's parameters stay readable in the Prefect UI).
+    dict, so the run's parameters stay readable in the Prefect UI); ``learn_sites``
+    first learns every page's lines for its site's statistics, then cleans with them (a
+    backfill); without it the run cleans with what earlier runs learned (a scheduled
+    run). Both add the run's pages to the statistics.
 
     A run never fails because of a page: pages end as records or rejects. It fails
     when a batch's task fails after its retries or a batch cannot be written; the
@@ -116,11 +137,12 @@ def clean_pages(
     runner = get_run_context().task_runner
     request = RunRequest(
         raw=str(raw), out=str(out), batch_size=batch_size, since=since, until=until,
-        reprocess=reprocess, wait=wait,
+        reprocess=reprocess, wait=wait, learn_sites=learn_sites,
     )
     summary = execute(
         request,
         submit=lambda jobs, part: clean_batch_task.submit(jobs, part, len(jobs), page_limits),
+        learn=lambda jobs, part: learn_batch_task.submit(jobs, part, len(jobs), page_limits),
         logger=logger,
         in_flight=in_flight_for(runner),
     )

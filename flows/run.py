@@ -1,9 +1,11 @@
 """One run, from raw folder to committed part files: the body of the ``clean_pages`` flow.
 
-discover -> select by date -> fingerprint -> skip what the state knows -> batches
-submitted to the task runner, at most ``in_flight`` at a time -> each batch's
-result taken **in part order**: linked, written as part files, committed to the
-state with them -> manifest -> summary.
+discover -> select by date -> fingerprint -> skip what the state knows -> (with
+``learn_sites``: a learning pass over the pages' lines) -> batches submitted to the
+task runner with their sites' learned chrome, at most ``in_flight`` at a time ->
+each batch's result taken **in part order**: linked (duplicates, translations),
+written as part files, committed to the state with them, its pages' lines added to
+the site statistics -> manifest -> summary.
 
 Nothing here imports Prefect: the flow (``flows.pipeline``) passes in how a
 batch is submitted (a Prefect task on a thread pool or a Dask cluster) and its
@@ -31,17 +33,18 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from cleaners.version import PIPELINE_VERSION
-from flows.batch import BatchResult, PageJob, fingerprint
+from flows.batch import BatchResult, PageJob, fingerprint, job_site, learn_batch
 from flows.discover import discover
 from flows.linking import Linker
 from flows.progress import report_pages, report_start
 from flows.select import select_by_date
+from flows.sitestats_store import SiteStatsStore
 from flows.state import RunState, exclusive_run
 from flows.summary import RunSummary
 from flows.writer import PartInfo, sweep_unlisted, write_batch, write_manifest
@@ -73,6 +76,7 @@ class RunRequest:
     until: date | None = None
     reprocess: bool = False
     wait: bool = False
+    learn_sites: bool = False  # a learning pass over the pages' lines before cleaning them
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -100,12 +104,16 @@ def fingerprint_all(pages: Sequence, workers: int = FINGERPRINT_WORKERS) -> list
         return list(pool.map(fingerprint, pages, chunksize=32))
 
 
-def tidy_output(out_root: Path, state: RunState, logger: Logger) -> int:
+def tidy_output(out_root: Path, state: RunState, logger: Logger, current: str = "") -> int:
     """Before a run writes: make the manifest match the state, then remove the part files
     no version lists (a killed run's last batch, a replaced version). In that order, so
     the manifest on disk never names a file that is gone. Return files removed."""
     write_manifest(out_root, state.parts(), state.live_version())
     for run_id in state.interrupted_runs():
+        if run_id == current:
+            continue
+        state.finish_run(run_id, "failed", {"run_id": run_id, "status": "failed",
+                                            "error": "interrupted (killed or crashed)"})
         logger.warning("run %s did not finish: the batches it committed are kept", run_id)
     removed = sweep_unlisted(out_root, state.run_ids(), state.listed_paths())
     if removed:
@@ -124,6 +132,7 @@ def execute(
     in_flight: int = 4,
     run_id: str | None = None,
     linker_factory: Callable[[Path], Linker] = Linker.open,
+    learn: Submit | None = None,
 ) -> RunSummary:
     """Do one run; return its summary (``status`` says whether every batch made it).
 
@@ -131,6 +140,11 @@ def execute(
     left out (its pages stay unknown, so the next run does them) and the run
     goes on; a batch that cannot be written stops the run. Either way the
     batches committed before stay committed and listed.
+
+    Site learning (``flows.sitestats_store``): with ``request.learn_sites`` the run
+    first learns its pages' lines (``learn(jobs, part)`` submits a batch of that pass;
+    without it the pass runs here), then cleans with what it learned; without it, the
+    run cleans with what earlier runs learned. Either way it adds its pages after.
     """
     started = time.monotonic()
     out_root = Path(request.out)
@@ -154,7 +168,7 @@ def execute(
         out_root
     ) as state:
         state.start_run(run_id, summary.to_dict())
-        summary.removed_unlisted = tidy_output(out_root, state, logger)
+        summary.removed_unlisted = tidy_output(out_root, state, logger, current=run_id)
 
         found = discover(request.raw, exclude=[out_root])
         summary.pages_seen = len(found.pages)
@@ -183,13 +197,17 @@ def execute(
             f" (reprocessing into output version {version})" if request.reprocess else "",
         )
 
-        report_start(len(todo))
         groups = batches(todo, request.batch_size)
         summary.batches = len(groups)
-        errors = _clean_and_commit(
-            groups, submit, max(1, in_flight), state, version, run_id, out_root, summary,
-            logger, linker_factory, live=not request.reprocess,
-        )
+        with SiteStatsStore(out_root) as sites:
+            if request.learn_sites:
+                _learn_sites(groups, learn, max(1, in_flight), sites, logger)
+            report_start(len(todo))
+            errors = _clean_and_commit(
+                groups, submit, max(1, in_flight), state, version, run_id, out_root, summary,
+                logger, linker_factory, live=not request.reprocess,
+                sites=sites, new_pages=not request.learn_sites,
+            )
         summary.failed_batches = len(errors)
 
         if errors:
@@ -207,6 +225,38 @@ def execute(
         state.finish_run(run_id, summary.status, summary.to_dict())
         summary.save(out_root)
     return summary
+
+
+def _with_site_data(group: list[PageJob], sites: SiteStatsStore, *, new_pages: bool
+                    ) -> list[PageJob]:
+    """The batch's jobs with their site's learned chrome (only the sites in the batch: small
+    and picklable for a Dask worker), each asking for its line hashes back when the
+    statistics do not count it yet (``new_pages``: no learning pass ran)."""
+    site_of = {j.page.source_path: job_site(j) for j in group}
+    chrome = sites.chrome((s for s in site_of.values() if s), pending=new_pages)
+    return [replace(j, site_chrome=chrome.get(site_of[j.page.source_path] or ""),
+                    learn=new_pages) for j in group]
+
+
+def _learn_sites(groups: list[list[PageJob]], learn: Submit | None, in_flight: int,
+                 sites: SiteStatsStore, logger: Logger) -> int:
+    """A backfill's first pass: every page's lines counted for its site before any page
+    is cleaned, batch by batch (on the task runner when ``learn`` is given)."""
+    started = time.monotonic()
+    window: deque[SupportsResult] = deque()  # results are small: a few in flight suffice
+    learned = 0
+    for part, group in enumerate(groups):
+        if learn is None:
+            learned += sites.learn(learn_batch(group, logger))
+            continue
+        window.append(learn(group, part))
+        if len(window) >= in_flight:
+            learned += sites.learn(window.popleft().result())
+    while window:
+        learned += sites.learn(window.popleft().result())
+    logger.info("learned the lines of %d pages over %d sites in %.1f s", learned,
+                len(sites.sites()), time.monotonic() - started)
+    return learned
 
 
 def _version_to_write(state: RunState, reprocess: bool, logger: Logger) -> int:
@@ -240,6 +290,8 @@ def _clean_and_commit(
     linker_factory: Callable[[Path], Linker],
     *,
     live: bool,
+    sites: SiteStatsStore | None = None,
+    new_pages: bool = True,
 ) -> list[str]:
     """Submit the batches (a sliding window of ``in_flight``, so results waiting to be
     written never pile up in memory) and commit each in part order; return errors."""
@@ -253,7 +305,10 @@ def _clean_and_commit(
     def fill() -> None:
         nonlocal next_part
         while not stop and next_part < len(groups) and len(pending) < in_flight:
-            pending.append((next_part, groups[next_part], submit(groups[next_part], next_part)))
+            group = groups[next_part]
+            if sites is not None:
+                group = _with_site_data(group, sites, new_pages=new_pages)
+            pending.append((next_part, group, submit(group, next_part)))
             next_part += 1
 
     linker = linker_factory(out_root)
@@ -288,6 +343,9 @@ def _clean_and_commit(
                 stop = True
                 continue
             summary.records += len(articles)
+            summary.duplicates += sum(1 for a in articles if a.duplicate_of)
+            if sites is not None and result.lines:
+                sites.learn(result.lines)  # after the commit: a page is counted once
             rejects.update(result.rejects)
             summary.parts.extend(info.path for info in written)
             report_pages(len(group) - result.reported)

@@ -73,7 +73,7 @@ def in_flight_for(runner: Any) -> int:
             slots = 0
         return 2 * max(1, slots) + 1
     workers = getattr(runner, "_max_workers", None) or TASK_WORKERS
-    return 2 * int(workers)
+    return 2 * min(int(workers), 64)  # an unbounded pool (sys.maxsize) still gets a window
 
 
 def api_is_up(api_url: str, timeout: float = 5.0) -> bool:
@@ -85,6 +85,21 @@ def api_is_up(api_url: str, timeout: float = 5.0) -> bool:
     except httpx.HTTPError:
         return False
     return response.status_code == 200
+
+
+def scheduler_is_up(address: str, timeout: float = 5.0) -> bool:
+    """Does something accept TCP connections at a Dask scheduler address (tcp://HOST:PORT)?
+    Checked before the flow starts: Dask itself waits 30 s, twice, before giving up."""
+    import socket
+
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if not parts.hostname:
+        return False
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 8786), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 def _is_loopback(url: str) -> bool:
@@ -101,6 +116,8 @@ def prefect_api_for_workers(
     if workers is None and not dask_address:
         yield None
         return
+    if dask_address and not scheduler_is_up(dask_address):
+        raise RunnerError(f"no Dask scheduler answers at {dask_address}")
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     url = PREFECT_API_URL.value()

@@ -32,6 +32,7 @@ class RunSummary:
     skipped: int = 0  # already cleaned in an earlier run, unchanged since
     processed: int = 0  # cleaned in this run
     records: int = 0
+    duplicates: int = 0  # records marked duplicate_of an earlier one (they are in records too)
     rejects: int = 0
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
     batches: int = 0
@@ -74,6 +75,8 @@ class RunSummary:
         lines = [f"run {self.run_id} {self.status} in {self.seconds:.1f} s", self.headline()]
         if self.scope():
             lines.append(f"  {self.scope()}")
+        if self.duplicates:
+            lines.append(f"  duplicates of an earlier record: {self.duplicates}")
         for reason, count in self.rejects_by_reason.items():
             lines.append(f"  rejected {reason}: {count}")
         if self.orphan_sidecars:
@@ -99,6 +102,7 @@ class RunSummary:
             ("processed", self.processed),
             ("scope", self.scope() or "new and changed pages"),
             ("records", self.records),
+            ("duplicates (among records)", self.duplicates),
             ("rejects", self.rejects),
             ("batches", f"{self.batches} ({self.failed_batches} failed)"),
             ("seconds", f"{self.seconds:.1f}"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from schemas.models import ArticleRecord, RejectRecord
+from schemas.models import ArticleRecord, LinkRecord, RejectRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +30,11 @@ class LineError:
 
 
 def model_for(obj: dict[str, object]) -> type[BaseModel]:
-    """ArticleRecord or RejectRecord, by the record's shape."""
+    """ArticleRecord, RejectRecord or LinkRecord (``links.jsonl``), by the record's shape."""
     if "reason" in obj and "text" not in obj:
         return RejectRecord
+    if isinstance(obj.get("related"), dict) and "text" not in obj:
+        return LinkRecord
     return ArticleRecord
 
 

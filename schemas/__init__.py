@@ -5,8 +5,10 @@ from schemas.models import (
     ArticleRecord,
     ImageInfo,
     InputFormat,
+    LinkRecord,
     RejectReason,
     RejectRecord,
+    Related,
 )
 
 __all__ = [
@@ -14,6 +16,8 @@ __all__ = [
     "ArticleRecord",
     "ImageInfo",
     "InputFormat",
+    "LinkRecord",
     "RejectReason",
+    "Related",
     "RejectRecord",
 ]

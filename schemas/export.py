@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from schemas.models import ArticleRecord, RejectRecord
+from schemas.models import ArticleRecord, LinkRecord, RejectRecord
 
 SCHEMA_DIR = Path(__file__).resolve().parent
-MODELS = {"article": ArticleRecord, "reject": RejectRecord}
+MODELS = {"article": ArticleRecord, "reject": RejectRecord, "link": LinkRecord}
 
 
 def schema_json(name: str) -> str:

@@ -13,7 +13,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+# Every version a record may carry: 1.1 only added optional fields, so 1.0 records stay valid.
+SchemaVersion = Literal["1.0", "1.1"]
 
 InputFormat = Literal["html", "text"]
 
@@ -51,10 +53,26 @@ class ImageInfo(_Strict):
     url: str | None = None
 
 
+Relation = Literal["translation_of", "translated_as"]
+
+
+class Related(_Strict):
+    """Another record this one is linked to (since schema 1.1)."""
+
+    id: str = Field(min_length=1, description="The other record's id.")
+    relation: Relation = Field(
+        description="translation_of: this record translates the other (its alternate title is "
+        "the other's title); translated_as: the other record translates this one."
+    )
+    language: str | None = Field(
+        default=None, pattern=r"^[a-z]{2}$", description="The other record's language."
+    )
+
+
 class ArticleRecord(_Strict):
     """One cleaned article, as written to ``clean/articles/<run>/part-<n>.jsonl``."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     id: str = Field(
         min_length=1,
         description="Stable id: a hash of the URL where known, else of the raw content.",
@@ -83,6 +101,16 @@ class ArticleRecord(_Strict):
     extractor: str = Field(description="Which extraction path produced the text.")
     processed_at: datetime
     pipeline_version: str
+    duplicate_of: str | None = Field(
+        default=None,
+        description="Since 1.1: the id of the first record seen with the same or nearly the "
+        "same text (a repost, an update); null for an original.",
+    )
+    related: list[Related] = Field(
+        default_factory=list,
+        description="Since 1.1: records linked to this one (translations), as known when it "
+        "was written; links found later are in links.jsonl.",
+    )
 
     @field_validator("text")
     @classmethod
@@ -124,10 +152,20 @@ class ArticleRecord(_Strict):
         return value
 
 
+class LinkRecord(_Strict):
+    """One line of ``<out>/links.jsonl``: a link from one record to another, both directions
+    listed, rebuilt at the end of every run (a record written before its translation was
+    seen cannot carry the link itself)."""
+
+    schema_version: SchemaVersion = SCHEMA_VERSION
+    id: str = Field(min_length=1, description="The record the link belongs to.")
+    related: Related
+
+
 class RejectRecord(_Strict):
     """A raw page that did not become an article, and why."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: SchemaVersion = SCHEMA_VERSION
     source_path: str
     raw_sha256: str | None = Field(
         default=None, pattern=_SHA256, description="Null when the file could not be read."

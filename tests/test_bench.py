@@ -127,3 +127,39 @@ def test_adapter_turns_a_reject_into_empty_text(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(cleaners, "clean_page", reject)
     assert adapter.extract_html("<html></html>", None) == ""
     assert adapter.extract_text("", None) == ""
+
+
+def test_archive_layout_puts_pages_in_site_folders_with_their_urls(tiny_set: Path,
+                                                                   tmp_path: Path) -> None:
+    ds = rb.load_set(tiny_set, StubScorer)
+    assert ds.sites == {"p1": "x", "p2": "x"}
+    raw = tmp_path / "raw"
+    names = rb.write_archive(ds, raw)
+    assert names == {"x/p1.html": "p1", "x/p2.html": "p2"}
+    sidecar = json.loads((raw / "x" / "p1.html.meta.json").read_text(encoding="utf-8"))
+    assert sidecar == {"url": "https://example.org/a/1", "site": "x"}
+
+
+def test_archive_table_sets_page_and_archive_f1_side_by_side() -> None:
+    def row(mode: str, f1: float, text: str) -> Any:
+        run = rb.Run("winnow", texts={"p1": text})
+        return rb.Row("set-a", mode, run, {"f1": f1}, None)
+
+    story, menu = "The river rose two metres overnight.", "Home News Sport Weather"
+    rows = [row("page", 0.5, f"{story}\n\n{menu}"), row("archive", 0.625, story)]
+    text = rb.archive_table(rows)
+    assert text is not None and "| set-a | 0.5000 | 0.6250 | +0.1250 | — |" in text
+    shingles = SimpleNamespace(shingles=lambda t: Counter(t.split()))
+    removed = rb.archive_table(rows, {"set-a": {"p1": story}}, shingles)
+    assert removed is not None and "| +0.1250 | 1 (0) |" in removed  # the menu, not story
+    story_cut = [row("page", 0.5, f"{story}\n\n{menu}"), row("archive", 0.4, menu)]
+    cut = rb.archive_table(story_cut, {"set-a": {"p1": story}}, shingles)
+    assert cut is not None and "| 1 (1) |" in cut
+    assert rb.archive_table([row("page", 0.5, story)]) is None
+
+
+def test_site_statistics_measure_learns_every_template_line() -> None:
+    """The bench's synthetic archive is what it says: each site's template is learned as
+    chrome (the memory figures themselves are the bench's to report)."""
+    peak, tracked, learned = rb.site_stats_memory(600, sites=3)
+    assert learned == 1.0 and tracked > 0 and peak > 0

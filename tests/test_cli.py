@@ -187,10 +187,11 @@ def test_validate_passes_good_files_and_fails_missing_ones(tmp_path, capsys):
 # --- schema ---------------------------------------------------------------------------
 
 
-def test_schema_prints_both_models(capsys):
+def test_schema_prints_every_model(capsys):
     assert main(["schema"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed == {name: json.loads(schema_json(name)) for name in ("article", "reject")}
+    assert printed == {name: json.loads(schema_json(name))
+                       for name in ("article", "reject", "link")}
     assert "processed_at" in printed["article"]["properties"]
 
 

@@ -23,7 +23,7 @@ from flows.writer import (
     write_manifest,
     write_part,
 )
-from schemas.models import RejectRecord
+from schemas.models import SCHEMA_VERSION, RejectRecord
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -138,7 +138,7 @@ def test_manifest_lists_the_parts_it_is_given_in_order_with_counts(tmp_path):
     parts = {p["path"]: p for p in manifest["parts"]}
     assert parts["articles/run1/part-00000.jsonl"]["records"] == 2
     assert parts["rejects/run1/part-00000.jsonl"]["records"] == 1
-    assert {p["schema_version"] for p in parts.values()} == {"1.0"}
+    assert {p["schema_version"] for p in parts.values()} == {SCHEMA_VERSION}
     assert manifest["totals"] == {"articles": 3, "rejects": 1}
     assert manifest["output_version"] == 3
     # nothing but the manifest itself sits at the top: it was renamed into place

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cleaners.blocks import Block, Label
+from cleaners.sitestats import SiteChrome
 
 Stage = Literal["html", "line", "block", "boundary"]
 STAGE_ORDER: tuple[Stage, ...] = ("html", "line", "block", "boundary")
@@ -32,6 +33,7 @@ class PageContext:
     input_format: str  # "html" | "text"
     url: str | None = None
     meta: dict[str, object] = field(default_factory=dict)  # harvested metadata
+    site_chrome: SiteChrome | None = None  # the lines learned as chrome on the page's site
 
 
 LineFn = Callable[[Block, PageContext], "str | None"]
