@@ -180,10 +180,15 @@ def execute(
             pages = select_by_date(pages, request.since, request.until)
             summary.out_of_range = len(found.pages) - len(pages)
 
-        version = _version_to_write(state, request.reprocess, logger)
+        # A reprocess of the whole archive builds a new version; one of a date range
+        # re-cleans those pages in place, in the live version (a new version holding
+        # only the range would drop every other page when it went live).
+        in_place = request.reprocess and bool(request.since or request.until)
+        new_version = request.reprocess and not in_place
+        version = _version_to_write(state, new_version, logger)
         summary.output_version = version
         jobs = fingerprint_all(pages)
-        known = state.known_keys(version)
+        known = set() if in_place else state.known_keys(version)
         todo = [
             j for j in jobs
             if j.raw_sha256 is None
@@ -194,7 +199,8 @@ def execute(
         logger.info(
             "run %s: %d pages found, %d selected, %d to clean, %d already cleaned%s",
             run_id, len(found.pages), len(jobs), len(todo), summary.skipped,
-            f" (reprocessing into output version {version})" if request.reprocess else "",
+            f" (reprocessing into output version {version})" if new_version
+            else " (reprocessing them in place)" if in_place else "",
         )
 
         groups = batches(todo, request.batch_size)
@@ -205,7 +211,7 @@ def execute(
             report_start(len(todo))
             errors = _clean_and_commit(
                 groups, submit, max(1, in_flight), state, version, run_id, out_root, summary,
-                logger, linker_factory, live=not request.reprocess,
+                logger, linker_factory, live=not new_version,
                 sites=sites, new_pages=not request.learn_sites,
             )
         summary.failed_batches = len(errors)
@@ -213,12 +219,12 @@ def execute(
         if errors:
             summary.status = "failed"
             summary.error = f"{len(errors)} of {len(groups)} batches failed; first: {errors[0]}"
-        elif request.reprocess:
+        elif new_version:
             state.promote(version)
             logger.info("output version %d is complete and now live", version)
         live = state.live_version()
         write_manifest(out_root, state.parts(live), live)
-        if request.reprocess and not errors:
+        if new_version and not errors:
             sweep_unlisted(out_root, state.run_ids(), state.listed_paths())
         summary.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
         summary.seconds = round(time.monotonic() - started, 2)

@@ -54,7 +54,8 @@ def task_runner(workers: int | None = None, dask_address: str | None = None) -> 
             "n_workers": workers,
             "threads_per_worker": 1,
             "processes": True,
-            "dashboard_address": None,  # no web dashboard: nothing listens that need not
+            # the scheduler always serves HTTP (metrics, health): loopback, a free port
+            "dashboard_address": "127.0.0.1:0",
         }
     )
 

@@ -64,7 +64,9 @@ class RunSummary:
     def scope(self) -> str | None:
         """What besides "new and changed pages" the run was asked for, or None."""
         said = []
-        if self.reprocess:
+        if self.reprocess and (self.since or self.until):
+            said.append("reprocessed in place")
+        elif self.reprocess:
             said.append(f"reprocessed into output version {self.output_version}")
         if self.since or self.until:
             said.append(f"pages dated {self.since or '...'} to {self.until or '...'}"

@@ -173,6 +173,26 @@ def test_reprocess_keeps_the_old_output_live_until_the_new_version_is_complete(t
     assert (after.processed, after.output_version) == (0, 2)
 
 
+def test_reprocess_of_a_date_range_recleans_those_pages_in_place(tmp_path):
+    """A new version holding only the range would drop every other page when it went
+    live; so a range is reprocessed in the live version, and the new records supersede
+    the old by the consumers' rule."""
+    raw = tmp_path / "raw"
+    pages = make_archive(raw, 6, short=True)
+    for i, name in enumerate(pages):
+        add_sidecar(raw / name, fetched_at=f"2024-03-{10 + i:02d}T12:00:00Z")
+    out = tmp_path / "clean"
+    run(raw, out)
+    before = current_records(out)
+    again = run(raw, out, reprocess=True, since=date(2024, 3, 14))
+    assert (again.processed, again.output_version) == (2, 1)
+    assert "reprocessed in place" in again.to_text()
+    current = current_records(out)
+    assert sorted(current) == sorted(pages)  # nothing dropped, one current record each
+    changed = {p for p in pages if current[p]["processed_at"] != before[p]["processed_at"]}
+    assert changed == set(pages[4:])
+
+
 def test_a_changed_page_has_one_current_record_the_latest(tmp_path):
     """Exactly once, for a page that changed: each version of the page cleaned has its
     record, and the consumers' rule (the last listed part wins) picks the latest."""
