@@ -121,7 +121,8 @@ def clean_pages(
 
     ``since``/``until`` keep the pages dated in that range (inclusive);
     ``reprocess`` cleans every page into a fresh output version that replaces the
-    live one when it is complete; ``wait`` queues behind a run holding ``out``
+    live one when it is complete (with ``since``/``until``: the range's pages again,
+    in place); ``wait`` queues behind a run holding ``out``
     instead of failing; ``limits`` overrides fields of ``cleaners.Limits`` (a plain
     dict, so the run's parameters stay readable in the Prefect UI); ``learn_sites``
     first learns every page's lines for its site's statistics, then cleans with them (a
