@@ -242,24 +242,20 @@ def mojibake_kind(text: str) -> str | None:
     words = _WORD_RE.findall(sample)
     if not words:
         return None
-    cyr_words = flipped = upper = latin_words = accented = utf8_pairs = 0
-    for w in words:
-        if len(w) < 3 or w.isascii():
-            continue  # plain ASCII: no tell either way (as below, just sooner)
-        if _CYRILLIC.search(w):
-            cyr_words += 1
-            # a lowercase letter followed by an uppercase one inside a word
-            if w.isupper():
-                upper += 1
-            elif any(a.islower() and b.isupper() for a, b in zip(w, w[1:], strict=False)):
-                flipped += 1
-        elif w.isascii() or any(c >= "\u0250" for c in w):
-            continue  # plain ASCII, or another script (Greek, CJK...): no Latin-1 tell
-        else:
-            latin_words += 1
-            non_ascii = sum(1 for c in w if not c.isascii())
-            if non_ascii * 2 > len(w):
-                accented += 1
+    # per-word Python work only where a tell is possible: Cyrillic words are counted
+    # in C, and only mixed-case ones (neither all lower, all upper nor title case, the
+    # only shapes with no lowercase-then-uppercase pair) are walked letter by letter
+    rest = [w for w in words if len(w) >= 3 and not w.isascii()]
+    cyr = [w for w in rest if _CYRILLIC.search(w)]
+    cyr_words = len(cyr)
+    upper = sum(1 for w in cyr if w.isupper())
+    flipped = sum(1 for w in cyr
+                  if not (w.isupper() or w.islower() or w.istitle())
+                  and any(a.islower() and b.isupper() for a, b in zip(w, w[1:], strict=False)))
+    # Latin words: no Cyrillic, no letter of another script (Greek, CJK... are >= U+0250)
+    latin = [w for w in rest if not _CYRILLIC.search(w) and max(w) < "\u0250"]
+    latin_words = len(latin)
+    accented = sum(1 for w in latin if (len(w) - len(w.encode("ascii", "ignore"))) * 2 > len(w))
     utf8_pairs = len(re.findall(r"[РС][\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™]",
                                 sample))
     if cyr_words >= 5 and flipped / cyr_words > 0.2:
