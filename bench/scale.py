@@ -53,6 +53,7 @@ class BackfillRun:
     steady_pages: int = 0  # pages of the parts after the first two
     steady_seconds: float = 0.0  # from the second part file written to the last
     child_cpu: float = 0.0  # CPU seconds of the Dask processes (nannies and workers)
+    flow_cpu: float = 0.0  # CPU seconds of the flow process (orchestration, writing, linking)
 
     @property
     def pages_per_s(self) -> float:
@@ -102,11 +103,15 @@ def _all_cpus() -> None:
 
 
 def _sample_tree(proc, cpu: dict[int, float]) -> tuple[int, int]:
-    """RSS of the process tree and of its root (bytes); note each child's CPU seconds."""
+    """RSS of the process tree and of its root (bytes); note each process's CPU seconds
+    (the root's under the key 0)."""
     import psutil
 
     try:
-        own = proc.memory_info().rss
+        with proc.oneshot():
+            own = proc.memory_info().rss
+            times = proc.cpu_times()
+        cpu[0] = times.user + times.system
         kids = proc.children(recursive=True)
     except psutil.Error:
         return 0, 0
@@ -172,7 +177,7 @@ def run_backfill(raw: Path, out: Path, workers: int, api_url: str,
     steady_pages, steady_seconds = _steady_state(out)
     return BackfillRun(workers, int(summary["processed"]), float(summary["seconds"]), wall,
                        peak[0] / 2**20, peak[1] / 2**20, steady_pages, steady_seconds,
-                       sum(cpu.values()))
+                       sum(v for k, v in cpu.items() if k), cpu.get(0, 0.0))
 
 
 def speed_section(data_root: Path, api_url: str, pages: int, work: Path) -> list[str]:
@@ -196,13 +201,14 @@ def speed_section(data_root: Path, api_url: str, pages: int, work: Path) -> list
         f"{os.cpu_count()} CPUs shared with the flow process and the Prefect server):",
         "",
         "| workers | pages/s (run body) | pages/s (warm) | run body s | whole command s "
-        "| pages per worker CPU-s | CPUs the workers got | peak RSS, all processes "
-        "| peak RSS, flow process |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| pages per worker CPU-s | CPUs the workers got | flow process CPU-s "
+        "| peak RSS, all processes | peak RSS, flow process |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines += [
         f"| {r.workers} | {r.pages_per_s:.1f} | {r.steady_pages_per_s:.1f} | {r.seconds:.1f} | "
         f"{r.wall:.1f} | {r.pages_per_worker_cpu_s:.1f} | {r.child_cpu / r.wall:.2f} | "
+        f"{r.flow_cpu:.1f} | "
         f"{r.peak_tree_mib:.0f} MiB | {r.peak_flow_mib:.0f} MiB |"
         for r in runs
     ]
