@@ -173,7 +173,8 @@ def kill_while_writing(proc: subprocess.Popen | ForkedRun, out: Path, delay: flo
     it was killed, or that it finished first."""
     wait_for_first_part(proc, out)
     if proc.poll() is not None:
-        proc.communicate()
+        output = proc.communicate()[0]
+        assert proc.returncode == 0, f"the run failed before writing:\n{output[-3000:]}"
         return "finished before writing"
     time.sleep(delay)
     if proc.poll() is not None:

@@ -387,3 +387,30 @@ def test_nothing_after_the_pager_is_story() -> None:
                         "← предыдущая новость следующая новость →", ad])
     assert labelled(page)["← предыдущая новость следующая новость →"] == ("chrome", "pager")
     assert body_of(page) == [P1, P2, P3]
+
+
+def test_the_headline_is_the_line_whose_words_the_story_uses() -> None:
+    # a video widget's labels run together, and a timestamp, stand between the headline
+    # and the story: they name nothing the story tells
+    page = "\n\n".join(["Новый метод очистки воды от металлов", "Смотреть позжеДобавлено",
+                        "12:17 04.01.2012", P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Новый метод очистки воды от металлов"
+    assert article.alternate_titles == []
+    # past a byline and a site-name line, further up than the nearest headline-like run
+    page = "\n\n".join(["Учёные разработали дешёвый метод очистки воды", "Версия для печати",
+                        "Павел Козаченко", P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Учёные разработали дешёвый метод очистки воды"
+
+
+def test_a_line_that_shares_no_words_is_not_searched_for_far_up() -> None:
+    # nothing above shares the story's words: the nearest headline-like line stays the
+    # title, and a rubric with its story count that happens to share words is no headline
+    page = "\n\n".join(["Очистка воды в регионах (324)", "Войти", "Экономика и общество",
+                        P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Экономика и общество"
+    page = "\n\n".join(["Очистка воды в регионах (324)", "Войти", P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title is None

@@ -304,13 +304,15 @@ def dateline_date(blocks: list[Block], ctx: PageContext) -> None:
 
 
 TITLE_MAX_WORDS = 30
+_WORDY = re.compile(r"[^\W\d_]{2}")
 TITLE_LOOKBACK = 12
 
 
 def _title_like(block: Block) -> bool:
     text = block.text
     return (block.undecided and 2 <= block.n_words <= TITLE_MAX_WORDS and len(text) <= 300
-            and not (text.endswith(".") and not text.endswith("...")))
+            and not (text.endswith(".") and not text.endswith("..."))
+            and _WORDY.search(text) is not None)  # "12:17 04.01.2012" names nothing
 
 
 def _script(text: str) -> str:
@@ -334,6 +336,13 @@ def _headline_above(blocks: list[Block], start: int, skip: Block | None = None) 
     The items of a "read also" list (title-like lines right under a list header)
     are not headlines of this story.
     """
+    items = _headline_group(blocks, start, skip)
+    return items[0] if items else None
+
+
+def _headline_group(blocks: list[Block], start: int, skip: Block | None = None) -> list[Block]:
+    """The run of headline-like lines above ``blocks[start]`` (see ``_headline_above``),
+    nearest first."""
     items: list[Block] = []
     seen = 0
     for b in reversed(blocks[:start]):
@@ -350,7 +359,7 @@ def _headline_above(blocks: list[Block], start: int, skip: Block | None = None) 
             continue
         if items:
             break
-    return items[0] if items else None
+    return items
 
 
 LEAD_MIN_WORDS = 8  # a line under the headline this long, with no full stop, is the lead
@@ -376,6 +385,81 @@ def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
     ctx.meta["body_span"] = (lead.index, span[1])
 
 
+_STEM_WORD = re.compile(r"[^\W\d_]{4,}")
+STEM_CHARS = 5  # Russian inflects word endings: "пожаров" and "пожары" share "пожар"
+HEADLINE_SHARE = 0.3  # of a candidate's words the story must also use, to prefer it
+_GLUED = re.compile(r"[a-zа-яё][A-ZА-ЯЁ]")  # "позжеДобавлено": widget labels run together
+_COUNTED = re.compile(r"\(\d+\)\s*$")  # a rubric with its story count: "Выборы (324)"
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:STEM_CHARS] for w in _STEM_WORD.findall(text.lower())}
+
+
+def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int]
+                   ) -> Block | None:
+    """Of the headline-like lines above the story (nearest first), the story's headline.
+
+    A headline names what the story is about, so the story repeats its words; a widget
+    label ("Смотреть позже"), a page-tools line ("версия для печати") or the site's name
+    that stand between the headline and the story share none. So the nearest line whose
+    words the story uses wins (or one in another script than the story's, which words
+    cannot judge: the ``title`` rule tells a headline from its translation); with none,
+    the nearest line that is not labels run together ("позжеДобавлено") nor a rubric
+    with its story count, else none: no title is better than a widget's label.
+    """
+    body = " ".join(b.text for b in blocks[span[0]: span[1] + 1] if b.label == "body")
+    story = _stems(body[:5000])
+    script = _script(body[:2000])
+    if not group:
+        return _search_headline(blocks, span[0], story)
+    for b in group:
+        if _not_headline(b):
+            continue
+        if "mixed" not in (script, _script(b.text)) and _script(b.text) != script:
+            return b  # a translation's headline shares no words; the twin rule judges it
+        words = _stems(b.text)
+        if words and len(words & story) >= HEADLINE_SHARE * len(words):
+            return b
+    found = _search_headline(blocks, span[0], story)
+    if found is not None:
+        return found
+    return next((b for b in group if not _not_headline(b)), None)
+
+
+def _not_headline(block: Block) -> bool:
+    return bool(_GLUED.search(block.text) or _COUNTED.search(block.text))
+
+
+SEARCH_LINES = 40  # text lines above the story searched for its headline past other lines
+SEARCH_SHARE = 0.6  # ...which must share this much of its words with the story
+SEARCH_MIN_SHARED = 3
+# not what a search far up may take: a site's name with its domain ("048.ua - сайт
+# города Одессы" shares the story's city)
+_DOMAIN = re.compile(r"\b[\w-]+\.(?:ru|ua|com|net|org|az|kz|by|uk)\b", re.IGNORECASE)
+
+
+def _search_headline(blocks: list[Block], start: int, story: set[str]) -> Block | None:
+    """The nearest headline-like line up to ``SEARCH_LINES`` lines above the story that
+    shares most of its words with it, past a byline, a section label or page tools that
+    stand between (the nearest run of headline-like lines named nothing the story
+    tells). None when no line does: no title is better than a wrong one."""
+    seen = 0
+    for b in reversed(blocks[:start]):
+        if not b.text:
+            continue
+        seen += 1
+        if seen > SEARCH_LINES:
+            break
+        if not _title_like(b) or _not_headline(b) or _DOMAIN.search(b.text):
+            continue
+        words = _stems(b.text)
+        shared = len(words & story)
+        if shared >= SEARCH_MIN_SHARED and shared >= SEARCH_SHARE * len(words):
+            return b
+    return None
+
+
 @rule("title", stage="boundary")
 def title(blocks: list[Block], ctx: PageContext) -> None:
     """The headline-like line before the body; a headline in another script beside it is an
@@ -383,7 +467,7 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
     span = ctx.meta.get("body_span")
     if not span:
         return
-    main = _headline_above(blocks, span[0])
+    main = _pick_headline(_headline_group(blocks, span[0]), blocks, span)
     if main is None:
         return
     alt = None
