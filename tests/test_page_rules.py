@@ -414,3 +414,15 @@ def test_a_line_that_shares_no_words_is_not_searched_for_far_up() -> None:
     page = "\n\n".join(["Очистка воды в регионах (324)", "Войти", P1, P2])
     _blocks, article, _ = analyse_text(page)
     assert article.title is None
+
+
+def test_a_line_apart_from_the_story_that_names_nothing_in_it_is_no_title() -> None:
+    # a section label above the date line shares no word with the story: no title,
+    # rather than a wrong one; right above the story, a headline needs no shared word
+    page = "\n\n".join(["Медицина и здоровье", "12.03.2024 10:15", P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title is None
+    assert article.published == "2024-03-12T10:15:00"
+    page = "\n\n".join(["12.03.2024 10:15", "Вода без примесей", P1, P2])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == "Вода без примесей"

@@ -13,7 +13,7 @@ import re
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
-from cleaners.features import cyrillic_share, sentence_count, site_words
+from cleaners.features import cyrillic_share, function_words, sentence_count, site_words
 from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
 
@@ -393,7 +393,17 @@ _COUNTED = re.compile(r"\(\d+\)\s*$")  # a rubric with its story count: "Выб�
 
 
 def _stems(text: str) -> set[str]:
-    return {w[:STEM_CHARS] for w in _STEM_WORD.findall(text.lower())}
+    """The stems of the content words of ``text`` (function words say nothing of a topic)."""
+    skip = function_words()
+    return {w[:STEM_CHARS] for w in _STEM_WORD.findall(text.lower()) if w not in skip}
+
+
+def _names_the_story(words: set[str], story: set[str], share: float) -> bool:
+    """Whether the story uses enough of a candidate headline's words: ``share`` of them,
+    and two at least (one shared word is chance: "Why you can trust Sky News" over a
+    story that says "trust")."""
+    shared = len(words & story)
+    return len(words) >= 2 and shared >= 2 and shared >= share * len(words)
 
 
 def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int]
@@ -404,9 +414,10 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     label ("Смотреть позже"), a page-tools line ("версия для печати") or the site's name
     that stand between the headline and the story share none. So the nearest line whose
     words the story uses wins (or one in another script than the story's, which words
-    cannot judge: the ``title`` rule tells a headline from its translation); with none,
-    the nearest line that is not labels run together ("позжеДобавлено") nor a rubric
-    with its story count, else none: no title is better than a widget's label.
+    cannot judge: the ``title`` rule tells a headline from its translation); else a line
+    further up that does (``_search_headline``); else the line right above the story, a
+    short or punning headline, if it is not labels run together ("позжеДобавлено") nor
+    a rubric with its story count; else none: no title is better than a widget's label.
     """
     body = " ".join(b.text for b in blocks[span[0]: span[1] + 1] if b.label == "body")
     story = _stems(body[:5000])
@@ -418,13 +429,15 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
             continue
         if "mixed" not in (script, _script(b.text)) and _script(b.text) != script:
             return b  # a translation's headline shares no words; the twin rule judges it
-        words = _stems(b.text)
-        if words and len(words & story) >= HEADLINE_SHARE * len(words):
+        if _names_the_story(_stems(b.text), story, HEADLINE_SHARE):
             return b
     found = _search_headline(blocks, span[0], story)
     if found is not None:
         return found
-    return next((b for b in group if not _not_headline(b)), None)
+    # nothing names the story: a headline printed right above it is still its headline
+    # (a short or punning one shares no words); a line further up is taken only on words
+    above = next((b for b in reversed(blocks[: span[0]]) if b.text), None)
+    return above if above is group[0] and not _not_headline(above) else None
 
 
 def _not_headline(block: Block) -> bool:
