@@ -54,6 +54,23 @@ def _as_bytes(content: bytes | str) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
+def _check_raw_size(data: bytes, limits: Limits) -> None:
+    """Refuse a page over ``max_raw_bytes`` before decoding it: cleaning and learning alike."""
+    if limits.max_raw_bytes and len(data) > limits.max_raw_bytes:
+        raise Rejected("too_large", f"{len(data)} bytes, over the {limits.max_raw_bytes}-byte"
+                       " limit (max_raw_bytes)")
+
+
+def _check_text_page(text: str, limits: Limits) -> None:
+    """Refuse a text page over ``max_text_lines`` or the visible-character cap before the
+    text front end walks it."""
+    lines = text.count("\n") + 1
+    if limits.max_text_lines and lines > limits.max_text_lines:
+        raise Rejected("too_large", f"the text holds {lines} lines, over the"
+                       f" {limits.max_text_lines}-line limit (max_text_lines)")
+    check_text_size(len(text), limits)
+
+
 def analyse_page(
     content: bytes | str,
     *,
@@ -79,9 +96,7 @@ def analyse_page(
     if deadline is None:
         deadline = Deadline(limits.page_timeout)
     data = _as_bytes(content)
-    if limits.max_raw_bytes and len(data) > limits.max_raw_bytes:
-        raise Rejected("too_large", f"{len(data)} bytes, over the {limits.max_raw_bytes}-byte"
-                       " limit (max_raw_bytes)")
+    _check_raw_size(data, limits)
     with page_budget(limits, deadline):
         return _analyse(data, source_path, url, encoding, input_format, limits, site_chrome,
                         on_lines)
@@ -101,11 +116,7 @@ def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: st
     else:
         from cleaners.text_frontend import analyse_text
 
-        lines = decoded.text.count("\n") + 1
-        if limits.max_text_lines and lines > limits.max_text_lines:
-            raise Rejected("too_large", f"the text holds {lines} lines, over the"
-                           f" {limits.max_text_lines}-line limit (max_text_lines)")
-        check_text_size(len(decoded.text), limits)
+        _check_text_page(decoded.text, limits)
         blocks, article, counts = analyse_text(decoded.text, site_chrome=site_chrome)
     check_deadline("the front end")
     decoded = Decoded(decoded.text, fmt, decoded.encoding)
@@ -157,9 +168,7 @@ def page_line_hashes(
     has no lines to learn from)."""
     limits = limits or DEFAULT_LIMITS
     data = _as_bytes(content)
-    if limits.max_raw_bytes and len(data) > limits.max_raw_bytes:
-        raise Rejected("too_large", f"{len(data)} bytes, over the {limits.max_raw_bytes}-byte"
-                       " limit (max_raw_bytes)")
+    _check_raw_size(data, limits)
     with page_budget(limits, Deadline(limits.page_timeout)):
         decoded = decode_page(data, filename=source_path, encoding=encoding,
                               max_decompressed_bytes=limits.max_decompressed_bytes or None)
@@ -169,11 +178,7 @@ def page_line_hashes(
             return page_hashes(html_lines(decoded.text))
         from cleaners.text_frontend import text_to_blocks
 
-        lines = decoded.text.count("\n") + 1
-        if limits.max_text_lines and lines > limits.max_text_lines:
-            raise Rejected("too_large", f"the text holds {lines} lines, over the"
-                           f" {limits.max_text_lines}-line limit (max_text_lines)")
-        check_text_size(len(decoded.text), limits)
+        _check_text_page(decoded.text, limits)
         return page_hashes(b.text for b in text_to_blocks(decoded.text) if b.text)
 
 

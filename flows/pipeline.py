@@ -65,13 +65,17 @@ def _flow_run_name() -> str:
     return f"{verb} {label} ({', '.join(said)})"
 
 
+# Both batch tasks: never cached or persisted (the flow writes what they return), and
+# retried only for what is not the pages' fault (a lost Dask worker).
+_BATCH_TASK_OPTIONS: dict[str, object] = {
+    "cache_policy": NO_CACHE, "persist_result": False, "retries": 2, "retry_delay_seconds": 2,
+}
+
+
 @task(
     name="clean-batch",
     task_run_name="clean part {part} ({pages} pages)",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=2,
-    retry_delay_seconds=2,
+    **_BATCH_TASK_OPTIONS,
 )
 def clean_batch_task(
     jobs: list[PageJob], part: int, pages: int, limits: Limits | None = None
@@ -86,10 +90,7 @@ def clean_batch_task(
 @task(
     name="learn-batch",
     task_run_name="learn part {part} ({pages} pages)",
-    cache_policy=NO_CACHE,
-    persist_result=False,
-    retries=2,
-    retry_delay_seconds=2,
+    **_BATCH_TASK_OPTIONS,
 )
 def learn_batch_task(
     jobs: list[PageJob], part: int, pages: int, limits: Limits | None = None

@@ -398,12 +398,13 @@ def _stems(text: str) -> set[str]:
     return {w[:STEM_CHARS] for w in _STEM_WORD.findall(text.lower()) if w not in skip}
 
 
-def _names_the_story(words: set[str], story: set[str], share: float) -> bool:
+def _names_the_story(words: set[str], story: set[str], share: float,
+                     min_shared: int = 2) -> bool:
     """Whether the story uses enough of a candidate headline's words: ``share`` of them,
-    and two at least (one shared word is chance: "Why you can trust Sky News" over a
-    story that says "trust")."""
+    and ``min_shared`` at least (one shared word is chance: "Why you can trust Sky News"
+    over a story that says "trust")."""
     shared = len(words & story)
-    return len(words) >= 2 and shared >= 2 and shared >= share * len(words)
+    return len(words) >= 2 and shared >= min_shared and shared >= share * len(words)
 
 
 def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int]
@@ -427,7 +428,8 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     for b in group:
         if _not_headline(b):
             continue
-        if "mixed" not in (script, _script(b.text)) and _script(b.text) != script:
+        own = _script(b.text)
+        if "mixed" not in (script, own) and own != script:
             return b  # a translation's headline shares no words; the twin rule judges it
         if _names_the_story(_stems(b.text), story, HEADLINE_SHARE):
             return b
@@ -466,9 +468,7 @@ def _search_headline(blocks: list[Block], start: int, story: set[str]) -> Block 
             break
         if not _title_like(b) or _not_headline(b) or _DOMAIN.search(b.text):
             continue
-        words = _stems(b.text)
-        shared = len(words & story)
-        if shared >= SEARCH_MIN_SHARED and shared >= SEARCH_SHARE * len(words):
+        if _names_the_story(_stems(b.text), story, SEARCH_SHARE, SEARCH_MIN_SHARED):
             return b
     return None
 
