@@ -82,6 +82,16 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 """
 
+
+
+def _create_schema(db: sqlite3.Connection) -> None:
+    """Create the tables statement by statement: ``executescript`` would commit the open
+    transaction first, and a migration must be seen whole or not at all."""
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 PageKey = tuple[str, str, str]  # (source_path, raw_sha256, sidecar_sha256 or "")
 
 
@@ -127,27 +137,62 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+DB_TIMEOUT = 30.0  # seconds a state database waits for another process's lock
+
+
+def state_folder(out_root: str | Path) -> Path:
+    """``<out>/_state``, created if missing: where every store of a run keeps its files."""
+    folder = Path(out_root) / STATE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def connect_state_db(out_root: str | Path, name: str, *, wal: bool = True
+                     ) -> sqlite3.Connection:
+    """One sqlite database of ``<out>/_state``, opened as every store opens it: waiting up
+    to 30 s for a lock (a scheduled run and a backfill may touch it in turn) and, with
+    ``wal``, in WAL mode (a commit per batch: cheap and durable)."""
+    db = sqlite3.connect(state_folder(out_root) / name, timeout=DB_TIMEOUT)
+    if wal:
+        # Turning a new file to WAL while another process does the same answers "locked"
+        # at once, without sqlite's busy wait: wait here instead, as long as a lock would.
+        deadline = time.monotonic() + DB_TIMEOUT
+        while True:
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    db.close()
+                    raise
+                time.sleep(0.01)
+    return db
+
+
 class RunState:
     """The sqlite state of one output folder."""
 
     def __init__(self, out_root: str | Path) -> None:
         self.out_root = Path(out_root)
-        self.folder = self.out_root / STATE_DIR
-        self.folder.mkdir(parents=True, exist_ok=True)
+        self.folder = state_folder(self.out_root)
         self.path = self.folder / STATE_DB
-        self._db = sqlite3.connect(self.path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")  # a commit per batch: cheap and durable
+        self._db = connect_state_db(self.out_root, STATE_DB)
         self._db.execute("PRAGMA synchronous=FULL")
-        layout = self._db.execute("PRAGMA user_version").fetchone()[0]
-        has_pages = self._db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='pages'"
-        ).fetchone()
-        if has_pages and layout < DB_LAYOUT:
-            self._migrate_from_first_layout()
-        else:
-            with self._db:
-                self._db.executescript(_SCHEMA)
-                self._db.execute(f"PRAGMA user_version = {DB_LAYOUT}")
+        # The layout is read and made in one write transaction: a process opening a fresh
+        # state while another creates it (a run starting, a reader of the state) must not
+        # read "no layout yet" and then "tables exist", and migrate the new tables as a
+        # first-layout state, renaming `runs` away under the other's feet.
+        with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            layout = self._db.execute("PRAGMA user_version").fetchone()[0]
+            has_pages = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='pages'"
+            ).fetchone()
+            if has_pages and layout < DB_LAYOUT:
+                self._migrate_from_first_layout()
+            else:
+                _create_schema(self._db)
+            self._db.execute(f"PRAGMA user_version = {DB_LAYOUT}")
 
     def close(self) -> None:
         self._db.close()
@@ -319,37 +364,36 @@ class RunState:
 
     def _migrate_from_first_layout(self) -> None:
         """A state written before per-batch commits: its pages become version 1, and the
-        part files of its completed runs (the ones its manifest listed) are adopted."""
-        with self._db:
-            self._db.execute("ALTER TABLE pages RENAME TO pages_v0")
-            self._db.execute("ALTER TABLE runs RENAME TO runs_v0")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(
-                "INSERT INTO pages SELECT 1, source_path, raw_sha256, sidecar_sha256, outcome,"
-                " reason, record_id, run_id, processed_at FROM pages_v0"
-            )
-            self._db.execute("INSERT INTO runs SELECT * FROM runs_v0")
-            self._db.execute("DROP TABLE pages_v0")
-            self._db.execute("DROP TABLE runs_v0")
-            self._db.execute(
-                "INSERT INTO versions (version, status, pipeline_version, started_at)"
-                " VALUES (1, 'live', '', ?)",
-                (_now(),),
-            )
-            completed = self._db.execute(
-                "SELECT run_id FROM runs WHERE status = 'completed' ORDER BY run_id"
-            ).fetchall()
-            for (run_id,) in completed:
-                for kind in KINDS:
-                    folder = self.out_root / kind / run_id
-                    for path in sorted(folder.glob("part-*.jsonl")) if folder.is_dir() else []:
-                        p = describe_part(self.out_root, path, kind, run_id)
-                        self._db.execute(
-                            "INSERT OR IGNORE INTO parts (version, path, kind, run_id, records,"
-                            " bytes, schema_version) VALUES (1, ?, ?, ?, ?, ?, ?)",
-                            (p.path, p.kind, p.run_id, p.records, p.bytes, p.schema_version),
-                        )
-            self._db.execute(f"PRAGMA user_version = {DB_LAYOUT}")
+        part files of its completed runs (the ones its manifest listed) are adopted. Run
+        inside ``__init__``'s transaction, so a half-migrated state is never seen."""
+        self._db.execute("ALTER TABLE pages RENAME TO pages_v0")
+        self._db.execute("ALTER TABLE runs RENAME TO runs_v0")
+        _create_schema(self._db)
+        self._db.execute(
+            "INSERT INTO pages SELECT 1, source_path, raw_sha256, sidecar_sha256, outcome,"
+            " reason, record_id, run_id, processed_at FROM pages_v0"
+        )
+        self._db.execute("INSERT INTO runs SELECT * FROM runs_v0")
+        self._db.execute("DROP TABLE pages_v0")
+        self._db.execute("DROP TABLE runs_v0")
+        self._db.execute(
+            "INSERT INTO versions (version, status, pipeline_version, started_at)"
+            " VALUES (1, 'live', '', ?)",
+            (_now(),),
+        )
+        completed = self._db.execute(
+            "SELECT run_id FROM runs WHERE status = 'completed' ORDER BY run_id"
+        ).fetchall()
+        for (run_id,) in completed:
+            for kind in KINDS:
+                folder = self.out_root / kind / run_id
+                for path in sorted(folder.glob("part-*.jsonl")) if folder.is_dir() else []:
+                    p = describe_part(self.out_root, path, kind, run_id)
+                    self._db.execute(
+                        "INSERT OR IGNORE INTO parts (version, path, kind, run_id, records,"
+                        " bytes, schema_version) VALUES (1, ?, ?, ?, ?, ?, ?)",
+                        (p.path, p.kind, p.run_id, p.records, p.bytes, p.schema_version),
+                    )
 
 
 @contextmanager
@@ -367,9 +411,7 @@ def exclusive_run(
     lock is an ``flock``: the kernel releases it when its process dies, even by
     ``kill -9``, so a crash never leaves a stale lock behind.
     """
-    folder = Path(out_root) / STATE_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(state_folder(out_root) / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         told = False
         while True:

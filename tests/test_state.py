@@ -167,3 +167,34 @@ def test_with_wait_a_second_run_queues_until_the_first_lets_go(tmp_path):
         events.append("second holds")
     holder.join()
     assert events == ["first holds", "waiting", "first lets go", "second holds"]
+
+
+# Each opener waits for the same wall-clock moment, then opens the state and uses it.
+_OPEN_AT = """
+import sys, time
+sys.path.insert(0, sys.argv[3])
+from flows.state import RunState
+time.sleep(max(0.0, float(sys.argv[2]) - time.time()))
+with RunState(sys.argv[1]) as state:
+    state.start_run("r", {})
+    state.interrupted_runs()
+"""
+
+
+def test_processes_opening_a_fresh_state_at_once_all_see_one_layout(tmp_path):
+    """Processes that open the same new state together (a run starting, a reader of the
+    state) must not take the tables one of them just made for a first-layout state and
+    migrate them away under the others ("no such table: runs", seen in the crash test),
+    nor fail turning the new file to WAL ("database is locked")."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = str(Path(__file__).resolve().parents[1])
+    for i in range(5):
+        at = time.time() + 1.0  # after the interpreters have started
+        procs = [subprocess.Popen([sys.executable, "-c", _OPEN_AT, str(tmp_path / str(i)),
+                                   str(at), repo], stderr=subprocess.PIPE, text=True)
+                 for _ in range(3)]
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0], "\n".join(errors)[-3000:]

@@ -22,6 +22,7 @@ import logging
 import os
 import shlex
 import sys
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
             in_flight=4,
         )
     print(f"{summary.status} processed={summary.processed} records={summary.records}"
-          f" rejects={summary.rejects} skipped={summary.skipped}", flush=True)
+          f" rejects={summary.rejects} skipped={summary.skipped}"
+          + (f" error={summary.error}" if summary.error else ""), flush=True)
     return 0 if summary.status == "completed" else 1
 
 
@@ -77,6 +79,9 @@ def fork_server() -> int:
             try:
                 sys.stdin.close()
                 code = run(args)
+            except BaseException:  # os._exit below would swallow the traceback
+                traceback.print_exc()
+                sys.stderr.flush()
             finally:
                 os._exit(code)
         print(f"pid {pid}", flush=True)
