@@ -235,7 +235,8 @@ def _explain_site_chrome(args: argparse.Namespace, path: Path):  # -> SiteChrome
     """The chrome learned for the page's site in the output folder ``args.out``."""
     from flows.discover import sidecar_name
     from flows.sidecar import page_site, parse_sidecar
-    from flows.sitestats_store import STATE_DIR, STATS_DB, SiteStatsStore
+    from flows.sitestats_store import STATS_DB, SiteStatsStore
+    from flows.state import STATE_DIR
 
     if not (Path(args.out) / STATE_DIR / STATS_DB).is_file():
         raise CliError(f"no site statistics in {args.out!r}: run winnow there first",

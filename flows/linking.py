@@ -34,16 +34,15 @@ earlier cannot be rewritten, so every link, both directions, is also listed in
 from __future__ import annotations
 
 import re
-import sqlite3
 from functools import lru_cache
 from hashlib import blake2b
 from pathlib import Path
 
 import numpy as np
 
+from flows.state import connect_state_db
 from schemas.models import ArticleRecord, LinkRecord, Related
 
-STATE_DIR = "_state"
 LINKS_DB = "links.sqlite"
 LINKS_FILE = "links.jsonl"
 
@@ -168,9 +167,7 @@ class Linker:
 
     def __init__(self, out_root: Path) -> None:
         self.out_root = out_root
-        folder = out_root / STATE_DIR
-        folder.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(folder / LINKS_DB, timeout=30)
+        self._db = connect_state_db(out_root, LINKS_DB, wal=False)
         self._db.executescript(_SCHEMA)
         self.duplicates = 0  # records of this run marked as duplicates
         self.translations = 0  # translation links found in this run

@@ -13,7 +13,6 @@ batch's pages uncounted.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,8 +20,8 @@ from hashlib import blake2b
 from pathlib import Path
 
 from cleaners.sitestats import CAPACITY, LineCounter, SiteChrome
+from flows.state import connect_state_db
 
-STATE_DIR = "_state"
 STATS_DB = "sitestats.sqlite"
 
 _SCHEMA = """
@@ -60,11 +59,8 @@ class SiteStatsStore:
     """The line statistics of every site an output folder has seen."""
 
     def __init__(self, out_root: str | Path, capacity: int = CAPACITY) -> None:
-        folder = Path(out_root) / STATE_DIR
-        folder.mkdir(parents=True, exist_ok=True)
         self.capacity = capacity
-        self._db = sqlite3.connect(folder / STATS_DB, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = connect_state_db(out_root, STATS_DB)
         self._db.executescript(_SCHEMA)
 
     def close(self) -> None:
