@@ -10,8 +10,10 @@ import re
 from functools import lru_cache
 
 WORD = re.compile(r"\w+")
-_LETTER = re.compile(r"[^\W\d_]")
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+# runs of what is not a letter / not Cyrillic: deleting them and taking the length counts
+# letters in C, where findall of single letters builds a string per letter
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+_NOT_CYRILLIC = re.compile("[^\u0400-\u04ff]+")
 SENTENCE_END = re.compile(r"[.!?…;:。！？][\"»”’'\)\]」』]*$")
 _SENTENCE_STOP = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 STOPLISTS = {"ru": "Russian", "en": "English"}
@@ -64,10 +66,10 @@ def sentence_count(text: str) -> int:
 
 
 def cyrillic_share(text: str) -> float:
-    letters = len(_LETTER.findall(text))
+    letters = len(_NOT_LETTERS.sub("", text))
     if not letters:
         return 0.0
-    return len(_CYRILLIC.findall(text)) / letters
+    return len(_NOT_CYRILLIC.sub("", text)) / letters
 
 
 # Stems of words that prose about the site itself uses: comment rules, terms of
