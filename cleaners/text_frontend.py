@@ -58,16 +58,25 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
 
 
-def _joins_next(used: int, nxt: str, width: int) -> bool:
-    """Whether the text browser broke a line ``used`` columns wide only because the next
-    word did not fit."""
+def _joins_next(line: str, used: int, nxt: str, width: int) -> bool:
+    """Whether the text browser broke ``line`` (``used`` columns wide) only because the
+    next word did not fit.
+
+    A line that ends a sentence followed by a short line that ends none is not one
+    paragraph wrapped: a wrapped paragraph's last line ends a sentence too, and any other
+    line of it runs near the full width. Such a short line is the next item of the page
+    ("...центра МЧС РФ." / "Tweet"), however near the width the sentence ran.
+    """
     stripped = nxt.strip()
     if not stripped or not used:
         return False
     first = stripped.split(" ", 1)[0]
     if first[:1] in _BULLETS:
         return False
-    return used + 1 + display_width(first) > width
+    if used + 1 + display_width(first) <= width:
+        return False
+    return not (2 * len(stripped) < width and ends_sentence(line.rstrip())
+                and not ends_sentence(stripped))
 
 
 _BULLETS = "•*·□☆■▪◦○●►"
@@ -178,7 +187,7 @@ def text_to_blocks(text: str) -> list[Block]:
             continue
         raws = [raw]
         while i + 1 < n and (
-                (width and _joins_next(widths[i], lines[i + 1], width))
+                (width and _joins_next(lines[i], widths[i], lines[i + 1], width))
                 or _joins_in_column(lines[i], widths[i], lines[i + 1], local[i])):
             i += 1
             raws.append(raw_lines[i])

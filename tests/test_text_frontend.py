@@ -61,3 +61,24 @@ def test_one_line_running_into_the_next_column_does_not_set_the_width() -> None:
     lines[2] = lines[2] + " Проекты Байкал-Daily и Фотогалерея"  # a cell of the next column
     out = texts("\n".join(lines))
     assert out[0] == " ".join(COLUMN[:2]) + " " + lines[2] + " " + " ".join(COLUMN[3:])
+
+
+# A dump wrapped at 60 columns: each wrapped line ran as near 60 as its words allowed.
+WRAPPED = [
+    "Вагоны со щебнем сошли с рельсов в Хабаровском крае в среду",
+    "днем, сообщил представитель пресс-службы центра МЧС России.",
+    "Движение поездов на участке было восстановлено через три часа",
+    "после схода, пострадавших нет, уточнили в пресс-службе МЧС.",
+]
+
+
+def test_a_short_line_after_a_sentence_that_filled_the_width_is_its_own_line() -> None:
+    # the sentence ran to the wrap width by chance; "Tweet" is the next widget, not its end
+    page = "\n".join([*WRAPPED, "", WRAPPED[1], "Tweet"])
+    assert texts(page)[-1] == "Tweet"
+
+
+def test_the_short_last_line_of_a_wrapped_paragraph_still_joins() -> None:
+    # it ends a sentence itself: the paragraph's end, after a sentence broken at the width
+    page = "\n".join([*WRAPPED, "", WRAPPED[1], "Жертв нет."])
+    assert texts(page)[-1] == WRAPPED[1] + " Жертв нет."
