@@ -38,6 +38,9 @@ CASES = [
      "in Littleton, Colo.", "In this town, photographs of the old mill hang in every café."),
     ("caption_credit", "A module for a crewed Mars mission. Credit: ESA",
      "Credit unions said the new rules would cost them a billion dollars a year."),
+    ("caption_credit", "Spain's Rafael Nadal celebrates a point in Madrid, Spain, Tuesday, "
+     "Nov. 19, 2019. (Manu Fernandez/AP)",
+     "The deal was approved by both chambers (House/Senate) on Tuesday, officials said."),
     ("caption_credit", "На фото: судья Виктория Федотова оглашает приговор.",
      "На фото видно, как машина выезжает на встречную полосу, сообщили в ГИБДД."),
     ("caption_label", "Image caption Taylor Swift's seventh album is the only one she owns",

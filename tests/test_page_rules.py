@@ -426,3 +426,47 @@ def test_a_line_apart_from_the_story_that_names_nothing_in_it_is_no_title() -> N
     page = "\n\n".join(["12.03.2024 10:15", "Вода без примесей", P1, P2])
     _blocks, article, _ = analyse_text(page)
     assert article.title == "Вода без примесей"
+
+
+E1 = ("Prosecutors in Sweden have dropped an investigation into a rape allegation made against "
+      "Wikileaks co-founder Julian Assange, the country's prosecution authority said.")
+E2 = ("Assange, who denies the accusation, has avoided extradition to Sweden for seven years "
+      "after seeking refuge at the Ecuadorean embassy in London, prosecutors told The "
+      "Associated Press on Tuesday.")
+E3 = ("The decision was taken because the evidence had weakened considerably over the long "
+      "period of time since the events in question, the deputy director told reporters.")
+HEADLINE = "Julian Assange: Sweden drops rape investigation"
+
+
+def test_a_widget_line_repeated_in_the_story_does_not_name_it() -> None:
+    # a video player's notice stands above the story and again inside it: the story's
+    # words are counted without it, so the headline further up is found
+    player = "Media playback is unsupported on your device"
+    page = "\n\n".join([HEADLINE, "19 November 2019", "Share this with Facebook",
+                        "Copy this link", player, E1, E2, player, E3])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == HEADLINE
+
+
+def test_a_byline_a_wire_slug_and_a_photo_credit_are_not_the_headline() -> None:
+    caption = ("FILE - In this Monday, Oct. 28, 2019, file photo, Julian Assange's lawyers "
+               "arrive at the prosecution authority in Stockholm, Sweden.")
+    for credit in ("Patrick Semansky, ASSOCIATED PRESS",  # under the picture's caption
+                   "AP-EU--Sweden-Assange-Rape-Investigation, 4th Ld-Writethru",  # wire slug
+                   "by Sweden Assange Post Weekly 0 Comments"):  # a byline with a counter
+        page = "\n\n".join([HEADLINE, "Associated Press", caption, credit, E1, E2, E3])
+        _blocks, article, _ = analyse_text(page)
+        assert article.title == HEADLINE, credit
+
+
+def test_a_headline_with_a_brand_written_in_camel_case_stays_the_title() -> None:
+    head = "Die elektronische Patientenakte (ePA) im Praxistest: Ärzte warten auf die Daten"
+    story = [("Die elektronische Patientenakte soll Ärzten seit Jahren alle Daten eines "
+              "Patienten zeigen, doch im Praxistest fehlen die meisten Befunde noch immer."),
+             ("Die Praxistest-Ärzte berichten, dass die Patientenakte nur selten vollständig "
+              "ist und die Daten aus den Kliniken oft Wochen zu spät ankommen."),
+             ("Die Krankenkassen wollen die Patientenakte bis zum Sommer verbessern und die "
+              "Übertragung der Daten aus den Kliniken beschleunigen, heißt es.")]
+    page = "\n\n".join([head, "Twitter Facebook", *story])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == head

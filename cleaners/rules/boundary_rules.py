@@ -388,8 +388,15 @@ def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
 _STEM_WORD = re.compile(r"[^\W\d_]{4,}")
 STEM_CHARS = 5  # Russian inflects word endings: "пожаров" and "пожары" share "пожар"
 HEADLINE_SHARE = 0.3  # of a candidate's words the story must also use, to prefer it
-_GLUED = re.compile(r"[a-zа-яё][A-ZА-ЯЁ]")  # "позжеДобавлено": widget labels run together
+# widget labels run together: "позжеДобавлено", "ResultsClick"; not a brand or an
+# abbreviation in a headline ("ePA", "iPhone", "McDonald's", "YouTube", "WhatsApp")
+_GLUED = re.compile(r"[а-яё][А-ЯЁ]|[a-z]{4}[A-Z][a-z]{2}")
 _COUNTED = re.compile(r"\(\d+\)\s*$")  # a rubric with its story count: "Выборы (324)"
+# a byline ("By Jason Cipriani | November 18", "by India Post News Weekly 0 Comments")
+# and a wire slug ("BC-EU--Britain-Brexit-Election, 1st Ld-Writethru") name the story's
+# people or topic, and are not its headline
+_BYLINE = re.compile(r"^(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or)\s+[A-Z]")  # not "By the numbers"
+_WIRE_SLUG = re.compile(r"\w--\w|\bLd-Writethru\b", re.IGNORECASE)
 
 
 def _stems(text: str) -> set[str]:
@@ -420,13 +427,18 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     short or punning headline, if it is not labels run together ("позжеДобавлено") nor
     a rubric with its story count; else none: no title is better than a widget's label.
     """
-    body = " ".join(b.text for b in blocks[span[0]: span[1] + 1] if b.label == "body")
+    # the story's words, leaving out lines that repeat a candidate: a player's "Media
+    # playback is unsupported on your device" printed again over each video in the story
+    # would otherwise name the story
+    candidates = {b.text for b in group}
+    body = " ".join(b.text for b in blocks[span[0]: span[1] + 1]
+                    if b.label == "body" and b.text not in candidates)
     story = _stems(body[:5000])
     script = _script(body[:2000])
     if not group:
         return _search_headline(blocks, span[0], story)
     for b in group:
-        if _not_headline(b):
+        if _not_headline(b) or _credits_a_caption(b, blocks):
             continue
         own = _script(b.text)
         if "mixed" not in (script, own) and own != script:
@@ -439,11 +451,26 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     # nothing names the story: a headline printed right above it is still its headline
     # (a short or punning one shares no words); a line further up is taken only on words
     above = next((b for b in reversed(blocks[: span[0]]) if b.text), None)
-    return above if above is group[0] and not _not_headline(above) else None
+    if above is not group[0] or _not_headline(above) or _credits_a_caption(above, blocks):
+        return None
+    return above
+
+
+_CAPTION_RULES = frozenset({"caption_credit", "image_caption", "image_credit", "caption_label"})
+
+
+def _credits_a_caption(block: Block, blocks: list[Block]) -> bool:
+    """A short line right under a picture's caption is the picture's credit ("Patrick
+    Semansky, ASSOCIATED PRESS"): it names the story's agency, not the story."""
+    above = next((b for b in reversed(blocks[: block.index]) if b.text), None)
+    return above is not None and above.rule in _CAPTION_RULES and block.n_words <= 6
 
 
 def _not_headline(block: Block) -> bool:
-    return bool(_GLUED.search(block.text) or _COUNTED.search(block.text))
+    """Lines a headline search must pass over, whatever words they share with the story."""
+    text = block.text
+    return bool(_GLUED.search(text) or _COUNTED.search(text) or _BYLINE.match(text)
+                or _WIRE_SLUG.search(text))
 
 
 SEARCH_LINES = 40  # text lines above the story searched for its headline past other lines

@@ -90,6 +90,12 @@ _CAPTION_CREDIT = re.compile(
     r"\b(?:\s*(?:by|credit)\b)?\s*[:/]?\s*[^()\[\]]{2,80})[)\]]\s*\.?$",
     re.IGNORECASE,
 )
+# "...in Madrid, Spain, Tuesday, Nov. 19, 2019. (Manu Fernandez/AP)": a photographer and
+# an agency in brackets after the caption's last sentence
+_CAPTION_BYLINE = re.compile(
+    r"(?<=[.!?\"”])\s*\((?P<credit>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}\s*/\s*"
+    r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3})\)\s*\.?$"
+)
 # "Здание суда. Фото с сайта betotrade.ee", "...населения. Фото PRM.RU": the credit after the
 # caption's sentence, without brackets
 _CAPTION_CREDIT_AFTER = re.compile(
@@ -113,8 +119,8 @@ def caption_credit(block: Block, ctx: PageContext) -> str | None:
     """An image caption that ends on the image's credit in brackets: image metadata."""
     if block.n_words > CAPTION_MAX_WORDS:
         return None
-    m = _CAPTION_CREDIT.search(block.text) if block.text.endswith((")", "]", ").", "].")) \
-        else None
+    m = (_CAPTION_CREDIT.search(block.text) or _CAPTION_BYLINE.search(block.text)) \
+        if block.text.endswith((")", "]", ").", "].")) else None
     if m is None and block.n_words <= CAPTION_AFTER_MAX_WORDS and \
             any(word in block.text for word in _CREDIT_WORDS):
         m = _CAPTION_CREDIT_AFTER.search(block.text)
