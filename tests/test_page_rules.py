@@ -270,14 +270,18 @@ def test_the_lead_under_the_headline_is_story_not_title() -> None:
 
 
 def test_a_long_headline_right_above_the_story_stays_the_title() -> None:
-    # a section name and a byline above are not headlines, and a headline with its
-    # twin right above it is not a lead
+    # a section name and a byline above are not headlines
     for above in (["Рязанские новости / Происшествия", "12.03.2024 10:15"],
-                  ["Надежда Шульга", "12.03.2024 10:15"],
-                  ["12.03.2024 10:15", "Новый метод очистки воды"]):
+                  ["Надежда Шульга", "12.03.2024 10:15"]):
         page = "\n\n".join([*above, LEAD, P1, P2])
         labels = labelled(page)
         assert labels[LEAD] == ("title", "title"), above
+    # a shorter headline right above it that names the story is the headline, and the
+    # long line its dek, not a lead printed apart from the headline
+    page = "\n\n".join(["12.03.2024 10:15", "Новый метод очистки воды", LEAD, P1, P2])
+    labels = labelled(page)
+    assert labels["Новый метод очистки воды"] == ("title", "title")
+    assert labels[LEAD] != ("body", "lead_under_headline")
 
 
 def test_items_of_a_read_also_list_are_not_the_title() -> None:
@@ -470,3 +474,15 @@ def test_a_headline_with_a_brand_written_in_camel_case_stays_the_title() -> None
     page = "\n\n".join([head, "Twitter Facebook", *story])
     _blocks, article, _ = analyse_text(page)
     assert article.title == head
+
+
+def test_the_headline_above_its_longer_dek_is_the_title() -> None:
+    head = "Учёные удешевили очистку воды от металлов"
+    dek = "Новый метод очистки воды в десять раз дешевле аналогов, сообщили в университете"
+    page = "\n\n".join(["Наука", head, dek, P1, P2, P3])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == head
+    # a byline with its source above the headline shares two of the story's words at most
+    page = "\n\n".join(["Павел Козаченко | Water Research", dek, P1, P2, P3])
+    _blocks, article, _ = analyse_text(page)
+    assert article.title == dek
