@@ -163,3 +163,15 @@ def test_site_statistics_measure_learns_every_template_line() -> None:
     chrome (the memory figures themselves are the bench's to report)."""
     peak, tracked, learned = rb.site_stats_memory(600, sites=3)
     assert learned == 1.0 and tracked > 0 and peak > 0
+
+
+def test_seed_speed_times_the_sample_pages_against_trafilatura(tmp_path: Path) -> None:
+    from bench.run_bench import ROOT, seed_speed
+
+    assert seed_speed(tmp_path) is None  # no sample pages, no figure
+    seed = sorted((ROOT / "raw").glob("*.txt"))[0]
+    (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    line = seed_speed(tmp_path)
+    assert line is not None
+    assert line.startswith("Text cleaning on the 1 sample pages")
+    assert "× trafilatura" in line and "target ≥ 1,000 pages/s" in line
