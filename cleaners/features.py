@@ -12,7 +12,7 @@ from functools import lru_cache
 WORD = re.compile(r"\w+")
 # runs of what is not a letter / not Cyrillic: deleting them and taking the length counts
 # letters in C, where findall of single letters builds a string per letter
-_NOT_LETTERS = re.compile(r"[\W\d_]+")
+NON_LETTERS = re.compile(r"[\W\d_]+")
 _NOT_CYRILLIC = re.compile("[^\u0400-\u04ff]+")
 SENTENCE_END = re.compile(r"[.!?…;:。！？][\"»”’'\)\]」』]*$")
 _SENTENCE_STOP = re.compile(r"[.!?…](?:\s|$)|[。！？]")
@@ -66,7 +66,7 @@ def sentence_count(text: str) -> int:
 
 
 def cyrillic_share(text: str) -> float:
-    letters = len(_NOT_LETTERS.sub("", text))
+    letters = len(NON_LETTERS.sub("", text))
     if not letters:
         return 0.0
     return len(_NOT_CYRILLIC.sub("", text)) / letters

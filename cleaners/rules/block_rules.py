@@ -9,6 +9,7 @@ from itertools import accumulate
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
+from cleaners.features import NON_LETTERS
 from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
 
@@ -33,7 +34,6 @@ _GLUE = re.compile(
 _GLUE_SCAN = re.compile(
     r"[A-ZА-ЯЁ](?<=[a-zа-яё][a-zа-яё?!»\"”)][A-ZА-ЯЁ])"
     r"|\d:[0-5]\d\b(?:(?<=[^\W\d_]\d:\d\d)|(?<=[^\W\d_][0-2]\d:\d\d))")
-_NON_LETTER = re.compile(r"[\W\d_]+")
 GLUED_MIN_LINES = 3  # glued lines (with different glued words) that make a teaser list
 GLUED_VARIETY = 0.7  # different glued words per glued line, at least
 GLUED_NAME_LINES = 3  # lines a glued word recurs in that make it a name
@@ -45,7 +45,7 @@ GLUED_LINE_MIN = 8
 def _glued_words(block: Block) -> set[str]:
     if not _GLUE.search(block.text):
         return set()
-    return {_NON_LETTER.sub("", w.lower()) for w in block.text.split() if _GLUE.search(w)}
+    return {NON_LETTERS.sub("", w.lower()) for w in block.text.split() if _GLUE.search(w)}
 
 
 @rule("glued_teasers", stage="block")

@@ -456,8 +456,9 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     return above
 
 
-DEK_MIN_SHARED = 3  # words a headline above a dek shares with the story: a byline with
-# its source ("Эд Пилкингтон | The Guardian") shares two
+# words a headline above a dek shares with the story: a byline with its source ("Эд
+# Пилкингтон | The Guardian") shares two
+DEK_MIN_SHARED = 3
 
 
 def _headline_over_its_dek(found: Block, group: list[Block], story: set[str]) -> Block:
