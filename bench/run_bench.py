@@ -399,30 +399,23 @@ SEED_PASSES = 40  # the five sample pages are small: enough passes for a stable 
 
 def seed_speed(raw: Path) -> str | None:
     """Text cleaning on the sample pages in ``raw/`` (the seed pages, 4 KB each: the size of
-    a story saved as text), and trafilatura over the same pages' lines as <p>, in this run.
-    The dev dumps above are whole pages at 17 KB on average; this is the other end."""
-    pages = [p.read_text(encoding="utf-8") for p in sorted(raw.glob("*.txt"))]
+    a story saved as text), and trafilatura over the same pages' lines as <p>, timed by
+    ``interleave`` in this run. The dev dumps above are whole pages at 17 KB on average;
+    this is the other end."""
+    pages = [Page(p.stem, None, p.read_text(encoding="utf-8"), None)
+             for p in sorted(raw.glob("*.txt"))]
     if not pages:
         return None
-    fns = {"winnow": winnow("text"), "trafilatura": trafilatura_lines()}
-    for fn in fns.values():  # warm: imports and compiled patterns are not per page
-        for page in pages:
-            fn(page, None)
-    walls: dict[str, list[float]] = {name: [] for name in fns}
-    for _ in range(SEED_PASSES):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            for page in pages:
-                fn(page, None)
-            walls[name].append(time.perf_counter() - start)
-    rate = {name: len(pages) / statistics.median(w) for name, w in walls.items()}
-    size = sum(len(p.encode()) for p in pages) / len(pages) / 1024
+    runs = interleave(pages, {"winnow": winnow("text"), REFERENCE: trafilatura_lines()},
+                      SEED_PASSES)
+    rate = {r.label: len(pages) / statistics.median(r.walls) for r in runs}
+    size = sum(len(p.html.encode()) for p in pages) / len(pages) / 1024
     verdict = "met" if rate["winnow"] >= TEXT_TARGET else \
         f"NOT met ({rate['winnow'] / TEXT_TARGET:.2f}× the target)"
     return (f"Text cleaning on the {len(pages)} sample pages in `raw/` ({size:.1f} KB on "
             f"average, median of {SEED_PASSES} passes): {rate['winnow']:.0f} pages/s, "
-            f"{rate['winnow'] / rate['trafilatura']:.2f}× trafilatura over the same lines as "
-            f"<p> ({rate['trafilatura']:.0f} pages/s); target ≥ {TEXT_TARGET:,.0f} pages/s: "
+            f"{rate['winnow'] / rate[REFERENCE]:.2f}× trafilatura over the same lines as "
+            f"<p> ({rate[REFERENCE]:.0f} pages/s); target ≥ {TEXT_TARGET:,.0f} pages/s: "
             f"{verdict}.")
 
 
