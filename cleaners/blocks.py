@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cleaners.features import ends_sentence, function_words, stopword_density, words
-from cleaners.lexicon import norm_key_lowered
+from cleaners.lexicon import norm_key
 
 Label = Literal[
     "undecided",
@@ -45,7 +45,9 @@ class Block:
     note: str = ""  # what the rule saw, for explain
     extra: dict[str, object] = field(default_factory=dict)
     # features, filled by ``compute_features`` once per block
-    key: str = ""  # norm_key(text): the form phrase lists are matched in
+    # norm_key(text), the form phrase lists are matched in: "" before the features are
+    # computed, None after until first asked (few rules ask, and mostly of short lines)
+    key_cache: str | None = field(default="", repr=False)
     n_words: int = 0
     stop_density: float = 0.0  # jusText stoplist share: prose density
     function_words: int = 0  # prepositions, conjunctions...: none in menus
@@ -58,6 +60,13 @@ class Block:
         self.note = note
 
     @property
+    def key(self) -> str:
+        """norm_key(text): the form phrase lists are matched in."""
+        if self.key_cache is None:
+            self.key_cache = norm_key(self.text)
+        return self.key_cache
+
+    @property
     def undecided(self) -> bool:
         return self.label == "undecided"
 
@@ -65,7 +74,7 @@ class Block:
         """Fill the cheap features every rule reads, once."""
         lowered = self.text.lower()
         tokens = words(lowered)
-        self.key = norm_key_lowered(lowered)
+        self.key_cache = None
         self.n_words = len(tokens)
         if _CJK.search(self.text):
             # Chinese and Japanese write no spaces: count about two characters a word

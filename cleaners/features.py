@@ -14,7 +14,9 @@ WORD = re.compile(r"\w+")
 # letters in C, where findall of single letters builds a string per letter
 NON_LETTERS = re.compile(r"[\W\d_]+")
 _NOT_CYRILLIC = re.compile("[^\u0400-\u04ff]+")
-SENTENCE_END = re.compile(r"[.!?…;:。！？][\"»”’'\)\]」』]*$")
+# a sentence ends on one of these, perhaps followed by closing quotes and brackets
+SENTENCE_STOPS = ".!?…;:。！？"
+SENTENCE_CLOSERS = "\"»”’')]」』"
 _SENTENCE_STOP = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 STOPLISTS = {"ru": "Russian", "en": "English"}
 
@@ -58,7 +60,14 @@ def stopword_density(tokens: list[str]) -> float:
 
 
 def ends_sentence(text: str) -> bool:
-    return SENTENCE_END.search(text) is not None
+    """Whether ``text`` ends a sentence: a stop, then only closing quotes or brackets.
+
+    String methods, not a regex: a ``...$`` search tries every position of the line,
+    and every line of a page is asked."""
+    if text.endswith("\n"):  # as a regex's "$" would, allow one final newline
+        text = text[:-1]
+    text = text.rstrip(SENTENCE_CLOSERS)
+    return bool(text) and text[-1] in SENTENCE_STOPS
 
 
 def sentence_count(text: str) -> int:

@@ -20,12 +20,7 @@ _WORD = re.compile(r"\w+")
 
 def norm_key(text: str) -> str:
     """Lowercase, ё→е, punctuation folded to single spaces: the form phrases are matched in."""
-    return norm_key_lowered(text.lower())
-
-
-def norm_key_lowered(lowered: str) -> str:
-    """``norm_key`` of a text already lowercased (blocks lowercase their text once)."""
-    return _PUNCT.sub(" ", lowered.replace("ё", "е")).strip()
+    return _PUNCT.sub(" ", text.lower().replace("ё", "е")).strip()
 
 
 @dataclass(frozen=True, slots=True)

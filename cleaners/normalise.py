@@ -24,7 +24,6 @@ _WIDGET = re.compile(
 )
 # rules drawn with box characters or repeated dashes: "━━━━", "-----", "====", "____"
 _RULER = re.compile(r"[\u2500-\u257f]{3,}|[-=_~*]{4,}")
-_MULTISPACE = re.compile(r"\s+")
 
 
 _ODD_SPACES = tuple(chr(c) for c in _SPACES)
@@ -47,19 +46,36 @@ def strip_bullet(line: str) -> tuple[str, bool]:
     return line, False
 
 
-def strip_residue(line: str) -> str:
-    """Remove link numbers, form widgets and drawn rulers that text browsers print."""
+def _may_hold_paren_widget(line: str) -> bool:
+    """Whether ``_WIDGET`` can match in ``line`` at all: a bracket, or one of its two
+    bracket-free forms. Prose is full of parentheses; a substring test is far cheaper
+    than running the pattern over every such line."""
+    return "[" in line or "(*)" in line or "( )" in line or "embed(" in line
+
+
+def strip_residue(line: str, rulers: bool = True) -> str:
+    """Remove link numbers, form widgets and drawn rulers that text browsers print.
+
+    ``rulers=False`` says the page holds no ruler (``may_hold_rulers``), so no line of
+    it is searched for one."""
     if "[" in line:
         line = _LINK_NUMBER.sub("", line)
         line = _WIDGET.sub(" ", line)
-    if "(" in line:
+    if "(" in line and _may_hold_paren_widget(line):
         line = _WIDGET.sub(" ", line)
-    return _RULER.sub(" ", line)
+    return _RULER.sub(" ", line) if rulers else line
 
 
-def normalise_line(line: str) -> tuple[str, bool, int]:
+def may_hold_rulers(text: str) -> bool:
+    """Whether any line of ``text`` can hold a drawn ruler: one search of the page instead
+    of one per line (joining lines adds a space, never a ruler character)."""
+    return _RULER.search(text) is not None
+
+
+def normalise_line(line: str, rulers: bool = True) -> tuple[str, bool, int]:
     """(normalised text, had a bullet, indent) for one line whose spaces are already folded."""
     indent = len(line) - len(line.lstrip(" "))
     line, bullet = strip_bullet(line)
-    line = strip_residue(line)
-    return _MULTISPACE.sub(" ", line).strip(), bullet, indent
+    line = strip_residue(line, rulers)
+    # str.split() splits on exactly what the regex \s matches, and drops the ends
+    return " ".join(line.split()), bullet, indent

@@ -13,7 +13,7 @@ import unicodedata
 from cleaners.blocks import Block
 from cleaners.columns import deinterleave
 from cleaners.features import ends_sentence, function_words
-from cleaners.normalise import fold_spaces, normalise_line
+from cleaners.normalise import fold_spaces, may_hold_rulers, normalise_line
 from cleaners.sitestats import SiteChrome
 
 MIN_WRAP_WIDTH = 60
@@ -163,9 +163,11 @@ def text_to_blocks(text: str) -> list[Block]:
     """Split a text page into blocks: logical lines (wrapped lines joined), blanks included."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     raw_lines = text.split("\n")
-    lines = fold_spaces(text).split("\n")
+    folded = fold_spaces(text)
+    lines = folded.split("\n")
     if len(lines) != len(raw_lines):  # a folded character was a line break: keep raw split
         lines = [fold_spaces(line) for line in raw_lines]
+    rulers = may_hold_rulers(folded)
     reordered = deinterleave(lines)
     if reordered is not lines:  # columns were read through one by one
         lines = raw_lines = reordered
@@ -193,7 +195,7 @@ def text_to_blocks(text: str) -> list[Block]:
             raws.append(raw_lines[i])
             joined = _join(joined, lines[i])
         i += 1
-        norm, bullet, indent = normalise_line(joined)
+        norm, bullet, indent = normalise_line(joined, rulers)
         block = Block(index=len(blocks), text=norm, raw="\n".join(raws), bullet=bullet,
                       indent=indent, blank_before=blank_before)
         if norm:

@@ -56,3 +56,40 @@ def test_the_fast_path_answers_without_the_classifier(monkeypatch: pytest.Monkey
 def test_too_little_text_gives_the_default() -> None:
     assert detect_language("12:30 — 5", default="ru") == "ru"
     assert detect_language("", default="en") == "en"
+
+
+# Latin-script languages the English fast path must leave to the classifier: no accents
+# in the Dutch and Indonesian samples, so only their words tell them apart
+DUTCH = ("De minister zei dinsdag dat het kabinet de plannen voor de nieuwe wet na de zomer "
+         "naar de Tweede Kamer stuurt. Volgens haar is er genoeg steun in het parlement, maar "
+         "de oppositie wil eerst een onderzoek naar de kosten van het voorstel en de gevolgen "
+         "voor de gemeenten.")
+INDONESIAN = ("Menteri mengatakan pada hari Selasa bahwa pemerintah akan mengirim rencana "
+              "undang-undang baru itu ke parlemen setelah musim panas. Menurut dia, ada cukup "
+              "dukungan di parlemen, tetapi oposisi ingin penelitian tentang biaya dan dampak "
+              "rencana itu bagi pemerintah daerah terlebih dahulu.")
+FRENCH = ("Le ministre a déclaré mardi que le gouvernement enverrait le projet de loi au "
+          "Parlement après l'été. Selon elle, il y a assez de soutien à l'Assemblée, mais "
+          "l'opposition veut d'abord une étude sur le coût du projet et ses effets pour les "
+          "communes.")
+ENGLISH_LONG = (ENGLISH + " The opposition said that the costs of the plan had not been "
+                "studied, and that councils would have to pay for it from their own budgets, "
+                "which were already stretched.")
+
+
+def test_plain_english_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(language, "_classify", lambda: pytest.fail("the classifier was asked"))
+    assert detect_language(ENGLISH_LONG) == "en"
+    # a name or two with accents is still plain English
+    assert detect_language(ENGLISH_LONG.replace("The opposition", "José Sánchez")) == "en"
+
+
+@pytest.mark.parametrize("text", [DUTCH, INDONESIAN, FRENCH, RUSSIAN + " " + ENGLISH_LONG,
+                                  ENGLISH_LONG + " " + UKRAINIAN])
+def test_other_languages_and_mixed_text_go_to_the_classifier(text: str) -> None:
+    assert not language._plainly_english(text)
+
+
+def test_too_few_words_go_to_the_classifier() -> None:
+    # a headline's worth of English is not enough to be sure without the classifier
+    assert not language._plainly_english("The minister said that the plan was ready")

@@ -82,3 +82,25 @@ def test_the_short_last_line_of_a_wrapped_paragraph_still_joins() -> None:
     # it ends a sentence itself: the paragraph's end, after a sentence broken at the width
     page = "\n".join([*WRAPPED, "", WRAPPED[1], "Жертв нет."])
     assert texts(page)[-1] == WRAPPED[1] + " Жертв нет."
+
+
+def test_drawn_rulers_go_even_when_a_zero_width_mark_split_them() -> None:
+    # the page-wide ruler check runs on the folded text: "--\u200b--" is a ruler once the
+    # zero-width space is gone
+    page = "Первая строка новости.\n\n--\u200b--\n\nВторая ━━━━ строка."
+    assert texts(page) == ["Первая строка новости.", "Вторая строка."]
+
+
+def test_a_page_without_rulers_keeps_its_dashes_and_parentheses() -> None:
+    page = "Счёт 3-2 (по пенальти) — итог матча.\n\nОн сказал: «Да (и нет)»."
+    assert texts(page) == ["Счёт 3-2 (по пенальти) — итог матча.", "Он сказал: «Да (и нет)»."]
+
+
+def test_radio_buttons_and_embeds_in_parentheses_go() -> None:
+    page = "(*) Да ( ) Нет\n\nВидео embed(youtube 123) о пожаре (архив)."
+    assert texts(page) == ["Да Нет", "Видео о пожаре (архив)."]
+
+
+def test_whitespace_of_every_kind_folds_to_one_space() -> None:
+    page = "Президент\u2003подписал  \t закон\u00a0о\u202fбюджете. \x1f"
+    assert texts(page) == ["Президент подписал закон о бюджете."]

@@ -310,9 +310,10 @@ _SEPARATED = re.compile(r"\s(?:\||/|>|»|→|::)\s|\s?\|\s?")
 @line_rule("breadcrumb_menu")
 def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
     """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C"."""
+    if block.sentence_end:  # asked first: most of a page's lines are sentences
+        return None
     parts = _SEPARATED.split(block.text)
-    if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts) and \
-            not block.sentence_end:
+    if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts):
         return f"{len(parts)} items separated"
     return None
 
