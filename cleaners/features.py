@@ -13,7 +13,6 @@ WORD = re.compile(r"\w+")
 # runs of what is not a letter / not Cyrillic: deleting them and taking the length counts
 # letters in C, where findall of single letters builds a string per letter
 NON_LETTERS = re.compile(r"[\W\d_]+")
-_NOT_CYRILLIC = re.compile("[^\u0400-\u04ff]+")
 # a sentence ends on one of these, perhaps followed by closing quotes and brackets
 SENTENCE_STOPS = ".!?…;:。！？"
 SENTENCE_CLOSERS = "\"»”’')]」』"
@@ -74,11 +73,34 @@ def sentence_count(text: str) -> int:
     return len(_SENTENCE_STOP.findall(text))
 
 
+# What Russian and English text is made of besides letters: ASCII, and signs that are
+# no letters (Latin-1 punctuation, general punctuation, currency, arrows, bullets, "№").
+# Text of only these and Cyrillic letters has its letters counted from its UTF-8 bytes.
+PLAIN_NON_LETTERS = ("\u0080-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u00d7\u00f7"
+                     "\u2000-\u206f\u20a0-\u20cf\u2116\u2122\u2190-\u21ff\u2500-\u26ff")
+CYRILLIC_LETTERS = "\u0400-\u0481\u048a-\u04ff"  # the block, less its signs and marks
+_NOT_CYRILLIC = re.compile(f"[^{CYRILLIC_LETTERS}]+")
+_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{CYRILLIC_LETTERS}{PLAIN_NON_LETTERS}]")
+_ALL_BUT_ASCII_LETTERS = bytes(b for b in range(256) if not chr(b).isascii()
+                               or not chr(b).isalpha())
+_CYRILLIC_LEAD_BYTES = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")  # U+0400-U+04FF in UTF-8
+
+
 def cyrillic_share(text: str) -> float:
-    letters = len(NON_LETTERS.sub("", text))
-    if not letters:
-        return 0.0
-    return len(_NOT_CYRILLIC.sub("", text)) / letters
+    """Share of the letters of ``text`` that are Cyrillic.
+
+    Plain text (see ``PLAIN_NON_LETTERS``) is counted in C on its UTF-8 bytes: a
+    Cyrillic letter is one lead byte D0-D3, an ASCII letter one byte, and nothing else
+    is a letter; a regex pass over every character is seven times slower. Other text
+    is counted by the regexes."""
+    if _NOT_PLAIN.search(text) is None:
+        data = text.encode("utf-8")
+        cyrillic = sum(map(data.count, _CYRILLIC_LEAD_BYTES))
+        letters = cyrillic + len(data.translate(None, _ALL_BUT_ASCII_LETTERS))
+    else:
+        letters = len(NON_LETTERS.sub("", text))
+        cyrillic = len(_NOT_CYRILLIC.sub("", text))
+    return cyrillic / letters if letters else 0.0
 
 
 # Stems of words that prose about the site itself uses: comment rules, terms of

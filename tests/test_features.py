@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cleaners.blocks import Block
-from cleaners.features import ends_sentence
+from cleaners.features import (
+    CYRILLIC_LETTERS,
+    PLAIN_NON_LETTERS,
+    cyrillic_share,
+    ends_sentence,
+)
 
 
 @pytest.mark.parametrize(("text", "ends"), [
@@ -30,3 +37,39 @@ def test_the_phrase_key_is_made_when_first_asked_and_only_after_the_features() -
     assert block.key == ""  # no features yet: phrase rules see nothing to match
     block.compute_features()
     assert block.key == "еще комментарии 12"
+
+
+def _chars(ranges: str) -> list[str]:
+    """The characters of a regex class body like "a-cx" (no escapes in it)."""
+    out, i = [], 0
+    while i < len(ranges):
+        if i + 2 < len(ranges) and ranges[i + 1] == "-":
+            out += [chr(c) for c in range(ord(ranges[i]), ord(ranges[i + 2]) + 1)]
+            i += 3
+        else:
+            out.append(ranges[i])
+            i += 1
+    return out
+
+
+def test_the_byte_count_fast_path_rests_on_what_the_regexes_call_letters() -> None:
+    letter = re.compile(r"[^\W\d_]")
+    assert not [c for c in _chars(PLAIN_NON_LETTERS) if letter.match(c)]
+    assert all(letter.match(c) for c in _chars(CYRILLIC_LETTERS))
+    # the Cyrillic block's signs and combining marks are no letters: left out of it
+    assert not letter.match("\u0482") and not letter.match("\u0483")
+
+
+def _share_by_regex(text: str) -> float:
+    letters = re.findall(r"[^\W\d_]", text)
+    return sum("\u0400" <= c <= "\u04ff" for c in letters) / len(letters) if letters else 0.0
+
+
+@pytest.mark.parametrize("text", [
+    "Привет, мир! 123", "Hello, world! 123", "ab вг", "123 !?", "",
+    "«Газпром» — №1 в рейтинге: +5% за 2011 год… ☆ ■ → €",
+    "Café Nestlé и «Ёлка»", "x² ½ ª µ", "Ѐѣ҂҃ Ӂ", "中文 и русский", "Ελληνικά and English",
+    "\U0001d400\U0001d401 и ж", "бег\u200bун",
+])
+def test_cyrillic_share_counts_as_the_regexes_do(text: str) -> None:
+    assert cyrillic_share(text) == pytest.approx(_share_by_regex(text))
