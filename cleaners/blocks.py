@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cleaners.features import ends_sentence, function_words, stopword_density, words
-from cleaners.lexicon import norm_key
+from cleaners.lexicon import first_key_word, norm_key
 
 Label = Literal[
     "undecided",
@@ -48,6 +48,7 @@ class Block:
     # norm_key(text), the form phrase lists are matched in: "" before the features are
     # computed, None after until first asked (few rules ask, and mostly of short lines)
     key_cache: str | None = field(default="", repr=False)
+    first_word: str = ""  # the first word of ``key``, which phrase rules ask first
     n_words: int = 0
     stop_density: float = 0.0  # jusText stoplist share: prose density
     function_words: int = 0  # prepositions, conjunctions...: none in menus
@@ -75,6 +76,7 @@ class Block:
         lowered = self.text.lower()
         tokens = words(lowered)
         self.key_cache = None
+        self.first_word = first_key_word(lowered)
         self.n_words = len(tokens)
         if _CJK.search(self.text):
             # Chinese and Japanese write no spaces: count about two characters a word

@@ -51,7 +51,11 @@ def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
             check_deadline("the line rules")
         if not b.undecided:
             continue
+        first = b.first_word
+        plain = "+" not in first and "#" not in first
         for r in by_length[min(b.n_words, longest)]:
+            if plain and r.first_words is not None and first not in r.first_words:
+                continue  # the rule matches only lines opening on other words
             note = r.fn(b, ctx)
             if note:
                 b.mark(r.label, r.name, note)

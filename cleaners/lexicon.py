@@ -18,6 +18,15 @@ _PUNCT = re.compile(r"[^\w+#]+")
 _WORD = re.compile(r"\w+")
 
 
+_KEY_WORD = re.compile(r"[\w+#]+")
+
+
+def first_key_word(lowered: str) -> str:
+    """The first word of ``norm_key`` of a lowercased text, without building the key."""
+    m = _KEY_WORD.search(lowered)
+    return m.group().replace("ё", "е") if m else ""
+
+
 def norm_key(text: str) -> str:
     """Lowercase, ё→е, punctuation folded to single spaces: the form phrases are matched in."""
     return _PUNCT.sub(" ", text.lower().replace("ё", "е")).strip()
@@ -33,6 +42,7 @@ class PhraseSet:
     pattern: re.Pattern[str]
     keys: frozenset[str] = frozenset()  # the phrases themselves, normalised
     firsts: frozenset[str] = frozenset()  # the first word of each phrase
+    anchors: tuple[str, ...] = ()  # the longest word of each phrase (none inside another)
 
     @property
     def word_limit(self) -> int:
@@ -41,6 +51,19 @@ class PhraseSet:
         if self.match == "whole":
             return max((len(_WORD.findall(k)) for k in self.keys), default=0) + 1
         return self.max_words
+
+    def could_match(self, first: str, text: str) -> bool:
+        """Whether a line ``text`` whose normalised first word is ``first`` can be of this
+        category at all, asked before the line's whole key is built (most lines never
+        need it): a whole-line or opening phrase begins with its own first word (or runs
+        on past it across a "+" or "#"); a line that contains a phrase contains the
+        phrase's longest word (``anchors``)."""
+        if self.match in ("whole", "prefix"):
+            return first in self.firsts or "+" in first or "#" in first
+        if self.match == "contains":
+            lowered = text.lower().replace("ё", "е")
+            return any(anchor in lowered for anchor in self.anchors)
+        return True
 
     def matches(self, key: str, n_words: int) -> bool:
         """Whether the normalised line ``key`` (of ``n_words`` words) is of this category.
@@ -70,6 +93,13 @@ def _alternation(phrases: list[str]) -> str:
     return "|".join(re.escape(k) for k in keys)
 
 
+def _anchors(keys: frozenset[str]) -> tuple[str, ...]:
+    """One word each phrase cannot be found without, its longest; an anchor that holds
+    another is dropped (finding the shorter one is needed anyway)."""
+    longest = {max(k.split(" "), key=len) for k in keys}
+    return tuple(sorted(a for a in longest if not any(b != a and b in a for b in longest)))
+
+
 @lru_cache(maxsize=1)
 def phrase_sets() -> dict[str, PhraseSet]:
     """Every category of ``chrome_phrases.toml``, compiled."""
@@ -90,7 +120,7 @@ def phrase_sets() -> dict[str, PhraseSet]:
         keys = frozenset(norm_key(p) for p in phrases if norm_key(p))
         firsts = frozenset(k.split(" ", 1)[0] for k in keys)
         sets[name] = PhraseSet(name, match, int(spec.get("max_words", 999)), pattern, keys,
-                               firsts)
+                               firsts, _anchors(keys))
     return sets
 
 

@@ -12,7 +12,7 @@ import re
 
 from cleaners.blocks import Block, Label
 from cleaners.dates import is_timestamp_line
-from cleaners.lexicon import label_value, phrase_set
+from cleaners.lexicon import PhraseSet, label_value, phrase_set
 from cleaners.rules.base import PageContext, line_rule
 
 # a "Label: value" line needs a separator; most lines have none, and skip the regexes
@@ -190,13 +190,20 @@ def author_line(block: Block, ctx: PageContext) -> str | None:
 _QUOTED = tuple("«\"“„'‘—–")
 
 
+def _phrase_match(phrases: PhraseSet, block: Block) -> bool:
+    """Whether the block's line is of the category ``phrases``: its first word is asked
+    before its whole normalised key is built, which most lines never need."""
+    return phrases.could_match(block.first_word, block.text) and \
+        phrases.matches(block.key, block.n_words)
+
+
 def _phrase_rule(category: str, doc: str):
     phrases = phrase_set(category)
 
     def check(block: Block, ctx: PageContext) -> str | None:
         if block.text.startswith(_QUOTED):
             return None  # quoted speech is story, whatever words it uses
-        if phrases.matches(block.key, block.n_words):
+        if _phrase_match(phrases, block):
             return f"{category.replace('_', ' ')} phrase"
         return None
 
@@ -224,7 +231,7 @@ _phrase_line_rule("list_header", "list_header",
 @line_rule("rights_notice", max_words=max(phrase_set("rights").word_limit, 25))
 def rights_notice(block: Block, ctx: PageContext) -> str | None:
     """"Права на данный материал принадлежат...", "© 2024 X. All rights reserved"."""
-    if phrase_set("rights").matches(block.key, block.n_words):
+    if _phrase_match(phrase_set("rights"), block):
         return "rights phrase"
     if "©" in block.text and block.n_words <= 25:
         return "copyright sign"
