@@ -16,8 +16,11 @@ import re
 import sys
 import zlib
 from dataclasses import dataclass
+from itertools import compress, filterfalse
+from operator import not_, or_
 
 from cleaners.errors import Rejected
+from cleaners.features import CYRILLIC_LETTERS, not_plain
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
 TEXT_SUFFIXES = (".txt", ".text")
@@ -81,9 +84,14 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9
 # scan to the end of the sample for each unclosed "<", seconds on a page of "<<<<"
 _TAGS_RE = re.compile(r"<[^<>]*>|&\w+;|&#\d+;")
 _CODE_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
-_WORD_RE = re.compile(r"[^\W\d_]+")
+# words of three letters or more (a run of fewer cannot match at its start, nor inside)
+_LONG_WORD = re.compile(r"[^\W\d_]{3,}")
+# the same in plain text (``features.not_plain``), whose only letters are ASCII and
+# Cyrillic: an explicit class is matched twice as fast as "not a non-letter"
+_LONG_PLAIN_WORD = re.compile(f"[A-Za-z{CYRILLIC_LETTERS}]{{3,}}")
+_CYRILLIC_LINE = re.compile("^[^\n]*?[\u0400-\u04ff][^\n]*", re.MULTILINE)
+_LATIN_LINE = re.compile("^[^\n\u0250-\U0010ffff]+$", re.MULTILINE)
 _BAD_CHARS = re.compile("[\ufffd\x80-\x9f]")  # replacement characters, C1 controls
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
 _HTML_MARKERS = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<meta\s|<title>", re.IGNORECASE
 )
@@ -239,25 +247,25 @@ def mojibake_kind(text: str) -> str | None:
     bad = len(_BAD_CHARS.findall(sample))
     if bad > max(2, len(sample) // 500):
         return "replacement characters or C1 controls"
-    words = _WORD_RE.findall(sample)
-    if not words:
-        return None
-    # per-word Python work only where a tell is possible: Cyrillic words are counted
-    # in C, and only mixed-case ones (neither all lower, all upper nor title case, the
-    # only shapes with no lowercase-then-uppercase pair) are walked letter by letter
-    rest = [w for w in words if len(w) >= 3 and not w.isascii()]
-    cyr = [w for w in rest if _CYRILLIC.search(w)]
+    # the per-word work runs in C (findall, map, compress): cutting a page into words
+    # and walking them in Python cost more than the rest of decoding together
+    long_word = _LONG_WORD if not_plain(sample) else _LONG_PLAIN_WORD
+    rest = list(filterfalse(str.isascii, long_word.findall(sample)))
+    joined = "\n".join(rest)  # one word a line: a regex sorts them by script at once
+    cyr = _CYRILLIC_LINE.findall(joined)
     cyr_words = len(cyr)
-    upper = sum(1 for w in cyr if w.isupper())
-    flipped = sum(1 for w in cyr
-                  if not (w.isupper() or w.islower() or w.istitle())
-                  and any(a.islower() and b.isupper() for a, b in zip(w, w[1:], strict=False)))
-    # Latin words: no Cyrillic, no letter of another script (Greek, CJK... are >= U+0250)
-    latin = [w for w in rest if not _CYRILLIC.search(w) and max(w) < "\u0250"]
+    upper = sum(map(str.isupper, cyr))
+    # only mixed-case words (neither all lower, all upper nor title case, the only shapes
+    # with no lowercase-then-uppercase pair) are walked letter by letter
+    cased = map(or_, map(or_, map(str.isupper, cyr), map(str.islower, cyr)),
+                map(str.istitle, cyr))
+    flipped = sum(1 for w in compress(cyr, map(not_, cased))
+                  if any(a.islower() and b.isupper() for a, b in zip(w, w[1:], strict=False)))
+    # Latin words: no letter from U+0250 up (Cyrillic, Greek, CJK... are all above)
+    latin = _LATIN_LINE.findall(joined)
     latin_words = len(latin)
     accented = sum(1 for w in latin if (len(w) - len(w.encode("ascii", "ignore"))) * 2 > len(w))
-    utf8_pairs = len(re.findall(r"[РС][\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™]",
-                                sample))
+    utf8_pairs = len(_UTF8_PAIR.findall(sample))
     if cyr_words >= 5 and flipped / cyr_words > 0.2:
         return "Cyrillic words with their case flipped (KOI8-R and cp1251 mixed up)"
     if cyr_words >= 5 and upper / cyr_words > 0.6 and _vowel_share(sample) < 0.33:
@@ -272,8 +280,8 @@ def mojibake_kind(text: str) -> str | None:
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
-
-
+# what UTF-8 read as cp1251 makes of Cyrillic: "Р" or "С" and a rare letter or a sign
+_UTF8_PAIR = re.compile("[РС][\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™]")
 def _vowel_share(text: str) -> float:
     letters = [c for c in text if "\u0400" <= c <= "\u04ff"]
     return sum(1 for c in letters if c in _VOWELS) / max(1, len(letters))

@@ -86,6 +86,12 @@ _ALL_BUT_ASCII_LETTERS = bytes(b for b in range(256) if not chr(b).isascii()
 _CYRILLIC_LEAD_BYTES = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")  # U+0400-U+04FF in UTF-8
 
 
+def not_plain(text: str) -> bool:
+    """Whether ``text`` holds a letter other than ASCII and Cyrillic ones, or a sign plain
+    text does not (``PLAIN_NON_LETTERS``): plain text can be read by cheaper means."""
+    return _NOT_PLAIN.search(text) is not None
+
+
 def cyrillic_share(text: str) -> float:
     """Share of the letters of ``text`` that are Cyrillic.
 
@@ -93,7 +99,7 @@ def cyrillic_share(text: str) -> float:
     Cyrillic letter is one lead byte D0-D3, an ASCII letter one byte, and nothing else
     is a letter; a regex pass over every character is seven times slower. Other text
     is counted by the regexes."""
-    if _NOT_PLAIN.search(text) is None:
+    if not not_plain(text):
         data = text.encode("utf-8")
         cyrillic = sum(map(data.count, _CYRILLIC_LEAD_BYTES))
         letters = cyrillic + len(data.translate(None, _ALL_BUT_ASCII_LETTERS))
@@ -109,10 +115,10 @@ SITE_WORDS = re.compile(
     r"\b(?:сайт|комментар|пользовател|регистрац|зарегистр|администрац|модерат|правил|реклам"
     r"|авторизац|website|site|comment|user|account|registr|advertis|moderat|terms|privacy"
     r"|cookie|newsletter|subscri|copyright)\w*",
-    re.IGNORECASE,
 )
 
 
 def site_words(text: str) -> list[str]:
-    """The site-talk words in ``text``, lowercased."""
-    return [w.lower() for w in SITE_WORDS.findall(text)]
+    """The site-talk words in ``text``, lowercased (the text is lowercased first: a
+    case-blind regex is twice as slow)."""
+    return SITE_WORDS.findall(text.lower())

@@ -162,3 +162,19 @@ def test_text_in_capitals_and_other_scripts_is_not_mojibake():
     assert decode_page(caps.encode("utf-8"), filename="a.txt").text == caps
     korean = "엘제이 류화영 진흙탕 싸움, 공적인 사안으로 봐야하는 이유 드라마 예능 영화 뉴스"
     assert decode_page(korean.encode("utf-8"), filename="a.txt").text == korean
+
+
+@pytest.mark.parametrize("garble", [
+    lambda t: t,
+    lambda t: t.encode("koi8-r").decode("cp1251"),
+    lambda t: t.encode("utf-8").decode("cp1251"),
+    lambda t: t.swapcase(),
+])
+def test_plain_text_and_text_with_another_script_get_the_same_verdict(garble) -> None:
+    # plain text (ASCII and Cyrillic letters only) has its words found by a cheaper
+    # pattern; one Greek word sends the same text down the general path
+    from cleaners.decode import mojibake_kind
+
+    text = garble("Министерство финансов России сообщило во вторник, что бюджет страны "
+                  "исполнен с профицитом, несмотря на падение цен на нефть и газ. ") * 3
+    assert mojibake_kind(text) == mojibake_kind(text + " λόγος")
