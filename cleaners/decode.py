@@ -228,7 +228,10 @@ def _drop_code(text: str) -> str:
 
 
 def _visible(text: str, limit: int = 40000) -> str:
-    return _TAGS_RE.sub(" ", _drop_code(text[:limit]))
+    text = text[:limit]
+    if "<" not in text and "&" not in text:
+        return text  # a text page: no tag, entity or code block to drop
+    return _TAGS_RE.sub(" ", _drop_code(text))
 
 
 def mojibake_kind(text: str) -> str | None:

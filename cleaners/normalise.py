@@ -66,10 +66,16 @@ def strip_residue(line: str, rulers: bool = True) -> str:
     return _RULER.sub(" ", line) if rulers else line
 
 
+# what any ruler holds, in the shapes the regex engine finds fastest: a pattern that is
+# one character class, or a fixed run of one (no alternation, no repeat count)
+_BOX_CHAR = re.compile("[\u2500-\u257f]")
+_FOUR_DASHES = re.compile(r"[-=_~*][-=_~*][-=_~*][-=_~*]")
+
+
 def may_hold_rulers(text: str) -> bool:
     """Whether any line of ``text`` can hold a drawn ruler: one search of the page instead
     of one per line (joining lines adds a space, never a ruler character)."""
-    return _RULER.search(text) is not None
+    return _BOX_CHAR.search(text) is not None or _FOUR_DASHES.search(text) is not None
 
 
 def normalise_line(line: str, rulers: bool = True) -> tuple[str, bool, int]:
