@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cleaners.features import ends_sentence, function_words, stopword_density, words
+from cleaners.features import (
+    ends_sentence,
+    function_words,
+    plain_words,
+    stopword_density,
+    words,
+)
 from cleaners.lexicon import first_key_word, norm_key
 
 Label = Literal[
@@ -71,10 +77,12 @@ class Block:
     def undecided(self) -> bool:
         return self.label == "undecided"
 
-    def compute_features(self) -> None:
-        """Fill the cheap features every rule reads, once."""
+    def compute_features(self, plain: bool = False) -> None:
+        """Fill the cheap features every rule reads, once. ``plain``: the page holds only
+        ASCII, Cyrillic letters and common signs (``features.not_plain``), so its words
+        can be found by a cheaper pattern."""
         lowered = self.text.lower()
-        tokens = words(lowered)
+        tokens = plain_words(lowered) if plain else words(lowered)
         self.key_cache = None
         self.first_word = first_key_word(lowered)
         self.n_words = len(tokens)

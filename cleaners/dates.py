@@ -49,8 +49,15 @@ def _month(word: str) -> int | None:
     return MONTHS.get(word[:3].lower())
 
 
+# every pattern above needs a year of four digits: a line without one is answered by one
+# fast search instead of four
+_YEAR_LIKE = re.compile(r"[12][09]\d\d")
+
+
 def find_dates(text: str) -> list[FoundDate]:
     """Every full date (with a year) in ``text``, with its time where one stands beside it."""
+    if _YEAR_LIKE.search(text) is None:
+        return []
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
     for pattern in _PATTERNS:

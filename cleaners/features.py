@@ -50,6 +50,12 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def plain_words(text: str) -> list[str]:
+    """``words`` of a plain text (``not_plain`` is False): its word characters are ASCII
+    letters, digits, "_" and Cyrillic letters, which an explicit class finds faster."""
+    return _PLAIN_WORD.findall(text)
+
+
 def stopword_density(tokens: list[str]) -> float:
     """Share of (lowercased) tokens that are stopwords: high in prose, low in menus and lists."""
     if not tokens:
@@ -80,6 +86,7 @@ PLAIN_NON_LETTERS = ("\u0080-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\
                      "\u2000-\u206f\u20a0-\u20cf\u2116\u2122\u2190-\u21ff\u2500-\u26ff")
 CYRILLIC_LETTERS = "\u0400-\u0481\u048a-\u04ff"  # the block, less its signs and marks
 _NOT_CYRILLIC = re.compile(f"[^{CYRILLIC_LETTERS}]+")
+_PLAIN_WORD = re.compile(f"[0-9A-Z_a-z{CYRILLIC_LETTERS}]+")
 _NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{CYRILLIC_LETTERS}{PLAIN_NON_LETTERS}]")
 _ALL_BUT_ASCII_LETTERS = bytes(b for b in range(256) if not chr(b).isascii()
                                or not chr(b).isalpha())

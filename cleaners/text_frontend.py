@@ -12,7 +12,7 @@ import unicodedata
 
 from cleaners.blocks import Block
 from cleaners.columns import deinterleave
-from cleaners.features import ends_sentence, function_words
+from cleaners.features import ends_sentence, function_words, not_plain
 from cleaners.normalise import fold_spaces, may_hold_rulers, normalise_line
 from cleaners.sitestats import SiteChrome
 
@@ -168,6 +168,7 @@ def text_to_blocks(text: str) -> list[Block]:
     if len(lines) != len(raw_lines):  # a folded character was a line break: keep raw split
         lines = [fold_spaces(line) for line in raw_lines]
     rulers = may_hold_rulers(folded)
+    plain = not not_plain(folded)
     reordered = deinterleave(lines)
     if reordered is not lines:  # columns were read through one by one
         lines = raw_lines = reordered
@@ -199,7 +200,7 @@ def text_to_blocks(text: str) -> list[Block]:
         block = Block(index=len(blocks), text=norm, raw="\n".join(raws), bullet=bullet,
                       indent=indent, blank_before=blank_before)
         if norm:
-            block.compute_features()
+            block.compute_features(plain)
             blank_before = False
         elif not joined.strip():
             block.label = "blank"

@@ -12,6 +12,9 @@ from cleaners.features import (
     PLAIN_NON_LETTERS,
     cyrillic_share,
     ends_sentence,
+    not_plain,
+    plain_words,
+    words,
 )
 
 
@@ -55,6 +58,8 @@ def _chars(ranges: str) -> list[str]:
 def test_the_byte_count_fast_path_rests_on_what_the_regexes_call_letters() -> None:
     letter = re.compile(r"[^\W\d_]")
     assert not [c for c in _chars(PLAIN_NON_LETTERS) if letter.match(c)]
+    # nor word characters of any kind (digits, numerals): plain_words finds what \w+ does
+    assert not [c for c in _chars(PLAIN_NON_LETTERS) if re.match(r"\w", c)]
     assert all(letter.match(c) for c in _chars(CYRILLIC_LETTERS))
     # the Cyrillic block's signs and combining marks are no letters: left out of it
     assert not letter.match("\u0482") and not letter.match("\u0483")
@@ -73,3 +78,10 @@ def _share_by_regex(text: str) -> float:
 ])
 def test_cyrillic_share_counts_as_the_regexes_do(text: str) -> None:
     assert cyrillic_share(text) == pytest.approx(_share_by_regex(text))
+
+
+def test_plain_words_are_the_words_of_plain_text() -> None:
+    text = "«Газпром» — №1: рост на 5,2% (2011), ёж_2 и e-mail… ☆ → €10"
+    assert not not_plain(text)
+    assert plain_words(text) == words(text)
+    assert not_plain("Café") and not_plain("x²") and not_plain("Ⅻ век")
