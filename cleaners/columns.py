@@ -23,6 +23,9 @@ REGION_BRIDGE = 3  # single-column lines that may sit inside a multi-column stre
 
 def _segments(line: str) -> list[tuple[int, str]]:
     """(start column, text) of each piece of ``line`` between runs of three or more spaces."""
+    if "   " not in line:  # one piece: most lines of a page with columns are such
+        text = line.strip()
+        return [(len(line) - len(line.lstrip()), text)] if text else []
     out = []
     pos = 0
     for piece in GAP.split(line):

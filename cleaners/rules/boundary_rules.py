@@ -412,7 +412,8 @@ def _stems(text: str) -> set[str]:
     """The stems of the content words of ``text`` (function words say nothing of a topic)."""
     skip = function_words()
     pattern = _STEM_WORD if not_plain(text) else _PLAIN_STEM_WORD
-    return {w[:STEM_CHARS] for w in pattern.findall(text.lower()) if w not in skip}
+    # set algebra first (in C), then one slice per distinct word
+    return {w[:STEM_CHARS] for w in set(pattern.findall(text.lower())) - skip}
 
 
 def _names_the_story(words: set[str], story: set[str], share: float,
