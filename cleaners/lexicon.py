@@ -62,7 +62,7 @@ class PhraseSet:
             return first in self.firsts or "+" in first or "#" in first
         if self.match == "contains":
             lowered = text.lower().replace("ё", "е")
-            return any(anchor in lowered for anchor in self.anchors)
+            return any(map(lowered.__contains__, self.anchors))
         return True
 
     def matches(self, key: str, n_words: int) -> bool:

@@ -38,7 +38,8 @@ RejectReason = Literal[
 ]
 
 _SHA256 = r"^[0-9a-f]{64}$"
-_PARAGRAPH_BREAK = re.compile(r"\n{3,}|\n[ \t]+\n")
+# a line of spaces between paragraphs (two newlines or more in a row are found with "in")
+_BLANKISH_LINE = re.compile(r"\n[ \t]+\n")
 
 
 class _Strict(BaseModel):
@@ -119,7 +120,7 @@ class ArticleRecord(_Strict):
             raise ValueError("text is blank")
         if value != value.strip():
             raise ValueError("text has leading or trailing whitespace")
-        if _PARAGRAPH_BREAK.search(value):
+        if "\n\n\n" in value or _BLANKISH_LINE.search(value):
             raise ValueError("paragraphs must be separated by exactly one blank line")
         return value
 

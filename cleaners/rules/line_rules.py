@@ -122,7 +122,7 @@ def caption_credit(block: Block, ctx: PageContext) -> str | None:
     m = (_CAPTION_CREDIT.search(block.text) or _CAPTION_BYLINE.search(block.text)) \
         if block.text.endswith((")", "]", ").", "].")) else None
     if m is None and block.n_words <= CAPTION_AFTER_MAX_WORDS and \
-            any(word in block.text for word in _CREDIT_WORDS):
+            any(map(block.text.__contains__, _CREDIT_WORDS)):
         m = _CAPTION_CREDIT_AFTER.search(block.text)
     if m is None and _CAPTION_OPENING.match(block.text):
         block.extra["caption"] = block.text
