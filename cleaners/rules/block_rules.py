@@ -158,15 +158,18 @@ def headline_list(blocks: list[Block], ctx: PageContext) -> None:
     other stories.
     """
     content = content_blocks(blocks)
+    # whether each line is a dated item, asked once: a run that fails is looked at again
+    # from its next line (the rule marks only lines before where it looks next)
+    dated = [_dated_item(b) for b in content]
     i = 0
     while i < len(content):
-        if not _anchor_or_dated(content[i]):
+        if not (_is_anchor(content[i]) or dated[i]):
             i += 1
             continue
         run = [i]
-        while (nxt := _next_anchor(content, run[-1])) is not None:
+        while (nxt := _next_anchor(content, run[-1], dated)) is not None:
             run.append(nxt)
-        dated_items = all(_dated_item(content[r]) for r in run)
+        dated_items = all(dated[r] for r in run)
         inner_titles = sum(1 for b in content[run[0]:run[-1] + 1] if _title_like(b))
         if (len(run) >= 3 and inner_titles >= 1) or (len(run) >= 2 and dated_items):
             start, end = run[0], run[-1]
@@ -200,14 +203,11 @@ def _dated_item(block: Block) -> bool:
     return _ends_with_date(block) or _starts_with_stamp(block)
 
 
-def _anchor_or_dated(block: Block) -> bool:
-    return _is_anchor(block) or _dated_item(block)
-
-
-def _next_anchor(content: list[Block], j: int) -> int | None:
-    """The next anchor within three lines of ``j``, if only title-like lines stand between."""
+def _next_anchor(content: list[Block], j: int, dated: list[bool]) -> int | None:
+    """The next anchor within three lines of ``j``, if only title-like lines stand between
+    (``dated``: whether each line is a dated item)."""
     for k in range(j + 1, min(j + 4, len(content))):
-        if _anchor_or_dated(content[k]):
+        if _is_anchor(content[k]) or dated[k]:
             return k
         if not _title_like(content[k]):
             return None
