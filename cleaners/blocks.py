@@ -86,7 +86,7 @@ class Block:
         self.key_cache = None
         self.first_word = first_key_word(lowered)
         self.n_words = len(tokens)
-        if _CJK.search(self.text):
+        if not plain and _CJK.search(self.text):
             # Chinese and Japanese write no spaces: count about two characters a word
             self.n_words = max(self.n_words, len(_CJK.findall(self.text)) // 2)
         self.stop_density = stopword_density(tokens)

@@ -250,9 +250,12 @@ def mojibake_kind(text: str) -> str | None:
     bad = len(_BAD_CHARS.findall(sample))
     if bad > max(2, len(sample) // 500):
         return "replacement characters or C1 controls"
+    plain = not not_plain(sample)
+    if plain and _reads_as_text(sample):
+        return None
     # the per-word work runs in C (findall, map, compress): cutting a page into words
     # and walking them in Python cost more than the rest of decoding together
-    long_word = _LONG_WORD if not_plain(sample) else _LONG_PLAIN_WORD
+    long_word = _LONG_PLAIN_WORD if plain else _LONG_WORD
     rest = list(filterfalse(str.isascii, long_word.findall(sample)))
     joined = "\n".join(rest)  # one word a line: a regex sorts them by script at once
     cyr = _CYRILLIC_LINE.findall(joined)
@@ -271,9 +274,9 @@ def mojibake_kind(text: str) -> str | None:
     utf8_pairs = len(_UTF8_PAIR.findall(sample))
     if cyr_words >= 5 and flipped / cyr_words > 0.2:
         return "Cyrillic words with their case flipped (KOI8-R and cp1251 mixed up)"
-    if cyr_words >= 5 and upper / cyr_words > 0.6 and _vowel_share(sample) < 0.33:
+    if cyr_words >= 5 and upper / cyr_words > 0.6 and _vowel_share(sample) < FEW_VOWELS:
         # capitals alone happen (a telegram, a shouted headline list); capitals with few
-        # vowels are KOI8-R read as cp1251: Russian letters are ~40% vowels, the swap ~27%
+        # vowels are KOI8-R read as cp1251 (see FEW_VOWELS)
         return "Cyrillic words in capitals with too few vowels (KOI8-R and cp1251 mixed up)"
     if latin_words >= 5 and accented / latin_words > 0.3:
         return "Latin words made of accented letters (Cyrillic read as Latin-1)"
@@ -283,8 +286,51 @@ def mojibake_kind(text: str) -> str | None:
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
+_VOWEL_CHARS = tuple(sorted(_VOWELS))
+_CYRILLIC_LEAD_BYTES = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")  # U+0400-U+04FF in UTF-8
+FEW_VOWELS = 0.33  # Russian letters are ~40% vowels, KOI8-R read as cp1251 ~27%
 # what UTF-8 read as cp1251 makes of Cyrillic: "Р" or "С" and a rare letter or a sign
 _UTF8_PAIR = re.compile("[РС][\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™]")
+# a capital right after a lowercase letter, among the letters plain text holds; opening on
+# the capital, the rarer of the two, the pattern is tried at few places
+_PLAIN_CYRILLIC = [chr(c) for c in range(0x400, 0x500) if not 0x482 <= c <= 0x489]
+_LOWER = "a-z" + "".join(c for c in _PLAIN_CYRILLIC if c.islower())
+_UPPER = "A-Z" + "".join(c for c in _PLAIN_CYRILLIC if c.isupper())
+_CASE_FLIP = re.compile(f"[{_UPPER}](?<=[{_LOWER}][{_UPPER}])")
+
+
+def _reads_as_text(plain: str) -> bool:
+    """Whether a plain text (``features.not_plain`` is False) passes every test of
+    ``mojibake_kind`` on whole-text counts, without being cut into words.
+
+    Plain text has no accented Latin letters to make Latin-1 mojibake of; with no
+    lowercase letter right before a capital no word has its case flipped; with no
+    "Р"/"С" pair no UTF-8 was read as cp1251; with a Russian share of vowels, capitals
+    are not KOI8-R read as cp1251. Letters are counted on the UTF-8 bytes.
+    """
+    if _UTF8_PAIR.search(plain):
+        return False
+    for m in _CASE_FLIP.finditer(plain):
+        # a brand in Latin letters ("AxelGlobe", "iPhone") is no KOI8-R mix-up: only words
+        # with Cyrillic in them are judged
+        if not _word_at(plain, m.start()).isascii():
+            return False
+    cyrillic = sum(map(plain.encode("utf-8").count, _CYRILLIC_LEAD_BYTES))
+    return not cyrillic or sum(map(plain.count, _VOWEL_CHARS)) >= FEW_VOWELS * cyrillic
+
+
+_PLAIN_LETTER = re.compile(f"[A-Za-z{CYRILLIC_LETTERS}]+")
+
+
+def _word_at(plain: str, i: int) -> str:
+    """The run of letters of a plain text that holds position ``i``."""
+    start = i
+    while start > 0 and _PLAIN_LETTER.match(plain, start - 1, start):
+        start -= 1
+    m = _PLAIN_LETTER.match(plain, start)
+    return m.group() if m else ""
+
+
 def _vowel_share(text: str) -> float:
     letters = [c for c in text if "\u0400" <= c <= "\u04ff"]
     return sum(1 for c in letters if c in _VOWELS) / max(1, len(letters))

@@ -178,3 +178,17 @@ def test_plain_text_and_text_with_another_script_get_the_same_verdict(garble) ->
     text = garble("Министерство финансов России сообщило во вторник, что бюджет страны "
                   "исполнен с профицитом, несмотря на падение цен на нефть и газ. ") * 3
     assert mojibake_kind(text) == mojibake_kind(text + " λόγος")
+
+
+def test_a_latin_brand_with_a_capital_inside_leaves_a_russian_page_on_the_fast_path() -> None:
+    from cleaners.decode import _reads_as_text, mojibake_kind
+
+    text = ("Спутники компании AxelGlobe станут частью группировки, а новый iPhone появится "
+            "в продаже весной, сообщили в пресс-службе. ") * 3
+    assert _reads_as_text(text) and mojibake_kind(text) is None
+    # a Cyrillic word with its case flipped leaves the fast path and is judged word by
+    # word: two such words are a typo, a whole text of them a KOI8-R mix-up
+    two = text.replace("Спутники компании", "сПУТНИКИ кОМПАНИИ", 1)
+    assert not _reads_as_text(two) and mojibake_kind(two) is None
+    garbled = text.encode("koi8-r").decode("cp1251")
+    assert not _reads_as_text(garbled) and mojibake_kind(garbled) is not None
