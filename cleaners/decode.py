@@ -286,7 +286,10 @@ def mojibake_kind(text: str) -> str | None:
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
-_VOWEL_CHARS = tuple(sorted(_VOWELS))
+# every vowel above is one byte in cp1251: encoding a text there and deleting every other
+# byte counts its vowels in one pass (a character cp1251 lacks is no vowel, and is dropped)
+_NOT_VOWEL_BYTES = bytes(b for b in range(256)
+                         if b not in "".join(sorted(_VOWELS)).encode("cp1251"))
 _CYRILLIC_LEAD_BYTES = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")  # U+0400-U+04FF in UTF-8
 FEW_VOWELS = 0.33  # Russian letters are ~40% vowels, KOI8-R read as cp1251 ~27%
 # what UTF-8 read as cp1251 makes of Cyrillic: "Р" or "С" and a rare letter or a sign
@@ -316,7 +319,11 @@ def _reads_as_text(plain: str) -> bool:
         if not _word_at(plain, m.start()).isascii():
             return False
     cyrillic = sum(map(plain.encode("utf-8").count, _CYRILLIC_LEAD_BYTES))
-    return not cyrillic or sum(map(plain.count, _VOWEL_CHARS)) >= FEW_VOWELS * cyrillic
+    return not cyrillic or _vowels(plain) >= FEW_VOWELS * cyrillic
+
+
+def _vowels(text: str) -> int:
+    return len(text.encode("cp1251", "ignore").translate(None, _NOT_VOWEL_BYTES))
 
 
 _PLAIN_LETTER = re.compile(f"[A-Za-z{CYRILLIC_LETTERS}]+")

@@ -192,3 +192,10 @@ def test_a_latin_brand_with_a_capital_inside_leaves_a_russian_page_on_the_fast_p
     assert not _reads_as_text(two) and mojibake_kind(two) is None
     garbled = text.encode("koi8-r").decode("cp1251")
     assert not _reads_as_text(garbled) and mojibake_kind(garbled) is not None
+
+
+def test_vowels_are_counted_in_any_case_and_past_signs_cp1251_lacks() -> None:
+    from cleaners.decode import _VOWELS, _vowels
+
+    text = "Ёлка и ЮЛА, яблоко ☆ Її → Єва; Ѣ ӂ x"
+    assert _vowels(text) == sum(c in _VOWELS for c in text) == 13
