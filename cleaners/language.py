@@ -15,7 +15,8 @@ DEFAULT_LANGUAGE = "ru"
 # py3langid is linear in the text; 1,500 characters decide a story's language as well
 # as 5,000 and cost a third as much.
 SAMPLE_CHARS = 1500
-_LETTER = re.compile(r"[^\W\d_]")
+# three letters among the first 200 characters, whatever stands between them
+_THREE_LETTERS = re.compile(r"[^\W\d_](?:[\W\d_]*[^\W\d_]){2}")
 # Cyrillic letters outside the Russian alphabet: Ukrainian і ї є ґ, Belarusian ў, Serbian
 # and Macedonian ј љ њ ћ ђ џ ѓ ќ ѕ, Kazakh, Tatar, Kyrgyz... ә ө ү ң қ ғ һ
 _NOT_RUSSIAN_CYRILLIC = re.compile("[\u0400\u0402-\u040f\u0450\u0452-\u04ff]")
@@ -47,7 +48,7 @@ def _classify():
 def detect_language(text: str, default: str = DEFAULT_LANGUAGE) -> str:
     """Return the ISO 639-1 code of ``text``; ``default`` when there is too little text."""
     sample = text[:SAMPLE_CHARS]
-    if len(_LETTER.findall(sample, 0, 200)) < 3:
+    if _THREE_LETTERS.search(sample, 0, 200) is None:
         return default
     if _plainly_russian(sample):
         return "ru"
