@@ -104,6 +104,8 @@ _TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*(?:more|read more|подробнее|
 # "...relations with the ... more"; a story line never ends so
 _TOGGLED = re.compile(r"[.!?]\s+less$|(?:\.\.\.|…)\s*more$", re.IGNORECASE)
 TAIL = 40  # characters at the end of a line that hold either pattern's whole match
+# how a line must end for either pattern to match it: asked first, with string methods
+_CUT_ENDINGS = ("...", "…", "more", "less", "подробнее", "далее")
 TRUNCATED_MIN = 3  # cut-short lines that make a list of teasers...
 TRUNCATED_REACH = 4  # ...each at most this many lines after the last
 
@@ -114,12 +116,13 @@ def truncated_teasers(blocks: list[Block], ctx: PageContext) -> None:
     summaries of a teaser list; a story ends a paragraph that way once in a while, not
     line after line. A caption with its "... more" / ". less" toggle goes on its own."""
     content = content_blocks(blocks)
-    for b in content:
-        if b.undecided and _TOGGLED.search(b.text[-TAIL:]):
+    ending = [b.text[-12:].rstrip().lower().endswith(_CUT_ENDINGS) for b in content]
+    for b, ends in zip(content, ending, strict=True):
+        if ends and b.undecided and _TOGGLED.search(b.text[-TAIL:]):
             b.mark("chrome", "truncated_teasers", "a caption with its more / less toggle")
     # both patterns end the line within a few characters (spaces are single): read the tail
     cut = [i for i, b in enumerate(content)
-           if b.undecided and _TRUNCATED.search(b.text[-TAIL:])]
+           if ending[i] and b.undecided and _TRUNCATED.search(b.text[-TAIL:])]
     k = 0
     while k < len(cut):
         j = k
