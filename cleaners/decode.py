@@ -20,7 +20,7 @@ from itertools import compress, filterfalse
 from operator import not_, or_
 
 from cleaners.errors import Rejected
-from cleaners.features import CYRILLIC_LETTERS, not_plain
+from cleaners.features import CYRILLIC_LETTERS, PLAIN_LETTERS, cyrillic_in_utf8, not_plain
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
 TEXT_SUFFIXES = (".txt", ".text")
@@ -88,7 +88,7 @@ _CODE_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 _LONG_WORD = re.compile(r"[^\W\d_]{3,}")
 # the same in plain text (``features.not_plain``), whose only letters are ASCII and
 # Cyrillic: an explicit class is matched twice as fast as "not a non-letter"
-_LONG_PLAIN_WORD = re.compile(f"[A-Za-z{CYRILLIC_LETTERS}]{{3,}}")
+_LONG_PLAIN_WORD = re.compile(f"[{PLAIN_LETTERS}]{{3,}}")
 _CYRILLIC_LINE = re.compile("^[^\n]*?[\u0400-\u04ff][^\n]*", re.MULTILINE)
 _LATIN_LINE = re.compile("^[^\n\u0250-\U0010ffff]+$", re.MULTILINE)
 _BAD_CHARS = re.compile("[\ufffd\x80-\x9f]")  # replacement characters, C1 controls
@@ -290,13 +290,12 @@ _VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
 # byte counts its vowels in one pass (a character cp1251 lacks is no vowel, and is dropped)
 _NOT_VOWEL_BYTES = bytes(b for b in range(256)
                          if b not in "".join(sorted(_VOWELS)).encode("cp1251"))
-_CYRILLIC_LEAD_BYTES = (b"\xd0", b"\xd1", b"\xd2", b"\xd3")  # U+0400-U+04FF in UTF-8
 FEW_VOWELS = 0.33  # Russian letters are ~40% vowels, KOI8-R read as cp1251 ~27%
 # what UTF-8 read as cp1251 makes of Cyrillic: "Р" or "С" and a rare letter or a sign
 _UTF8_PAIR = re.compile("[РС][\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™]")
 # a capital right after a lowercase letter, among the letters plain text holds; opening on
 # the capital, the rarer of the two, the pattern is tried at few places
-_PLAIN_CYRILLIC = [chr(c) for c in range(0x400, 0x500) if not 0x482 <= c <= 0x489]
+_PLAIN_CYRILLIC = re.findall(f"[{CYRILLIC_LETTERS}]", "".join(map(chr, range(0x400, 0x500))))
 _LOWER = "a-z" + "".join(c for c in _PLAIN_CYRILLIC if c.islower())
 _UPPER = "A-Z" + "".join(c for c in _PLAIN_CYRILLIC if c.isupper())
 _CASE_FLIP = re.compile(f"[{_UPPER}](?<=[{_LOWER}][{_UPPER}])")
@@ -318,15 +317,11 @@ def _reads_as_text(plain: str) -> bool:
         # with Cyrillic in them are judged
         if not _word_at(plain, m.start()).isascii():
             return False
-    cyrillic = sum(map(plain.encode("utf-8").count, _CYRILLIC_LEAD_BYTES))
-    return not cyrillic or _vowels(plain) >= FEW_VOWELS * cyrillic
+    return _vowel_share(plain) >= FEW_VOWELS or not _CYRILLIC.search(plain)
 
 
-def _vowels(text: str) -> int:
-    return len(text.encode("cp1251", "ignore").translate(None, _NOT_VOWEL_BYTES))
-
-
-_PLAIN_LETTER = re.compile(f"[A-Za-z{CYRILLIC_LETTERS}]+")
+_PLAIN_LETTER = re.compile(f"[{PLAIN_LETTERS}]+")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def _word_at(plain: str, i: int) -> str:
@@ -339,8 +334,9 @@ def _word_at(plain: str, i: int) -> str:
 
 
 def _vowel_share(text: str) -> float:
-    letters = [c for c in text if "\u0400" <= c <= "\u04ff"]
-    return sum(1 for c in letters if c in _VOWELS) / max(1, len(letters))
+    """Vowels among the characters of the Cyrillic block, counted in C."""
+    vowels = len(text.encode("cp1251", "ignore").translate(None, _NOT_VOWEL_BYTES))
+    return vowels / max(1, cyrillic_in_utf8(text.encode("utf-8", "surrogatepass")))
 
 
 def looks_like_text(text: str) -> bool:

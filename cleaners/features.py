@@ -85,8 +85,9 @@ def sentence_count(text: str) -> int:
 PLAIN_NON_LETTERS = ("\u0080-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u00d7\u00f7"
                      "\u2000-\u206f\u20a0-\u20cf\u2116\u2122\u2190-\u21ff\u2500-\u26ff")
 CYRILLIC_LETTERS = "\u0400-\u0481\u048a-\u04ff"  # the block, less its signs and marks
+PLAIN_LETTERS = f"A-Za-z{CYRILLIC_LETTERS}"  # every letter plain text may hold
 _NOT_CYRILLIC = re.compile(f"[^{CYRILLIC_LETTERS}]+")
-_PLAIN_WORD = re.compile(f"[0-9A-Z_a-z{CYRILLIC_LETTERS}]+")
+_PLAIN_WORD = re.compile(f"[0-9_{PLAIN_LETTERS}]+")
 _NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{CYRILLIC_LETTERS}{PLAIN_NON_LETTERS}]")
 _ALL_BUT_ASCII_LETTERS = bytes(b for b in range(256) if not chr(b).isascii()
                                or not chr(b).isalpha())
@@ -99,6 +100,12 @@ def not_plain(text: str) -> bool:
     return _NOT_PLAIN.search(text) is not None
 
 
+def cyrillic_in_utf8(data: bytes) -> int:
+    """The characters of the Cyrillic block (U+0400-U+04FF) in UTF-8 ``data``: each has
+    one lead byte D0-D3, which no other character uses."""
+    return sum(map(data.count, _CYRILLIC_LEAD_BYTES))
+
+
 def cyrillic_share(text: str) -> float:
     """Share of the letters of ``text`` that are Cyrillic.
 
@@ -108,7 +115,7 @@ def cyrillic_share(text: str) -> float:
     is counted by the regexes."""
     if not not_plain(text):
         data = text.encode("utf-8")
-        cyrillic = sum(map(data.count, _CYRILLIC_LEAD_BYTES))
+        cyrillic = cyrillic_in_utf8(data)
         letters = cyrillic + len(data.translate(None, _ALL_BUT_ASCII_LETTERS))
     else:
         letters = len(NON_LETTERS.sub("", text))

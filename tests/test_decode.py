@@ -194,8 +194,11 @@ def test_a_latin_brand_with_a_capital_inside_leaves_a_russian_page_on_the_fast_p
     assert not _reads_as_text(garbled) and mojibake_kind(garbled) is not None
 
 
-def test_vowels_are_counted_in_any_case_and_past_signs_cp1251_lacks() -> None:
-    from cleaners.decode import _VOWELS, _vowels
+def test_the_vowel_share_counts_in_any_case_and_past_signs_cp1251_lacks() -> None:
+    from cleaners.decode import _VOWELS, _vowel_share
 
     text = "Ёлка и ЮЛА, яблоко ☆ Її → Єва; Ѣ ӂ x"
-    assert _vowels(text) == sum(c in _VOWELS for c in text) == 12
+    cyrillic = [c for c in text if "\u0400" <= c <= "\u04ff"]
+    assert len(cyrillic) == 21 and sum(c in _VOWELS for c in cyrillic) == 12
+    assert _vowel_share(text) == pytest.approx(12 / 21)
+    assert _vowel_share("no Cyrillic here") == 0.0

@@ -14,7 +14,7 @@ import re
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
 from cleaners.features import (
-    CYRILLIC_LETTERS,
+    PLAIN_LETTERS,
     cyrillic_share,
     function_words,
     not_plain,
@@ -394,7 +394,7 @@ def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
 
 _STEM_WORD = re.compile(r"[^\W\d_]{4,}")
 # the same in plain text, whose only letters are ASCII and Cyrillic: twice as fast
-_PLAIN_STEM_WORD = re.compile(f"[A-Za-z{CYRILLIC_LETTERS}]{{4,}}")
+_PLAIN_STEM_WORD = re.compile(f"[{PLAIN_LETTERS}]{{4,}}")
 STEM_CHARS = 5  # Russian inflects word endings: "пожаров" and "пожары" share "пожар"
 HEADLINE_SHARE = 0.3  # of a candidate's words the story must also use, to prefer it
 # widget labels run together: "позжеДобавлено", "ResultsClick"; not a brand or an
