@@ -52,9 +52,9 @@ def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
         if not b.undecided:
             continue
         first = b.first_word
-        plain = "+" not in first and "#" not in first
+        ordinary = "+" not in first and "#" not in first  # see Rule.first_words
         for r in by_length[min(b.n_words, longest)]:
-            if plain and r.first_words is not None and first not in r.first_words:
+            if ordinary and r.first_words is not None and first not in r.first_words:
                 continue  # the rule matches only lines opening on other words
             note = r.fn(b, ctx)
             if note:

@@ -14,11 +14,13 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "chrome_phrases.toml"
 
-_PUNCT = re.compile(r"[^\w+#]+")
+# what a phrase key keeps of a line: word characters, "+" and "#" ("c++", "#тег")
+_KEY_CHARS = r"\w+#"
+_PUNCT = re.compile(f"[^{_KEY_CHARS}]+")
 _WORD = re.compile(r"\w+")
 
 
-_KEY_WORD = re.compile(r"[\w+#]+")
+_KEY_WORD = re.compile(f"[{_KEY_CHARS}]+")
 
 
 def first_key_word(lowered: str) -> str:
