@@ -247,10 +247,11 @@ def mojibake_kind(text: str) -> str | None:
     sample = _visible(text)
     if not sample.strip():
         return None
-    bad = len(_BAD_CHARS.findall(sample))
+    plain = not not_plain(sample)
+    # plain text holds no replacement character or C1 control (features.PLAIN_NON_LETTERS)
+    bad = 0 if plain else len(_BAD_CHARS.findall(sample))
     if bad > max(2, len(sample) // 500):
         return "replacement characters or C1 controls"
-    plain = not not_plain(sample)
     if plain and _reads_as_text(sample):
         return None
     # the per-word work runs in C (findall, map, compress): cutting a page into words

@@ -180,6 +180,19 @@ def test_plain_text_and_text_with_another_script_get_the_same_verdict(garble) ->
     assert mojibake_kind(text) == mojibake_kind(text + " λόγος")
 
 
+@pytest.mark.parametrize("bad", ["\ufffd", "\x97", "\x80"])
+def test_replacement_characters_and_c1_controls_are_mojibake_in_any_text(bad) -> None:
+    # plain text skips counting them, so plain text must never hold one
+    from cleaners.decode import mojibake_kind
+    from cleaners.features import not_plain
+
+    text = ("Министерство финансов России сообщило во вторник, что бюджет исполнен" + bad) * 6
+    assert not_plain(bad)
+    assert mojibake_kind(text) == "replacement characters or C1 controls"
+    assert mojibake_kind(text.replace(bad, " ", 3)) == "replacement characters or C1 controls"
+    assert mojibake_kind(text.replace(bad, " ", 4)) is None  # two are a glitch, not a page
+
+
 def test_a_latin_brand_with_a_capital_inside_leaves_a_russian_page_on_the_fast_path() -> None:
     from cleaners.decode import _reads_as_text, mojibake_kind
 
