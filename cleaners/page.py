@@ -147,7 +147,8 @@ def _not_a_story(paragraphs: list[str]) -> str | None:
     if not text:
         return ("no story text found on the page: every line was dropped as chrome"
                 " (an index, tag or empty page?); `winnow explain` shows why each one went")
-    words = len(text.split())
+    # enough words is all that is asked: splitting stops there, not at the story's end
+    words = len(text.split(None, MIN_STORY_WORDS))
     if words >= MIN_STORY_WORDS or _SENTENCE.search(text):
         return None
     return (f"only {words} word(s) of text are left ({text[:80]!r}) and not one sentence:"

@@ -176,6 +176,16 @@ def test_a_lone_heading_is_no_article_and_a_headline_with_one_sentence_is_a_reco
     assert record.text == "Президент России прибыл в Минск с визитом."
 
 
+def test_enough_words_make_prose_without_a_sentence_and_fewer_are_counted_exactly():
+    from cleaners.page import MIN_STORY_WORDS, _not_a_story
+
+    words = [f"слово{i}" for i in range(40)]
+    assert _not_a_story([" ".join(words[:MIN_STORY_WORDS])]) is None
+    assert _not_a_story([" ".join(words[:20]), " ".join(words[20:])]) is None
+    short = _not_a_story([" ".join(words[:8]), " ".join(words[8:MIN_STORY_WORDS - 1])])
+    assert short is not None and f"only {MIN_STORY_WORDS - 1} word(s)" in short
+
+
 def test_element_and_depth_caps_reject_before_any_python_walks_the_tree():
     deep = "<html><body>" + "<div>" * 100 + "<p>Текст абзаца здесь.</p>" + "</div>" * 100
     with pytest.raises(Rejected) as exc:
