@@ -55,6 +55,9 @@ class Block:
     # computed, None after until first asked (few rules ask, and mostly of short lines)
     key_cache: str | None = field(default="", repr=False)
     first_word: str = ""  # the first word of ``key``, which phrase rules ask first
+    # the words of the lowercased text (``features.words``); None until computed. Kept:
+    # the title rule reads the story's words from them rather than finding them again
+    tokens: list[str] | None = field(default=None, repr=False)
     n_words: int = 0
     stop_density: float = 0.0  # jusText stoplist share: prose density
     function_words: int = 0  # prepositions, conjunctions...: none in menus
@@ -84,6 +87,7 @@ class Block:
         lowered = self.text.lower()
         tokens = plain_words(lowered) if plain else words(lowered)
         self.key_cache = None
+        self.tokens = tokens
         self.first_word = first_key_word(lowered)
         self.n_words = len(tokens)
         if not plain and _CJK.search(self.text):

@@ -486,3 +486,24 @@ def test_the_headline_above_its_longer_dek_is_the_title() -> None:
     page = "\n\n".join(["Павел Козаченко | Water Research", dek, P1, P2, P3])
     _blocks, article, _ = analyse_text(page)
     assert article.title == dek
+
+
+def test_the_story_words_the_title_rule_reads_are_the_words_of_its_opening() -> None:
+    """The headline search reads the story's words from each line's features, not from
+    the joined text: both must give the stems of the first STORY_CHARS characters."""
+    from cleaners.blocks import Block
+    from cleaners.rules.boundary_rules import STORY_CHARS, _stems, _story_stems
+
+    lines = ["Вакцина COVID19 и препарат x²yz прошли испытания в Новосибирске.",
+             "Ministry_of_Health заявил о новых данных по препарату Спутник.",
+             "Αθήνα και Λονδίνο ανακοίνωσαν τα αποτελέσματα της μελέτης."]
+    lines += [f"Абзац {i}: губернатор области обсудил строительство дорог{i} и мостов."
+              for i in range(120)]  # past STORY_CHARS, which cuts a line mid-word
+    blocks = [Block(index=i, text=t, raw=t) for i, t in enumerate(lines)]
+    for b in blocks[::2]:
+        b.compute_features(plain=False)  # every other line has no features (HTML)
+    opening = " ".join(lines)[:STORY_CHARS]
+    assert opening[-1].isalpha() and " ".join(lines)[STORY_CHARS].isalpha()
+    assert _story_stems(blocks) == _stems(opening)
+    assert {"covid", "новос", "minis", "αθήνα"} <= _story_stems(blocks)
+    assert _story_stems(blocks[:3]) == _stems(" ".join(lines[:3]))

@@ -20,6 +20,7 @@ from cleaners.features import (
     not_plain,
     sentence_count,
     site_words,
+    words,
 )
 from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
@@ -410,10 +411,53 @@ _WIRE_SLUG = re.compile(r"\w--\w|\bLd-Writethru\b", re.IGNORECASE)
 
 def _stems(text: str) -> set[str]:
     """The stems of the content words of ``text`` (function words say nothing of a topic)."""
-    skip = function_words()
     pattern = _STEM_WORD if not_plain(text) else _PLAIN_STEM_WORD
+    return _stems_of(set(pattern.findall(text.lower())))
+
+
+def _stems_of(found: set[str]) -> set[str]:
     # set algebra first (in C), then one slice per distinct word
-    return {w[:STEM_CHARS] for w in set(pattern.findall(text.lower())) - skip}
+    found -= function_words()
+    return {w[:STEM_CHARS] for w in found}
+
+
+STORY_CHARS = 5000  # the story's opening that names its topic for the headline search
+
+
+def _story_stems(story: list[Block]) -> set[str]:
+    """``_stems`` of the first ``STORY_CHARS`` of the story's lines joined by spaces, from
+    the words ``compute_features`` already found in each line: the story is most of a
+    page, and finding its words again cost more than the rest of the title rule.
+
+    A word of four letters or more is a whole token, or, in a token that holds digits
+    or "_" too ("covid19"), a run of letters in it; those few go through the pattern."""
+    tokens: set[str] = set()
+    pos = 0
+    for b in story:
+        room = STORY_CHARS - pos
+        if room <= 0:
+            break
+        if len(b.text) <= room and b.tokens is not None:
+            tokens.update(b.tokens)
+        else:  # the line the opening ends in, or one with no features (HTML)
+            tokens.update(words(b.text[:room].lower()))
+        pos += len(b.text) + 1
+    found = {w for w in filter(str.isalpha, tokens) if len(w) >= 4}
+    mixed = [t for t in tokens if not t.isalpha()]
+    if mixed:
+        found.update(_STEM_WORD.findall(" ".join(mixed)))
+    return _stems_of(found)
+
+
+def _opening(story: list[Block], chars: int) -> str:
+    """The first ``chars`` of the story's lines joined by spaces, joining no more of them."""
+    parts, n = [], 0
+    for b in story:
+        if n >= chars:
+            break
+        parts.append(b.text)
+        n += len(b.text) + 1
+    return " ".join(parts)[:chars]
 
 
 def _names_the_story(words: set[str], story: set[str], share: float,
@@ -442,10 +486,10 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     # playback is unsupported on your device" printed again over each video in the story
     # would otherwise name the story
     candidates = {b.text for b in group}
-    body = " ".join(b.text for b in blocks[span[0]: span[1] + 1]
-                    if b.label == "body" and b.text not in candidates)
-    story = _stems(body[:5000])
-    script = _script(body[:2000])
+    lines = [b for b in blocks[span[0]: span[1] + 1]
+             if b.label == "body" and b.text not in candidates]
+    story = _story_stems(lines)
+    script = _script(_opening(lines, 2000))
     if not group:
         return _search_headline(blocks, span[0], story)
     for b in group:
