@@ -7,6 +7,7 @@ language is added by naming its jusText stoplist in ``STOPLISTS``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 WORD = re.compile(r"\w+")
@@ -130,14 +131,16 @@ def cyrillic_share(text: str) -> float:
 
 # Stems of words that prose about the site itself uses: comment rules, terms of
 # use, advertising notices. News rarely needs two of them in one paragraph.
-SITE_WORDS = re.compile(
-    r"\b(?:сайт|комментар|пользовател|регистрац|зарегистр|администрац|модерат|правил|реклам"
-    r"|авторизац|website|site|comment|user|account|registr|advertis|moderat|terms|privacy"
-    r"|cookie|newsletter|subscri|copyright)\w*",
-)
+SITE_STEMS = ("сайт", "комментар", "пользовател", "регистрац", "зарегистр", "администрац",
+              "модерат", "правил", "реклам", "авторизац", "website", "site", "comment", "user",
+              "account", "registr", "advertis", "moderat", "terms", "privacy", "cookie",
+              "newsletter", "subscri", "copyright")
+# their first four letters: a word that opens otherwise is no site word, which a set
+# says faster than the stems one by one (every stem has four letters at least)
+_SITE_HEADS = frozenset(stem[:4] for stem in SITE_STEMS)
 
 
-def site_words(text: str) -> list[str]:
-    """The site-talk words in ``text``, lowercased (the text is lowercased first: a
-    case-blind regex is twice as slow)."""
-    return SITE_WORDS.findall(text.lower())
+def site_words(tokens: Iterable[str]) -> list[str]:
+    """The site-talk words among lowercased word ``tokens`` (``words`` of the lowercased
+    text, as ``Block.tokens`` holds them): the words that open on a ``SITE_STEMS``."""
+    return [t for t in tokens if t[:4] in _SITE_HEADS and t.startswith(SITE_STEMS)]

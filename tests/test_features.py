@@ -85,3 +85,18 @@ def test_plain_words_are_the_words_of_plain_text() -> None:
     assert not not_plain(text)
     assert plain_words(text) == words(text)
     assert not_plain("Café") and not_plain("x²") and not_plain("Ⅻ век")
+
+
+def test_site_words_are_the_words_opening_on_a_site_stem_and_no_others() -> None:
+    from cleaners.features import SITE_STEMS, site_words, words
+
+    text = ("Пользователи сайта направили комментарии; правила модерации (модератор) и "
+            "Terms of Use. "
+            "The parasite's website user-agreement: subscribers, newsletter_2024, "
+            "предусмотренные правилами, исправили, undersite, Registration")
+    reference = re.compile(r"\b(?:" + "|".join(SITE_STEMS) + r")\w*")
+    found = site_words(words(text.lower()))
+    assert found == reference.findall(text.lower())
+    assert found == ["пользователи", "сайта", "комментарии", "правила", "модератор", "terms",
+                     "website", "user", "subscribers", "newsletter_2024", "правилами",
+                     "registration"]

@@ -135,7 +135,8 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
         score *= START_FURNITURE_BONUS
     prose = [b for b in content[start:end + 1] if b.undecided]
     n_words = sum(b.n_words for b in prose)
-    talk = [w for b in prose for w in site_words(b.text)]
+    talk = [w for b in prose for w in site_words(b.tokens if b.tokens is not None
+                                                 else words(b.text.lower()))]
     # talk about the site mixes its words (comments, users, site, rules); a story about
     # registered cases repeats one
     if n_words and len(talk) / n_words >= SITE_TALK_DENSITY and \
