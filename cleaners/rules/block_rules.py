@@ -145,10 +145,15 @@ def _title_like(block: Block) -> bool:
 
 def _ends_with_date(block: Block) -> bool:
     """"Headline 26 ноября 2011, 6:19": a teaser carrying its own date at the end."""
+    if block.n_words < 3:
+        return False
     tail = block.text[-40:]
-    found = find_dates(tail) if _DIGIT.search(tail, len(tail) - 25 if len(tail) > 25 else 0) \
-        else []
-    return bool(found) and found[-1].end >= len(tail) - 2 and block.n_words >= 3
+    # every date find_dates knows ends on a digit (a year, a day or a time), and one that
+    # ends the line ends within its last two characters: most lines are answered here
+    if _DIGIT.search(tail, max(0, len(tail) - 3)) is None:
+        return False
+    found = find_dates(tail)
+    return bool(found) and found[-1].end >= len(tail) - 2
 
 
 @rule("headline_list", stage="block")

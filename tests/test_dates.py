@@ -1,0 +1,53 @@
+"""Dates found in a line, and the premise the headline-list rule's quick answer rests on."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.blocks import Block
+from cleaners.dates import find_dates
+from cleaners.rules.block_rules import _ends_with_date
+
+CASES = [
+    ("Опубликовано 2021-12-29T09:46", "2021-12-29T09:46:00"),
+    ("29.12.2021 09:46", "2021-12-29T09:46:00"),
+    ("10.04.201310:20", "2013-04-10T10:20:00"),
+    ("23.Feb.2026", "2026-02-23"),
+    ("27 ноября 2011", "2011-11-27"),
+    ("1 дек 2016 г., 14:05", "2016-12-01T14:05:00"),
+    ("27 ноября, 2011 в 6:19", "2011-11-27T06:19:00"),
+    ("15:13 09 декабря 2011", "2011-12-09T15:13:00"),
+    ("April 28, 2016 at 5:30", "2016-04-28T05:30:00"),
+    ("Apr 28th 2016", "2016-04-28"),
+]
+
+
+@pytest.mark.parametrize(("text", "iso"), CASES)
+def test_each_date_form_is_found_and_ends_on_a_digit(text: str, iso: str) -> None:
+    found = find_dates(text)
+    assert [f.iso for f in found] == [iso]
+    # _ends_with_date answers a line that has no digit among its last three characters
+    # without looking for a date: every date find_dates knows ends on a digit
+    assert text[found[0].end - 1].isdecimal()
+
+
+def test_no_year_no_date() -> None:
+    assert find_dates("МОСКВА, 1 дек - РИА Новости.") == []
+    assert find_dates("31.02.2020") == []  # no such day
+
+
+def _line(text: str) -> Block:
+    b = Block(index=0, text=text, raw=text)
+    b.compute_features()
+    return b
+
+
+@pytest.mark.parametrize(("text", "dated"), [
+    ("Награждены победители конкурса 26 ноября 2011, 6:19", True),
+    ("Награждены победители конкурса 26 ноября 2011.", True),  # a stop after it
+    ("Награждены победители конкурса 26 ноября 2011 года", False),  # a word after it
+    ("26 ноября 2011 награждены победители конкурса", False),  # the date leads
+    ("Вчера 2011", False),  # too short for a teaser
+])
+def test_a_teaser_ends_with_its_own_date(text: str, dated: bool) -> None:
+    assert _ends_with_date(_line(text)) is dated
