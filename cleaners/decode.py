@@ -293,7 +293,21 @@ _NOT_VOWEL_BYTES = bytes(b for b in range(256)
                          if b not in "".join(sorted(_VOWELS)).encode("cp1251"))
 FEW_VOWELS = 0.33  # Russian letters are ~40% vowels, KOI8-R read as cp1251 ~27%
 # what UTF-8 read as cp1251 makes of Cyrillic: "Р" or "С" and a rare letter or a sign
-_UTF8_PAIR = re.compile("[РС][\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™]")
+_PAIR_SECOND = "\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™"
+_UTF8_PAIR = re.compile(f"[РС][{_PAIR_SECOND}]")
+_PAIR_SECONDS = frozenset(re.findall(f"[{_PAIR_SECOND}]", "".join(map(chr, range(0x2200)))))
+
+
+def _has_utf8_pair(text: str) -> bool:
+    """Whether ``_UTF8_PAIR`` occurs in ``text``: a Russian text has few capital Р and С,
+    which str.find reaches three times faster than the pattern scans the text."""
+    for first in "РС":
+        i = text.find(first)
+        while i >= 0:
+            if text[i + 1: i + 2] in _PAIR_SECONDS:
+                return True
+            i = text.find(first, i + 1)
+    return False
 # a capital right after a lowercase letter, among the letters plain text holds; opening on
 # the capital, the rarer of the two, the pattern is tried at few places
 _PLAIN_CYRILLIC = re.findall(f"[{CYRILLIC_LETTERS}]", "".join(map(chr, range(0x400, 0x500))))
@@ -311,7 +325,7 @@ def _reads_as_text(plain: str) -> bool:
     "Р"/"С" pair no UTF-8 was read as cp1251; with a Russian share of vowels, capitals
     are not KOI8-R read as cp1251. Letters are counted on the UTF-8 bytes.
     """
-    if _UTF8_PAIR.search(plain):
+    if _has_utf8_pair(plain):
         return False
     for m in _CASE_FLIP.finditer(plain):
         # a brand in Latin letters ("AxelGlobe", "iPhone") is no KOI8-R mix-up: only words

@@ -215,3 +215,15 @@ def test_the_vowel_share_counts_in_any_case_and_past_signs_cp1251_lacks() -> Non
     assert len(cyrillic) == 21 and sum(c in _VOWELS for c in cyrillic) == 12
     assert _vowel_share(text) == pytest.approx(12 / 21)
     assert _vowel_share("no Cyrillic here") == 0.0
+
+
+def test_the_utf8_pair_search_finds_what_the_pattern_finds() -> None:
+    from cleaners.decode import _UTF8_PAIR, _has_utf8_pair
+
+    seconds = [chr(c) for c in range(0x20, 0x2200)]
+    for first in "РСрсPC":
+        for second in seconds:
+            for text in (first + second, f"Строка {first}{second} далее", f"… С{first}{second}"):
+                assert _has_utf8_pair(text) == (_UTF8_PAIR.search(text) is not None), text
+    assert not _has_utf8_pair("ПРИВЕТ С") and not _has_utf8_pair("")
+    assert _has_utf8_pair("РџСЂРёРІРµС‚")  # "Привет", UTF-8 read as cp1251
