@@ -291,10 +291,10 @@ def ticker(block: Block, ctx: PageContext) -> str | None:
     """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C"."""
     if block.n_words > 16 or block.sentence_end or not _DIGIT.search(block.text):
         return None
-    digits = len(_DIGIT.findall(block.text))
-    if _WEATHER.search(block.text) and block.n_words <= 6:
+    if block.n_words <= 6 and _WEATHER.search(block.text):
         return "weather"
-    if len(_CURRENCY.findall(block.text)) >= 2 and digits >= 4:
+    # the cheap count first: a ticker's rates hold four digits at least
+    if len(_DIGIT.findall(block.text)) >= 4 and len(_CURRENCY.findall(block.text)) >= 2:
         return "currency rates"
     return None
 
@@ -312,6 +312,7 @@ def pager(block: Block, ctx: PageContext) -> str | None:
 
 
 _SEPARATED = re.compile(r"\s(?:\||/|>|»|→|::)\s|\s?\|\s?")
+_SEPARATOR_CHARS = "|/>»→:"  # every separator holds one of them
 
 
 @line_rule("breadcrumb_menu")
@@ -319,6 +320,8 @@ def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
     """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C"."""
     if block.sentence_end:  # asked first: most of a page's lines are sentences
         return None
+    if not any(map(block.text.__contains__, _SEPARATOR_CHARS)):
+        return None  # no separator: no split to make
     parts = _SEPARATED.split(block.text)
     if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts):
         return f"{len(parts)} items separated"
