@@ -201,3 +201,21 @@ def test_skipping_rules_by_length_changes_no_label() -> None:
             if b.undecided and b.text:
                 b.mark("chrome", "outside_body")
         assert [(b.label, b.rule) for b in fast] == [(b.label, b.rule) for b in slow]
+
+
+@pytest.mark.parametrize("caption", [
+    "FILE - In this Monday, Oct. 28, 2019, file photo, the court building in London.",
+    "FILE— In this undated photo, the old mill stands by the river.",
+    "In this handout photo, rescuers search the rubble.",
+    "На фото: судья оглашает приговор.",
+    "На снимке: новый мост через Обь.",
+    "Pictured: the new bridge over the river.",
+    "Above: the crowd outside the stadium.",
+    "TOP: a satellite image of the storm.",
+])
+def test_every_opening_of_an_agency_caption_is_taken(caption: str) -> None:
+    # each opening has its first word in _CAPTION_FIRST_WORDS, asked before the pattern
+    block = text_to_blocks(caption)[0]
+    assert REGISTRY["caption_credit"].fn(block, PageContext(input_format="text")) == \
+        "an agency's picture caption"
+    assert block.extra["caption"] == caption

@@ -110,6 +110,9 @@ _CAPTION_OPENING = re.compile(
     r"^(?:FILE\s*[-–—]\s*)?In this (?:[\w.,'’-]+ ){0,8}?(?:file |handout |undated )?"
     r"(?:photo|photograph|image|picture|frame grab)\b"
     r"|^(?:На фото|На снимке|Pictured|Above|Top)\s*:\s*\S", re.IGNORECASE)
+# the first words (``Block.first_word``) a caption opening starts with: other lines are
+# not asked the pattern
+_CAPTION_FIRST_WORDS = frozenset({"file", "in", "на", "pictured", "above", "top"})
 CAPTION_MAX_WORDS = 90
 CAPTION_AFTER_MAX_WORDS = 30
 
@@ -124,7 +127,8 @@ def caption_credit(block: Block, ctx: PageContext) -> str | None:
     if m is None and block.n_words <= CAPTION_AFTER_MAX_WORDS and \
             any(map(block.text.__contains__, _CREDIT_WORDS)):
         m = _CAPTION_CREDIT_AFTER.search(block.text)
-    if m is None and _CAPTION_OPENING.match(block.text):
+    if m is None and block.first_word in _CAPTION_FIRST_WORDS and \
+            _CAPTION_OPENING.match(block.text):
         block.extra["caption"] = block.text
         return "an agency's picture caption"
     if m is None or not any(ch.isalpha() for ch in m.group("credit").split(None, 1)[-1]):
