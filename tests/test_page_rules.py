@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cleaners.text_frontend import analyse_text
 
 P1 = ("Российские учёные разработали новый метод очистки воды от тяжёлых металлов, который "
@@ -507,3 +509,38 @@ def test_the_story_words_the_title_rule_reads_are_the_words_of_its_opening() -> 
     assert _story_stems(blocks) == _stems(opening)
     assert {"covid", "новос", "minis", "αθήνα"} <= _story_stems(blocks)
     assert _story_stems(blocks[:3]) == _stems(" ".join(lines[:3]))
+
+
+# the glue points word by word, as the rule first defined them: the page-wide scans must
+# find the same words
+_GLUE_REFERENCE = re.compile(
+    r"(?<=[a-zа-яё]{2})[A-ZА-ЯЁ]"  # "FinaleFord", "мужчинВ Азербайджане"
+    r"|(?<=[a-zа-яё][?!»\"”)])[A-ZА-ЯЁ]"  # "Rise?Violence", "«Центр наследия»В составе"
+    r"|(?<=[^\W\d_])[0-2]?\d:[0-5]\d\b"  # "Измира18:44"
+)
+
+
+def test_glued_words_found_on_the_page_are_the_words_that_glue_on_their_own() -> None:
+    from bisect import bisect_right
+    from itertools import accumulate
+
+    from cleaners.features import NON_LETTERS
+    from cleaners.rules.block_rules import _GLUE_SCANS, _glued_words
+
+    lines = ["Ford wins In NASCAR FinaleFord v Toyota flopped at Homestead",
+             "Взрыв в Измира18:44 Музыка и «Центр наследия»В составе делегации",
+             "Rise?Violence returns, iPhone and GateHouse stay, 12:30 is a time",
+             "семинаровГоскомитет объявил 9:05 итоги,стадион Лужники8:15 открыт",
+             "A line with nothing glued at all.", "abC", "Ab12:34"]
+    joined = "\n".join(lines)
+    starts = list(accumulate((len(t) + 1 for t in lines[:-1]), initial=0))
+    points: dict[int, list[int]] = {}
+    for scan in _GLUE_SCANS:
+        for m in scan.finditer(joined):
+            k = bisect_right(starts, m.start()) - 1
+            points.setdefault(k, []).append(m.start() - starts[k])
+    for k, text in enumerate(lines):
+        expected = {NON_LETTERS.sub("", w.lower()) for w in text.split()
+                    if _GLUE_REFERENCE.search(w)}
+        assert _glued_words(text, points.get(k, [])) == expected, text
+    assert _glued_words(lines[0], points[0]) == {"finaleford"}

@@ -23,15 +23,12 @@ MAX_HEADLINE_WORDS = 30
 # "...NASCAR FinaleFord v Toyota...", "...семинаровГоскомитет...", "...Измира18:44 Музыка".
 # Story text glues words like this only in brand names (GateHouse, PlayStation), which
 # a story repeats rather than varies.
-_GLUE = re.compile(
-    r"(?<=[a-zа-яё]{2})[A-ZА-ЯЁ]"  # "FinaleFord", "мужчинВ Азербайджане"
-    r"|(?<=[a-zа-яё][?!»\"”)])[A-ZА-ЯЁ]"  # "Rise?Violence", "«Центр наследия»В составе"
-    r"|(?<=[^\W\d_])[0-2]?\d:[0-5]\d\b"  # "Измира18:44"
-)
-# the same glue points, found by patterns that open on the rarer character (a capital,
-# the colon of a time) and look behind only there: one that opens on a lowercase letter
-# tries a match at nearly every character of the page (3x slower on whole-page dumps),
-# and two patterns without an alternation scan faster than one with it
+# The glue points, found by patterns that open on the rarer character (a capital, the
+# colon of a time) and look behind only there: a capital after two lowercase letters
+# ("FinaleFord", "мужчинВ"), or after a lowercase letter and a closing sign ("Rise?Violence",
+# "«Центр наследия»В"); a time after a letter ("Измира18:44"). One that opens on a
+# lowercase letter tries a match at nearly every character of the page (3x slower on
+# whole-page dumps), and two patterns without an alternation scan faster than one with it.
 _GLUE_SCANS = (
     re.compile(r"[A-ZА-ЯЁ](?<=[a-zа-яё][a-zа-яё?!»\"”)][A-ZА-ЯЁ])"),
     re.compile(r":[0-5]\d\b(?:(?<=[^\W\d_]\d:\d\d)|(?<=[^\W\d_][0-2]\d:\d\d))"),
@@ -44,10 +41,15 @@ GLUED_LINE_WORDS = 20  # one line holding a whole list: a glued word every this 
 GLUED_LINE_MIN = 8
 
 
-def _glued_words(block: Block) -> set[str]:
-    if not _GLUE.search(block.text):
-        return set()
-    return {NON_LETTERS.sub("", w.lower()) for w in block.text.split() if _GLUE.search(w)}
+_NON_SPACE = re.compile(r"\S+")
+
+
+def _glued_words(text: str, points: list[int]) -> set[str]:
+    """The words of ``text`` (lowercased, letters only) that hold a glue point at one of
+    ``points``: a glue pattern looks behind only at letters and signs, never across a
+    space, so the word that holds a point glues on its own."""
+    return {NON_LETTERS.sub("", m.group().lower()) for m in _NON_SPACE.finditer(text)
+            if any(m.start() <= p < m.end() for p in points)}
 
 
 @rule("glued_teasers", stage="block")
@@ -63,9 +65,15 @@ def glued_teasers(blocks: list[Block], ctx: PageContext) -> None:
     # one pass of the pattern over the page, not one per line: most lines glue nothing
     joined = "\n".join(b.text for b in content)
     starts = list(accumulate((len(b.text) + 1 for b in content[:-1]), initial=0))
-    hit = {bisect_right(starts, m.start()) - 1
-           for scan in _GLUE_SCANS for m in scan.finditer(joined)}
-    glued = [_glued_words(b) if k in hit and b.undecided else set()
+    hit: dict[int, list[int]] = {}  # line -> its glue points
+    for scan in _GLUE_SCANS:
+        for m in scan.finditer(joined):
+            k = bisect_right(starts, m.start()) - 1
+            hit.setdefault(k, []).append(m.start() - starts[k])
+    if len(hit) < GLUED_MIN_LINES and \
+            not any(content[k].n_words >= GLUED_LINE_MIN for k in hit):
+        return  # too few glued lines for a list, none long enough to hold one: most pages
+    glued = [_glued_words(b.text, hit[k]) if k in hit and b.undecided else set()
              for k, b in enumerate(content)]
     seen = Counter(w for words_ in glued for w in words_)
     names = {w for w, n in seen.items() if n >= GLUED_NAME_LINES}

@@ -417,9 +417,10 @@ def _stems(text: str) -> set[str]:
 
 
 def _stems_of(found: set[str]) -> set[str]:
-    # set algebra first (in C), then one slice per distinct word
+    """The stems of the distinct words ``found`` of four letters or more, less function
+    words: set algebra first (in C), then one pass over the distinct words."""
     found -= function_words()
-    return {w[:STEM_CHARS] for w in found}
+    return {w[:STEM_CHARS] for w in found if len(w) >= 4}
 
 
 STORY_CHARS = 5000  # the story's opening that names its topic for the headline search
@@ -443,8 +444,8 @@ def _story_stems(story: list[Block]) -> set[str]:
         else:  # the line the opening ends in, or one with no features (HTML)
             tokens.update(words(b.text[:room].lower()))
         pos += len(b.text) + 1
-    found = {w for w in filter(str.isalpha, tokens) if len(w) >= 4}
-    mixed = [t for t in tokens if not t.isalpha()]
+    found = set(filter(str.isalpha, tokens))
+    mixed = tokens - found
     if mixed:
         found.update(_STEM_WORD.findall(" ".join(mixed)))
     return _stems_of(found)
