@@ -117,6 +117,10 @@ CASES = [
      "сообщили синоптики Гидрометцентра в среду утром"),
     ("menu_line", "Политика Экономика Общество Спорт Культура",
      "Политика и экономика в этом году шли рука об руку."),
+    ("breadcrumb_menu",
+     "Политика - Экономика - Миграция - История - Права человека - Культура и искусство",
+     "Москва - Петербург - Казань - Самара - Уфа: маршрут автопробега растянется "
+     "на три недели"),
 ]
 
 
@@ -219,3 +223,24 @@ def test_every_opening_of_an_agency_caption_is_taken(caption: str) -> None:
     assert REGISTRY["caption_credit"].fn(block, PageContext(input_format="text")) == \
         "an agency's picture caption"
     assert block.extra["caption"] == caption
+
+
+@pytest.mark.parametrize("story", [
+    # a headline or a sentence with a few dashes: too few items
+    "Путин - Медведеву: выборы пройдут честно - и в срок",
+    # a list of places in a story line: its items run longer than a menu's
+    "Россия - страна большая - от Калининграда до Камчатки - девять часовых поясов - и "
+    "везде свои порядки",
+    # items that start in lower case are phrases of a sentence, not menu items
+    "Он сказал - нет - потом - да - и снова - нет",
+])
+def test_dashes_in_story_text_are_no_menu(story: str) -> None:
+    assert not judge("breadcrumb_menu", story)
+
+
+def test_a_dash_menu_run_into_one_line_is_a_menu() -> None:
+    # a text browser prints a left-hand menu of rubrics wrapped over a few lines; joined,
+    # they are one line of items parted by dashes
+    menu = ("Политика - Экономика - Миграция - История - Права человека - Интернет - "
+            "Религия - Анализ - Общество - Свобода слова - Спорт - Словарь - Письма читателей")
+    assert judge("breadcrumb_menu", menu) == "13 items parted by dashes"

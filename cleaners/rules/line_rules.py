@@ -317,18 +317,39 @@ def pager(block: Block, ctx: PageContext) -> str | None:
 
 _SEPARATED = re.compile(r"\s(?:\||/|>|»|→|::)\s|\s?\|\s?")
 _SEPARATOR_CHARS = "|/>»→:"  # every separator holds one of them
+# a spaced dash also parts menu items ("Политика - Экономика - Права человека - ..."), but
+# sentences use it too ("Москва - столица России"), so only many short capitalised items
+_DASH_SEPARATED = re.compile(r" [-–—] ")
+DASH_MENU_ITEMS = 5
+DASH_ITEM_WORDS = 3
+
+
+def _dash_menu(text: str) -> int:
+    """How many items a menu of short capitalised items parted by spaced dashes holds, or 0."""
+    if text.count(" - ") + text.count(" – ") + text.count(" — ") < DASH_MENU_ITEMS - 1:
+        return 0  # counted first: most lines hold no dash at all
+    parts = _DASH_SEPARATED.split(text)
+    if len(parts) < DASH_MENU_ITEMS:
+        return 0
+    if all(0 < len(p.split()) <= DASH_ITEM_WORDS and p.strip()[:1].isupper() for p in parts):
+        return len(parts)
+    return 0
 
 
 @line_rule("breadcrumb_menu")
 def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
-    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C"."""
+    """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C", and
+    five or more short capitalised items parted by dashes ("Политика - Экономика - ...")."""
     if block.sentence_end:  # asked first: most of a page's lines are sentences
         return None
-    if not any(map(block.text.__contains__, _SEPARATOR_CHARS)):
-        return None  # no separator: no split to make
-    parts = _SEPARATED.split(block.text)
-    if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts):
-        return f"{len(parts)} items separated"
+    # split only a line that holds a separator: most lines hold none
+    if any(map(block.text.__contains__, _SEPARATOR_CHARS)):
+        parts = _SEPARATED.split(block.text)
+        if len(parts) >= 3 and all(0 < len(p.split()) <= 5 for p in parts):
+            return f"{len(parts)} items separated"
+    dashed = _dash_menu(block.text)
+    if dashed:
+        return f"{dashed} items parted by dashes"
     return None
 
 
