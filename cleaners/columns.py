@@ -16,7 +16,7 @@ GAP = re.compile(r" {3,}")
 MIN_COLUMN_HITS = 5  # segments starting at one column (± TOLERANCE) that make it a column
 TOLERANCE = 4  # ragged cells start a few columns apart
 MIN_COLUMN_START = 16  # a "column" nearer the margin is indentation
-EDGE_REACH = 3  # rows above and below that show where a column edge runs
+EDGE_REACH = 5  # rows above and below that show where a column edge runs
 EDGE_MIN_ROWS = 2  # ...and how many of them must start a cell exactly there
 REGION_BRIDGE = 3  # single-column lines that may sit inside a multi-column stretch
 
@@ -40,17 +40,28 @@ def _segments(line: str) -> list[tuple[int, str]]:
 
 
 def _boundaries(segmented: list[list[tuple[int, str]]]) -> list[int]:
-    """Columns at which text repeatedly starts after a gap: the left edges of columns."""
+    """Columns at which text repeatedly starts after a gap: the left edges of columns.
+
+    A column whose neighbour on the left is mostly empty shows its edge by indentation
+    instead: its lines start at that column with nothing before them, and only a row or
+    two put a cell to its left. Such an edge counts where text starts after a gap at
+    least once and MIN_COLUMN_HITS lines are indented to it; indentation alone (a page
+    printed with a margin) is no column, as nothing ever stands to its left.
+    """
     starts: Counter[int] = Counter()
+    indents: Counter[int] = Counter()
     for segs in segmented:
         for start, _text in segs[1:]:
             starts[start] += 1
+        if segs and segs[0][0] >= MIN_COLUMN_START:
+            indents[segs[0][0]] += 1
     found: list[int] = []
     for col, _n in starts.most_common():
         if col < MIN_COLUMN_START or any(abs(col - b) <= TOLERANCE for b in found):
             continue
         hits = sum(n for c, n in starts.items() if abs(c - col) <= TOLERANCE)
-        if hits >= MIN_COLUMN_HITS:
+        indented = sum(n for c, n in indents.items() if abs(c - col) <= TOLERANCE)
+        if hits >= MIN_COLUMN_HITS or indented >= MIN_COLUMN_HITS:
             found.append(col)
     return sorted(b - TOLERANCE for b in found)
 

@@ -69,3 +69,44 @@ def test_lines_indented_to_a_column_show_its_edge_too() -> None:
     assert lines[7][29] == " " and lines[7][28] != " " and lines[7][30] != " "
     out = [line for line in deinterleave(lines) if line]
     assert last in out and story[5] in out
+
+
+def test_a_column_shown_by_its_indented_lines_parts_from_a_menu_glued_to_it() -> None:
+    # a story column whose left neighbour is empty on most rows: its lines are indented to
+    # it, with nothing before them; only a few rows hold a cell of the left-hand menu,
+    # which runs up to one space before the story (once with a gap); a sidebar runs down
+    # the right. The rows just above the glued ones hold only the sidebar's cells, so the
+    # story's edge shows only further off. The story's lines must not stay glued to the
+    # menu.
+    edge, side = 30, 75
+    menu = ["- Политика - Экономика - Права", "человека - Интернет - Религия",
+            "Свобода слова - Спорт - Письма", "Культура и искусство - Книжки"]
+    story = ["4 января президент Казахстана продлил", "режим чрезвычайного положения.",
+             "«Постановляю продлить режим до", "31 января», - говорится в указе.",
+             "Напомним, режим должен был истечь", "5 января 2012 года. Полиция открыла",
+             "огонь по бастовавшим нефтяникам.", "Погибли 16 человек."]
+    left = [" " * edge + "Новости Центральной Азии", "", "", "",
+            menu[0][:edge - 1].ljust(edge - 1) + " " + story[0],
+            menu[1].ljust(edge - 1) + " " + story[1],
+            menu[2],
+            menu[3].ljust(edge - 1) + " " + story[2],
+            "- Туризм - Хлопок".ljust(edge) + story[3],
+            *[" " * edge + s for s in story[4:]]]
+    sidebar = [f"Реклама {k}" for k in range(len(left))]
+    lines = [a.ljust(side) + b for a, b in zip(left, sidebar, strict=True)]
+    assert lines[4][edge - 1] == " " and lines[4][edge - 2] != " "  # one space: no gap
+    out = [line for line in deinterleave(lines) if line]
+    assert story[0] in out
+    at = out.index(story[0])
+    assert out[at: at + len(story)] == story
+    assert menu[0][:edge - 1] in out and menu[2] in out
+
+
+def test_a_page_printed_with_a_margin_is_no_column() -> None:
+    # the whole story indented to one column, nothing ever to its left, and a few cells
+    # further right: a margin, not a column; the page is left as it is
+    margin = " " * 37
+    lines = [margin + s for s in STORY * 2]
+    lines[1] = lines[1].ljust(110) + "Bookmark"
+    lines[3] = lines[3].ljust(110) + "Share"
+    assert deinterleave(lines) == lines
