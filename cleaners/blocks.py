@@ -76,6 +76,11 @@ class Block:
             self.key_cache = norm_key(self.text)
         return self.key_cache
 
+    def word_tokens(self) -> list[str]:
+        """The words of the lowercased text: the features' ``tokens``, or found now for a
+        block whose features were never computed (an HTML block no rule voted on)."""
+        return self.tokens if self.tokens is not None else words(self.text.lower())
+
     @property
     def undecided(self) -> bool:
         return self.label == "undecided"

@@ -135,8 +135,7 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
         score *= START_FURNITURE_BONUS
     prose = [b for b in content[start:end + 1] if b.undecided]
     n_words = sum(b.n_words for b in prose)
-    talk = [w for b in prose for w in site_words(b.tokens if b.tokens is not None
-                                                 else words(b.text.lower()))]
+    talk = [w for b in prose for w in site_words(b.word_tokens())]
     # talk about the site mixes its words (comments, users, site, rules); a story about
     # registered cases repeats one
     if n_words and len(talk) / n_words >= SITE_TALK_DENSITY and \
@@ -417,8 +416,8 @@ def _stems(text: str) -> set[str]:
 
 
 def _stems_of(found: set[str]) -> set[str]:
-    """The stems of the distinct words ``found`` of four letters or more, less function
-    words: set algebra first (in C), then one pass over the distinct words."""
+    """The stems of the distinct words ``found`` (a set it consumes) of four letters or
+    more, less function words: set algebra first (in C), then one pass over the words."""
     found -= function_words()
     return {w[:STEM_CHARS] for w in found if len(w) >= 4}
 
@@ -439,10 +438,8 @@ def _story_stems(story: list[Block]) -> set[str]:
         room = STORY_CHARS - pos
         if room <= 0:
             break
-        if len(b.text) <= room and b.tokens is not None:
-            tokens.update(b.tokens)
-        else:  # the line the opening ends in, or one with no features (HTML)
-            tokens.update(words(b.text[:room].lower()))
+        # the line the opening ends in has its words found in what is read of it
+        tokens.update(b.word_tokens() if len(b.text) <= room else words(b.text[:room].lower()))
         pos += len(b.text) + 1
     found = set(filter(str.isalpha, tokens))
     mixed = tokens - found
