@@ -19,6 +19,12 @@ CASES = [
     ("widget_residue", "[          ] [Искать]", "Он нажал [sic] кнопку поиска."),
     ("widget_residue", "[milano-design-week-2018-flos-anastassiades-jewels-after-jewels-cover]",
      "The show [at the Flos showroom on corso Monforte] runs until Sunday."),
+    ("markup_residue", '<div style="margin:0; padding:15px"><a href="http://example.ru/1.html" '
+     'style="color:#333">Власти Коми привлекут 540 млн руб</a></div>',
+     "Разработчики советуют заменить тег <font color=red> на <span> в шаблонах сайтов."),
+    ("markup_residue", '<img height="1" width="1" style="display:none" '
+     'src="http://b.scorecardresearch.com/p?c1=2">',
+     "<b>Москва</b> и <i>Петербург</i> получат новые поезда уже в будущем году."),
     ("counter", "1295", "1295 человек пришли на митинг в центре города."),
     ("counter", "Просмотров: 856", "Просмотров стало больше на 856 тысяч за год, сообщил он."),
     ("counter", "-1", "-1 градус ожидается в Москве ночью, сообщают синоптики."),
@@ -244,3 +250,12 @@ def test_a_dash_menu_run_into_one_line_is_a_menu() -> None:
     menu = ("Политика - Экономика - Миграция - История - Права человека - Интернет - "
             "Религия - Анализ - Общество - Свобода слова - Спорт - Словарь - Письма читателей")
     assert judge("breadcrumb_menu", menu) == "13 items parted by dashes"
+
+
+@pytest.mark.parametrize("line", [
+    "<b>Важно</b>",  # leaked inline formatting, no attribute: the word stays
+    "<p>Суд отложил заседание до понедельника.</p>",
+    'Он написал в чате: <a href="x">ссылка</a> и ушёл.',  # one tag pair in a sentence
+])
+def test_markup_residue_leaves_formatting_and_quoted_tags(line: str) -> None:
+    assert judge("markup_residue", line) is None

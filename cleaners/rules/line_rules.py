@@ -25,6 +25,28 @@ def widget_residue(block: Block, ctx: PageContext) -> str | None:
     return "only form widgets / link numbers" if not block.text else None
 
 
+# a tag with attributes ("<div style=...>", "<a href=...>"): what markup printed as text
+# holds, and leaked inline formatting ("<b>", "<br />") does not
+_ATTRIBUTED_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*\s[^<>]*=[^<>]*>")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
+MARKUP_SHARE = 0.5  # of the line's characters inside tags
+
+
+@line_rule("markup_residue")
+def markup_residue(block: Block, ctx: PageContext) -> str | None:
+    """A line that is mostly HTML markup: an embed code printed in its text box ("<div
+    style=...><a href=...>"), a tracking pixel's "<img ...>". A story quotes a tag now and
+    then, inside a sentence; it never is one line of tags with attributes."""
+    text = block.text
+    if "<" not in text or "=" not in text or _ATTRIBUTED_TAG.search(text) is None:
+        return None
+    tags = _TAG.findall(text)
+    share = sum(map(len, tags)) / len(text)
+    if share >= MARKUP_SHARE:
+        return f"{len(tags)} tags, {share:.0%} of the line"
+    return None
+
+
 _COUNTER = re.compile(
     r"^(?:[-+−]?\d[\d\s]{0,8}(?:[.,]\d+)?%?|[★☆✩✪\s]{2,}|\d+(?:[.,]\d+)?\s*(?:/|из|of)\s*\d+"
     r"|[+-]\d+\s+[+-]\d+"
