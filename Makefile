@@ -29,7 +29,7 @@ test: $(DEV_STAMP)
 fuzz: $(DEV_STAMP)
 	WINNOW_FUZZ=fuzz $(VENV)/bin/pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(VENV_PY) bench/run_bench.py
 
 # Scheduled runs: the clean_pages deployment on CRON, served until Ctrl-C. Prefect

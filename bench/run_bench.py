@@ -149,6 +149,39 @@ def sample_set(limit: int | None) -> DevSet:
     return DevSet("raw-samples (no truth)", "text", pages)
 
 
+def rendered_sets(sets: Sequence[DevSet]) -> tuple[list[DevSet], list[str]]:
+    """Each scored HTML set saved as text by each of ``bench.renderers`` (the stories and
+    gold text of the set, laid out as other tools save pages), and notes on what failed.
+    A page a renderer cannot read is saved empty, and counted in the notes."""
+    from bench.renderers import RENDERERS
+
+    out: list[DevSet] = []
+    notes: list[str] = []
+    for ds in sets:
+        if ds.input_format != "html" or not ds.scored:
+            continue
+        for name, render in RENDERERS.items():
+            pages: list[Page] = []
+            failed: list[str] = []
+            for p in ds.pages:
+                try:
+                    text = render(p.html)
+                except ImportError as exc:
+                    notes.append(f"renderer {name} is not installed ({exc}): its sets skipped")
+                    break
+                except Exception as exc:  # one unreadable page must not lose the set
+                    text = ""
+                    failed.append(f"{p.id}: {type(exc).__name__}")
+                pages.append(Page(p.id, p.url, text, p.truth))
+            else:
+                out.append(DevSet(f"{ds.name} saved by {name}", "text", pages, ds.titles,
+                                  ds.sites))
+                if failed:
+                    notes.append(f"{name} could not render {len(failed)} pages of {ds.name}, "
+                                 f"saved empty: {', '.join(failed[:3])}")
+    return out, notes
+
+
 # --------------------------------------------------------------------------
 # Extractors
 # --------------------------------------------------------------------------
@@ -651,6 +684,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3, help="timed passes (median is reported)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     ap.add_argument("--no-pin", action="store_true", help="do not pin the process to one CPU")
+    ap.add_argument("--renderers", action=argparse.BooleanOptionalAction, default=True,
+                    help="also score text cleaning on the HTML sets saved as text by other "
+                         "renderers (bench/renderers.py; one pass, about a minute)")
     ap.add_argument("--scale", action=argparse.BooleanOptionalAction, default=None,
                     help="the scale-out sections (bench/scale.py: backfill pages/s on 1 and "
                          "2 Dask workers, peak RSS on 1k/10k-page archives; minutes). "
@@ -690,6 +726,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             notes.append(f"{r.set} / {r.run.label}: output differs between passes on "
                          f"{len(r.run.unstable)} pages")
 
+    render_rows: list[Row] = []
+    if args.renderers:
+        others, render_notes = rendered_sets(sets)
+        notes += render_notes
+        for rds in others:
+            print(f"{rds.name} ({len(rds.pages)} pages, one pass)", file=sys.stderr, flush=True)
+            render_rows += make_rows(rds, "page", page_mode(rds, 1), scorer)
+
     scale_text = None
     if args.scale or (args.scale is None and not args.limit):
         from bench.scale import scale_sections
@@ -710,6 +754,9 @@ def main(argv: Sequence[str] | None = None) -> int:
          "pages that print them; near duplicates: MinHash similarity of reposts made from "
          "the set's pages, and of different pages):\n\n" + "\n".join(f"- {e}" for e in evidence)
          ) if evidence else None,
+        ("Text cleaning on dump formats the dev sets do not hold: the HTML sets saved as "
+         "text by other renderers (bench/renderers.py; same stories and gold text, one "
+         "timed pass):\n\n" + table(render_rows)) if render_rows else None,
         stats_memory,
         speed,
         seeds,

@@ -175,3 +175,47 @@ def test_seed_speed_times_the_sample_pages_against_trafilatura(tmp_path: Path) -
     assert line is not None
     assert line.startswith("Text cleaning on the 1 sample pages")
     assert "× trafilatura" in line and "target ≥ 1,000 pages/s" in line
+
+
+STORY_PAGE = ("<html><head><style>p {color: red}</style><script>var views = 1;</script></head>"
+              "<body><ul><li>Home</li><li>Sport</li></ul><h1>River closes bridge</h1>"
+              "<p>The river rose two metres <a href='/x'>overnight</a>.</p>"
+              "<p>The council closed the old bridge.</p></body></html>")
+
+
+@pytest.mark.parametrize("name", ["inscriptis", "beautifulsoup"])
+def test_each_renderer_saves_the_pages_text_without_code(name: str) -> None:
+    from bench.renderers import RENDERERS
+
+    lines = [line.strip() for line in RENDERERS[name](STORY_PAGE).splitlines() if line.strip()]
+    assert "The council closed the old bridge." in lines
+    assert "River closes bridge" in lines
+    assert not any("var views" in line or "color: red" in line for line in lines)
+
+
+def test_beautifulsoup_breaks_a_sentence_at_its_link_as_crawler_dumps_do() -> None:
+    from bench.renderers import soup_text
+
+    lines = [line.strip() for line in soup_text(STORY_PAGE).splitlines() if line.strip()]
+    assert "The river rose two metres" in lines and "overnight" in lines
+
+
+def test_rendered_sets_keep_gold_and_count_pages_a_renderer_failed(
+        tiny_set: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import renderers
+
+    def picky(html: str) -> str:
+        if "Council voted" in html:
+            raise ValueError("cannot read")
+        return "saved: " + html
+
+    monkeypatch.setattr(renderers, "RENDERERS", {"picky": picky})
+    html_set = rb.load_set(tiny_set, StubScorer)
+    text_set = rb.DevSet("tiny-dev-text", "text", html_set.pages)  # text sets are not rendered
+    out, notes = rb.rendered_sets([html_set, text_set])
+    assert [ds.name for ds in out] == ["tiny-dev saved by picky"]
+    saved = out[0]
+    assert saved.input_format == "text"
+    assert [p.truth for p in saved.pages] == [p.truth for p in html_set.pages]
+    assert saved.pages[0].html.startswith("saved: ") and saved.pages[1].html == ""
+    assert notes == ["picky could not render 1 pages of tiny-dev, saved empty: p2: ValueError"]
