@@ -148,6 +148,25 @@ def _joins_in_column(line: str, used: int, nxt: str, local: tuple[int, bool]) ->
     return _continues(line, nxt) or (paragraph and not ends_sentence(line.rstrip()))
 
 
+_CLOSING = tuple(",.;:!?)]»”’…")
+
+
+def _inline_break(line: str, nxt: str) -> bool:
+    """Whether a dump broke a sentence where an inline element (a link, a bold word)
+    began or ended: this line ends no sentence, and the next goes on in lower case, with
+    the punctuation that closed the sentence, or with a figure after a space ("The river
+    rose " / "overnight" / ".")."""
+    head = nxt.lstrip()[:1]
+    if not head:
+        return False
+    # a figure goes on a sentence only where a space stood at the break ("rose " / "1%")
+    spaced = line[-1:].isspace() or nxt[:1].isspace()
+    if not (head.islower() or head.startswith(_CLOSING) or (spaced and head.isdigit())):
+        return False
+    line = line.rstrip()
+    return bool(line) and not ends_sentence(line)
+
+
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
@@ -189,12 +208,22 @@ def text_to_blocks(text: str) -> list[Block]:
             i += 1
             continue
         raws = [raw]
-        while i + 1 < n and (
-                (width and _joins_next(lines[i], widths[i], lines[i + 1], width))
-                or _joins_in_column(lines[i], widths[i], lines[i + 1], local[i])):
+        while i + 1 < n:
+            line, nxt = lines[i], lines[i + 1]
+            if (width and _joins_next(line, widths[i], nxt, width)) \
+                    or _joins_in_column(line, widths[i], nxt, local[i]):
+                joined = _join(joined, nxt)
+            elif not width and _inline_break(line, nxt):
+                # a dump of text nodes keeps the spaces around them: none before the
+                # punctuation that closes a sentence ("overnight" / ".")
+                spaced = line[-1:].isspace() or nxt[:1].isspace()
+                tail = nxt.strip()
+                joined = _join(joined, nxt) if spaced or not tail.startswith(_CLOSING) \
+                    else joined.rstrip() + tail
+            else:
+                break
             i += 1
             raws.append(raw_lines[i])
-            joined = _join(joined, lines[i])
         i += 1
         norm, bullet, indent = normalise_line(joined, rulers)
         block = Block(index=len(blocks), text=norm, raw="\n".join(raws), bullet=bullet,

@@ -104,3 +104,59 @@ def test_radio_buttons_and_embeds_in_parentheses_go() -> None:
 def test_whitespace_of_every_kind_folds_to_one_space() -> None:
     page = "Президент\u2003подписал  \t закон\u00a0о\u202fбюджете. \x1f"
     assert texts(page) == ["Президент подписал закон о бюджете."]
+
+
+# a page saved one text node a line (BeautifulSoup's get_text("\n"), a crawler's dump):
+# links and bold words break the story's sentences, with the nodes' own spaces kept
+NODE_DUMP = "\n".join([
+    "Markets",
+    "Tech",
+    "A ",
+    "muddled view",
+    " of US-China trade talks weighed on investors, analysts at ",
+    "CNBC",
+    " said.",
+    "The index rose ",
+    "1%",
+    ".",
+    "",
+    "Read more",
+])
+
+
+def test_a_sentence_broken_at_its_links_joins_again_in_a_dump_of_text_nodes() -> None:
+    assert texts(NODE_DUMP) == [
+        "Markets",
+        "Tech",
+        "A muddled view of US-China trade talks weighed on investors, analysts at CNBC said.",
+        "The index rose 1%.",
+        "Read more",
+    ]
+
+
+def test_lines_that_end_a_sentence_or_start_a_new_one_stay_apart() -> None:
+    page = "\n".join([
+        "Главная",
+        "Новости",  # menu items in capitals: no sentence runs on
+        "Суд отложил заседание.",
+        "в понедельник суд продолжит работу",  # after a sentence's end: a line of its own
+        "Подписаться",
+    ])
+    assert texts(page) == ["Главная", "Новости", "Суд отложил заседание.",
+                           "в понедельник суд продолжит работу", "Подписаться"]
+
+
+def test_a_wrapped_dump_joins_only_by_its_width() -> None:
+    # w3m wraps at a width: a short line before a lower-case one is a cell of its own
+    # (a headline list's item, a column), not a sentence broken at a link
+    wrapped = "\n".join(["Новости", "контекст"] + [
+        "Власти Коми в 2012 году привлекут 540 миллионов рублей бюджетных средств на",
+        "совершенствование помощи онкологическим больным жителям республики, сообщил",
+        "министр здравоохранения региона Ярослав Бордюг в интервью агентству новостей.",
+        "",
+        "Республика получит на эти цели из российского бюджета 370 миллионов рублей, а",
+        "остальные средства выделят из бюджета самой республики в течение этого года.",
+    ])
+    blocks = texts(wrapped)
+    assert blocks[:2] == ["Новости", "контекст"]
+    assert len(blocks) == 4
