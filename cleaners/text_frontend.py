@@ -151,6 +151,22 @@ def _joins_in_column(line: str, used: int, nxt: str, local: tuple[int, bool]) ->
 _CLOSING = tuple(",.;:!?)]»”’…")
 
 
+def _spaced(line: str, nxt: str) -> bool:
+    """Whether a space stood where the dump broke ``line`` from ``nxt``: a dump of text
+    nodes keeps the spaces around each node."""
+    return line[-1:].isspace() or nxt[:1].isspace()
+
+
+def _join_inline(joined: str, line: str, nxt: str) -> str:
+    """``joined`` (ending in ``line``) and ``nxt``, broken at an inline element: with a
+    space, but none before the punctuation that closes a sentence ("overnight" / ".")
+    where none stood."""
+    tail = nxt.strip()
+    if _spaced(line, nxt) or not tail.startswith(_CLOSING):
+        return _join(joined, nxt)
+    return joined.rstrip() + tail
+
+
 def _inline_break(line: str, nxt: str) -> bool:
     """Whether a dump broke a sentence where an inline element (a link, a bold word)
     began or ended: this line ends no sentence, and the next goes on in lower case, with
@@ -160,8 +176,8 @@ def _inline_break(line: str, nxt: str) -> bool:
     if not head:
         return False
     # a figure goes on a sentence only where a space stood at the break ("rose " / "1%")
-    spaced = line[-1:].isspace() or nxt[:1].isspace()
-    if not (head.islower() or head.startswith(_CLOSING) or (spaced and head.isdigit())):
+    if not (head.islower() or head.startswith(_CLOSING)
+            or (_spaced(line, nxt) and head.isdigit())):
         return False
     line = line.rstrip()
     return bool(line) and not ends_sentence(line)
@@ -214,12 +230,7 @@ def text_to_blocks(text: str) -> list[Block]:
                     or _joins_in_column(line, widths[i], nxt, local[i]):
                 joined = _join(joined, nxt)
             elif not width and _inline_break(line, nxt):
-                # a dump of text nodes keeps the spaces around them: none before the
-                # punctuation that closes a sentence ("overnight" / ".")
-                spaced = line[-1:].isspace() or nxt[:1].isspace()
-                tail = nxt.strip()
-                joined = _join(joined, nxt) if spaced or not tail.startswith(_CLOSING) \
-                    else joined.rstrip() + tail
+                joined = _join_inline(joined, line, nxt)
             else:
                 break
             i += 1
