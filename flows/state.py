@@ -207,10 +207,17 @@ class RunState:
 
     def live_version(self) -> int:
         """The version the manifest lists; version 1 is made live on first use."""
-        row = self._db.execute("SELECT version FROM versions WHERE status = 'live'").fetchone()
+        live = "SELECT version FROM versions WHERE status = 'live'"
+        row = self._db.execute(live).fetchone()
         if row:
             return int(row[0])
+        # asked again inside a write transaction: another process (a run, a reader of its
+        # state) may have made version 1 live since, and a second insert would fail
         with self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            row = self._db.execute(live).fetchone()
+            if row:
+                return int(row[0])
             self._db.execute(
                 "INSERT INTO versions (version, status, pipeline_version, started_at)"
                 " VALUES (1, 'live', '', ?)",

@@ -198,3 +198,48 @@ def test_processes_opening_a_fresh_state_at_once_all_see_one_layout(tmp_path):
                  for _ in range(3)]
         errors = [p.communicate(timeout=60)[1] for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0], "\n".join(errors)[-3000:]
+
+
+class _RacedConnection:
+    """A state connection that lets another process make version 1 live right after it
+    read that no version is live: the moment a run and a reader of its state race."""
+
+    def __init__(self, db: sqlite3.Connection, other: RunState) -> None:
+        self.db, self.other, self.raced = db, other, False
+
+    def execute(self, sql: str, *args: object):
+        cursor = self.db.execute(sql, *args)
+        if not self.raced and "status = 'live'" in sql:
+            self.raced = True
+            row = cursor.fetchone()
+            assert row is None  # nothing live yet: the race is on
+            self.other.live_version()
+            return _Rows(row)
+        return cursor
+
+    def __enter__(self):
+        return self.db.__enter__()
+
+    def __exit__(self, *exc: object):
+        return self.db.__exit__(*exc)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _Rows:
+    def __init__(self, row: object) -> None:
+        self.row = row
+
+    def fetchone(self) -> object:
+        return self.row
+
+
+def test_two_processes_making_the_first_version_live_at_once_agree_on_it(tmp_path):
+    with RunState(tmp_path) as mine, RunState(tmp_path) as theirs:
+        mine._db = _RacedConnection(mine._db, theirs)  # type: ignore[assignment]
+        assert mine.live_version() == 1
+        assert mine._db.raced
+        assert theirs.live_version() == 1
+        count = theirs._db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
+        assert count == 1
