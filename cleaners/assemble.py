@@ -61,7 +61,7 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
     art = Article(paragraphs=body, extractor=extractor)
     art.title = next((b.text for b in blocks if b.label == "title"), None)
     art.alternate_titles = [b.text for b in blocks if b.label == "alt_title"]
-    span = ctx.meta.get("body_span")
+    span = ctx.body_span
     if body and span:
         art.published = _published(blocks, span)
     tags: list[str] = []

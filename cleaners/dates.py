@@ -81,7 +81,7 @@ def find_dates(text: str) -> list[FoundDate]:
                     start = before.start()
             iso = day.isoformat()
             if hh is not None:
-                iso += f"T{int(hh):02d}:{int(mi):02d}:{int(ss or 0):02d}"
+                iso += f"T{int(hh):02d}:{int(mi or 0):02d}:{int(ss or 0):02d}"
             found.append(FoundDate(iso, start, m.end()))
             taken.append((start, m.end()))
     found.sort(key=lambda f: f.start)

@@ -58,7 +58,7 @@ def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
                 continue  # the rule matches only lines opening on other words
             note = r.fn(b, ctx)
             if note:
-                b.mark(r.label, r.name, note)
+                b.mark(r.label or "chrome", r.name, note)  # line rules have a label
                 break
     for r in later_rules:
         check_deadline(f"rule {r.name}")

@@ -33,6 +33,10 @@ class PageContext:
     input_format: str  # "html" | "text"
     url: str | None = None
     meta: dict[str, object] = field(default_factory=dict)  # harvested metadata
+    # (first, last) block index of the story's run of text, once ``body_region`` found it;
+    # the boundary rules after it widen it. Typed here, not in ``meta``: rules index it
+    body_span: tuple[int, int] | None = None
+    has_stopwords: bool = True  # the page's lines carry stoplist words (``body_region``)
     site_chrome: SiteChrome | None = None  # the lines learned as chrome on the page's site
 
 
@@ -45,7 +49,7 @@ class Rule:
     name: str
     stage: Stage
     doc: str
-    fn: Callable[..., object]
+    fn: Callable[..., str | None]  # a line rule's note, or None (block rules: None)
     formats: tuple[str, ...] = ("html", "text")
     label: Label | None = None  # for line rules: the label a match gives
     # for line rules: the longest line (in words) the rule can ever match; None if any.

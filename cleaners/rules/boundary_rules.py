@@ -154,7 +154,8 @@ def _pieces(weights: list[float], start: int, end: int, dated: set[int] | None =
             ) -> list[tuple[int, int]]:
     """Split a run where SPLIT_GAP or more lines in a row carry no prose, or at a date line."""
     pieces: list[tuple[int, int]] = []
-    first = last = None
+    first: int | None = None
+    last = start  # set with ``first``: read only while ``first`` is
     gap = 0
     for i in range(start, end + 1):
         if dated and i in dated:
@@ -241,7 +242,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     """
     content = content_blocks(blocks)
     has_stop = _page_has_stopwords(content)
-    ctx.meta["has_stopwords"] = has_stop
+    ctx.has_stopwords = has_stop
     weights = [_weight(b, has_stop) for b in content]  # once: runs, pieces and trimming read it
     zones, lo = [], 0
     for i, b in enumerate(content):
@@ -264,7 +265,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     if best_span is None:
         return
     start, end = _trim_teasers(content, weights, *best_span)
-    ctx.meta["body_span"] = (content[start].index, content[end].index)
+    ctx.body_span = (content[start].index, content[end].index)
     for b in content[start:end + 1]:
         if not b.undecided:
             continue
@@ -282,16 +283,16 @@ def _sentence_like(block: Block, has_stop: bool) -> bool:
 @rule("closing_paragraph", stage="boundary")
 def closing_paragraph(blocks: list[Block], ctx: PageContext) -> None:
     """Short paragraphs right after the body that read as sentences are still the story."""
-    span = ctx.meta.get("body_span")
+    span = ctx.body_span
     if not span:
         return
-    has_stop = bool(ctx.meta.get("has_stopwords", True))
+    has_stop = ctx.has_stopwords
     for b in blocks[span[1] + 1:]:
         if not b.text:
             continue
         if _sentence_like(b, has_stop):
             b.mark("body", "closing_paragraph", "a sentence right after the body")
-            ctx.meta["body_span"] = (span[0], b.index)
+            ctx.body_span = (span[0], b.index)
         else:
             break
 
@@ -303,7 +304,7 @@ DATELINE_LOOKBACK = 6
 def dateline_date(blocks: list[Block], ctx: PageContext) -> None:
     """A short line just above the body that carries a full date is the story's date line
     ("1:27, 27 ноября, 2011 Medportal.ru"): lifted into metadata, never taken for a title."""
-    span = ctx.meta.get("body_span")
+    span = ctx.body_span
     if not span:
         return
     for b in [b for b in blocks[: span[0]] if b.text][-DATELINE_LOOKBACK:]:
@@ -378,7 +379,7 @@ HEAD_MIN_WORDS = 4  # ...if the headline is a sentence too, not a byline or a se
 def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
     """The story's lead printed in bold right above the body, without a full stop, is
     story text: a shorter headline stands above it, past the date line and page tools."""
-    span = ctx.meta.get("body_span")
+    span = ctx.body_span
     if not span:
         return
     lead = next((b for b in reversed(blocks[: span[0]]) if b.text), None)
@@ -390,7 +391,7 @@ def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
             all(not b.text or _title_like(b) for b in blocks[head.index + 1: lead.index]):
         return  # no headline above it, or one directly above: a headline and its twin
     lead.mark("body", "lead_under_headline", "the lead under the headline")
-    ctx.meta["body_span"] = (lead.index, span[1])
+    ctx.body_span = (lead.index, span[1])
 
 
 _STEM_WORD = re.compile(r"[^\W\d_]{4,}")
@@ -579,7 +580,7 @@ def _search_headline(blocks: list[Block], start: int, story: set[str]) -> Block 
 def title(blocks: list[Block], ctx: PageContext) -> None:
     """The headline-like line before the body; a headline in another script beside it is an
     alternate title (a translation's original), not body."""
-    span = ctx.meta.get("body_span")
+    span = ctx.body_span
     if not span:
         return
     main = _pick_headline(_headline_group(blocks, span[0]), blocks, span)
