@@ -15,21 +15,28 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: run test fuzz lint bench serve clean-venv
+.PHONY: run test fuzz lint bench serve native clean-venv
 
-run: $(STAMP)
+run: $(STAMP) native
 	$(VENV)/bin/winnow run --raw $(RAW) --out $(OUT)
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) native
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest
 
+# The text path compiled by mypyc into build/native/ (cleaners/native.py): rebuilt when
+# its sources changed since the last build, a no-op otherwise. Where it cannot be built
+# (no C compiler), Winnow runs the same modules as Python; WINNOW_NATIVE_STRICT=1 (CI)
+# makes that a failure instead.
+native: $(STAMP)
+	$(VENV_PY) tools/build_native.py
+
 # clean_page over 10,000 random and 10,000 mutated pages (tests/test_fuzz.py); make test
 # runs the same tests with a bounded number of examples
-fuzz: $(DEV_STAMP)
+fuzz: $(DEV_STAMP) native
 	WINNOW_FUZZ=fuzz $(VENV)/bin/pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) native
 	$(VENV_PY) bench/run_bench.py
 
 # Scheduled runs: the clean_pages deployment on CRON, served until Ctrl-C. Prefect
@@ -52,12 +59,12 @@ $(VENV_PY):
 	$(VENV_PY) -m pip install --quiet --upgrade 'pip>=24'
 
 $(STAMP): pyproject.toml | $(VENV_PY)
-	$(VENV_PY) -m pip install -e .
+	$(VENV_PY) -m pip install -e '.[native]'
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(VENV_PY)
-	$(VENV_PY) -m pip install -e '.[dev]'
+	$(VENV_PY) -m pip install -e '.[dev,native]'
 	touch $@ $(STAMP)
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) build/native

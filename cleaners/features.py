@@ -40,9 +40,10 @@ def function_words() -> frozenset[str]:
     words among them): right for prose density, too broad to tell a menu line
     from a sentence. Menus carry no prepositions or conjunctions; sentences do.
     """
-    from pathlib import Path
+    # the sources' folder, not __file__'s: a compiled module's file is in build/native
+    from cleaners.native import PACKAGE_DIR
 
-    path = Path(__file__).resolve().parent / "data" / "function_words.txt"
+    path = PACKAGE_DIR / "data" / "function_words.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
 

@@ -10,9 +10,11 @@ import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data" / "chrome_phrases.toml"
+from cleaners.native import PACKAGE_DIR
+
+# the sources' folder, not __file__'s: a compiled module's file is in build/native
+DATA = PACKAGE_DIR / "data" / "chrome_phrases.toml"
 
 # what a phrase key keeps of a line: word characters, "+" and "#" ("c++", "#тег")
 _KEY_CHARS = r"\w+#"

@@ -95,7 +95,7 @@ def fake_analysis() -> PageAnalysis:
 
     blocks = [
         block(0, "Главная | Новости | Спорт", "chrome", "nav_menu", "menu words"),
-        block(1, "", "blank", None),
+        Block(index=1, text="", raw="", label="blank"),  # as the front ends make blanks
         block(2, "Заголовок новости", "title", "first_heading"),
         block(3, "Текст новости, первый абзац.", "body", "body_region"),
         block(4, "01.12.2019 10:15", "meta", "dateline", "date"),

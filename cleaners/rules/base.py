@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cleaners.blocks import Block, Label
+from cleaners.native import docstring
 from cleaners.sitestats import SiteChrome
 
 Stage = Literal["html", "line", "block", "boundary"]
@@ -77,7 +78,7 @@ def rule(name: str, stage: Stage, formats: tuple[str, ...] = ("html", "text")):
     """Register a block rule ``fn(blocks, ctx)``; its docstring is what ``winnow rules`` shows."""
 
     def decorate(fn: BlocksFn) -> BlocksFn:
-        _register(Rule(name, stage, (fn.__doc__ or "").strip(), fn, formats))
+        _register(Rule(name, stage, docstring(fn).strip(), fn, formats))
         return fn
 
     return decorate
@@ -93,7 +94,7 @@ def line_rule(name: str, label: Label = "chrome", formats: tuple[str, ...] = ("h
     """
 
     def decorate(fn: LineFn) -> LineFn:
-        _register(Rule(name, "line", (fn.__doc__ or "").strip(), fn, formats, label, max_words,
+        _register(Rule(name, "line", docstring(fn).strip(), fn, formats, label, max_words,
                        first_words))
         return fn
 

@@ -1,0 +1,133 @@
+"""The text path compiled by mypyc, used only when it was built from exactly these sources.
+
+Text cleaning spends its time in the interpreter: many small rules, each cheap, over
+every line of a page (the profile is flat, no function above 5%). mypyc compiles the
+same modules, from their type hints, to C extensions, and the page runs about 1.2 times
+as fast with the same records (``tests/test_native.py`` compares them with the pure
+modules' records).
+
+``make native`` (``tools/build_native.py``) builds them into ``build/native/``, outside
+the source tree, with a manifest of the hashes of the sources they were built from. The
+packages put that folder ahead of their own on ``__path__`` only when every hash
+matches. An edited rule therefore never runs as its stale compiled self: the pure module
+runs, and a warning says to rebuild. ``WINNOW_NATIVE=0`` turns the compiled modules off.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import sysconfig
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+NATIVE_DIR = Path(os.environ.get("WINNOW_NATIVE_DIR") or PACKAGE_DIR.parent / "build" / "native")
+MANIFEST = "manifest.json"
+# the extension that holds the compiled code of every module; each module is a small shim
+GROUP = "cleaners.native_core"
+# The compile set: the modules a text page spends its time in. Not compiled: those that
+# spend theirs in C libraries (decode, the HTML front end: lxml), those that run once a
+# page (page, assemble), and limits, whose clock tests move at run time (compiled
+# modules bind the functions they call when they are built, so patching them does not
+# reach compiled callers).
+MODULES = (
+    "cleaners.blocks",
+    "cleaners.features",
+    "cleaners.lexicon",
+    "cleaners.normalise",
+    "cleaners.dates",
+    "cleaners.columns",
+    "cleaners.text_frontend",
+    "cleaners.engine",
+    "cleaners.rules.line_rules",
+    "cleaners.rules.block_rules",
+    "cleaners.rules.boundary_rules",
+)
+_OFF = ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """Whether the compiled modules are in use, and why (not)."""
+
+    active: bool
+    reason: str
+    stale: bool = False  # built, but from other sources: worth a warning
+
+
+def source_path(module: str) -> Path:
+    """The source file of a module of the compile set."""
+    return PACKAGE_DIR.joinpath(*module.split(".")[1:]).with_suffix(".py")
+
+
+def source_hashes() -> dict[str, str]:
+    """sha256 of each compiled module's source, as the manifest records them."""
+    return {m: hashlib.sha256(source_path(m).read_bytes()).hexdigest() for m in MODULES}
+
+
+def ext_suffix() -> str:
+    """The file suffix of this interpreter's extensions ("…cpython-311-x86_64-linux-gnu.so"):
+    extensions built for another Python are not loaded."""
+    return str(sysconfig.get_config_var("EXT_SUFFIX"))
+
+
+def read_status(native_dir: Path, disabled: bool = False) -> Status:
+    """Whether the build in ``native_dir`` can stand in for the sources now on disk."""
+    if disabled:
+        return Status(False, "turned off by WINNOW_NATIVE=0")
+    path = native_dir / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Status(False, "not built (make native builds it)")
+    except (OSError, ValueError) as exc:
+        return Status(False, f"unreadable manifest {path}: {exc}")
+    if not isinstance(manifest, dict) or manifest.get("ext_suffix") != ext_suffix():
+        return Status(False, f"built for another Python ({path}); make native rebuilds it")
+    built = manifest.get("modules")
+    built = built if isinstance(built, dict) else {}
+    changed = [m for m, digest in source_hashes().items() if built.get(m) != digest]
+    if changed:
+        return Status(False, f"stale: {', '.join(changed)} changed since the build "
+                             "(make native rebuilds it)", stale=True)
+    return Status(True, f"compiled by mypyc {manifest.get('mypy', '?')}")
+
+
+@lru_cache(maxsize=1)
+def status() -> Status:
+    """This process's answer, asked once: every module must come from the same side."""
+    disabled = os.environ.get("WINNOW_NATIVE", "1").strip().lower() in _OFF
+    return read_status(NATIVE_DIR, disabled)
+
+
+def extend_path(path: list[str], *subpackage: str) -> None:
+    """Put the compiled modules ahead of the sources on a package's ``__path__`` (called
+    by ``cleaners`` and ``cleaners.rules`` before they import a module of the set)."""
+    state = status()
+    if state.active:
+        path.insert(0, str(NATIVE_DIR.joinpath("cleaners", *subpackage)))
+    elif state.stale and not subpackage:  # said once, by the top package
+        warnings.warn(f"winnow: running the pure-Python text path, the compiled one is "
+                      f"{state.reason}", RuntimeWarning, stacklevel=2)
+
+
+def docstring(fn: Callable[..., object]) -> str:
+    """A function's docstring: compiled functions keep none at run time, so for them it
+    is read from the source (the rule registry keeps each rule's as its description)."""
+    if fn.__doc__:
+        return fn.__doc__
+    module = getattr(fn, "__module__", "")
+    return _docstrings(module).get(fn.__name__, "") if module in MODULES else ""
+
+
+@cache
+def _docstrings(module: str) -> dict[str, str]:
+    tree = ast.parse(source_path(module).read_text(encoding="utf-8"))
+    return {node.name: ast.get_docstring(node, clean=False) or "" for node in tree.body
+            if isinstance(node, ast.FunctionDef)}

@@ -1,0 +1,134 @@
+"""The compiled text path (cleaners/native.py): used only when built from the sources on
+disk, and giving what the pure modules give."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+from helpers.parity import outcomes
+
+from cleaners import native
+from cleaners.rules import REGISTRY
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+DEV = REPO.parent / "shared" / "dev"
+STATE = native.status()
+needs_native = pytest.mark.skipif(not STATE.active,
+                                  reason=f"the compiled text path is not in use: {STATE.reason}")
+
+
+def write_manifest(folder: Path, **changes: object) -> Path:
+    manifest = {"mypy": "test", "ext_suffix": native.ext_suffix(),
+                "modules": native.source_hashes(), **changes}
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / native.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_a_build_from_these_sources_for_this_python_is_used(tmp_path):
+    state = native.read_status(write_manifest(tmp_path))
+    assert state.active and not state.stale
+
+
+def test_a_build_from_an_edited_source_is_stale_and_names_the_module(tmp_path):
+    hashes = native.source_hashes()
+    hashes["cleaners.engine"] = "0" * 64
+    state = native.read_status(write_manifest(tmp_path, modules=hashes))
+    assert not state.active and state.stale
+    assert "cleaners.engine" in state.reason and "cleaners.blocks" not in state.reason
+
+
+def test_a_build_missing_a_module_of_the_set_is_stale(tmp_path):
+    hashes = native.source_hashes()
+    del hashes["cleaners.rules.line_rules"]
+    state = native.read_status(write_manifest(tmp_path, modules=hashes))
+    assert not state.active and "cleaners.rules.line_rules" in state.reason
+
+
+@pytest.mark.parametrize("folder_state, reason", [
+    ("missing", "not built"),
+    ("other python", "another Python"),
+    ("garbage", "unreadable manifest"),
+    ("not an object", "another Python"),
+])
+def test_no_usable_build_means_the_pure_modules(tmp_path, folder_state, reason):
+    if folder_state == "other python":
+        write_manifest(tmp_path, ext_suffix=".cpython-39-x86_64-linux-gnu.so")
+    elif folder_state == "garbage":
+        (tmp_path / native.MANIFEST).write_text("{not json", encoding="utf-8")
+    elif folder_state == "not an object":
+        (tmp_path / native.MANIFEST).write_text("[]", encoding="utf-8")
+    state = native.read_status(tmp_path)
+    assert not state.active and not state.stale and reason in state.reason
+
+
+def test_turned_off_wins_over_a_fresh_build(tmp_path):
+    state = native.read_status(write_manifest(tmp_path), disabled=True)
+    assert not state.active and "WINNOW_NATIVE=0" in state.reason
+
+
+def test_only_a_fresh_build_goes_on_the_package_path(monkeypatch):
+    monkeypatch.setattr(native, "status", lambda: native.Status(True, "fresh"))
+    path = ["/src/cleaners/rules"]
+    native.extend_path(path, "rules")
+    assert path == [str(native.NATIVE_DIR / "cleaners" / "rules"), "/src/cleaners/rules"]
+
+    monkeypatch.setattr(native, "status",
+                        lambda: native.Status(False, "stale: cleaners.engine changed", True))
+    path = ["/src/cleaners"]
+    with pytest.warns(RuntimeWarning, match="stale: cleaners.engine"):
+        native.extend_path(path)
+    assert path == ["/src/cleaners"]
+
+    monkeypatch.setattr(native, "status", lambda: native.Status(False, "not built"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing was built: nothing to warn about
+        native.extend_path(path)
+    assert path == ["/src/cleaners"]
+
+
+def test_every_rule_has_its_description():
+    """Compiled functions keep no docstring; the registry reads it from the source."""
+    undocumented = [r.name for r in REGISTRY.values() if not r.doc]
+    assert not undocumented
+    assert native.docstring(REGISTRY["headline_list"].fn).strip().startswith(
+        REGISTRY["headline_list"].doc[:20])
+
+
+def test_ci_tests_the_compiled_path():
+    if os.environ.get("WINNOW_NATIVE_STRICT", "") in ("", "0"):
+        pytest.skip("WINNOW_NATIVE_STRICT is not set (CI sets it)")
+    assert STATE.active, STATE.reason
+
+
+@needs_native
+def test_every_module_of_the_set_is_the_compiled_one():
+    for name in native.MODULES:
+        file = importlib.import_module(name).__file__ or ""
+        assert file.startswith(str(native.NATIVE_DIR)) and file.endswith(native.ext_suffix())
+
+
+@needs_native
+def test_compiled_and_pure_modules_give_the_same_records_and_every_line_the_same_rule():
+    pages = sorted((FIXTURES / "seeds").glob("*.txt")) + sorted((FIXTURES / "html").glob(
+        "*.html"))
+    pages += sorted(DEV.glob("*/html/*.html"))  # every dev page, where ../shared is beside
+    child = subprocess.run(
+        [sys.executable, str(Path(__file__).parent / "helpers" / "parity.py"),
+         *map(str, pages)],
+        cwd=REPO, env={**os.environ, "WINNOW_NATIVE": "0"}, capture_output=True, text=True,
+        timeout=600, check=True)
+    pure = json.loads(child.stdout)
+    compiled = json.loads(json.dumps(outcomes(pages)))  # as the child's: tuples are lists
+    assert pure.pop("_native") is False and compiled.pop("_native") is True
+    assert len(compiled) == len(pages)
+    differ = [p for p in compiled if compiled[p] != pure[p]]
+    assert not differ, differ[:5]
