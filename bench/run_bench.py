@@ -430,26 +430,64 @@ def text_speed(rows: list[Row]) -> str | None:
 SEED_PASSES = 40  # the five sample pages are small: enough passes for a stable median
 
 
-def seed_speed(raw: Path) -> str | None:
-    """Text cleaning on the sample pages in ``raw/`` (the seed pages, 4 KB each: the size of
-    a story saved as text), and trafilatura over the same pages' lines as <p>, timed by
-    ``interleave`` in this run. The dev dumps above are whole pages at 17 KB on average;
-    this is the other end."""
+def seed_rates(raw: Path) -> tuple[dict[str, float], float] | None:
+    """(pages/s of Winnow and of trafilatura over the same lines as <p>, the pages' mean
+    size in KB) on the sample pages in ``raw/``, timed by ``interleave``."""
     pages = [Page(p.stem, None, p.read_text(encoding="utf-8"), None)
              for p in sorted(raw.glob("*.txt"))]
     if not pages:
         return None
     runs = interleave(pages, {"winnow": winnow("text"), REFERENCE: trafilatura_lines()},
                       SEED_PASSES)
-    rate = {r.label: len(pages) / statistics.median(r.walls) for r in runs}
     size = sum(len(p.html.encode()) for p in pages) / len(pages) / 1024
+    return {r.label: len(pages) / statistics.median(r.walls) for r in runs}, size
+
+
+def pure_seed_rates(raw: Path) -> dict[str, float] | None:
+    """``seed_rates`` in a child with WINNOW_NATIVE=0: what the pure-Python modules do
+    beside the compiled ones, in the same run (None if the child fails)."""
+    code = ("import json, sys\n"
+            "from pathlib import Path\n"
+            "from bench.run_bench import seed_rates\n"
+            "found = seed_rates(Path(sys.argv[1]))\n"
+            "print(json.dumps(found[0] if found else None))\n")
+    proc = subprocess.run([sys.executable, "-c", code, str(raw)], cwd=ROOT, text=True,
+                          capture_output=True, env={**os.environ, "WINNOW_NATIVE": "0"})
+    if proc.returncode:
+        print(f"pure-Python seed timing failed: {proc.stderr[-500:]}", file=sys.stderr)
+        return None
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def seed_speed(raw: Path) -> str | None:
+    """Text cleaning on the sample pages in ``raw/`` (the seed pages, 4 KB each: the size of
+    a story saved as text), and trafilatura over the same pages' lines as <p>, timed by
+    ``interleave`` in this run. The dev dumps above are whole pages at 17 KB on average;
+    this is the other end. With the compiled text path in use (cleaners/native.py), the
+    pure-Python modules are timed too, in a child process of this run."""
+    from cleaners import native
+
+    found = seed_rates(raw)
+    if found is None:
+        return None
+    rate, size = found
+    state = native.status()
     verdict = "met" if rate["winnow"] >= TEXT_TARGET else \
         f"NOT met ({rate['winnow'] / TEXT_TARGET:.2f}× the target)"
-    return (f"Text cleaning on the {len(pages)} sample pages in `raw/` ({size:.1f} KB on "
-            f"average, median of {SEED_PASSES} passes): {rate['winnow']:.0f} pages/s, "
+    text = (f"Text cleaning on the {len(list(raw.glob('*.txt')))} sample pages in `raw/` "
+            f"({size:.1f} KB on average, median of {SEED_PASSES} passes; compiled text path: "
+            f"{'in use, ' if state.active else 'not in use, '}{state.reason}): "
+            f"{rate['winnow']:.0f} pages/s, "
             f"{rate['winnow'] / rate[REFERENCE]:.2f}× trafilatura over the same lines as "
             f"<p> ({rate[REFERENCE]:.0f} pages/s); target ≥ {TEXT_TARGET:,.0f} pages/s: "
             f"{verdict}.")
+    pure = pure_seed_rates(raw) if state.active else None
+    if pure:
+        text += (f" The same modules as pure Python (WINNOW_NATIVE=0, a child process of "
+                 f"this run): {pure['winnow']:.0f} pages/s, "
+                 f"{pure['winnow'] / pure[REFERENCE]:.2f}× trafilatura "
+                 f"({pure[REFERENCE]:.0f} pages/s).")
+    return text
 
 
 def memory_pass(ds: DevSet) -> int:
@@ -648,6 +686,14 @@ def pin_one_cpu() -> str:
     return f"pinned to CPU {cpu}"
 
 
+def native_state() -> str:
+    """Whether the text path ran compiled (cleaners/native.py), and why (not)."""
+    from cleaners import native
+
+    state = native.status()
+    return ("in use, " if state.active else "not in use, ") + state.reason
+
+
 def version(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
@@ -772,7 +818,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC}; {os.cpu_count()} CPUs ({pinned}); "
         f"Python {platform.python_version()}; {platform.platform()}; "
         f"trafilatura {version('trafilatura')}; winnow-news {version('winnow-news')} "
-        f"({git_state()}).\n\n"
+        f"({git_state()}); compiled text path: {native_state()}.\n\n"
         f"Command: `{' '.join([Path(sys.argv[0]).name, *sys.argv[1:]])}` — data "
         f"{args.data_root}, {args.repeats} timed passes"
         f"{f', first {args.limit} pages per set (smoke run)' if args.limit else ''}; "
