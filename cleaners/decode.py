@@ -392,13 +392,13 @@ def _detect(data: bytes) -> tuple[str, str]:
     best = results.best()
     if best is not None:
         enc = _norm_label(best.encoding) or best.encoding
-        text = _try(data, enc)
-        if text is not None:
-            return text, enc
+        decoded = _try(data, enc)
+        if decoded is not None:
+            return decoded, enc
     for enc in _CYRILLIC_FALLBACKS + ("cp1252",):
-        text = _try(data, enc)
-        if text is not None:
-            return text, enc
+        decoded = _try(data, enc)
+        if decoded is not None:
+            return decoded, enc
     if best is not None:
         return str(best), best.encoding
     raise Rejected("undecodable", "no text encoding gives readable text for these bytes")

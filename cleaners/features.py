@@ -103,8 +103,11 @@ _ALL_BUT_CYRILLIC_LEADS = bytes(b for b in range(256) if not 0xD0 <= b <= 0xD3)
 
 def not_plain(text: str) -> bool:
     """Whether ``text`` holds a letter other than ASCII and Cyrillic ones, or a sign plain
-    text does not (``PLAIN_NON_LETTERS``): plain text can be read by cheaper means."""
-    return _NOT_PLAIN.search(text) is not None
+    text does not (``PLAIN_NON_LETTERS``): plain text can be read by cheaper means.
+
+    An ASCII string says so without a scan (CPython keeps the flag), and an English page
+    is one: the pattern's long class, tried on every character, is skipped."""
+    return not text.isascii() and _NOT_PLAIN.search(text) is not None
 
 
 def cyrillic_in_utf8(data: bytes) -> int:

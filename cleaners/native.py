@@ -32,11 +32,12 @@ MANIFEST = "manifest.json"
 # the extension that holds the compiled code of every module; each module is a small shim
 GROUP = "cleaners.native_core"
 # The compile set: the modules a text page spends its time in. Not compiled: those that
-# spend theirs in C libraries (decode, the HTML front end: lxml), those that run once a
+# spend theirs in C libraries (the HTML front end: lxml), those that run once a
 # page (page, assemble), and limits, whose clock tests move at run time (compiled
 # modules bind the functions they call when they are built, so patching them does not
 # reach compiled callers).
 MODULES = (
+    "cleaners.decode",
     "cleaners.blocks",
     "cleaners.features",
     "cleaners.lexicon",
