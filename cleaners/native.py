@@ -7,10 +7,11 @@ as fast with the same records (``tests/test_native.py`` compares them with the p
 modules' records).
 
 ``make native`` (``tools/build_native.py``) builds them into ``build/native/``, outside
-the source tree, with a manifest of the hashes of the sources they were built from. The
-packages put that folder ahead of their own on ``__path__`` only when every hash
-matches. An edited rule therefore never runs as its stale compiled self: the pure module
-runs, and a warning says to rebuild. ``WINNOW_NATIVE=0`` turns the compiled modules off.
+the source tree, with a manifest of the hashes of the package's sources at the build
+(the compiled modules' own and those of the modules they import). The packages put that
+folder ahead of their own on ``__path__`` only when every hash matches. An edited rule
+therefore never runs as its stale compiled self: the pure module runs, and a warning
+says to rebuild. ``WINNOW_NATIVE=0`` turns the compiled modules off.
 """
 
 from __future__ import annotations
@@ -68,8 +69,12 @@ def source_path(module: str) -> Path:
 
 
 def source_hashes() -> dict[str, str]:
-    """sha256 of each compiled module's source, as the manifest records them."""
-    return {m: hashlib.sha256(source_path(m).read_bytes()).hexdigest() for m in MODULES}
+    """sha256 of every source file of the package, by its path from the repository: the
+    compiled modules' own, and those of the modules they import, whose types they were
+    compiled against (a field a rule reads from ``PageContext``, say)."""
+    return {path.relative_to(PACKAGE_DIR.parent).as_posix():
+            hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(PACKAGE_DIR.rglob("*.py"))}
 
 
 def ext_suffix() -> str:
@@ -91,11 +96,14 @@ def read_status(native_dir: Path, disabled: bool = False) -> Status:
         return Status(False, f"unreadable manifest {path}: {exc}")
     if not isinstance(manifest, dict) or manifest.get("ext_suffix") != ext_suffix():
         return Status(False, f"built for another Python ({path}); make native rebuilds it")
-    built = manifest.get("modules")
+    built = manifest.get("sources")
     built = built if isinstance(built, dict) else {}
-    changed = [m for m, digest in source_hashes().items() if built.get(m) != digest]
+    now = source_hashes()
+    changed = sorted(f for f in now.keys() | built.keys() if built.get(f) != now.get(f))
     if changed:
-        return Status(False, f"stale: {', '.join(changed)} changed since the build "
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3
+                                          else "")
+        return Status(False, f"stale: {shown} changed since the build "
                              "(make native rebuilds it)", stale=True)
     return Status(True, f"compiled by mypyc {manifest.get('mypy', '?')}")
 

@@ -27,7 +27,7 @@ needs_native = pytest.mark.skipif(not STATE.active,
 
 def write_manifest(folder: Path, **changes: object) -> Path:
     manifest = {"mypy": "test", "ext_suffix": native.ext_suffix(),
-                "modules": native.source_hashes(), **changes}
+                "sources": native.source_hashes(), **changes}
     folder.mkdir(parents=True, exist_ok=True)
     (folder / native.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     return folder
@@ -38,19 +38,33 @@ def test_a_build_from_these_sources_for_this_python_is_used(tmp_path):
     assert state.active and not state.stale
 
 
-def test_a_build_from_an_edited_source_is_stale_and_names_the_module(tmp_path):
+def test_a_build_from_an_edited_source_is_stale_and_names_the_file(tmp_path):
     hashes = native.source_hashes()
-    hashes["cleaners.engine"] = "0" * 64
-    state = native.read_status(write_manifest(tmp_path, modules=hashes))
+    hashes["cleaners/engine.py"] = "0" * 64
+    state = native.read_status(write_manifest(tmp_path, sources=hashes))
     assert not state.active and state.stale
-    assert "cleaners.engine" in state.reason and "cleaners.blocks" not in state.reason
+    assert "cleaners/engine.py" in state.reason and "cleaners/blocks.py" not in state.reason
 
 
-def test_a_build_missing_a_module_of_the_set_is_stale(tmp_path):
+def test_an_edit_to_a_module_the_compiled_ones_import_makes_the_build_stale(tmp_path):
+    """The compiled rules were built against rules/base.py's PageContext: it is hashed too."""
     hashes = native.source_hashes()
-    del hashes["cleaners.rules.line_rules"]
-    state = native.read_status(write_manifest(tmp_path, modules=hashes))
-    assert not state.active and "cleaners.rules.line_rules" in state.reason
+    assert "cleaners/rules/base.py" in hashes and "cleaners/limits.py" in hashes
+    hashes["cleaners/rules/base.py"] = "0" * 64
+    state = native.read_status(write_manifest(tmp_path, sources=hashes))
+    assert not state.active and "cleaners/rules/base.py" in state.reason
+
+
+@pytest.mark.parametrize("change", ["added since", "deleted since"])
+def test_a_module_added_or_deleted_since_the_build_makes_it_stale(tmp_path, change):
+    hashes = native.source_hashes()
+    if change == "added since":
+        del hashes["cleaners/rules/line_rules.py"]
+    else:
+        hashes["cleaners/rules/old_rules.py"] = "0" * 64
+    state = native.read_status(write_manifest(tmp_path, sources=hashes))
+    assert not state.active and state.stale
+    assert ("line_rules.py" if change == "added since" else "old_rules.py") in state.reason
 
 
 @pytest.mark.parametrize("folder_state, reason", [

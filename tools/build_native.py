@@ -92,7 +92,7 @@ def build(target: Path) -> None:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(so, dest)
         manifest = {"mypy": mypy.version.__version__, "ext_suffix": native.ext_suffix(),
-                    "modules": hashes}
+                    "modules": list(native.MODULES), "sources": hashes}
         (staged / native.MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n",
                                               encoding="utf-8")
         verify(staged)

@@ -49,7 +49,6 @@ BlocksFn = Callable[[list[Block], PageContext], None]
 class Rule:
     name: str
     stage: Stage
-    doc: str
     fn: Callable[..., str | None]  # a line rule's note, or None (block rules: None)
     formats: tuple[str, ...] = ("html", "text")
     label: Label | None = None  # for line rules: the label a match gives
@@ -64,6 +63,12 @@ class Rule:
     def per_line(self) -> bool:
         return self.label is not None
 
+    @property
+    def doc(self) -> str:
+        """What the rule does: its function's docstring, asked when wanted (a compiled
+        function's is read from its source, see ``native.docstring``)."""
+        return docstring(self.fn).strip()
+
 
 REGISTRY: dict[str, Rule] = {}
 
@@ -75,10 +80,10 @@ def _register(rule_: Rule) -> None:
 
 
 def rule(name: str, stage: Stage, formats: tuple[str, ...] = ("html", "text")):
-    """Register a block rule ``fn(blocks, ctx)``; its docstring is what ``winnow rules`` shows."""
+    """Register a block rule ``fn(blocks, ctx)``; its docstring is the rule's ``doc``."""
 
     def decorate(fn: BlocksFn) -> BlocksFn:
-        _register(Rule(name, stage, docstring(fn).strip(), fn, formats))
+        _register(Rule(name, stage, fn, formats))
         return fn
 
     return decorate
@@ -94,7 +99,7 @@ def line_rule(name: str, label: Label = "chrome", formats: tuple[str, ...] = ("h
     """
 
     def decorate(fn: LineFn) -> LineFn:
-        _register(Rule(name, "line", docstring(fn).strip(), fn, formats, label, max_words,
+        _register(Rule(name, "line", fn, formats, label, max_words,
                        first_words))
         return fn
 
