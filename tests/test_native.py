@@ -4,6 +4,7 @@ disk, and giving what the pure modules give."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import os
 import subprocess
@@ -115,6 +116,38 @@ def test_every_rule_has_its_description():
     assert not undocumented
     assert native.docstring(REGISTRY["headline_list"].fn).strip().startswith(
         REGISTRY["headline_list"].doc[:20])
+
+
+def load_builder():
+    spec = importlib.util.spec_from_file_location("build_native", REPO / "tools" /
+                                                  "build_native.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_failed_build_leaves_no_build_and_fails_only_when_strict(tmp_path, monkeypatch,
+                                                                  strict, capsys):
+    builder = load_builder()
+    target = write_manifest(tmp_path / "native", sources={})  # stale: gets rebuilt
+    (target.with_name("native.new")).mkdir()  # what a build that died half way leaves
+
+    def type_error(_target):
+        raise SystemExit("cleaners/engine.py:61: error: Argument 1 has incompatible type")
+
+    monkeypatch.setattr(builder.native, "NATIVE_DIR", target)
+    monkeypatch.setattr(builder, "build", type_error)
+    assert builder.main(["--strict"] if strict else []) == (1 if strict else 0)
+    assert not target.exists() and not target.with_name("native.new").exists()
+    assert "FAILED" in capsys.readouterr().err
+
+
+def test_a_fresh_build_is_not_rebuilt(tmp_path, monkeypatch):
+    builder = load_builder()
+    monkeypatch.setattr(builder.native, "NATIVE_DIR", write_manifest(tmp_path))
+    monkeypatch.setattr(builder, "build", lambda _target: pytest.fail("rebuilt"))
+    assert builder.main([]) == 0
 
 
 def test_ci_tests_the_compiled_path():

@@ -117,7 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         build(target)
     except (Exception, SystemExit) as exc:  # mypyc reports type errors by SystemExit
-        shutil.rmtree(target, ignore_errors=True)  # no half build, no stale one
+        for folder in (target, target.with_name(target.name + ".new")):
+            shutil.rmtree(folder, ignore_errors=True)  # no half build, no stale one
         print(f"build_native: FAILED ({exc!r}); Winnow runs the pure-Python text path",
               file=sys.stderr)
         return 1 if args.strict else 0
