@@ -430,9 +430,10 @@ def text_speed(rows: list[Row]) -> str | None:
 SEED_PASSES = 40  # the five sample pages are small: enough passes for a stable median
 
 
-def seed_rates(raw: Path) -> tuple[dict[str, float], float] | None:
-    """(pages/s of Winnow and of trafilatura over the same lines as <p>, the pages' mean
-    size in KB) on the sample pages in ``raw/``, timed by ``interleave``."""
+def seed_rates(raw: Path) -> tuple[dict[str, float], int, float] | None:
+    """(pages/s of Winnow and of trafilatura over the same lines as <p>, the number of
+    pages, their mean size in KB) on the sample pages in ``raw/``, timed by
+    ``interleave``."""
     pages = [Page(p.stem, None, p.read_text(encoding="utf-8"), None)
              for p in sorted(raw.glob("*.txt"))]
     if not pages:
@@ -440,7 +441,7 @@ def seed_rates(raw: Path) -> tuple[dict[str, float], float] | None:
     runs = interleave(pages, {"winnow": winnow("text"), REFERENCE: trafilatura_lines()},
                       SEED_PASSES)
     size = sum(len(p.html.encode()) for p in pages) / len(pages) / 1024
-    return {r.label: len(pages) / statistics.median(r.walls) for r in runs}, size
+    return {r.label: len(pages) / statistics.median(r.walls) for r in runs}, len(pages), size
 
 
 def pure_seed_rates(raw: Path) -> dict[str, float] | None:
@@ -470,13 +471,13 @@ def seed_speed(raw: Path) -> str | None:
     found = seed_rates(raw)
     if found is None:
         return None
-    rate, size = found
+    rate, n, size = found
     state = native.status()
     verdict = "met" if rate["winnow"] >= TEXT_TARGET else \
         f"NOT met ({rate['winnow'] / TEXT_TARGET:.2f}× the target)"
-    text = (f"Text cleaning on the {len(list(raw.glob('*.txt')))} sample pages in `raw/` "
+    text = (f"Text cleaning on the {n} sample pages in `raw/` "
             f"({size:.1f} KB on average, median of {SEED_PASSES} passes; compiled text path: "
-            f"{'in use, ' if state.active else 'not in use, '}{state.reason}): "
+            f"{native_state()}): "
             f"{rate['winnow']:.0f} pages/s, "
             f"{rate['winnow'] / rate[REFERENCE]:.2f}× trafilatura over the same lines as "
             f"<p> ({rate[REFERENCE]:.0f} pages/s); target ≥ {TEXT_TARGET:,.0f} pages/s: "

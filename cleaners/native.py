@@ -51,7 +51,7 @@ MODULES = (
     "cleaners.rules.block_rules",
     "cleaners.rules.boundary_rules",
 )
-_OFF = ("0", "false", "no", "off")
+_OFF = ("", "0", "false", "no", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,20 @@ def ext_suffix() -> str:
     return str(sysconfig.get_config_var("EXT_SUFFIX"))
 
 
+def env_flag(name: str, default: bool) -> bool:
+    """A yes/no environment variable (WINNOW_NATIVE, WINNOW_NATIVE_STRICT): unset is
+    ``default``; empty, "0", "false", "no" and "off" are no; anything else is yes."""
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() not in _OFF
+
+
+def manifest(sources: dict[str, str], mypy: str) -> dict[str, object]:
+    """What a build records (read back by ``read_status``): the sources it was built from,
+    the interpreter's extension suffix, the compiler and the compile set."""
+    return {"mypy": mypy, "ext_suffix": ext_suffix(), "modules": list(MODULES),
+            "sources": sources}
+
+
 def read_status(native_dir: Path, disabled: bool = False) -> Status:
     """Whether the build in ``native_dir`` can stand in for the sources now on disk."""
     if disabled:
@@ -111,8 +125,7 @@ def read_status(native_dir: Path, disabled: bool = False) -> Status:
 @lru_cache(maxsize=1)
 def status() -> Status:
     """This process's answer, asked once: every module must come from the same side."""
-    disabled = os.environ.get("WINNOW_NATIVE", "1").strip().lower() in _OFF
-    return read_status(NATIVE_DIR, disabled)
+    return read_status(NATIVE_DIR, disabled=not env_flag("WINNOW_NATIVE", True))
 
 
 def extend_path(path: list[str], *subpackage: str) -> None:
@@ -124,6 +137,15 @@ def extend_path(path: list[str], *subpackage: str) -> None:
     elif state.stale and not subpackage:  # said once, by the top package
         warnings.warn(f"winnow: running the pure-Python text path, the compiled one is "
                       f"{state.reason}", RuntimeWarning, stacklevel=2)
+
+
+def not_from_build() -> list[str]:
+    """The modules of the set that were imported from anywhere but ``NATIVE_DIR``: none
+    where the build is in use (a wrong layout would fall back to the sources silently)."""
+    import importlib
+
+    return [m for m in MODULES
+            if not (importlib.import_module(m).__file__ or "").startswith(str(NATIVE_DIR))]
 
 
 def docstring(fn: Callable[..., object]) -> str:

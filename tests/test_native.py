@@ -27,8 +27,7 @@ needs_native = pytest.mark.skipif(not STATE.active,
 
 
 def write_manifest(folder: Path, **changes: object) -> Path:
-    manifest = {"mypy": "test", "ext_suffix": native.ext_suffix(),
-                "sources": native.source_hashes(), **changes}
+    manifest = {**native.manifest(native.source_hashes(), "test"), **changes}
     folder.mkdir(parents=True, exist_ok=True)
     (folder / native.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     return folder
@@ -83,6 +82,18 @@ def test_no_usable_build_means_the_pure_modules(tmp_path, folder_state, reason):
         (tmp_path / native.MANIFEST).write_text("[]", encoding="utf-8")
     state = native.read_status(tmp_path)
     assert not state.active and not state.stale and reason in state.reason
+
+
+@pytest.mark.parametrize("value, default, expected", [
+    (None, True, True), (None, False, False), ("1", False, True), ("yes", False, True),
+    ("0", True, False), ("false", True, False), (" Off ", True, False), ("", True, False),
+])
+def test_a_switch_is_read_one_way_for_every_variable(monkeypatch, value, default, expected):
+    if value is None:
+        monkeypatch.delenv("WINNOW_TEST_SWITCH", raising=False)
+    else:
+        monkeypatch.setenv("WINNOW_TEST_SWITCH", value)
+    assert native.env_flag("WINNOW_TEST_SWITCH", default) is expected
 
 
 def test_turned_off_wins_over_a_fresh_build(tmp_path):
@@ -152,16 +163,16 @@ def test_a_fresh_build_is_not_rebuilt(tmp_path, monkeypatch):
 
 
 def test_ci_tests_the_compiled_path():
-    if os.environ.get("WINNOW_NATIVE_STRICT", "") in ("", "0"):
+    if not native.env_flag("WINNOW_NATIVE_STRICT", False):
         pytest.skip("WINNOW_NATIVE_STRICT is not set (CI sets it)")
     assert STATE.active, STATE.reason
 
 
 @needs_native
 def test_every_module_of_the_set_is_the_compiled_one():
+    assert not native.not_from_build()
     for name in native.MODULES:
-        file = importlib.import_module(name).__file__ or ""
-        assert file.startswith(str(native.NATIVE_DIR)) and file.endswith(native.ext_suffix())
+        assert (importlib.import_module(name).__file__ or "").endswith(native.ext_suffix())
 
 
 @needs_native

@@ -65,17 +65,19 @@ def verify(target: Path) -> None:
     """Import the fresh build in a new interpreter: every module of the set must load
     from it (a wrong layout would fall back to the sources without a word), and the
     sample pages in raw/ must clean."""
-    probe = ("import importlib, sys\n"
-             "from cleaners import native\n"
+    probe = ("from cleaners import native\n"
              "assert native.status().active, native.status().reason\n"
-             "for m in native.MODULES:\n"
-             "    f = importlib.import_module(m).__file__\n"
-             "    assert f.startswith(str(native.NATIVE_DIR)), (m, f)\n"
+             "assert not native.not_from_build(), native.not_from_build()\n"
              "import cleaners, pathlib\n"
              "for p in sorted(pathlib.Path('raw').glob('*.txt')):\n"
              "    cleaners.clean_page(p.read_bytes(), input_format='text')\n")
     env = {**os.environ, "WINNOW_NATIVE_DIR": str(target), "WINNOW_NATIVE": "1"}
     subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, check=True)
+
+
+def staged(target: Path) -> Path:
+    """Where a build is made before it replaces ``target`` whole."""
+    return target.with_name(target.name + ".new")
 
 
 def build(target: Path) -> None:
@@ -85,25 +87,24 @@ def build(target: Path) -> None:
     with tempfile.TemporaryDirectory(prefix="winnow-native-") as tmp:
         scratch = Path(tmp)
         compile_into(scratch / "lib", scratch)
-        staged = target.with_name(target.name + ".new")
-        shutil.rmtree(staged, ignore_errors=True)
+        new = staged(target)
+        shutil.rmtree(new, ignore_errors=True)
         for so in (scratch / "lib").rglob(f"*{native.ext_suffix()}"):
-            dest = staged / so.relative_to(scratch / "lib")
+            dest = new / so.relative_to(scratch / "lib")
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(so, dest)
-        manifest = {"mypy": mypy.version.__version__, "ext_suffix": native.ext_suffix(),
-                    "modules": list(native.MODULES), "sources": hashes}
-        (staged / native.MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n",
-                                              encoding="utf-8")
-        verify(staged)
+        manifest = native.manifest(hashes, mypy.version.__version__)
+        (new / native.MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n",
+                                           encoding="utf-8")
+        verify(new)
         shutil.rmtree(target, ignore_errors=True)
-        staged.rename(target)
+        new.rename(target)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strict", action="store_true",
-                    default=os.environ.get("WINNOW_NATIVE_STRICT", "") not in ("", "0"),
+                    default=native.env_flag("WINNOW_NATIVE_STRICT", False),
                     help="fail when the build fails (default: WINNOW_NATIVE_STRICT)")
     ap.add_argument("--force", action="store_true", help="build even when up to date")
     args = ap.parse_args(argv)
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         build(target)
     except (Exception, SystemExit) as exc:  # mypyc reports type errors by SystemExit
-        for folder in (target, target.with_name(target.name + ".new")):
+        for folder in (target, staged(target)):
             shutil.rmtree(folder, ignore_errors=True)  # no half build, no stale one
         print(f"build_native: FAILED ({exc!r}); Winnow runs the pure-Python text path",
               file=sys.stderr)
