@@ -51,7 +51,7 @@ MODULES = (
     "cleaners.rules.block_rules",
     "cleaners.rules.boundary_rules",
 )
-_OFF = ("", "0", "false", "no", "off")
+_OFF = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +84,10 @@ def ext_suffix() -> str:
 
 
 def env_flag(name: str, default: bool) -> bool:
-    """A yes/no environment variable (WINNOW_NATIVE, WINNOW_NATIVE_STRICT): unset is
-    ``default``; empty, "0", "false", "no" and "off" are no; anything else is yes."""
-    value = os.environ.get(name)
-    return default if value is None else value.strip().lower() not in _OFF
+    """A yes/no environment variable (WINNOW_NATIVE, WINNOW_NATIVE_STRICT): unset or empty
+    is ``default``; "0", "false", "no" and "off" are no; anything else is yes."""
+    value = (os.environ.get(name) or "").strip().lower()
+    return default if not value else value not in _OFF
 
 
 def manifest(sources: dict[str, str], mypy: str) -> dict[str, object]:

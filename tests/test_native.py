@@ -86,7 +86,8 @@ def test_no_usable_build_means_the_pure_modules(tmp_path, folder_state, reason):
 
 @pytest.mark.parametrize("value, default, expected", [
     (None, True, True), (None, False, False), ("1", False, True), ("yes", False, True),
-    ("0", True, False), ("false", True, False), (" Off ", True, False), ("", True, False),
+    ("0", True, False), ("false", True, False), (" Off ", True, False), ("", True, True),
+    ("", False, False),
 ])
 def test_a_switch_is_read_one_way_for_every_variable(monkeypatch, value, default, expected):
     if value is None:
