@@ -148,8 +148,7 @@ def run_backfill(raw: Path, out: Path, workers: int, api_url: str,
     """``winnow backfill --workers N`` as a user runs it, its memory sampled meanwhile."""
     import psutil
 
-    code = "import sys; from flows.cli import main; sys.exit(main(sys.argv[1:]))"
-    cmd = [sys.executable, "-c", code, "backfill", "--raw", str(raw), "--out", str(out),
+    cmd = [sys.executable, "-m", "flows.cli", "backfill", "--raw", str(raw), "--out", str(out),
            "--workers", str(workers), "--batch-size", str(batch_size)]
     env = {**os.environ, "PREFECT_API_URL": api_url, "PREFECT_LOGGING_LEVEL": "WARNING"}
     started = time.perf_counter()

@@ -99,7 +99,8 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
         raise CliError(str(exc)) from exc
     from flows.summary import RunSummary
 
-    print(RunSummary(**summary).to_text())
+    # Shown now: Prefect's delivery of its last logs may still take a while.
+    print(RunSummary(**summary).to_text(), flush=True)
     return EXIT_OK
 
 
@@ -390,9 +391,38 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command and return its exit code: the CLI for callers in the same process
+    (tests, scripts). A process of its own goes through ``entry``."""
     for key, value in _QUIET_ENV.items():
         os.environ.setdefault(key, value)
     args = build_parser().parse_args(argv)
+    return _dispatch(args)
+
+
+def entry(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``winnow`` program: ``main``, then an exit that no slow Prefect API can hold.
+
+    Prefect waits at interpreter exit, without a time limit, for its last logs and
+    events to reach the API, so an API that stops answering after the run would
+    hold a finished ``winnow run`` for minutes (``flows/prefect_exit.py``). They
+    are delivered here within a limit; past it the process ends at once, without
+    Python's exit handlers, which would only wait again."""
+    code = main(argv)
+    from flows.prefect_exit import deliver_pending, exit_seconds
+
+    seconds = exit_seconds()
+    if deliver_pending(seconds):
+        sys.exit(code)
+    print(f"{PROG}: warning: the Prefect API did not take the last logs and events in"
+          f" {seconds:g} s; exiting without them (Winnow's own output is written)",
+          file=sys.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the chosen command; an error ends as one line and its exit code."""
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -415,4 +445,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -25,9 +26,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def winnow(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     """The CLI as a user runs it: its own process, its own exit code."""
-    code = "import sys; from flows.cli import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True,
+        [sys.executable, "-m", "flows.cli", *args], cwd=cwd, capture_output=True, text=True,
         timeout=120,
     )
 
@@ -82,6 +82,52 @@ def test_commands_other_than_run_do_not_load_prefect(tmp_path):
     proc = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
                           text=True, timeout=120)
     assert proc.stdout.strip().endswith("NO PREFECT"), proc.stdout + proc.stderr
+
+
+def test_a_prefect_api_that_stops_answering_does_not_hold_the_finished_program(tmp_path):
+    """Prefect delivers its last logs at exit with no time limit: against an API that
+    takes the connection and never answers, each request waits out its 60 s timeout
+    and its retries. The program gives them up after WINNOW_PREFECT_EXIT_SECONDS, says
+    so, and exits with its command's code; the command's output is all there."""
+    import socket
+    import time
+
+    mute_api = socket.socket()
+    mute_api.bind(("127.0.0.1", 0))
+    mute_api.listen(16)  # the kernel completes the connections; nothing ever answers
+    page = REPO / "raw" / sorted(p.name for p in (REPO / "raw").glob("*.txt"))[0]
+    program = (
+        "import sys\n"
+        "from prefect.logging.handlers import APILogWorker\n"
+        "APILogWorker.instance().send({'name': 'winnow', 'level': 20, 'message': 'last',"
+        " 'timestamp': '2026-01-01T00:00:00Z', 'flow_run_id': None, 'task_run_id': None})\n"
+        "from flows.cli import entry\n"
+        "entry(sys.argv[1:])\n"
+    )
+    env = {**os.environ, "PREFECT_API_URL": f"http://127.0.0.1:{mute_api.getsockname()[1]}/api",
+           "WINNOW_PREFECT_EXIT_SECONDS": "1"}
+    started = time.monotonic()
+    try:
+        proc = subprocess.run([sys.executable, "-c", program, "explain", str(page)], cwd=REPO,
+                              env=env, capture_output=True, text=True, timeout=50)
+    finally:
+        mute_api.close()
+    assert time.monotonic() - started < 50
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == winnow("explain", str(page)).stdout  # all of it, flushed
+    warning = [ln for ln in proc.stderr.splitlines() if ln.startswith("winnow: warning:")]
+    assert len(warning) == 1 and "did not take the last logs and events in 1 s" in warning[0]
+
+
+def test_the_exit_limit_comes_from_the_environment(monkeypatch):
+    from flows.prefect_exit import DEFAULT_SECONDS, ENV_SECONDS, exit_seconds
+
+    for value, seconds in (("2.5", 2.5), ("0", 0.0), ("", DEFAULT_SECONDS),
+                           ("soon", DEFAULT_SECONDS), ("-1", DEFAULT_SECONDS)):
+        monkeypatch.setenv(ENV_SECONDS, value)
+        assert exit_seconds() == seconds, value
+    monkeypatch.delenv(ENV_SECONDS)
+    assert exit_seconds() == DEFAULT_SECONDS
 
 
 # --- explain --------------------------------------------------------------------------

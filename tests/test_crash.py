@@ -117,9 +117,8 @@ class ForkServer:
 
 
 def start_cli(raw: Path, out: Path, *args: str, env: dict[str, str]) -> subprocess.Popen:
-    code = "import sys; from flows.cli import main; sys.exit(main(sys.argv[1:]))"
     return subprocess.Popen(
-        [sys.executable, "-c", code, *args, "--raw", str(raw), "--out", str(out)],
+        [sys.executable, "-m", "flows.cli", *args, "--raw", str(raw), "--out", str(out)],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
     )
 
@@ -289,8 +288,10 @@ def test_two_runs_at_once_one_refused_one_queued_then_consistent(prefect_server,
         assert c.poll() is None  # still queued behind A
     finally:
         a.send_signal(signal.SIGCONT)
-    a_out, _ = a.communicate(timeout=60)
-    c.wait(timeout=60)
+    # Under CI load the session's SQLite-backed Prefect server can answer slowly
+    # ("database is locked"): A's and C's last state changes wait on it.
+    a_out, _ = a.communicate(timeout=180)
+    c.wait(timeout=180)
     c_out = c_lines.text(join_timeout=10)
     assert a.returncode == 0 and c.returncode == 0, a_out + c_out
     assert f"{len(pages)} records" in a_out

@@ -43,8 +43,7 @@ def serve_cli(*args: str, api_url: str | None) -> subprocess.CompletedProcess[st
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     if api_url:
         env["PREFECT_API_URL"] = api_url
-    code = "import sys; from flows.cli import main; sys.exit(main(sys.argv[1:]))"
-    return subprocess.run([sys.executable, "-c", code, "serve", *args], cwd=REPO, env=env,
+    return subprocess.run([sys.executable, "-m", "flows.cli", "serve", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
