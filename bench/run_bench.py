@@ -430,32 +430,37 @@ def text_speed(rows: list[Row]) -> str | None:
 SEED_PASSES = 40  # the five sample pages are small: enough passes for a stable median
 
 
-def seed_rates(raw: Path) -> tuple[dict[str, float], int, float] | None:
-    """(pages/s of Winnow and of trafilatura over the same lines as <p>, the number of
-    pages, their mean size in KB) on the sample pages in ``raw/``, timed by
-    ``interleave``."""
+def seed_rates(raw: Path) -> dict[str, float] | None:
+    """Pages/s of Winnow and of trafilatura over the same lines as <p> on the sample pages
+    in ``raw/``, timed by ``interleave``; None when there are none."""
     pages = [Page(p.stem, None, p.read_text(encoding="utf-8"), None)
              for p in sorted(raw.glob("*.txt"))]
     if not pages:
         return None
     runs = interleave(pages, {"winnow": winnow("text"), REFERENCE: trafilatura_lines()},
                       SEED_PASSES)
-    size = sum(len(p.html.encode()) for p in pages) / len(pages) / 1024
-    return {r.label: len(pages) / statistics.median(r.walls) for r in runs}, len(pages), size
+    return {r.label: len(pages) / statistics.median(r.walls) for r in runs}
 
 
-def pure_seed_rates(raw: Path) -> dict[str, float] | None:
-    """``seed_rates`` in a child with WINNOW_NATIVE=0: what the pure-Python modules do
-    beside the compiled ones, in the same run (None if the child fails)."""
+def child_seed_rates(raw: Path, native: bool = True) -> dict[str, float] | None:
+    """``seed_rates`` in a fresh child process of this run, with the compiled text path
+    or (``native=False``, WINNOW_NATIVE=0) the same modules as pure Python; None if the
+    child fails.
+
+    Not in this process: the sample pages are timed last, and in a process that has
+    been through the dev sets and the scale sections Winnow and trafilatura both run
+    slower, alike (5-10% here; gc.freeze() does not change it). A child starts as a
+    user's run does, and the compiled and pure timings get the same start."""
     code = ("import json, sys\n"
             "from pathlib import Path\n"
             "from bench.run_bench import seed_rates\n"
             "found = seed_rates(Path(sys.argv[1]))\n"
-            "print(json.dumps(found[0] if found else None))\n")
+            "print(json.dumps(found))\n")
+    env = {**os.environ, "WINNOW_NATIVE": "1" if native else "0"}
     proc = subprocess.run([sys.executable, "-c", code, str(raw)], cwd=ROOT, text=True,
-                          capture_output=True, env={**os.environ, "WINNOW_NATIVE": "0"})
+                          capture_output=True, env=env)
     if proc.returncode:
-        print(f"pure-Python seed timing failed: {proc.stderr[-500:]}", file=sys.stderr)
+        print(f"seed timing failed: {proc.stderr[-500:]}", file=sys.stderr)
         return None
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
@@ -463,29 +468,34 @@ def pure_seed_rates(raw: Path) -> dict[str, float] | None:
 def seed_speed(raw: Path) -> str | None:
     """Text cleaning on the sample pages in ``raw/`` (the seed pages, 4 KB each: the size of
     a story saved as text), and trafilatura over the same pages' lines as <p>, timed by
-    ``interleave`` in this run. The dev dumps above are whole pages at 17 KB on average;
-    this is the other end. With the compiled text path in use (cleaners/native.py), the
-    pure-Python modules are timed too, in a child process of this run."""
+    ``interleave`` in a child process of this run (``child_seed_rates``). The dev dumps
+    above are whole pages at 17 KB on average; this is the other end. With the compiled
+    text path in use (cleaners/native.py), the pure-Python modules are timed too, in a
+    second child."""
     from cleaners import native
 
-    found = seed_rates(raw)
-    if found is None:
+    pages = sorted(raw.glob("*.txt"))
+    if not pages:
         return None
-    rate, n, size = found
+    rate = child_seed_rates(raw)
+    if rate is None:
+        return None
+    n = len(pages)
+    size = sum(p.stat().st_size for p in pages) / n / 1024
     state = native.status()
     verdict = "met" if rate["winnow"] >= TEXT_TARGET else \
         f"NOT met ({rate['winnow'] / TEXT_TARGET:.2f}× the target)"
     text = (f"Text cleaning on the {n} sample pages in `raw/` "
-            f"({size:.1f} KB on average, median of {SEED_PASSES} passes; compiled text path: "
-            f"{native_state()}): "
+            f"({size:.1f} KB on average, median of {SEED_PASSES} passes, in a fresh child "
+            f"process; compiled text path: {native_state()}): "
             f"{rate['winnow']:.0f} pages/s, "
             f"{rate['winnow'] / rate[REFERENCE]:.2f}× trafilatura over the same lines as "
             f"<p> ({rate[REFERENCE]:.0f} pages/s); target ≥ {TEXT_TARGET:,.0f} pages/s: "
             f"{verdict}.")
-    pure = pure_seed_rates(raw) if state.active else None
+    pure = child_seed_rates(raw, native=False) if state.active else None
     if pure:
-        text += (f" The same modules as pure Python (WINNOW_NATIVE=0, a child process of "
-                 f"this run): {pure['winnow']:.0f} pages/s, "
+        text += (f" The same modules as pure Python (WINNOW_NATIVE=0, another child): "
+                 f"{pure['winnow']:.0f} pages/s, "
                  f"{pure['winnow'] / pure[REFERENCE]:.2f}× trafilatura "
                  f"({pure[REFERENCE]:.0f} pages/s).")
     return text
