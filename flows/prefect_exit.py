@@ -46,6 +46,8 @@ def deliver_pending(timeout: float) -> bool:
 
     deadline = time.monotonic() + timeout
     finished = True
+    # Prefect 3.8 keeps one registry of its queue services, so the first call stops
+    # both; the second is then free, and still right if each gets a registry of its own
     for worker in (APILogWorker, EventsWorker):
         _, not_done = worker.drain_all(timeout=max(0.0, deadline - time.monotonic()))
         finished = finished and not not_done

@@ -84,7 +84,9 @@ def test_commands_other_than_run_do_not_load_prefect(tmp_path):
     assert proc.stdout.strip().endswith("NO PREFECT"), proc.stdout + proc.stderr
 
 
-def test_a_prefect_api_that_stops_answering_does_not_hold_the_finished_program(tmp_path):
+def test_a_prefect_api_that_stops_answering_does_not_hold_the_finished_program(
+    sample_raw, sample_names
+):
     """Prefect delivers its last logs at exit with no time limit: against an API that
     takes the connection and never answers, each request waits out its 60 s timeout
     and its retries. The program gives them up after WINNOW_PREFECT_EXIT_SECONDS, says
@@ -95,7 +97,7 @@ def test_a_prefect_api_that_stops_answering_does_not_hold_the_finished_program(t
     mute_api = socket.socket()
     mute_api.bind(("127.0.0.1", 0))
     mute_api.listen(16)  # the kernel completes the connections; nothing ever answers
-    page = REPO / "raw" / sorted(p.name for p in (REPO / "raw").glob("*.txt"))[0]
+    page = sample_raw / sample_names[0]
     program = (
         "import sys\n"
         "from prefect.logging.handlers import APILogWorker\n"
