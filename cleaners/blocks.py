@@ -13,6 +13,7 @@ from typing import Literal
 
 from cleaners.features import (
     ends_sentence,
+    fold,
     function_words,
     plain_words,
     stopword_density,
@@ -79,7 +80,7 @@ class Block:
     def word_tokens(self) -> list[str]:
         """The words of the lowercased text: the features' ``tokens``, or found now for a
         block whose features were never computed (an HTML block no rule voted on)."""
-        return self.tokens if self.tokens is not None else words(self.text.lower())
+        return self.tokens if self.tokens is not None else words(fold(self.text))
 
     @property
     def undecided(self) -> bool:
@@ -89,7 +90,7 @@ class Block:
         """Fill the cheap features every rule reads, once. ``plain``: the page holds only
         ASCII, Cyrillic letters and common signs (``features.not_plain``), so its words
         can be found by a cheaper pattern."""
-        lowered = self.text.lower()
+        lowered = fold(self.text)
         tokens = plain_words(lowered) if plain else words(lowered)
         self.key_cache = None
         self.tokens = tokens

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from cleaners.features import fold
+
 MONTHS = {
     # Russian, genitive and nominative stems; English full and short names
     "янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6, "июл": 7, "авг": 8,
@@ -46,7 +48,7 @@ class FoundDate:
 
 
 def _month(word: str) -> int | None:
-    return MONTHS.get(word[:3].lower())
+    return MONTHS.get(fold(word[:3]))
 
 
 # every pattern above needs a year of four digits: a line without one is answered by one

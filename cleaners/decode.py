@@ -20,7 +20,13 @@ from itertools import compress, filterfalse
 from operator import not_, or_
 
 from cleaners.errors import Rejected
-from cleaners.features import CYRILLIC_LETTERS, PLAIN_LETTERS, cyrillic_in_utf8, not_plain
+from cleaners.features import (
+    CYRILLIC_LETTERS,
+    PLAIN_LETTERS,
+    cyrillic_in_utf8,
+    fold,
+    not_plain,
+)
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
 TEXT_SUFFIXES = (".txt", ".text")
@@ -84,6 +90,7 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9
 # scan to the end of the sample for each unclosed "<", seconds on a page of "<<<<"
 _TAGS_RE = re.compile(r"<[^<>]*>|&\w+;|&#\d+;")
 _CODE_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_CODE_CLOSE = {tag: re.compile(f"</{tag}", re.IGNORECASE) for tag in ("script", "style")}
 # words of three letters or more (a run of fewer cannot match at its start, nor inside)
 _LONG_WORD = re.compile(r"[^\W\d_]{3,}")
 # the same in plain text (``features.not_plain``), whose only letters are ASCII and
@@ -111,7 +118,7 @@ class Decoded:
 def _format_from_name(name: str | None) -> str | None:
     if not name:
         return None
-    lower = name.lower()
+    lower = fold(name)
     if lower.endswith(".gz"):
         lower = lower[:-3]
     if lower.endswith(HTML_SUFFIXES):
@@ -198,7 +205,7 @@ def _control_share(sample: bytes) -> float:
 def _norm_label(label: str | None) -> str | None:
     if not label:
         return None
-    label = label.strip().strip("\"'").lower()
+    label = fold(label.strip().strip("\"'"))
     label = _LABELS.get(label, label)
     try:
         return codecs.lookup(label).name
@@ -213,15 +220,17 @@ def _declared_charset(head: bytes) -> str | None:
 
 def _drop_code(text: str) -> str:
     """``text`` without <script>/<style> blocks, in one pass (an unclosed one ends it)."""
-    lower = text.lower()
     out = []
     pos = 0
-    while m := _CODE_OPEN.search(lower, pos):
+    # searched in ``text`` itself: a lowercased copy is not always as long ("İ" -> "i̇"),
+    # and its positions would cut the text in the wrong places
+    while m := _CODE_OPEN.search(text, pos):
         out.append(text[pos : m.start()])
-        end = lower.find("</" + m.group(1).lower(), m.end())
-        if end < 0:
+        closing = _CODE_CLOSE[fold(m.group(1))].search(text, m.end())
+        if closing is None:
             return " ".join(out)
-        close = lower.find(">", end)
+        end = closing.start()
+        close = text.find(">", end)
         pos = len(text) if close < 0 else close + 1
     out.append(text[pos:])
     return " ".join(out)
@@ -477,7 +486,7 @@ def decode_page(
     """
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(data, max_decompressed_bytes or sys.maxsize // 2)
-    elif (filename or "").lower().endswith(".gz"):
+    elif fold(filename or "").endswith(".gz"):
         raise Rejected("bad_gzip", "named .gz but does not start with the gzip magic bytes")
     if not data:
         raise Rejected("empty", "the file has no bytes (0 bytes): the fetcher saved nothing")

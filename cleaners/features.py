@@ -21,6 +21,19 @@ _SENTENCE_STOP = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 STOPLISTS = {"ru": "Russian", "en": "English"}
 
 
+def fold(text: str) -> str:
+    """``text`` lowercased for comparing words, the same compiled and pure.
+
+    CPython's ``str.lower`` writes a capital sigma at the end of a word as final sigma
+    ("ΣΤΙΣ" -> "στις"); mypyc's compiled ``str.lower`` (Python < 3.13) maps each letter
+    alone ("στισ"), so the two builds split words differently on Greek capitals and
+    chose different titles. Both sigmas fold to "σ", as ``str.casefold`` does, so a
+    headline in capitals matches its story's words either way. Every word comparison of
+    the compiled modules lowers through here (``tests/test_fold.py`` checks that).
+    """
+    return text.lower().replace("ς", "σ")
+
+
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """The union of the stoplists: a line in either language is judged by its own words."""
@@ -28,7 +41,7 @@ def stopwords() -> frozenset[str]:
 
     words: set[str] = set()
     for name in STOPLISTS.values():
-        words |= {w.lower() for w in justext.get_stoplist(name)}
+        words |= {fold(w) for w in justext.get_stoplist(name)}
     return frozenset(words)
 
 
@@ -45,7 +58,7 @@ def function_words() -> frozenset[str]:
 
     path = PACKAGE_DIR / "data" / "function_words.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(w for line in lines if not line.startswith("#") for w in line.split())
+    return frozenset(fold(w) for line in lines if not line.startswith("#") for w in line.split())
 
 
 def words(text: str) -> list[str]:

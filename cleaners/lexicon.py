@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
+from cleaners.features import fold
 from cleaners.native import PACKAGE_DIR
 
 # the sources' folder, not __file__'s: a compiled module's file is in build/native
@@ -33,7 +34,7 @@ def first_key_word(lowered: str) -> str:
 
 def norm_key(text: str) -> str:
     """Lowercase, ё→е, punctuation folded to single spaces: the form phrases are matched in."""
-    return _PUNCT.sub(" ", text.lower().replace("ё", "е")).strip()
+    return _PUNCT.sub(" ", fold(text).replace("ё", "е")).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class PhraseSet:
         if self.match in ("whole", "prefix"):
             return first in self.firsts or "+" in first or "#" in first
         if self.match == "contains":
-            lowered = text.lower().replace("ё", "е")
+            lowered = fold(text).replace("ё", "е")
             return any(map(lowered.__contains__, self.anchors))
         return True
 

@@ -12,7 +12,7 @@ import unicodedata
 
 from cleaners.blocks import Block
 from cleaners.columns import deinterleave
-from cleaners.features import ends_sentence, function_words, not_plain
+from cleaners.features import ends_sentence, fold, function_words, not_plain
 from cleaners.normalise import fold_spaces, may_hold_rulers, normalise_line
 from cleaners.sitestats import SiteChrome
 
@@ -135,7 +135,7 @@ def _continues(line: str, nxt: str) -> bool:
     on a comma, a dash or a preposition ("...следовавший из" / "Москвы в Иркутск")."""
     line = line.rstrip()
     return nxt.strip()[:1].islower() or line.endswith(_CONTINUES) or \
-        line.rsplit(" ", 1)[-1].lower() in function_words()
+        fold(line.rsplit(" ", 1)[-1]) in function_words()
 
 
 def _joins_in_column(line: str, used: int, nxt: str, local: tuple[int, bool]) -> bool:

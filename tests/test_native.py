@@ -178,8 +178,9 @@ def test_every_module_of_the_set_is_the_compiled_one():
 
 @needs_native
 def test_compiled_and_pure_modules_give_the_same_records_and_every_line_the_same_rule():
+    # fixtures/text holds a Greek headline in capitals: the builds once lowered it apart
     pages = sorted((FIXTURES / "seeds").glob("*.txt")) + sorted((FIXTURES / "html").glob(
-        "*.html"))
+        "*.html")) + sorted((FIXTURES / "text").glob("*.txt"))
     pages += sorted(DEV.glob("*/html/*.html"))  # every dev page, where ../shared is beside
     child = subprocess.run(
         [sys.executable, str(Path(__file__).parent / "helpers" / "parity.py"),

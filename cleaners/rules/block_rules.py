@@ -9,7 +9,7 @@ from itertools import accumulate
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.dates import find_dates
-from cleaners.features import NON_LETTERS
+from cleaners.features import NON_LETTERS, fold
 from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
 
@@ -48,7 +48,7 @@ def _glued_words(text: str, points: list[int]) -> set[str]:
     """The words of ``text`` (lowercased, letters only) that hold a glue point at one of
     ``points``: a glue pattern looks behind only at letters and signs, never across a
     space, so the word that holds a point glues on its own."""
-    return {NON_LETTERS.sub("", m.group().lower()) for m in _NON_SPACE.finditer(text)
+    return {NON_LETTERS.sub("", fold(m.group())) for m in _NON_SPACE.finditer(text)
             if any(m.start() <= p < m.end() for p in points)}
 
 
@@ -124,7 +124,7 @@ def truncated_teasers(blocks: list[Block], ctx: PageContext) -> None:
     summaries of a teaser list; a story ends a paragraph that way once in a while, not
     line after line. A caption with its "... more" / ". less" toggle goes on its own."""
     content = content_blocks(blocks)
-    ending = [b.text[-12:].rstrip().lower().endswith(_CUT_ENDINGS) for b in content]
+    ending = [fold(b.text[-12:].rstrip()).endswith(_CUT_ENDINGS) for b in content]
     for b, ends in zip(content, ending, strict=True):
         if ends and b.undecided and _TOGGLED.search(b.text[-TAIL:]):
             b.mark("chrome", "truncated_teasers", "a caption with its more / less toggle")

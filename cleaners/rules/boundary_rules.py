@@ -16,6 +16,7 @@ from cleaners.dates import find_dates
 from cleaners.features import (
     PLAIN_LETTERS,
     cyrillic_share,
+    fold,
     function_words,
     not_plain,
     sentence_count,
@@ -413,7 +414,7 @@ _WIRE_SLUG = re.compile(r"\w--\w|\bLd-Writethru\b", re.IGNORECASE)
 def _stems(text: str) -> set[str]:
     """The stems of the content words of ``text`` (function words say nothing of a topic)."""
     pattern = _STEM_WORD if not_plain(text) else _PLAIN_STEM_WORD
-    return _stems_of(set(pattern.findall(text.lower())))
+    return _stems_of(set(pattern.findall(fold(text))))
 
 
 def _stems_of(found: set[str]) -> set[str]:
@@ -440,7 +441,7 @@ def _story_stems(story: list[Block]) -> set[str]:
         if room <= 0:
             break
         # the line the opening ends in has its words found in what is read of it
-        tokens.update(b.word_tokens() if len(b.text) <= room else words(b.text[:room].lower()))
+        tokens.update(b.word_tokens() if len(b.text) <= room else words(fold(b.text[:room])))
         pos += len(b.text) + 1
     found = set(filter(str.isalpha, tokens))
     mixed = tokens - found
