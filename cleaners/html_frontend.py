@@ -368,14 +368,3 @@ def html_lines(html: str) -> list[str]:
     strip_code(tree)
     dblocks, _containers = dom_blocks(tree)
     return [d.text for d in dblocks if d.text]
-
-
-def bench_extract(page: str, url: str | None) -> str:
-    """Scorer adapter: the record text ``clean_page`` publishes ("" when rejected)."""
-    from cleaners.errors import Rejected
-    from cleaners.page import clean_page
-
-    try:
-        return clean_page(page.encode("utf-8"), url=url, input_format="html").text
-    except Rejected:
-        return ""
