@@ -565,17 +565,14 @@ def chrome_threshold_evidence(ds: DevSet) -> str | None:
     """How the chrome threshold was chosen: on sites of >= 3 pages, the lines of each page
     by how many pages of its site print them, and how many of those are story text (a
     line of 20+ characters found in the page's gold text, both normalised)."""
-    from cleaners.html_frontend import html_lines
-    from cleaners.sitestats import line_key
-    from cleaners.text_frontend import text_to_blocks
+    from cleaners import line_key, page_lines
 
     if not ds.sites or not ds.scored:
         return None
     per_page, counts, pages_of = [], {}, {}
     for page in ds.pages:
         site = ds.sites.get(page.id, "")
-        lines = (html_lines(page.html) if ds.input_format == "html"
-                 else [b.text for b in text_to_blocks(page.html) if b.text])
+        lines = page_lines(page.html, ds.input_format)
         keys = {k for k in map(line_key, lines) if len(k) >= 2}
         pages_of[site] = pages_of.get(site, 0) + 1
         for k in keys:
@@ -656,7 +653,7 @@ def site_stats_memory(pages: int, sites: int = 50, seed: int = 7) -> tuple[int, 
     moves on as pages go by, and 40 lines of its own story."""
     import random
 
-    from cleaners.sitestats import SiteLineStats
+    from cleaners import SiteLineStats
 
     rng = random.Random(seed)
     template = [[rng.getrandbits(63) for _ in range(60)] for _ in range(sites)]

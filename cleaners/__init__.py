@@ -1,12 +1,35 @@
-"""Winnow's cleaning: pure functions, no orchestration. One page, one call: ``clean_page``."""
+"""Winnow's cleaning: pure functions, no orchestration. One page, one call: ``clean_page``.
+
+This module is the package's public face: ``flows/``, ``bench/`` and users import from
+here, never from the modules behind it, so the stages inside can move without them.
+"""
 
 from cleaners.native import extend_path
 
 extend_path(__path__)  # the compiled text path, if built from these sources (native.py)
 
+from cleaners.blocks import DROPPED, Block  # noqa: E402
 from cleaners.errors import REJECT_REASONS, Rejected  # noqa: E402
 from cleaners.limits import DEFAULT_LIMITS, Deadline, Limits  # noqa: E402
-from cleaners.page import PageAnalysis, analyse_page, clean_page  # noqa: E402
+from cleaners.page import (  # noqa: E402
+    PageAnalysis,
+    analyse_page,
+    clean_page,
+    page_line_hashes,
+    page_lines,
+)
+from cleaners.sitestats import (  # noqa: E402
+    CAPACITY,
+    LineCounter,
+    SiteChrome,
+    SiteLineStats,
+    line_key,
+)
+from cleaners.tally import RuleTally  # noqa: E402
+from cleaners.version import PIPELINE_VERSION  # noqa: E402
 
-__all__ = ["DEFAULT_LIMITS", "REJECT_REASONS", "Deadline", "Limits", "PageAnalysis",
-           "Rejected", "analyse_page", "clean_page"]
+__all__ = ["CAPACITY", "DEFAULT_LIMITS", "DROPPED", "PIPELINE_VERSION", "REJECT_REASONS",
+           "Block", "Deadline", "LineCounter", "Limits", "PageAnalysis", "Rejected",
+           "RuleTally", "SiteChrome", "SiteLineStats", "analyse_page", "clean_page",
+           "line_key", "page_line_hashes",
+           "page_lines"]

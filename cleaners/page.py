@@ -29,6 +29,7 @@ from cleaners.limits import (
 )
 from cleaners.page_model import Article
 from cleaners.sitestats import SiteChrome, page_hashes
+from cleaners.tally import RuleTally
 from cleaners.version import PIPELINE_VERSION
 from schemas.models import ArticleRecord
 
@@ -173,14 +174,22 @@ def page_line_hashes(
     with page_budget(limits, Deadline(limits.page_timeout)):
         decoded = decode_page(data, filename=source_path, encoding=encoding,
                               max_decompressed_bytes=limits.max_decompressed_bytes or None)
-        if (input_format or decoded.input_format) == "html":
-            from cleaners.html_frontend import html_lines
+        fmt = input_format or decoded.input_format
+        if fmt != "html":
+            _check_text_page(decoded.text, limits)
+        return page_hashes(page_lines(decoded.text, fmt))
 
-            return page_hashes(html_lines(decoded.text))
-        from cleaners.text_frontend import text_to_blocks
 
-        _check_text_page(decoded.text, limits)
-        return page_hashes(b.text for b in text_to_blocks(decoded.text) if b.text)
+def page_lines(text: str, input_format: str) -> list[str]:
+    """The texts of a decoded page's blocks as its front end makes them, with no rule run
+    (and, for HTML, no extractor): what site learning counts (``cleaners.sitestats``)."""
+    if input_format == "html":
+        from cleaners.html_frontend import html_lines
+
+        return html_lines(text)
+    from cleaners.text_frontend import text_to_blocks
+
+    return [b.text for b in text_to_blocks(text) if b.text]
 
 
 def clean_page(
@@ -195,6 +204,8 @@ def clean_page(
     deadline: Deadline | None = None,
     site_chrome: SiteChrome | None = None,
     on_lines: Callable[[frozenset[int]], None] | None = None,
+    raw_sha256: str | None = None,
+    tally: RuleTally | None = None,
 ) -> ArticleRecord:
     """Clean one raw page into a validated ``ArticleRecord``.
 
@@ -202,14 +213,25 @@ def clean_page(
     including one over ``limits`` (``too_large``) or past its time budget
     (``timeout``); anything else escaping is a bug in Winnow. ``site_chrome`` and
     ``on_lines``: see ``analyse_page``; without them the page is cleaned exactly as on
-    its own.
+    its own. ``raw_sha256``: the page's hash when the caller already took it (it is not
+    taken again). ``tally``: when given, the blocks and lines each rule removed from this
+    page are added to it, for a page then rejected as having no story too.
     """
     data = _as_bytes(content)
-    raw_sha256 = hashlib.sha256(data).hexdigest()
-    analysis = analyse_page(
-        data, source_path=source_path, url=url, encoding=encoding, input_format=input_format,
-        limits=limits, deadline=deadline, site_chrome=site_chrome, on_lines=on_lines,
-    )
+    if raw_sha256 is None:
+        raw_sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        analysis = analyse_page(
+            data, source_path=source_path, url=url, encoding=encoding,
+            input_format=input_format, limits=limits, deadline=deadline,
+            site_chrome=site_chrome, on_lines=on_lines,
+        )
+    except Rejected as exc:
+        if tally is not None and isinstance(exc.analysis, PageAnalysis):
+            tally.add_page(exc.analysis.blocks)
+        raise
+    if tally is not None:
+        tally.add_page(analysis.blocks)
     art = analysis.article
     text = "\n\n".join(p.strip() for p in art.paragraphs if p.strip())
     try:

@@ -21,10 +21,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from cleaners import DEFAULT_LIMITS, Limits, Rejected, clean_page
-from cleaners.page import page_line_hashes
-from cleaners.sitestats import SiteChrome
-from cleaners.version import PIPELINE_VERSION
+from cleaners import (
+    DEFAULT_LIMITS,
+    PIPELINE_VERSION,
+    Limits,
+    Rejected,
+    SiteChrome,
+    clean_page,
+    page_line_hashes,
+)
 from flows.discover import PageRef
 from flows.sidecar import Sidecar, page_site, parse_sidecar
 from flows.sitestats_store import PageLines

@@ -132,7 +132,7 @@ def _seconds(text: str) -> float:
 
 def _limits(args: argparse.Namespace):
     """The run's limits: the defaults, then the settings file's [limits], then options."""
-    from cleaners.limits import DEFAULT_LIMITS, Limits
+    from cleaners import DEFAULT_LIMITS, Limits
 
     limits = DEFAULT_LIMITS
     if args.settings:

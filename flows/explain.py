@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from cleaners.blocks import DROPPED, Block
+from cleaners import DROPPED, Block
 
 KEPT_MARK, DROPPED_MARK, BLANK_MARK, UNDECIDED_MARK = "+", "-", " ", "?"
 _STYLES = {

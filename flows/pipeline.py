@@ -22,7 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from cleaners.limits import DEFAULT_LIMITS, Limits
+from cleaners import DEFAULT_LIMITS, Limits
 from flows.batch import BatchResult, PageJob, clean_batch, learn_batch
 from flows.discover import discover
 from flows.progress import report_page

@@ -38,7 +38,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from cleaners.version import PIPELINE_VERSION
+from cleaners import PIPELINE_VERSION
 from flows.batch import BatchResult, PageJob, fingerprint, job_site, learn_batch
 from flows.discover import discover
 from flows.linking import Linker

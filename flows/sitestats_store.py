@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from hashlib import blake2b
 from pathlib import Path
 
-from cleaners.sitestats import CAPACITY, LineCounter, SiteChrome
+from cleaners import CAPACITY, LineCounter, SiteChrome
 from flows.state import connect_state_db
 
 STATS_DB = "sitestats.sqlite"
