@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cleaners.features import (
+from cleaners.words.features import (
     ends_sentence,
     fold,
     function_words,
@@ -19,7 +19,7 @@ from cleaners.features import (
     stopword_density,
     words,
 )
-from cleaners.lexicon import first_key_word, norm_key
+from cleaners.words.keys import first_key_word, norm_key
 
 Label = Literal[
     "undecided",

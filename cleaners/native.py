@@ -38,15 +38,16 @@ GROUP = "cleaners.native_core"
 # modules bind the functions they call when they are built, so patching them does not
 # reach compiled callers).
 MODULES = (
-    "cleaners.decode",
+    "cleaners.words.features",
+    "cleaners.words.keys",
+    "cleaners.words.normalise",
+    "cleaners.words.dates",
+    "cleaners.decode.decoder",
     "cleaners.blocks",
-    "cleaners.features",
-    "cleaners.lexicon",
-    "cleaners.normalise",
-    "cleaners.dates",
-    "cleaners.columns",
-    "cleaners.text_frontend",
+    "cleaners.text.columns",
+    "cleaners.text.frontend",
     "cleaners.engine",
+    "cleaners.rules.phrases",
     "cleaners.rules.line_rules",
     "cleaners.rules.block_rules",
     "cleaners.rules.boundary_rules",

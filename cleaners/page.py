@@ -15,10 +15,11 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from cleaners.article.language import detect_language
+from cleaners.article.model import Article
 from cleaners.blocks import Block
 from cleaners.decode import Decoded, decode_page
 from cleaners.errors import Rejected
-from cleaners.language import detect_language
 from cleaners.limits import (
     DEFAULT_LIMITS,
     Deadline,
@@ -27,7 +28,6 @@ from cleaners.limits import (
     check_text_size,
     page_budget,
 )
-from cleaners.page_model import Article
 from cleaners.sitestats import SiteChrome, page_hashes
 from cleaners.tally import RuleTally
 from cleaners.version import PIPELINE_VERSION
@@ -111,11 +111,11 @@ def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: st
     check_deadline("decoding")
     fmt = input_format or decoded.input_format
     if fmt == "html":
-        from cleaners.html_frontend import analyse_html
+        from cleaners.html.frontend import analyse_html
 
         blocks, article, counts = analyse_html(decoded.text, url=url, site_chrome=site_chrome)
     else:
-        from cleaners.text_frontend import analyse_text
+        from cleaners.text.frontend import analyse_text
 
         _check_text_page(decoded.text, limits)
         blocks, article, counts = analyse_text(decoded.text, site_chrome=site_chrome)
@@ -184,10 +184,10 @@ def page_lines(text: str, input_format: str) -> list[str]:
     """The texts of a decoded page's blocks as its front end makes them, with no rule run
     (and, for HTML, no extractor): what site learning counts (``cleaners.sitestats``)."""
     if input_format == "html":
-        from cleaners.html_frontend import html_lines
+        from cleaners.html.frontend import html_lines
 
         return html_lines(text)
-    from cleaners.text_frontend import text_to_blocks
+    from cleaners.text.frontend import text_to_blocks
 
     return [b.text for b in text_to_blocks(text) if b.text]
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import cleaners
+from cleaners.article.model import Article
 from cleaners.blocks import Block
 from cleaners.decode import Decoded
 from cleaners.page import PageAnalysis
-from cleaners.page_model import Article
 from flows.cli import main
 from flows.writer import json_line
 from schemas.export import schema_json

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaners.columns import deinterleave
+from cleaners.text.columns import deinterleave
 
 STORY = [
     "Отделение паллиативной помощи рассчитано на десять мест.",

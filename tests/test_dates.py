@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cleaners.blocks import Block
-from cleaners.dates import find_dates
 from cleaners.rules.block_rules import _ends_with_date
+from cleaners.words.dates import find_dates
 
 CASES = [
     ("Опубликовано 2021-12-29T09:46", "2021-12-29T09:46:00"),

@@ -184,7 +184,7 @@ def test_plain_text_and_text_with_another_script_get_the_same_verdict(garble) ->
 def test_replacement_characters_and_c1_controls_are_mojibake_in_any_text(bad) -> None:
     # plain text skips counting them, so plain text must never hold one
     from cleaners.decode import mojibake_kind
-    from cleaners.features import not_plain
+    from cleaners.words.features import not_plain
 
     text = ("Министерство финансов России сообщило во вторник, что бюджет исполнен" + bad) * 6
     assert not_plain(bad)
@@ -194,7 +194,7 @@ def test_replacement_characters_and_c1_controls_are_mojibake_in_any_text(bad) ->
 
 
 def test_a_latin_brand_with_a_capital_inside_leaves_a_russian_page_on_the_fast_path() -> None:
-    from cleaners.decode import _reads_as_text, mojibake_kind
+    from cleaners.decode.decoder import _reads_as_text, mojibake_kind
 
     text = ("Спутники компании AxelGlobe станут частью группировки, а новый iPhone появится "
             "в продаже весной, сообщили в пресс-службе. ") * 3
@@ -208,7 +208,7 @@ def test_a_latin_brand_with_a_capital_inside_leaves_a_russian_page_on_the_fast_p
 
 
 def test_the_vowel_share_counts_in_any_case_and_past_signs_cp1251_lacks() -> None:
-    from cleaners.decode import _VOWELS, _vowel_share
+    from cleaners.decode.decoder import _VOWELS, _vowel_share
 
     text = "Ёлка и ЮЛА, яблоко ☆ Її → Єва; Ѣ ӂ x"
     cyrillic = [c for c in text if "\u0400" <= c <= "\u04ff"]
@@ -218,7 +218,7 @@ def test_the_vowel_share_counts_in_any_case_and_past_signs_cp1251_lacks() -> Non
 
 
 def test_the_utf8_pair_search_finds_what_the_pattern_finds() -> None:
-    from cleaners.decode import _UTF8_PAIR, _has_utf8_pair
+    from cleaners.decode.decoder import _UTF8_PAIR, _has_utf8_pair
 
     seconds = [chr(c) for c in range(0x20, 0x2200)]
     for first in "РСрсPC":

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cleaners.blocks import Block
-from cleaners.features import (
+from cleaners.words.features import (
     CYRILLIC_LETTERS,
     PLAIN_NON_LETTERS,
     cyrillic_share,
@@ -88,7 +88,7 @@ def test_plain_words_are_the_words_of_plain_text() -> None:
 
 
 def test_site_words_are_the_words_opening_on_a_site_stem_and_no_others() -> None:
-    from cleaners.features import SITE_STEMS, site_words, words
+    from cleaners.words.features import SITE_STEMS, site_words, words
 
     text = ("Пользователи сайта направили комментарии; правила модерации (модератор) и "
             "Terms of Use. "

@@ -13,9 +13,9 @@ import ast
 import pytest
 
 from cleaners import native
-from cleaners.decode import _drop_code
-from cleaners.features import fold
+from cleaners.decode.decoder import _drop_code
 from cleaners.rules.boundary_rules import _stems
+from cleaners.words.features import fold
 
 
 def test_both_sigmas_fold_to_one_letter():

@@ -157,7 +157,7 @@ def test_control_characters_in_html_do_not_break_the_tree_edits():
 
 
 def test_visible_text_of_unclosed_markup():
-    from cleaners.decode import _visible
+    from cleaners.decode.decoder import _visible
 
     assert _visible("a<script>x</script>b<style>y</STYLE >c<p>d</p>").split() == list("abcd")
     assert _visible("a<script>never closed").split() == ["a"]

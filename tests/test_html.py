@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from cleaners.blocks import Block
-from cleaners.html_frontend import analyse_html
-from cleaners.html_meta import PageMeta, choose_title, harvest, iso_date
-from cleaners.html_tree import dom_blocks, parse_html, strip_code, text_key
+from cleaners.html.frontend import analyse_html
+from cleaners.html.meta import PageMeta, choose_title, harvest, iso_date
+from cleaners.html.tree import dom_blocks, parse_html, strip_code, text_key
 from cleaners.page import clean_page
 from cleaners.rules import html_rules as hr
 from cleaners.rules.base import PageContext
@@ -355,7 +355,7 @@ def test_byline_rule_lifts_a_name_above_the_story():
     blocks = _story("Павел Козаченко", PROSE, PROSE + " Ещё.")
     hr.byline(blocks, _ctx())
     assert blocks[0].rule == "byline" and blocks[0].extra["author"] == "Павел Козаченко"
-    from cleaners.html_frontend import _article
+    from cleaners.html.frontend import _article
 
     assert _article(blocks, PageMeta(), None).authors == ["Павел Козаченко"]
     marked = _article(blocks, PageMeta(authors=["Pavel Kozachenko"]), None)

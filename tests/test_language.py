@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners import language
-from cleaners.features import cyrillic_share
-from cleaners.language import _plainly_russian, detect_language
+from cleaners.article import language
+from cleaners.article.language import _plainly_russian, detect_language
+from cleaners.words.features import cyrillic_share
 
 RUSSIAN = ("Президент подписал закон, который вступит в силу с первого января. Этот документ "
            "обсуждали в Государственной думе больше года, и депутаты вносили поправки.")

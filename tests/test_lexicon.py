@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from cleaners.blocks import Block
-from cleaners.lexicon import first_key_word, norm_key, phrase_sets
+from cleaners.rules.phrases import phrase_sets
+from cleaners.words.keys import first_key_word, norm_key
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cleaners.rules import REGISTRY, PageContext
-from cleaners.text_frontend import text_to_blocks
+from cleaners.text.frontend import text_to_blocks
 
 
 def judge(rule_name: str, line: str) -> str | None:
@@ -149,7 +149,7 @@ def test_image_credit_records_the_credit() -> None:
 
 
 def test_caption_credit_records_the_image() -> None:
-    from cleaners.text_frontend import analyse_text
+    from cleaners.text.frontend import analyse_text
 
     story = ("The minister opened the exhibition on Tuesday and said the museum would stay "
              "open until late every Friday from next month, the city council announced.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cleaners.text_frontend import analyse_text
+from cleaners.text.frontend import analyse_text
 
 P1 = ("Российские учёные разработали новый метод очистки воды от тяжёлых металлов, который "
       "в десять раз дешевле существующих аналогов, сообщила пресс-служба университета.")
@@ -524,8 +524,8 @@ def test_glued_words_found_on_the_page_are_the_words_that_glue_on_their_own() ->
     from bisect import bisect_right
     from itertools import accumulate
 
-    from cleaners.features import NON_LETTERS
     from cleaners.rules.block_rules import _GLUE_SCANS, _glued_words
+    from cleaners.words.features import NON_LETTERS
 
     lines = ["Ford wins In NASCAR FinaleFord v Toyota flopped at Homestead",
              "Взрыв в Измира18:44 Музыка и «Центр наследия»В составе делегации",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaners.text_frontend import text_to_blocks
+from cleaners.text.frontend import text_to_blocks
 
 
 def texts(page: str) -> list[str]:

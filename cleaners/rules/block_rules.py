@@ -8,10 +8,10 @@ from collections import Counter
 from itertools import accumulate
 
 from cleaners.blocks import Block, content_blocks
-from cleaners.dates import find_dates
-from cleaners.features import NON_LETTERS, fold
-from cleaners.lexicon import phrase_set
 from cleaners.rules.base import PageContext, rule
+from cleaners.rules.phrases import phrase_set
+from cleaners.words.dates import find_dates
+from cleaners.words.features import NON_LETTERS, fold
 
 _DIGIT = re.compile(r"\d")
 # a "latest news" item: a short title-like line

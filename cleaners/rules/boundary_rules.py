@@ -12,8 +12,10 @@ from __future__ import annotations
 import re
 
 from cleaners.blocks import Block, content_blocks
-from cleaners.dates import find_dates
-from cleaners.features import (
+from cleaners.rules.base import PageContext, rule
+from cleaners.rules.phrases import phrase_set
+from cleaners.words.dates import find_dates
+from cleaners.words.features import (
     PLAIN_LETTERS,
     cyrillic_share,
     fold,
@@ -23,8 +25,6 @@ from cleaners.features import (
     site_words,
     words,
 )
-from cleaners.lexicon import phrase_set
-from cleaners.rules.base import PageContext, rule
 
 HARD_STOPS = frozenset({
     "rights_notice", "comment_prompt", "source_line", "tags_line", "tags_follow",

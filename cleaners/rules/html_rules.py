@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from cleaners.blocks import Block
-from cleaners.features import sentence_count
-from cleaners.html_tree import text_key
+from cleaners.html.tree import text_key
 from cleaners.rules.base import PageContext, rule
+from cleaners.words.features import sentence_count
 
 LINK_HEAVY = 0.6  # share of a block's text inside <a>
 PROSE_MIN_WORDS = 8
@@ -339,7 +339,7 @@ def date_line(blocks: list[Block], ctx: PageContext) -> None:
     "Отправлено: 17:06 - 17 Янв, 2012 г.") is the story's date line: metadata, not text.
     A sentence that mentions a date has more words than the date; a date under the story
     (an embedded post's signature, "— Name (@name) November 18, 2019") stays."""
-    from cleaners.dates import find_dates
+    from cleaners.words.dates import find_dates
 
     for b in _head(blocks):
         if b.n_words > EDGE_MAX_WORDS or not (found := find_dates(b.text)):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from cleaners.blocks import Block, Label
-from cleaners.dates import is_timestamp_line
-from cleaners.lexicon import PhraseSet, label_value, phrase_set
 from cleaners.rules.base import PageContext, line_rule
+from cleaners.rules.phrases import PhraseSet, label_value, phrase_set
+from cleaners.words.dates import is_timestamp_line
 
 # a "Label: value" line needs a separator; most lines have none, and skip the regexes
 _LABEL_SEP = re.compile(r"[:\-–—]")
@@ -233,7 +233,7 @@ def _phrase_rule(category: str, doc: str):
             return f"{category.replace('_', ' ')} phrase"
         return None
 
-    check.__doc__ = doc + f" (phrases: data/chrome_phrases.toml [{category}])"
+    check.__doc__ = doc + f" (phrases: rules/data/chrome_phrases.toml [{category}])"
     return check
 
 

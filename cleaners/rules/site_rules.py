@@ -26,10 +26,10 @@ that is a duplicate, which ``flows/linking.py`` marks, not chrome.
 from __future__ import annotations
 
 from cleaners.blocks import Block, content_blocks
-from cleaners.features import ends_sentence
-from cleaners.html_tree import text_key
+from cleaners.html.tree import text_key
 from cleaners.rules.base import PageContext, rule
 from cleaners.sitestats import SiteChrome, line_hash
+from cleaners.words.features import ends_sentence
 
 PROSE_CHARS = 80  # a paragraph this long that ends a sentence is prose
 PROSE_SHARE = 0.5  # ...and goes from the story's edge only if this share of pages print it

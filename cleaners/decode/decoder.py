@@ -20,7 +20,7 @@ from itertools import compress, filterfalse
 from operator import not_, or_
 
 from cleaners.errors import Rejected
-from cleaners.features import (
+from cleaners.words.features import (
     CYRILLIC_LETTERS,
     PLAIN_LETTERS,
     cyrillic_in_utf8,

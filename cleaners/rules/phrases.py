@@ -1,4 +1,4 @@
-"""Chrome phrases as data (``data/chrome_phrases.toml``), compiled once into matchers.
+"""Chrome phrases as data (``rules/data/chrome_phrases.toml``), compiled once into matchers.
 
 Rules ask "is this line a login link / a share button / a rights notice?"
 through here, so adding a language means adding phrases, not code.
@@ -11,30 +11,14 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cleaners.features import fold
 from cleaners.native import PACKAGE_DIR
+from cleaners.words.features import fold
+from cleaners.words.keys import norm_key
 
 # the sources' folder, not __file__'s: a compiled module's file is in build/native
-DATA = PACKAGE_DIR / "data" / "chrome_phrases.toml"
+DATA = PACKAGE_DIR / "rules" / "data" / "chrome_phrases.toml"
 
-# what a phrase key keeps of a line: word characters, "+" and "#" ("c++", "#тег")
-_KEY_CHARS = r"\w+#"
-_PUNCT = re.compile(f"[^{_KEY_CHARS}]+")
 _WORD = re.compile(r"\w+")
-
-
-_KEY_WORD = re.compile(f"[{_KEY_CHARS}]+")
-
-
-def first_key_word(lowered: str) -> str:
-    """The first word of ``norm_key`` of a lowercased text, without building the key."""
-    m = _KEY_WORD.search(lowered)
-    return m.group().replace("ё", "е") if m else ""
-
-
-def norm_key(text: str) -> str:
-    """Lowercase, ё→е, punctuation folded to single spaces: the form phrases are matched in."""
-    return _PUNCT.sub(" ", fold(text).replace("ё", "е")).strip()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,9 @@ import logging
 import re
 from collections import Counter
 
+from cleaners.article.model import Article
 from cleaners.blocks import Block
-from cleaners.html_meta import (
+from cleaners.html.meta import (
     TITLE_CLASS,
     PageMeta,
     add_heading,
@@ -24,9 +25,8 @@ from cleaners.html_meta import (
     title_key,
     title_segments,
 )
-from cleaners.html_tree import DomBlock, dom_blocks, fold, parse_html, strip_code, text_key
+from cleaners.html.tree import DomBlock, dom_blocks, fold, parse_html, strip_code, text_key
 from cleaners.limits import check_deadline, check_text_size, current_limits
-from cleaners.page_model import Article
 from cleaners.rules import html_rules  # noqa: F401  (registers the HTML rules)
 from cleaners.rules.base import REGISTRY as _REGISTRY
 from cleaners.rules.base import PageContext
@@ -246,7 +246,7 @@ def _story_date(blocks: list[Block]) -> tuple[str | None, str]:
     """The story's own date from its date line: between the headline and the first body
     block, else just above the headline, else in the first body block itself; never from a
     link list, a chrome container or another story's teaser."""
-    from cleaners.dates import find_dates
+    from cleaners.words.dates import find_dates
 
     title = next((b.index for b in blocks if b.label == "title"), None)
     first = next((b.index for b in blocks if b.label == "body"), None)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from lxml.html import HtmlElement
 
-from cleaners.normalise import fold_spaces
+from cleaners.words.normalise import fold_spaces
 
 _SPACES = re.compile(r"\s+")
 # separators between a headline and the site's name in <title>

@@ -11,10 +11,10 @@ import re
 import unicodedata
 
 from cleaners.blocks import Block
-from cleaners.columns import deinterleave
-from cleaners.features import ends_sentence, fold, function_words, not_plain
-from cleaners.normalise import fold_spaces, may_hold_rulers, normalise_line
 from cleaners.sitestats import SiteChrome
+from cleaners.text.columns import deinterleave
+from cleaners.words.features import ends_sentence, fold, function_words, not_plain
+from cleaners.words.normalise import fold_spaces, may_hold_rulers, normalise_line
 
 MIN_WRAP_WIDTH = 60
 MAX_WRAP_WIDTH = 250
@@ -252,7 +252,7 @@ def text_to_blocks(text: str) -> list[Block]:
 def analyse_text(text: str, *, url: str | None = None, site_chrome: SiteChrome | None = None):
     """Run the rule engine over a text page: (blocks, Article, rule counts). ``site_chrome``:
     the lines learned as chrome on the page's site, if any (``cleaners.sitestats``)."""
-    from cleaners.assemble import build_article
+    from cleaners.article.assemble import build_article
     from cleaners.engine import label_blocks
     from cleaners.rules import PageContext
 

@@ -47,7 +47,7 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
-    """A short list of function words per language (``data/function_words.txt``).
+    """A short list of function words per language (``words/data/function_words.txt``).
 
     jusText's stoplists are long (its Russian one holds 5,000 words, content
     words among them): right for prose density, too broad to tell a menu line
@@ -56,7 +56,7 @@ def function_words() -> frozenset[str]:
     # the sources' folder, not __file__'s: a compiled module's file is in build/native
     from cleaners.native import PACKAGE_DIR
 
-    path = PACKAGE_DIR / "data" / "function_words.txt"
+    path = PACKAGE_DIR / "words" / "data" / "function_words.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(fold(w) for line in lines if not line.startswith("#") for w in line.split())
 

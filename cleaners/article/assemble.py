@@ -3,11 +3,11 @@ rules lifted out of chrome on the way."""
 
 from __future__ import annotations
 
+from cleaners.article.model import Article
 from cleaners.blocks import Block
-from cleaners.dates import find_dates
-from cleaners.page_model import Article
 from cleaners.rules.base import PageContext
 from cleaners.rules.boundary_rules import agency_from_dateline
+from cleaners.words.dates import find_dates
 
 # a date may be taken from at most this many lines away from the body
 DATE_WINDOW = 8

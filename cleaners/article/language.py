@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from cleaners.features import cyrillic_share
+from cleaners.words.features import cyrillic_share
 
 DEFAULT_LANGUAGE = "ru"
 # py3langid is linear in the text; 1,500 characters decide a story's language as well

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from cleaners.features import fold
+from cleaners.words.features import fold
 
 MONTHS = {
     # Russian, genitive and nominative stems; English full and short names

@@ -1,0 +1,1 @@
+"""Stage 4, labelled blocks to an article: title, date, metadata, language; one assembler."""
