@@ -22,6 +22,7 @@ run: $(STAMP) native
 
 test: $(DEV_STAMP) native
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
 
 # The text path compiled by mypyc into build/native/ (cleaners/native.py): rebuilt when

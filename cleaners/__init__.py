@@ -18,6 +18,7 @@ from cleaners.page import (  # noqa: E402
     page_line_hashes,
     page_lines,
 )
+from cleaners.rules.plan import PLAN, describe_plan  # noqa: E402
 from cleaners.sitestats import (  # noqa: E402
     CAPACITY,
     LineCounter,
@@ -28,8 +29,8 @@ from cleaners.sitestats import (  # noqa: E402
 from cleaners.tally import RuleTally  # noqa: E402
 from cleaners.version import PIPELINE_VERSION  # noqa: E402
 
-__all__ = ["CAPACITY", "DEFAULT_LIMITS", "DROPPED", "PIPELINE_VERSION", "REJECT_REASONS",
+__all__ = ["CAPACITY", "DEFAULT_LIMITS", "DROPPED", "PIPELINE_VERSION", "PLAN", "REJECT_REASONS",
            "Block", "Deadline", "LineCounter", "Limits", "PageAnalysis", "Rejected",
-           "RuleTally", "SiteChrome", "SiteLineStats", "analyse_page", "clean_page",
+           "RuleTally", "SiteChrome", "SiteLineStats", "analyse_page", "clean_page", "describe_plan",
            "line_key", "page_line_hashes",
            "page_lines"]

@@ -30,6 +30,34 @@ Label = Literal[
     "chrome",  # site furniture: dropped
     "blank",  # an empty line, kept only as a separator
 ]
+@dataclass(slots=True)
+class Markup:
+    """What the HTML front end read off a block's markup, and what the extractors voted on
+    it. Text pages have none: rules that need it ask ``Block.markup`` first."""
+
+    container: str = ""  # the chrome container it sits in ("<nav>", "class=comments"), if any
+    images: list[tuple[str, str]] = field(default_factory=list)  # (src, alt) beside it
+    match_key: str = ""  # its words joined: what the headline and the votes are matched on
+    votes: int = 0  # how many of the two extractors kept it
+    voter: str | None = None  # the extractor that kept it alone, when only one did
+    prominent: bool = False  # set off as a headline (heading, title class, bold or large)
+    template: str = ""  # why the site's template holds it (learned site chrome), if it does
+
+
+@dataclass(slots=True)
+class Lifted:
+    """What a rule lifted out of a block into the article's metadata; the assembler reads
+    it from the blocks the rules dropped (label "meta")."""
+
+    tags: list[str] = field(default_factory=list)
+    tags_follow: bool = False  # a bare tags label: the tags stand on the next line
+    author: str | None = None
+    source: str | None = None
+    caption: str | None = None
+    credit: str | None = None
+    image_url: str | None = None
+
+
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")
 DROPPED: frozenset[str] = frozenset({"meta", "chrome"})
 
@@ -50,7 +78,11 @@ class Block:
     label: Label = "undecided"
     rule: str | None = None  # the named rule that set the label
     note: str = ""  # what the rule saw, for explain
-    extra: dict[str, object] = field(default_factory=dict)
+    markup: Markup | None = None  # HTML: the markup's evidence (``Markup``); None for text
+    lifted: Lifted | None = None  # the metadata a rule lifted out of it, if any
+    # the site statistics' hash of the text (``sitestats.line_hash``), once asked
+    site_hash: int | None = field(default=None, repr=False)
+    site_hashed: bool = field(default=False, repr=False)
     # features, filled by ``compute_features`` once per block
     # norm_key(text), the form phrase lists are matched in: "" before the features are
     # computed, None after until first asked (few rules ask, and mostly of short lines)
@@ -69,6 +101,22 @@ class Block:
         self.label = label
         self.rule = rule
         self.note = note
+
+    def lift(self) -> Lifted:
+        """The block's lifted metadata, made on first use: a rule writes what it found."""
+        if self.lifted is None:
+            self.lifted = Lifted()
+        return self.lifted
+
+    @property
+    def container(self) -> str:
+        """The chrome container the markup puts the block in ("" if none, or a text page)."""
+        return self.markup.container if self.markup is not None else ""
+
+    @property
+    def votes(self) -> int:
+        """How many extractors kept the block (0 on a text page)."""
+        return self.markup.votes if self.markup is not None else 0
 
     @property
     def key(self) -> str:

@@ -1,69 +1,102 @@
-"""The engine: run every registered rule over a page's blocks, in stage order.
+"""The engine: run a format's plan (``cleaners/rules/plan.py``) over a page's blocks.
 
-Line rules run in one pass (first match wins); block and boundary rules each
-see the whole page. The engine returns how many blocks each rule decided, the
-counters a run summary and ``winnow explain`` report.
+One engine for both front ends. A rule step sees the whole page; a line pass walks the
+blocks once and lets each block's first matching line rule decide it. The budget is
+checked between steps. Whatever no rule labelled at the end is not story: it is
+labelled ``outside_body``, so every line the article leaves out names a rule.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 
 from cleaners.blocks import Block
 from cleaners.limits import check_deadline
 from cleaners.rules import REGISTRY, Rule
-from cleaners.rules.base import STAGE_ORDER, PageContext
+from cleaners.rules.base import PageContext
+from cleaners.rules.plan import PLAN, LinePass
+
+
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """A line pass with its rules looked up, and for each line length in words (the last
+    entry for all longer lines) the rules that can match a line that long: a long line of
+    prose skips the many rules that only ever take short lines."""
+
+    step: LinePass
+    by_length: tuple[tuple[Rule, ...], ...]
+    gated: frozenset[str]  # rule names that judge only link-heavy blocks
+
+
+def _line_pass(step: LinePass) -> _Pass:
+    rules = [REGISTRY[name] for name in step.rules]
+    longest = max((r.max_words for r in rules if r.max_words is not None), default=0) + 1
+    by_length = tuple(tuple(r for r in rules if r.max_words is None or n <= r.max_words)
+                      for n in range(longest + 1))
+    return _Pass(step, by_length, step.links_only)
 
 
 @lru_cache(maxsize=4)
-def _plan(input_format: str) -> tuple[tuple[Rule, ...], tuple[Rule, ...], tuple[Rule, ...]]:
-    """(html-stage rules, line rules, block and boundary rules in stage order) that apply
-    to ``input_format``: worked out once per format, not per page."""
-    rules = [r for r in REGISTRY.values() if input_format in r.formats]
-    line = tuple(r for r in rules if r.per_line)
-    other = sorted((r for r in rules if not r.per_line), key=lambda r: STAGE_ORDER.index(r.stage))
-    return (tuple(r for r in other if r.stage == "html"), line,
-            tuple(r for r in other if r.stage != "html"))
+def plan(input_format: str) -> tuple[Rule | _Pass, ...]:
+    """The format's plan with its rules looked up: worked out once per format."""
+    return tuple(_line_pass(s) if isinstance(s, LinePass) else REGISTRY[s]
+                 for s in PLAN[input_format])
 
 
-@lru_cache(maxsize=4)
-def _line_rules_by_length(input_format: str) -> tuple[tuple[Rule, ...], ...]:
-    """For each line length in words (the last entry for all longer lines), the line rules
-    that can match a line that long, in their order: a long line of prose skips the many
-    rules that only ever take short lines."""
-    line = _plan(input_format)[1]
-    longest = max((r.max_words for r in line if r.max_words is not None), default=0) + 1
-    return tuple(tuple(r for r in line if r.max_words is None or n <= r.max_words)
-                 for n in range(longest + 1))
+def _judged(b: Block, step: LinePass) -> bool:
+    """Whether the line pass judges this block at all."""
+    if step.scope == "undecided":
+        return b.undecided
+    return b.label == "body" and (step.max_words is None or b.n_words <= step.max_words)
 
 
-def label_blocks(blocks: list[Block], ctx: PageContext) -> Counter[str]:
-    """Label every block; return the number of blocks each rule decided."""
-    html_rules, _line_rules, later_rules = _plan(ctx.input_format)
-    by_length = _line_rules_by_length(ctx.input_format)
-    longest = len(by_length) - 1
-    for r in html_rules:
-        check_deadline(f"rule {r.name}")
-        r.fn(blocks, ctx)
+def _judge(b: Block, rules: tuple[Rule, ...], ctx: PageContext, gated: frozenset[str]) -> None:
+    """Label the block by the first of ``rules`` that matches it, leaving out ``gated``."""
+    first = b.first_word
+    # the first-word promise (Rule.first_words) holds for a block whose features are known
+    ordinary = b.tokens is not None and "+" not in first and "#" not in first
+    for r in rules:
+        if ordinary and r.first_words is not None and first not in r.first_words:
+            continue  # the rule matches only lines opening on other words
+        if gated and r.name in gated:
+            continue
+        note = r.fn(b, ctx)
+        if note:
+            b.mark(r.label or "chrome", r.name, note)  # line rules have a label
+            return
+
+
+_NONE: frozenset[str] = frozenset()
+
+
+def _run_pass(p: _Pass, blocks: list[Block], ctx: PageContext) -> None:
+    longest = len(p.by_length) - 1
+    step = p.step
     for i, b in enumerate(blocks):
         if not i & 63:  # the budget is checked every 64 blocks: a clock read is not free
             check_deadline("the line rules")
-        if not b.undecided:
+        if _judged(b, step):
+            gated = _NONE if b.link_density >= step.min_links else p.gated
+            _judge(b, p.by_length[min(b.n_words, longest)], ctx, gated)
+
+
+def label_blocks(blocks: list[Block], ctx: PageContext) -> None:
+    """Label every block by the plan of the page's format."""
+    for step in plan(ctx.input_format):
+        if isinstance(step, _Pass):
+            _run_pass(step, blocks, ctx)
             continue
-        first = b.first_word
-        ordinary = "+" not in first and "#" not in first  # see Rule.first_words
-        for r in by_length[min(b.n_words, longest)]:
-            if ordinary and r.first_words is not None and first not in r.first_words:
-                continue  # the rule matches only lines opening on other words
-            note = r.fn(b, ctx)
-            if note:
-                b.mark(r.label or "chrome", r.name, note)  # line rules have a label
-                break
-    for r in later_rules:
-        check_deadline(f"rule {r.name}")
-        r.fn(blocks, ctx)
+        check_deadline(f"rule {step.name}")
+        step.fn(blocks, ctx)
     for b in blocks:
         if b.undecided and b.text:
-            b.mark("chrome", "outside_body", "not part of the story's run of text")
-    return Counter(b.rule for b in blocks if b.rule)
+            b.mark("chrome", "outside_body", "no rule kept it as part of the story")
+
+
+def run_line_pass(blocks: list[Block], ctx: PageContext) -> None:
+    """Only the line pass of the page format's plan: what a test of the line rules on one
+    format, or a look at one line, asks without the rest of the plan."""
+    for step in plan(ctx.input_format):
+        if isinstance(step, _Pass):
+            _run_pass(step, blocks, ctx)

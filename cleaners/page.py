@@ -1,25 +1,27 @@
 """``clean_page``: the whole cleaning of one page in one call, with no orchestration.
 
-raw bytes -> decode -> front end (HTML tree or text lines) -> blocks -> named
-rules -> article boundaries + metadata -> ``ArticleRecord``.
+raw bytes -> decode -> front end (HTML tree or text lines) -> blocks -> the engine
+runs the format's plan of named rules -> the assembler -> ``ArticleRecord``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from cleaners.article.assemble import build_article
 from cleaners.article.language import detect_language
 from cleaners.article.model import Article
 from cleaners.blocks import Block
 from cleaners.decode import Decoded, decode_page
+from cleaners.engine import label_blocks
 from cleaners.errors import Rejected
+from cleaners.html.frontend import html_lines, html_to_blocks
 from cleaners.limits import (
     DEFAULT_LIMITS,
     Deadline,
@@ -28,8 +30,10 @@ from cleaners.limits import (
     check_text_size,
     page_budget,
 )
+from cleaners.rules.base import PageContext
 from cleaners.sitestats import SiteChrome, page_hashes
 from cleaners.tally import RuleTally
+from cleaners.text.frontend import text_to_blocks
 from cleaners.version import PIPELINE_VERSION
 from schemas.models import ArticleRecord
 
@@ -41,7 +45,6 @@ class PageAnalysis:
     decoded: Decoded
     blocks: list[Block]
     article: Article
-    rule_counts: Counter[str] = field(default_factory=Counter)
 
 
 def page_id(url: str | None, raw_sha256: str) -> str:
@@ -110,18 +113,11 @@ def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: st
                           max_decompressed_bytes=limits.max_decompressed_bytes or None)
     check_deadline("decoding")
     fmt = input_format or decoded.input_format
-    if fmt == "html":
-        from cleaners.html.frontend import analyse_html
-
-        blocks, article, counts = analyse_html(decoded.text, url=url, site_chrome=site_chrome)
-    else:
-        from cleaners.text.frontend import analyse_text
-
+    if fmt != "html":
         _check_text_page(decoded.text, limits)
-        blocks, article, counts = analyse_text(decoded.text, site_chrome=site_chrome)
-    check_deadline("the front end")
-    decoded = Decoded(decoded.text, fmt, decoded.encoding)
-    analysis = PageAnalysis(decoded=decoded, blocks=blocks, article=article, rule_counts=counts)
+    blocks, article = analyse_decoded(decoded.text, fmt, url=url, site_chrome=site_chrome)
+    analysis = PageAnalysis(decoded=Decoded(decoded.text, fmt, decoded.encoding),
+                            blocks=blocks, article=article)
     if on_lines is not None:
         on_lines(page_hashes(b.text for b in blocks if b.text))
     why_not = _not_a_story(article.paragraphs)
@@ -130,6 +126,26 @@ def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: st
         rejected.analysis = analysis  # so `winnow explain` can still show every line's fate
         raise rejected
     return analysis
+
+
+EXTRACTORS = {"html": "winnow-html", "text": "winnow-text"}  # the record's ``extractor``
+
+
+def analyse_decoded(text: str, input_format: str, *, url: str | None = None,
+                    site_chrome: SiteChrome | None = None) -> tuple[list[Block], Article]:
+    """The stages after decoding, in order: the front end of the page's format makes its
+    blocks, the engine labels them by the format's plan, the assembler builds the article.
+    ``site_chrome``: the lines learned as chrome on the page's site, if any."""
+    markup = None
+    if input_format == "html":
+        blocks, markup = html_to_blocks(text, url=url, site_chrome=site_chrome)
+    else:
+        blocks = text_to_blocks(text)
+    check_deadline("the front end")
+    ctx = PageContext(input_format=input_format, url=url, markup=markup,
+                      site_chrome=site_chrome)
+    label_blocks(blocks, ctx)
+    return blocks, build_article(blocks, ctx, EXTRACTORS.get(input_format, "winnow"))
 
 
 _SENTENCE = re.compile(r"\w+(?:\W+\w+){2,}\s*[.!?…»\"”)]*[.!?…]")
@@ -184,11 +200,7 @@ def page_lines(text: str, input_format: str) -> list[str]:
     """The texts of a decoded page's blocks as its front end makes them, with no rule run
     (and, for HTML, no extractor): what site learning counts (``cleaners.sitestats``)."""
     if input_format == "html":
-        from cleaners.html.frontend import html_lines
-
         return html_lines(text)
-    from cleaners.text.frontend import text_to_blocks
-
     return [b.text for b in text_to_blocks(text) if b.text]
 
 

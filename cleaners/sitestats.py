@@ -26,6 +26,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from hashlib import blake2b
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cleaners.blocks import Block
 
 _DIGITS = re.compile(r"\d")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -52,6 +56,33 @@ def line_hash(text: str) -> int | None:
     """The hash of a line, or None when its normalised form is too short to count."""
     key = line_key(text)
     return key_hash(key) if len(key) >= MIN_KEY_CHARS else None
+
+
+PROSE_CHARS = 80  # a paragraph this long that ends a sentence is prose
+# a long prose paragraph at the story's edge goes only if this share of the site's pages
+# print it (a standing disclaimer some stories carry stays)
+PROSE_SHARE = 0.5
+
+
+def block_hash(block: Block) -> int | None:
+    """``line_hash`` of a block's text, worked out once per block (the site rules and the
+    HTML front end's template cut ask it of the same blocks)."""
+    if not block.site_hashed:
+        block.site_hash = line_hash(block.text)
+        block.site_hashed = True
+    return block.site_hash
+
+
+def recurring(block: Block, chrome: SiteChrome) -> bool:
+    """Whether the site prints the block's line on many of its pages (learned chrome)."""
+    h = block_hash(block)
+    return h is not None and h in chrome
+
+
+def seen_note(block: Block, chrome: SiteChrome) -> str:
+    """How often the site prints the block's line, as ``winnow explain`` says it."""
+    return f"printed on {chrome.pages_with(block_hash(block) or 0)} of {chrome.pages} pages" \
+        f" of {chrome.site}"
 
 
 def page_hashes(lines: Iterable[str]) -> frozenset[int]:

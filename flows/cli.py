@@ -192,8 +192,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_explain(args: argparse.Namespace) -> int:
     from cleaners import Rejected, analyse_page
-    from flows.explain import explain_lines, read_for_explain
+    from flows.explain import explain_lines, read_for_explain, removed_summary
 
+    if args.plan:
+        return _print_plan()
+    if not args.file:
+        raise CliError("explain needs a page file (or --plan)", EXIT_USAGE)
     path = Path(args.file)
     if not path.is_file():
         raise CliError(f"no such file: {args.file!r}", EXIT_USAGE)
@@ -229,6 +233,26 @@ def cmd_explain(args: argparse.Namespace) -> int:
         f"{analysis.decoded.input_format}, {analysis.decoded.encoding}: {kept} lines kept,"
         f" {dropped} dropped; title: {art.title!r}; {len(art.paragraphs)} paragraphs"
     )
+    if removed := removed_summary(analysis.blocks):
+        print(f"removed by rule: {removed}")
+    return EXIT_OK
+
+
+def _print_plan() -> int:
+    """The rules each input format runs, in order, with what each does."""
+    from cleaners import PLAN, describe_plan
+
+    for fmt in PLAN:
+        print(f"{fmt} pages:")
+        shown = ""
+        for step, name, doc in describe_plan(fmt):
+            if step.endswith(":"):  # a line pass: its label once, its rules under it
+                if step != shown:
+                    print(f"  {step}")
+                    shown = step
+                print(f"       {name:<22} {doc}")
+            else:
+                print(f"  {step:<4} {name:<22} {doc}")
     return EXIT_OK
 
 
@@ -346,7 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
-    explain.add_argument("file")
+    explain.add_argument("file", nargs="?")
+    explain.add_argument("--plan", action="store_true",
+                         help="print the rules each input format runs, in order, and exit")
     explain.add_argument("--out", metavar="DIR",
                          help="clean with the site statistics learned in this output folder,"
                               " as a run does (the site_* rules)")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from cleaners import DROPPED, Block
+from cleaners import DROPPED, Block, RuleTally
 
 KEPT_MARK, DROPPED_MARK, BLANK_MARK, UNDECIDED_MARK = "+", "-", " ", "?"
 _STYLES = {
@@ -56,6 +56,13 @@ def explain_lines(blocks: Iterable[Block]) -> Iterator[ExplainLine]:
                 text=line,
                 note=block.note if i == 0 else "",
             )
+
+
+def removed_summary(blocks: list[Block], top: int = 8) -> str:
+    """The rules that removed most of the page's lines: "menu_line 12, login_link 1"."""
+    tally = RuleTally()
+    tally.add_page(blocks)
+    return ", ".join(f"{rule} {n['lines']}" for rule, n in list(tally.as_dict().items())[:top])
 
 
 def format_plain(line: ExplainLine, rule_width: int = 20) -> str:

@@ -13,6 +13,7 @@ import hostile_corpus as corpus
 import pytest
 
 import cleaners.limits
+from cleaners.engine import plan
 from cleaners.rules import REGISTRY
 from flows.batch import clean_job, fingerprint
 from flows.discover import discover
@@ -42,6 +43,9 @@ def slow_marker_rule(monkeypatch):
         return rule.fn(blocks, ctx)
 
     monkeypatch.setitem(REGISTRY, rule.name, dataclasses.replace(rule, fn=slow))
+    plan.cache_clear()  # the engine keeps each format's plan of rules, looked up once
+    yield
+    plan.cache_clear()
 
 
 def _check(case: corpus.Case, record: ArticleRecord | RejectRecord) -> None:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from cleaners import Rejected, clean_page
-from cleaners.engine import _plan
+from cleaners.engine import plan
 from cleaners.limits import DEFAULT_LIMITS, Deadline, Limits
 from cleaners.rules import REGISTRY
+from cleaners.rules.plan import rule_names
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 FIX = Path(__file__).parent / "fixtures" / "html"
@@ -41,14 +42,14 @@ def slow_rule(monkeypatch):
 
         monkeypatch.setitem(REGISTRY, name, dataclasses.replace(real, fn=slow))
 
-    _plan.cache_clear()  # the engine caches its plan of rules per format
+    plan.cache_clear()  # the engine caches its plan of rules per format
     yield clock, patch
-    _plan.cache_clear()
+    plan.cache_clear()
 
 
 def _first_rule(stage: str, fmt: str) -> str:
-    return next(r.name for r in REGISTRY.values()
-                if r.stage == stage and fmt in r.formats and not r.per_line)
+    return next(name for name in rule_names(fmt)
+                if REGISTRY[name].stage == stage and not REGISTRY[name].per_line)
 
 
 @pytest.mark.parametrize(

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.blocks import Block
-from cleaners.html.frontend import analyse_html
-from cleaners.html.meta import PageMeta, choose_title, harvest, iso_date
+from cleaners.article.assemble import build_article
+from cleaners.blocks import Block, Markup
+from cleaners.engine import run_line_pass
+from cleaners.html.meta import choose_title, harvest, iso_date
 from cleaners.html.tree import dom_blocks, parse_html, strip_code, text_key
-from cleaners.page import clean_page
+from cleaners.markup import PageMarkup, PageMeta
+from cleaners.page import analyse_decoded, clean_page
 from cleaners.rules import html_rules as hr
 from cleaners.rules.base import PageContext
+from cleaners.tally import RuleTally
 
 FIX = Path(__file__).parent / "fixtures" / "html"
 PROSE = ("Врачи решили применить для его спасения методику, которая спасла жизни двух "
@@ -24,19 +27,19 @@ def _block(text: str, i: int = 0, *, votes: int = 2, voter: str | None = None,
            link_density: float = 0.0, container: str | None = None) -> Block:
     b = Block(index=i, text=text, raw=text, tag="p", link_density=link_density)
     b.compute_features()
-    b.extra["match_key"] = text_key(text)
-    b.extra["votes"] = votes
-    if voter:
-        b.extra["voter"] = voter
-    if container:
-        b.extra["container"] = container
+    b.markup = Markup(container=container or "", match_key=text_key(text), votes=votes,
+                      voter=voter)
     return b
 
 
-def _ctx(**meta) -> PageContext:
-    ctx = PageContext(input_format="html")
-    ctx.meta.update(meta)
-    return ctx
+def _ctx(title_key: str = "", title_why: str = "heading") -> PageContext:
+    return PageContext(input_format="html",
+                       markup=PageMarkup(PageMeta(), None, title_why, title_key))
+
+
+def analyse_html(html: str) -> tuple[list[Block], object]:
+    """The HTML page through the front end, the engine and the assembler."""
+    return analyse_decoded(html, "html")
 
 
 # ------------------------------------------------------------------ rules
@@ -54,7 +57,7 @@ def test_headline_rule():
 
 def test_no_words_rule():
     blocks = [_block(". | *", 0), _block(PROSE, 1)]
-    blocks[0].extra["match_key"] = ""
+    blocks[0].markup.match_key = ""
     hr.no_words(blocks, _ctx())
     assert blocks[0].rule == "no_words" and blocks[1].undecided
 
@@ -111,16 +114,16 @@ def test_duplicate_text_rule():
     assert [b.label for b in blocks[1:]] == ["body", "body", "body"]  # equal blocks both stay
 
 
-def test_text_line_rules_on_short_body_blocks():
+def test_line_pass_on_short_html_body_blocks():
     prompt = _block("Оцените, пожалуйста, статью. Нам важно Ваше мнение.", 0)
     story = _block(PROSE, 1)
     for b in (prompt, story):
         b.mark("body", "extractor_vote")
-    hr.text_line_rules([prompt, story], _ctx())
+    run_line_pass([prompt, story], _ctx())
     assert story.label == "body"
     stamp = _block("28.11.2011 14:02", 0)
     stamp.mark("body", "extractor_vote")
-    hr.text_line_rules([stamp], _ctx())
+    run_line_pass([stamp], _ctx())
     assert stamp.label == "meta" and stamp.rule == "timestamp_only"
 
 
@@ -212,27 +215,30 @@ def test_clean_page_on_an_english_page():
 
 def test_every_dropped_block_names_its_rule():
     html = (FIX / "medportal_page.html").read_text(encoding="utf-8")
-    blocks, article, counts = analyse_html(html)
+    blocks, article = analyse_html(html)
     assert article.paragraphs
     assert all(b.rule for b in blocks if b.label in ("chrome", "meta"))
-    assert sum(counts.values()) == sum(1 for b in blocks if b.rule)
+    tally = RuleTally()
+    tally.add_page(blocks)
+    assert sum(tally.blocks.values()) == sum(1 for b in blocks if b.label in ("chrome", "meta"))
+    assert sum(tally.lines.values()) >= sum(tally.blocks.values())
 
 
 @pytest.mark.parametrize("html", ["", "<html></html>", "<html><body><nav>Меню</nav></body>"])
 def test_pages_without_a_story_give_no_paragraphs(html):
-    _, article, _ = analyse_html(html)
+    _, article = analyse_html(html)
     assert not article.paragraphs
 
 
 def test_figure_caption_rule():
     alt = "Вирусы бешенства под микроскопом. Фото пользователя smweb2"
     caption = _block(alt + " с ресурса Photobucket", 0, votes=2)
-    caption.extra["images"] = [("pic001.jpg", alt)]
+    caption.markup.images = [("pic001.jpg", alt)]
     naming = _block("Главный санитарный врач Геннадий Онищенко " + PROSE, 1, votes=2)
-    naming.extra["images"] = [("onischenko.jpg", "Геннадий Онищенко")]
+    naming.markup.images = [("onischenko.jpg", "Геннадий Онищенко")]
     hr.figure_caption([caption, naming], _ctx())
-    assert caption.rule == "figure_caption" and caption.extra["image"]["url"] == "pic001.jpg"
-    assert caption.extra["image"]["credit"] == "пользователя smweb2 с ресурса Photobucket"
+    assert caption.rule == "figure_caption" and caption.lifted.image_url == "pic001.jpg"
+    assert caption.lifted.credit == "пользователя smweb2 с ресурса Photobucket"
     assert naming.undecided  # a paragraph that merely names the pictured person
 
 
@@ -244,7 +250,7 @@ def test_story_date_from_the_date_line_under_the_headline_not_from_a_teaser():
     <p>""" + PROSE + """</p><p>""" + PROSE.replace("Врачи", "Хирурги") + """</p>
     <p>Операцией руководил профессор Александр Лоскутов, один из пионеров эндопротезирования,
     сообщили в больнице имени Мечникова в понедельник.</p></body></html>"""
-    _, article, _ = analyse_html(html)
+    _, article = analyse_html(html)
     assert article.title == "В Днепропетровске сделали операцию столетней женщине"
     assert article.published == "2012-01-15"
 
@@ -252,7 +258,7 @@ def test_story_date_from_the_date_line_under_the_headline_not_from_a_teaser():
 def test_site_named_as_author_becomes_the_source():
     html = """<html><head><title>Новость - DELFI</title><meta name="author" content="DELFI">
     </head><body><h1>Новость</h1><p>""" + PROSE + "</p><p>" + PROSE + "</p></body></html>"
-    _, article, _ = analyse_html(html)
+    _, article = analyse_html(html)
     assert article.authors == [] and article.source == "DELFI"
 
 
@@ -354,11 +360,11 @@ def test_date_line_rule_leaves_dated_sentences_and_signatures_under_the_story():
 def test_byline_rule_lifts_a_name_above_the_story():
     blocks = _story("Павел Козаченко", PROSE, PROSE + " Ещё.")
     hr.byline(blocks, _ctx())
-    assert blocks[0].rule == "byline" and blocks[0].extra["author"] == "Павел Козаченко"
-    from cleaners.html.frontend import _article
-
-    assert _article(blocks, PageMeta(), None).authors == ["Павел Козаченко"]
-    marked = _article(blocks, PageMeta(authors=["Pavel Kozachenko"]), None)
+    assert blocks[0].rule == "byline" and blocks[0].lifted.author == "Павел Козаченко"
+    ctx = _ctx()
+    assert build_article(blocks, ctx, "winnow-html").authors == ["Павел Козаченко"]
+    ctx.markup.meta.authors = ["Pavel Kozachenko"]
+    marked = build_article(blocks, ctx, "winnow-html")
     assert marked.authors == ["Pavel Kozachenko"]  # the markup's author comes first
 
 
@@ -410,7 +416,7 @@ def test_styled_headline_when_the_title_tag_is_only_the_site_name():
             "<div class='rubric'>Из зала суда</div><p align='left'>"
             "<span style='font-size:16px'>ЗА ЗАРАЖЕНИЕ ВИЧ-ИНФЕКЦИЕЙ – 5 ЛЕТ!</span></p>"
             + _STORY_PS + "</body></html>")
-    blocks, article, _ = analyse_html(html)
+    blocks, article = analyse_html(html)
     assert article.title == "ЗА ЗАРАЖЕНИЕ ВИЧ-ИНФЕКЦИЕЙ – 5 ЛЕТ!"
     assert any(b.rule == "styled_headline" for b in blocks)
     assert not any(p.startswith("ЗА ЗАРАЖЕНИЕ") for p in article.paragraphs)
@@ -419,7 +425,7 @@ def test_styled_headline_when_the_title_tag_is_only_the_site_name():
 def test_styled_headline_leaves_a_partly_bold_line_and_a_confirmed_title():
     plain = ("<html><head><title>Приазовский рабочий, Мариуполь</title></head><body>"
              "<p><b>Суд</b> вынес приговор по делу</p>" + _STORY_PS + "</body></html>")
-    blocks, article, _ = analyse_html(plain)
+    blocks, article = analyse_html(plain)
     assert article.title == "Приазовский рабочий, Мариуполь"
     assert not any(b.rule == "styled_headline" for b in blocks)
     named = ("<html><head><title>Суд вынес приговор - Приазовский рабочий</title></head>"
@@ -444,12 +450,12 @@ def test_inline_elements_with_plain_classes_keep_their_text():
     assert _texts(html) == ["Врачи Краснодарской больницы решили применить методику."]
 
 
-def test_text_line_rules_read_menus_only_in_linked_blocks():
+def test_html_line_pass_reads_menus_only_in_linked_blocks():
     menu = _block("Главная > Новости > Политика", 0, link_density=0.9)
     japanese = _block("そして表示されるメニューから「その他」→「ファイルの場所を開く」", 1)
     for b in (menu, japanese):
         b.mark("body", "extractor_vote")
-    hr.text_line_rules([menu, japanese], _ctx())
+    run_line_pass([menu, japanese], _ctx())
     assert menu.rule == "breadcrumb_menu"
     assert japanese.label == "body"  # unspaced script is not a row of capitalised words
 
@@ -493,7 +499,7 @@ def test_figure_caption_rule_takes_a_long_figcaption_but_not_a_long_paragraph():
     fig = _block(long_caption, 0)
     fig.tag = "figcaption"
     para = _block(long_caption, 1)
-    para.extra["images"] = [("pic.jpg", "")]
+    para.markup.images = [("pic.jpg", "")]
     hr.figure_caption([fig, para], _ctx())
     assert fig.rule == "figure_caption"
     assert para.undecided  # a long paragraph beside an image is story text

@@ -145,17 +145,17 @@ def test_every_line_rule_has_a_case() -> None:
 def test_image_credit_records_the_credit() -> None:
     block = text_to_blocks("Источник изображения: © AP Photo/Dmitri Lovetsky")[0]
     REGISTRY["image_credit"].fn(block, PageContext(input_format="text"))
-    assert block.extra["credit"] == "AP Photo/Dmitri Lovetsky"
+    assert block.lifted.credit == "AP Photo/Dmitri Lovetsky"
 
 
 def test_caption_credit_records_the_image() -> None:
-    from cleaners.text.frontend import analyse_text
+    from cleaners.page import analyse_decoded
 
     story = ("The minister opened the exhibition on Tuesday and said the museum would stay "
              "open until late every Friday from next month, the city council announced.")
     page = "\n\n".join(["Museum opens late", "The minister at the opening (AP Photo/Jane Doe)",
                          story, story + " It is the first change in ten years."])
-    _blocks, article, _ = analyse_text(page)
+    _blocks, article = analyse_decoded(page, "text")
     assert article.images == [{"caption": "The minister at the opening",
                                "credit": "AP Photo/Jane Doe", "url": None}]
     assert all("AP Photo" not in p for p in article.paragraphs)
@@ -171,7 +171,7 @@ def test_a_rights_notice_with_the_copyright_sign_is_not_an_image_credit() -> Non
 def test_tags_line_records_tags() -> None:
     block = text_to_blocks("Теги: наука, СПИД")[0]
     REGISTRY["tags_line"].fn(block, PageContext(input_format="text"))
-    assert block.extra["tags"] == ["наука", "СПИД"]
+    assert block.lifted.tags == ["наука", "СПИД"]
 
 
 def test_every_case_is_within_its_rules_declared_length() -> None:
@@ -186,9 +186,11 @@ def test_every_case_is_within_its_rules_declared_length() -> None:
 def test_skipping_rules_by_length_changes_no_label() -> None:
     from pathlib import Path
 
-    from cleaners.engine import _plan, label_blocks
+    from cleaners.engine import label_blocks
+    from cleaners.rules.plan import LINE_RULES, PLAN
 
-    _html, line_rules, later = _plan("text")
+    line_rules = [REGISTRY[name] for name in LINE_RULES]
+    later = [REGISTRY[step] for step in PLAN["text"] if isinstance(step, str)]
     seeds = sorted((Path(__file__).parent / "fixtures" / "seeds").glob("*.txt"))
     assert seeds
     pages = [p.read_text(encoding="utf-8") for p in seeds]
@@ -228,7 +230,7 @@ def test_every_opening_of_an_agency_caption_is_taken(caption: str) -> None:
     block = text_to_blocks(caption)[0]
     assert REGISTRY["caption_credit"].fn(block, PageContext(input_format="text")) == \
         "an agency's picture caption"
-    assert block.extra["caption"] == caption
+    assert block.lifted.caption == caption
 
 
 @pytest.mark.parametrize("story", [

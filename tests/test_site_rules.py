@@ -15,7 +15,14 @@ from cleaners.blocks import Block
 from cleaners.page import page_line_hashes
 from cleaners.rules import site_rules
 from cleaners.rules.base import PageContext
-from cleaners.sitestats import LineCounter, SiteChrome, SiteLineStats, line_hash, page_hashes
+from cleaners.sitestats import (
+    LineCounter,
+    SiteChrome,
+    SiteLineStats,
+    block_hash,
+    line_hash,
+    page_hashes,
+)
 
 SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 FIX = Path(__file__).parent / "fixtures" / "html"
@@ -203,7 +210,7 @@ def test_html_template_lines_are_cut_before_the_extractors_vote():
     chrome = _learn(pages)
     analysis = analyse_page(pages[0].encode(), site_chrome=chrome)
     promo = next(b for b in analysis.blocks if b.text == PROMO)
-    assert promo.rule == "site_recurring_html" and promo.label == "chrome"
+    assert promo.rule == "site_template" and promo.label == "chrome"
     record = clean_page(pages[0].encode(), site_chrome=chrome)
     assert PROMO not in record.text
     assert record.text == alone.text.replace(f"\n\n{PROMO}", "")
@@ -222,4 +229,4 @@ def test_html_template_cut_spares_the_story_of_a_repost():
 
 def test_line_hash_is_what_the_rules_look_up():
     b = Block(index=0, text="Главная | Новости", raw="")
-    assert site_rules._hash(b) == line_hash("Главная / новости")
+    assert block_hash(b) == line_hash("Главная / новости")

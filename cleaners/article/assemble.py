@@ -1,50 +1,109 @@
-"""From labelled blocks to an ``Article``: the story's paragraphs and the metadata the
-rules lifted out of chrome on the way."""
+"""The one assembler: labelled blocks to an ``Article``, for pages of either format.
+
+It decides nothing about what is chrome (the rules did); it reads the story's paragraphs
+off the blocks labelled body, and its metadata from two sources, in this order: what the
+page's markup states (HTML: ``PageMarkup``), then what the rules lifted out of the lines
+they dropped (``Block.lifted``). On HTML pages the markup's authors, tags and images are
+taken first and, of the lifted metadata, the bylines and the figure captions.
+"""
 
 from __future__ import annotations
 
+import re
+
+from cleaners.article.dates import story_date
 from cleaners.article.model import Article
-from cleaners.blocks import Block
+from cleaners.blocks import Block, Lifted
+from cleaners.html.meta import title_key, title_segments
+from cleaners.markup import PageMarkup
 from cleaners.rules.base import PageContext
-from cleaners.rules.boundary_rules import agency_from_dateline
-from cleaners.words.dates import find_dates
 
-# a date may be taken from at most this many lines away from the body
-DATE_WINDOW = 8
-# rules whose lines are other stories': their dates are never this story's
-FOREIGN_DATE_RULES = frozenset({"headline_list", "menu_run", "outside_body"})
+MAX_IMAGES = 10  # image entries a record keeps from the markup and the captions
+# "МОСКВА, 1 дек - РИА Новости. ...": the agency a dateline credits (the dateline stays)
+_AGENCY_DATELINE = re.compile(
+    r"^[A-ZА-ЯЁ][A-ZА-ЯЁ .\-]{1,40},\s+\d{1,2}\s+[A-Za-zА-Яа-яЁё]{3,9}\.?\s*[-–—]\s*"
+    r"(?P<agency>[A-ZА-ЯЁ][\w.\- ]{1,40}?)\.\s"
+)
+# rules whose lifted captions and credits describe an image (text pages)
+IMAGE_RULES = ("image_credit", "caption_credit")
 
 
-def _published(blocks: list[Block], span: tuple[int, int]) -> str | None:
-    """The story's own date: a date line between the title and the body, else one right
-    after the body (before any list starts). Never a date from a headline list."""
-    start, end = span
-    before = [b for b in blocks[:start] if b.text][-DATE_WINDOW:]
-    for b in reversed(before):
-        if b.label == "title":
-            break
-        if b.rule in ("timestamp_only", "dateline_date") and (found := find_dates(b.text)):
-            return found[0].iso
-    seen = 0
-    for b in blocks[end + 1:]:
-        if not b.text:
-            continue
-        if b.label != "meta":
-            seen += 1
-        if seen > DATE_WINDOW or b.rule in FOREIGN_DATE_RULES or b.rule == "list_header":
-            break
-        if b.rule == "timestamp_only" and (found := find_dates(b.text)):
-            return found[0].iso
-    # a title-adjacent date may also stand above the title
-    for b in reversed(before):
-        if b.rule in FOREIGN_DATE_RULES:
-            break
-        if b.rule == "timestamp_only" and (found := find_dates(b.text)):
-            return found[0].iso
-    return None
+def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Article:
+    """The story's paragraphs, title, date and metadata from the labelled blocks."""
+    markup = ctx.markup
+    art = Article(paragraphs=[b.text for b in blocks if b.label == "body"], extractor=extractor)
+    art.title = _title(blocks, markup)
+    art.alternate_titles = [b.text for b in blocks if b.label == "alt_title"]
+    art.published = (markup.meta.published if markup else None) or \
+        story_date(blocks, ctx.body_span, markup is not None)
+    if markup is not None:
+        art.authors, art.source = _markup_people(blocks, markup)
+        art.tags = list(dict.fromkeys(t for t in markup.meta.tags if t))
+        art.images = _markup_images(blocks, markup)
+    else:
+        _add_lifted(art, blocks)
+    return art
+
+
+def _title(blocks: list[Block], markup: PageMarkup | None) -> str | None:
+    """The headline: the one the markup names, unless it is only a fallback and a rule found
+    the one the page sets off (``styled_headline``); on a text page, the block the rules
+    labelled title."""
+    if markup is None:
+        return next((b.text for b in blocks if b.label == "title"), None)
+    if markup.weak_title:
+        styled = next((b.text for b in blocks if b.rule == "styled_headline"), None)
+        if styled:
+            return styled
+    return markup.title
+
+
+def _lifted(blocks: list[Block]) -> list[tuple[str | None, Lifted]]:
+    """(rule, lifted metadata) of the blocks the rules dropped into metadata, in page order."""
+    return [(b.rule, b.lifted) for b in blocks if b.label == "meta" and b.lifted is not None]
+
+
+def _add_lifted(art: Article, blocks: list[Block]) -> None:
+    """Authors, source, tags and image credits from the lines the rules lifted them out of;
+    a source no line credits may be the agency the story's dateline names."""
+    lifted = _lifted(blocks)
+    art.authors = _unique([x.author for _rule, x in lifted if x.author is not None])
+    art.source = next((x.source for _rule, x in lifted if x.source is not None), None)
+    art.tags = _unique([t for _rule, x in lifted for t in x.tags])
+    art.images = [{"caption": x.caption, "credit": x.credit, "url": None}
+                  for rule, x in lifted if rule in IMAGE_RULES]
+    if art.source is None and art.paragraphs:
+        art.source = agency_from_dateline(art.paragraphs[0])
+
+
+def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], str | None]:
+    """(authors, source) from the markup's authors, else the byline printed above the story.
+    A "person" that is the site (meta author = "DELFI", "baikaldaily.ru") is the source."""
+    meta = markup.meta
+    site_keys = {title_key(x) for x in (meta.site_name, *title_segments(meta.html_title)) if x}
+    bylines = [b.lifted.author for b in blocks
+               if b.rule == "byline" and b.lifted is not None and b.lifted.author]
+    authors: list[str] = []
+    source = None
+    for a in dict.fromkeys(a for a in (meta.authors or bylines) if a):
+        if "." in a or title_key(a) in site_keys or not any(c.isalpha() for c in a):
+            source = source or a
+        else:
+            authors.append(a)
+    return authors, source
+
+
+def _markup_images(blocks: list[Block], markup: PageMarkup) -> list[dict[str, str | None]]:
+    """The figure captions the rules found, then the markup's other images."""
+    captions: list[dict[str, str | None]] = [
+        {"url": b.lifted.image_url, "caption": b.lifted.caption, "credit": b.lifted.credit}
+        for b in blocks if b.rule == "figure_caption" and b.lifted is not None]
+    seen = {c.get("url") for c in captions}
+    return (captions + [i for i in markup.meta.images if i.get("url") not in seen])[:MAX_IMAGES]
 
 
 def _unique(items: list[str]) -> list[str]:
+    """``items`` without repeats (case-insensitive) or empties, in their order."""
     seen: set[str] = set()
     out = []
     for item in items:
@@ -55,29 +114,10 @@ def _unique(items: list[str]) -> list[str]:
     return out
 
 
-def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Article:
-    """Collect the body paragraphs and the metadata the rules recorded."""
-    body = [b.text for b in blocks if b.label == "body"]
-    art = Article(paragraphs=body, extractor=extractor)
-    art.title = next((b.text for b in blocks if b.label == "title"), None)
-    art.alternate_titles = [b.text for b in blocks if b.label == "alt_title"]
-    span = ctx.body_span
-    if body and span:
-        art.published = _published(blocks, span)
-    tags: list[str] = []
-    for b in blocks:
-        if b.label != "meta":
-            continue
-        tags.extend(b.extra.get("tags", []))  # type: ignore[arg-type]
-        if "source" in b.extra and art.source is None:
-            art.source = str(b.extra["source"])
-        if "author" in b.extra:
-            art.authors.append(str(b.extra["author"]))
-        if b.rule in ("image_credit", "caption_credit"):
-            art.images.append({"caption": b.extra.get("caption"),  # type: ignore[dict-item]
-                               "credit": b.extra.get("credit"), "url": None})
-    art.tags = _unique(tags)
-    art.authors = _unique(art.authors)
-    if art.source is None and body:
-        art.source = agency_from_dateline(body[0])
-    return art
+def agency_from_dateline(text: str) -> str | None:
+    """"МОСКВА, 1 дек - РИА Новости. ..." -> "РИА Новости" (the dateline stays in the text)."""
+    m = _AGENCY_DATELINE.match(text)
+    if not m:
+        return None
+    agency = m.group("agency").strip()
+    return agency if len(agency.split()) <= 4 else None

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from lxml.html import HtmlElement
 
+from cleaners.markup import PageMeta
 from cleaners.words.normalise import fold_spaces
 
 _SPACES = re.compile(r"\s+")
@@ -34,25 +34,6 @@ def clean_text(text: str | None) -> str:
 
 def title_key(text: str) -> str:
     return "".join(re.findall(r"\w+", text.lower()))
-
-
-@dataclass(slots=True)
-class PageMeta:
-    """What the markup says about the story."""
-
-    html_title: str = ""
-    og_title: str = ""
-    ld_headline: str = ""
-    h1: list[str] = field(default_factory=list)
-    headings: list[str] = field(default_factory=list)  # h1-h3 and title-classed, page order
-    site_name: str = ""
-    published: str | None = None
-    published_from: str = ""
-    authors: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    source: str | None = None
-    description: str = ""
-    images: list[dict[str, str | None]] = field(default_factory=list)
 
 
 # ------------------------------------------------------------------ JSON-LD

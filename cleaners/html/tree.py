@@ -220,7 +220,7 @@ class DomBlock:
     container: str | None  # chrome container reason, if inside one
     element: HtmlElement
     heading: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
+    images: list[tuple[str, str]] = field(default_factory=list)  # (src, alt) beside it
 
 
 def _inline_text(el: HtmlElement) -> tuple[str, int]:
@@ -308,7 +308,7 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
             block = DomBlock(text, tag, min(link_chars, len(text)), hints, container, el,
                              heading=tag in ("h1", "h2", "h3", "h4", "h5", "h6"))
             if images:
-                block.extra["images"] = list(images)
+                block.images = list(images)
             blocks.append(block)
         parts.clear()
         images.clear()

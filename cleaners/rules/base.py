@@ -2,8 +2,10 @@
 
 A rule is a small named unit with one job (datatrove's pipeline steps are the
 model): it reads blocks and their features, labels the ones it is sure of, and
-says what it saw. The engine counts what each rule decided, and every dropped
-line carries the name of the rule that dropped it (``winnow explain``).
+says what it saw. Every dropped line carries the name of the rule that dropped it
+(``winnow explain``), and a run counts per rule what each removed (``RuleTally``).
+Where and in which order a rule runs is not the rule's to say: the plan
+(``cleaners/rules/plan.py``) lists, per input format, the rules in order.
 
 Two shapes:
 - a *line rule* judges one block on its own (jusText's per-paragraph
@@ -16,10 +18,11 @@ Two shapes:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from cleaners.blocks import Block, Label
+from cleaners.markup import PageMarkup
 from cleaners.native import docstring
 from cleaners.sitestats import SiteChrome
 
@@ -33,7 +36,8 @@ class PageContext:
 
     input_format: str  # "html" | "text"
     url: str | None = None
-    meta: dict[str, object] = field(default_factory=dict)  # harvested metadata
+    # what the HTML markup names (title, why it was chosen, dates, authors): HTML pages only
+    markup: PageMarkup | None = None
     # (first, last) block index of the story's run of text, once ``body_region`` found it;
     # the boundary rules after it widen it. Typed here, not in ``meta``: rules index it
     body_span: tuple[int, int] | None = None
@@ -50,7 +54,6 @@ class Rule:
     name: str
     stage: Stage
     fn: Callable[..., str | None]  # a line rule's note, or None (block rules: None)
-    formats: tuple[str, ...] = ("html", "text")
     label: Label | None = None  # for line rules: the label a match gives
     # for line rules: the longest line (in words) the rule can ever match; None if any.
     # The engine does not call a rule on longer lines, which is most of a page's prose.
@@ -79,18 +82,18 @@ def _register(rule_: Rule) -> None:
     REGISTRY[rule_.name] = rule_
 
 
-def rule(name: str, stage: Stage, formats: tuple[str, ...] = ("html", "text")):
+def rule(name: str, stage: Stage):
     """Register a block rule ``fn(blocks, ctx)``; its docstring is the rule's ``doc``."""
 
     def decorate(fn: BlocksFn) -> BlocksFn:
-        _register(Rule(name, stage, fn, formats))
+        _register(Rule(name, stage, fn))
         return fn
 
     return decorate
 
 
-def line_rule(name: str, label: Label = "chrome", formats: tuple[str, ...] = ("html", "text"),
-              max_words: int | None = None, first_words: frozenset[str] | None = None):
+def line_rule(name: str, label: Label = "chrome", max_words: int | None = None,
+              first_words: frozenset[str] | None = None):
     """Register a line rule ``fn(block, ctx) -> note | None``: a match labels the block.
 
     ``max_words`` promises that the rule returns None for any longer line (its own
@@ -99,8 +102,7 @@ def line_rule(name: str, label: Label = "chrome", formats: tuple[str, ...] = ("h
     """
 
     def decorate(fn: LineFn) -> LineFn:
-        _register(Rule(name, "line", fn, formats, label, max_words,
-                       first_words))
+        _register(Rule(name, "line", fn, label, max_words, first_words))
         return fn
 
     return decorate

@@ -245,7 +245,7 @@ def hashtag_block(blocks: list[Block], ctx: PageContext) -> None:
         if b.text.startswith("#") and b.n_words <= 4 and " " not in b.text.strip("# ").strip():
             tag = b.text.lstrip("#").strip()
             if tag:
-                b.extra["tags"] = [tag]
+                b.lift().tags = [tag]
             if b.undecided or b.rule in ("list_header",):
                 b.mark("meta", "hashtag_block", f"tag {tag!r}" if tag else "empty tag")
 
@@ -255,10 +255,10 @@ def tags_follow(blocks: list[Block], ctx: PageContext) -> None:
     """The line after a bare "Темы:" / "Tags:" label holds the tags."""
     content = content_blocks(blocks)
     for b, nxt in zip(content, content[1:], strict=False):
-        if b.extra.get("tags_follow") and nxt.undecided and nxt.n_words <= 30:
+        if b.lifted is not None and b.lifted.tags_follow and nxt.undecided and nxt.n_words <= 30:
             tags = [t.strip(" #.") for t in re.split(r"\s*[,;|]\s*", nxt.text) if t.strip(" #.")]
             if tags and all(len(t.split()) <= 5 for t in tags):
-                nxt.extra["tags"] = tags
+                nxt.lift().tags = tags
                 nxt.mark("meta", "tags_follow", f"{len(tags)} tags")
 
 
@@ -334,7 +334,7 @@ def image_caption(blocks: list[Block], ctx: PageContext) -> None:
             cur, j = prev, j - 1
         for c in caption:
             c.mark("meta", "image_caption", "caption of the image credited below")
-        b.extra["caption"] = " ".join(c.text for c in caption) or None
+        b.lift().caption = " ".join(c.text for c in caption) or None
 
 
 @rule("teaser_list", stage="block")

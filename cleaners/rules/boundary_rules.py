@@ -607,18 +607,3 @@ def title(blocks: list[Block], ctx: PageContext) -> None:
         # printed again above the story, or inside it under each picture of a gallery
         if b.label in ("undecided", "body") and b is not main and b.text == main.text:
             b.mark("chrome", "title_repeat", "the headline printed again")
-
-
-_AGENCY_DATELINE = re.compile(
-    r"^[A-ZА-ЯЁ][A-ZА-ЯЁ .\-]{1,40},\s+\d{1,2}\s+[A-Za-zА-Яа-яЁё]{3,9}\.?\s*[-–—]\s*"
-    r"(?P<agency>[A-ZА-ЯЁ][\w.\- ]{1,40}?)\.\s"
-)
-
-
-def agency_from_dateline(text: str) -> str | None:
-    """"МОСКВА, 1 дек - РИА Новости. ..." -> "РИА Новости" (the dateline stays in the text)."""
-    m = _AGENCY_DATELINE.match(text)
-    if not m:
-        return None
-    agency = m.group("agency").strip()
-    return agency if len(agency.split()) <= 4 else None

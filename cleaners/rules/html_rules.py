@@ -21,7 +21,17 @@ PROSE_MIN_WORDS = 8
 
 
 def _votes(b: Block) -> int:
-    return int(b.extra.get("votes", 0))  # type: ignore[arg-type]
+    return b.votes
+
+
+def _match_key(b: Block) -> str:
+    """The block's words joined (``Markup.match_key``): "" for a block with no words."""
+    return b.markup.match_key if b.markup is not None else ""
+
+
+def _voter(b: Block) -> str | None:
+    """The extractor that alone kept the block, if only one did."""
+    return b.markup.voter if b.markup is not None else None
 
 
 def is_prose(b: Block) -> bool:
@@ -31,16 +41,16 @@ def is_prose(b: Block) -> bool:
             and b.stop_density >= 0.15)
 
 
-@rule("headline", stage="html", formats=("html",))
+@rule("headline", stage="html")
 def headline(blocks: list[Block], ctx: PageContext) -> None:
     """The block that is the story's headline (chosen from the markup) is the title, not body;
     the same headline printed again is dropped."""
-    key = ctx.meta.get("title_key")
+    key = ctx.markup.title_key if ctx.markup is not None else ""
     if not key:
         return
     seen = False
     for b in blocks:
-        if b.undecided and b.extra.get("match_key") == key:
+        if b.undecided and _match_key(b) == key:
             if not seen:
                 b.mark("title", "headline", "the headline the markup names")
                 seen = True
@@ -48,11 +58,11 @@ def headline(blocks: list[Block], ctx: PageContext) -> None:
                 b.mark("chrome", "headline", "the headline printed again")
 
 
-@rule("no_words", stage="html", formats=("html",))
+@rule("no_words", stage="html")
 def no_words(blocks: list[Block], ctx: PageContext) -> None:
     """A block with no letters or digits at all (".", "|", "* * *", bullets) says nothing."""
     for b in blocks:
-        if b.undecided and b.text and not b.extra.get("match_key"):
+        if b.undecided and b.text and not _match_key(b):
             b.mark("chrome", "no_words", "punctuation only")
 
 
@@ -62,17 +72,17 @@ _CREDIT = re.compile(r"(?:^|[.\s])(?:фото|photo|иллюстрация|ис�
                      re.IGNORECASE)
 
 
-@rule("figure_caption", stage="html", formats=("html",))
+@rule("figure_caption", stage="html")
 def figure_caption(blocks: list[Block], ctx: PageContext) -> None:
     """A short text beside an image that repeats its alt text, or sits in a figcaption or a
     photo/caption-classed box, is the image's caption: lifted into metadata, out of the body."""
     for b in blocks:
         if not b.undecided or (b.n_words > CAPTION_MAX_WORDS and b.tag != "figcaption"):
             continue
-        images = b.extra.get("images") or []
-        key = b.extra.get("match_key", "")
+        images = b.markup.images if b.markup is not None else []
+        key = _match_key(b)
         matched = None
-        for src, alt in images:  # type: ignore[union-attr]
+        for src, alt in images:
             akey = text_key(alt)
             # the caption repeats the alt text (a paragraph merely naming the pictured
             # person is not a caption)
@@ -86,26 +96,25 @@ def figure_caption(blocks: list[Block], ctx: PageContext) -> None:
         if matched is None and not hinted:
             continue
         credit = _CREDIT.search(b.text)
-        b.extra["image"] = {"url": matched or (images[0][0] if images else None),
-                            "caption": b.text, "credit": credit.group(1).strip(" .") if credit
-                            else None}
+        lifted = b.lift()
+        lifted.image_url = matched or (images[0][0] if images else None)
+        lifted.caption = b.text
+        lifted.credit = credit.group(1).strip(" .") if credit else None
         b.mark("meta", "figure_caption", "caption of an image")
 
 
-@rule("chrome_container", stage="html", formats=("html",))
+@rule("chrome_container", stage="html")
 def chrome_container(blocks: list[Block], ctx: PageContext) -> None:
     """Blocks inside nav, aside, footer, forms, comment, share, related-news and ad containers
     (found by tag, ARIA role, itemprop, hidden styles and class/id words) are chrome. A
     container that holds much of the page's non-link text is a layout wrapper, never marked
     (see ``html_tree.dom_blocks``)."""
     for b in blocks:
-        container = b.extra.get("container")
-        if not b.undecided or not container:
-            continue
-        b.mark("chrome", "chrome_container", f"inside {container}")
+        if b.undecided and b.container:
+            b.mark("chrome", "chrome_container", f"inside {b.container}")
 
 
-@rule("link_block", stage="html", formats=("html",))
+@rule("link_block", stage="html")
 def link_block(blocks: list[Block], ctx: PageContext) -> None:
     """A block that is mostly link text (menus, teaser headlines, "read also") is chrome,
     unless it is a whole sentence both extractors kept ("Напомним, что <a>...</a>.")."""
@@ -117,7 +126,7 @@ def link_block(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "link_block", f"link density {b.link_density:.2f}")
 
 
-@rule("extractor_vote", stage="html", formats=("html",))
+@rule("extractor_vote", stage="html")
 def extractor_vote(blocks: list[Block], ctx: PageContext) -> None:
     """Both extractors kept it: body. Neither did: chrome. One did: left to the next rule."""
     for b in blocks:
@@ -130,7 +139,7 @@ def extractor_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "extractor_vote", "kept by neither extractor")
 
 
-@rule("single_vote", stage="html", formats=("html",))
+@rule("single_vote", stage="html")
 def single_vote(blocks: list[Block], ctx: PageContext) -> None:
     """A block only one extractor kept is body when it sits inside the agreed story, or reads
     as prose right next to it; otherwise it is the other extractor's correct rejection."""
@@ -140,16 +149,16 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
         by = _better_voter(blocks)
         for b in blocks:
             if b.undecided:
-                if b.extra.get("voter") == by:
+                if _voter(b) == by:
                     b.mark("body", "single_vote", f"only {by} found a story")
                 else:
-                    b.mark("chrome", "single_vote", f"kept by {b.extra.get('voter')} alone")
+                    b.mark("chrome", "single_vote", f"kept by {_voter(b)} alone")
         return
     lo, hi = agreed[0], agreed[-1]
     for i, b in enumerate(blocks):
         if not b.undecided:
             continue
-        voter = b.extra.get("voter")
+        voter = _voter(b)
         if lo < i < hi:
             b.mark("body", "single_vote", f"kept by {voter}, inside the agreed story")
         elif is_prose(b) and _near(blocks, i, lo, hi):
@@ -158,7 +167,7 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
 
 
-@rule("printed_headline", stage="html", formats=("html",))
+@rule("printed_headline", stage="html")
 def printed_headline(blocks: list[Block], ctx: PageContext) -> None:
     """When no block is the headline the markup names (og:title and the printed <h1> say it
     differently), an <h1> the extractors kept at the head of the story, before its first
@@ -186,7 +195,7 @@ def _short_sentence(b: Block) -> bool:
             and b.link_density < 0.3)
 
 
-@rule("lead_paragraph", stage="html", formats=("html",))
+@rule("lead_paragraph", stage="html")
 def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
     """Prose right above the story's first body block, under the headline, is the story's
     lead even when neither extractor kept it: sites print the lede in its own box (a bold
@@ -201,7 +210,7 @@ def lead_paragraph(blocks: list[Block], ctx: PageContext) -> None:
     for b in reversed(blocks[title + 1:first]):
         if not b.text or b.label == "meta":
             continue
-        if b.rule not in ("extractor_vote", "single_vote") or "container" in b.extra:
+        if b.rule not in ("extractor_vote", "single_vote") or b.container:
             return
         if not b.n_words:
             b.compute_features()  # blocks no extractor kept have no features yet
@@ -223,7 +232,7 @@ def _linked_headline(b: Block) -> bool:
     return 1 <= b.n_words <= 25 and not b.text.endswith(".")
 
 
-@rule("linked_teasers", stage="html", formats=("html",))
+@rule("linked_teasers", stage="html")
 def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
     """Under the story, other stories' linked headlines each followed by their summary (a
     paragraph or two) are a teaser list, however much the summaries read like prose and
@@ -266,7 +275,7 @@ def _better_voter(blocks: list[Block]) -> str | None:
     """The extractor whose lone picks are more prose and less link/container chrome."""
     score: dict[str, float] = {}
     for b in blocks:
-        voter = b.extra.get("voter")
+        voter = _voter(b)
         if not voter:
             continue
         if b.label == "chrome":
@@ -284,7 +293,7 @@ def _near(blocks: list[Block], i: int, lo: int, hi: int) -> bool:
                                      for b in between)
 
 
-@rule("duplicate_text", stage="html", formats=("html",))
+@rule("duplicate_text", stage="html")
 def duplicate_text(blocks: list[Block], ctx: PageContext) -> None:
     """The lead summary printed above a story that opens with the same sentence(s) is a copy:
     dropped, the fuller block stays. Repeats elsewhere stay (recipes and lists repeat lines
@@ -332,7 +341,7 @@ def _head(blocks: list[Block]) -> list[Block]:
     return head
 
 
-@rule("date_line", stage="html", formats=("html",))
+@rule("date_line", stage="html")
 def date_line(blocks: list[Block], ctx: PageContext) -> None:
     """A short block above the story's first paragraph that is a full date with a word or
     two beside it ("17.01.2012 18:16 ПЛН, Псков", "Ирина ЗРАЖЕВСКАЯ — 17.01.2012 15:44",
@@ -354,7 +363,7 @@ def date_line(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("meta", "date_line", f"a date ({found[0].iso}) and {len(words)} words")
 
 
-@rule("byline", stage="html", formats=("html",))
+@rule("byline", stage="html")
 def byline(blocks: list[Block], ctx: PageContext) -> None:
     """A person's name alone (two or three capitalised words, nothing else) above the
     story's first paragraph is its byline: lifted into the authors, out of the text. A
@@ -364,7 +373,7 @@ def byline(blocks: list[Block], ctx: PageContext) -> None:
         words = b.text.split()
         if 2 <= len(words) <= 3 and all(_NAME_WORD.match(w) for w in words) and \
                 b.link_density < 0.5 and b.tag not in _HEADINGS:
-            b.extra["author"] = b.text
+            b.lift().author = b.text
             b.mark("meta", "byline", "a name alone above the story")
 
 
@@ -381,7 +390,7 @@ ADDRESS_MAX_WORDS = 4  # words besides the address ("Адреса матеріа
 ADDRESS_MAX_CHARS = 400  # a label and an address; story paragraphs are not searched
 
 
-@rule("address_line", stage="html", formats=("html",))
+@rule("address_line", stage="html")
 def address_line(blocks: list[Block], ctx: PageContext) -> None:
     """A block among the story's last few that is a web address with a label at most
     ("Адреса матеріалу: http://news.zn.ua/...", the print version's footer) is page
@@ -395,7 +404,7 @@ def address_line(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "address_line", "a web address after the story")
 
 
-@rule("edge_fragments", stage="html", formats=("html",))
+@rule("edge_fragments", stage="html")
 def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
     """A few short lines that are not sentences after the story's last sentence ("Прочтений:
     431", "Ссылки по теме:", "Нашли опечатку? Выделите её и нажмите ссылку") are widget text
@@ -419,45 +428,19 @@ def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "edge_fragments", "a bare label before the story")
 
 
-@rule("text_line_rules", stage="html", formats=("html",))
-def text_line_rules(blocks: list[Block], ctx: PageContext) -> None:
-    """The shared line rules (the text front end's: dates, credits, share and rating prompts,
-    counters, rights notices...) judge the short body blocks the extractors let through.
-    The rules that read a menu from words alone (a text dump has no links) judge only
-    blocks that are mostly links here: in HTML a menu is links, and a plain line of
-    unspaced script (Japanese, Chinese) is not a row of capitalised menu words."""
-    from cleaners.rules.base import REGISTRY
-
-    line_rules = [r for r in REGISTRY.values() if r.per_line and "html" in r.formats]
-    plain_rules = [r for r in line_rules if r.name not in MENU_WORD_RULES]
-    for b in blocks:
-        if b.label != "body" or b.n_words > LINE_RULE_MAX_WORDS:
-            continue
-        for r in (line_rules if b.link_density >= MENU_LINKS else plain_rules):
-            note = r.fn(b, ctx)
-            if note:
-                b.mark(r.label or "chrome", r.name, note)
-                break
-
-
-LINE_RULE_MAX_WORDS = 25
-MENU_WORD_RULES = frozenset({"menu_line", "breadcrumb_menu"})
-MENU_LINKS = 0.3  # link density from which a block may be a menu
-
-
-WEAK_TITLES = frozenset({"<title> minus site name", "none"})
 STYLED_LOOKBACK = 6  # text blocks above the story's first paragraph a headline may stand in
 TITLE_MAX_WORDS = 25
 PARAGRAPH_CHARS = 100  # a story paragraph, not a line of dialogue or a caption
 
 
-@rule("styled_headline", stage="html", formats=("html",))
+@rule("styled_headline", stage="html")
 def styled_headline(blocks: list[Block], ctx: PageContext) -> None:
     """When the markup names no headline the page prints (no <h1>, og:title or JSON-LD that
     agrees; only a <title> that is the site's name), the headline is the block the markup
     sets off (a heading tag, a title class, or all of it in one bold or enlarged element:
     <span style="font-size:16px">) just above the story's first paragraph."""
-    if ctx.meta.get("title_why") not in WEAK_TITLES or any(b.label == "title" for b in blocks):
+    if ctx.markup is None or not ctx.markup.weak_title or \
+            any(b.label == "title" for b in blocks):
         return
     first = next((i for i, b in enumerate(blocks) if b.label == "body" and is_prose(b)
                   and len(b.text) >= PARAGRAPH_CHARS), None)
@@ -465,16 +448,15 @@ def styled_headline(blocks: list[Block], ctx: PageContext) -> None:
         return
     seen = 0
     for b in reversed(blocks[:first]):
-        if not b.text or "container" in b.extra:
+        if not b.text or b.container:
             continue
         seen += 1
         if seen > STYLED_LOOKBACK:
             return
-        if not b.extra.get("prominent"):
+        if b.markup is None or not b.markup.prominent:
             continue
         if not b.n_words:
             b.compute_features()
         if 2 <= b.n_words <= TITLE_MAX_WORDS and not b.text.endswith("."):
             b.mark("title", "styled_headline", "set off by its markup above the story")
-            ctx.meta["title"] = b.text
             return

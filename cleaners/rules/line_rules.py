@@ -101,7 +101,7 @@ def image_credit(block: Block, ctx: PageContext) -> str | None:
     value = _credit_value(block)
     if value is None:
         return None
-    block.extra["credit"] = value
+    block.lift().credit = value
     return f"credit {value!r}"
 
 
@@ -151,13 +151,14 @@ def caption_credit(block: Block, ctx: PageContext) -> str | None:
         m = _CAPTION_CREDIT_AFTER.search(block.text)
     if m is None and block.first_word in _CAPTION_FIRST_WORDS and \
             _CAPTION_OPENING.match(block.text):
-        block.extra["caption"] = block.text
+        block.lift().caption = block.text
         return "an agency's picture caption"
     if m is None or not any(ch.isalpha() for ch in m.group("credit").split(None, 1)[-1]):
         return None
     credit = m.group("credit").strip()
-    block.extra["credit"] = credit
-    block.extra["caption"] = block.text[: m.start()].strip() or None
+    lifted = block.lift()
+    lifted.credit = credit
+    lifted.caption = block.text[: m.start()].strip() or None
     return f"caption credited {credit!r}"
 
 
@@ -171,7 +172,7 @@ def source_line(block: Block, ctx: PageContext) -> str | None:
     value = label_value("source_line", block.text)
     if value is None or len(value.split()) > 6:
         return None
-    block.extra["source"] = value.strip(" .")
+    block.lift().source = value.strip(" .")
     return f"source {value!r}"
 
 
@@ -188,13 +189,13 @@ def tags_line(block: Block, ctx: PageContext) -> str | None:
         # the label alone ("Темы:"), the tags on the next line
         if phrase_set("tags_line").pattern.match(block.text.rstrip(" :") + ": x") and \
                 block.text.rstrip().endswith(":"):
-            block.extra["tags_follow"] = True
+            block.lift().tags_follow = True
             return "tags label"
         return None
     tags = [t.strip(" #.") for t in _TAG_SPLIT.split(value) if t.strip(" #.")]
     if not tags or any(len(t.split()) > 5 for t in tags):
         return None
-    block.extra["tags"] = tags
+    block.lift().tags = tags
     return f"{len(tags)} tags"
 
 
@@ -209,7 +210,7 @@ def author_line(block: Block, ctx: PageContext) -> str | None:
         value = m.group(1) if m else None
     if value is None or len(value.split()) > 4 or any(ch.isdigit() for ch in value):
         return None
-    block.extra["author"] = value.strip(" .")
+    block.lift().author = value.strip(" .")
     return f"author {value!r}"
 
 

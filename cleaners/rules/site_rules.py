@@ -26,34 +26,20 @@ that is a duplicate, which ``flows/linking.py`` marks, not chrome.
 from __future__ import annotations
 
 from cleaners.blocks import Block, content_blocks
-from cleaners.html.tree import text_key
 from cleaners.rules.base import PageContext, rule
-from cleaners.sitestats import SiteChrome, line_hash
+from cleaners.sitestats import (
+    PROSE_CHARS,
+    PROSE_SHARE,
+    SiteChrome,
+    block_hash,
+    recurring,
+    seen_note,
+)
 from cleaners.words.features import ends_sentence
 
-PROSE_CHARS = 80  # a paragraph this long that ends a sentence is prose
-PROSE_SHARE = 0.5  # ...and goes from the story's edge only if this share of pages print it
 # This many of the site's template lines (not story) standing between two parts of the body
 # end the story: a teaser list or a comment form, not an ad slot or a photo credit.
 END_GAP = 3
-
-
-def _hash(block: Block) -> int | None:
-    h = block.extra.get("line_hash")
-    if h is None and "line_hash" not in block.extra:
-        h = block.extra["line_hash"] = line_hash(block.text)
-    return h  # type: ignore[return-value]
-
-
-def _recurring(block: Block, chrome: SiteChrome) -> bool:
-    h = _hash(block)
-    return h is not None and h in chrome
-
-
-def _seen(block: Block, chrome: SiteChrome) -> str:
-    """What the rule saw, for ``winnow explain``."""
-    seen = chrome.pages_with(_hash(block) or 0)
-    return f"printed on {seen} of {chrome.pages} pages of {chrome.site}"
 
 
 def _long_prose(block: Block) -> bool:
@@ -65,7 +51,7 @@ def _long_prose(block: Block) -> bool:
 def _removable(block: Block, chrome: SiteChrome) -> bool:
     """A recurring block at the story's edge that may go: not a long prose paragraph that
     only some of the site's pages print (a standing disclaimer the story carries)."""
-    h = _hash(block)
+    h = block_hash(block)
     if h is None or h not in chrome:
         return False
     return not _long_prose(block) or chrome.share(h) >= PROSE_SHARE
@@ -85,7 +71,7 @@ def _trim_edges(blocks: list[Block], chrome: SiteChrome, rule_name: str) -> None
     while hi > lo and _removable(body[hi - 1], chrome):
         hi -= 1
     for b in body[:lo] + body[hi:]:
-        b.mark("chrome", rule_name, _seen(b, chrome))
+        b.mark("chrome", rule_name, seen_note(b, chrome))
 
 
 def _cut_after_story_end(blocks: list[Block], chrome: SiteChrome, rule_name: str) -> None:
@@ -95,14 +81,14 @@ def _cut_after_story_end(blocks: list[Block], chrome: SiteChrome, rule_name: str
     parts: list[list[Block]] = [[]]
     gap = 0
     for b in blocks:
-        if not b.text or "container" in b.extra:
+        if not b.text or b.container:
             continue
         if b.label == "body":
             if gap >= END_GAP and parts[-1]:
                 parts.append([])
             parts[-1].append(b)
             gap = 0
-        elif _recurring(b, chrome):
+        elif recurring(b, chrome):
             gap += 1
     if len(parts) < 2:
         return
@@ -114,7 +100,7 @@ def _cut_after_story_end(blocks: list[Block], chrome: SiteChrome, rule_name: str
                    f"template of {chrome.site} stand between it and the story")
 
 
-@rule("site_recurring", stage="boundary", formats=("text",))
+@rule("site_recurring", stage="boundary")
 def site_recurring(blocks: list[Block], ctx: PageContext) -> None:
     """A line printed on many pages of the page's site (learned from the archive) is chrome:
     at the story's edges, and outside it; inside the story it stays, and a story made only
@@ -123,45 +109,27 @@ def site_recurring(blocks: list[Block], ctx: PageContext) -> None:
     if not chrome:
         return
     for b in content_blocks(blocks):
-        if b.undecided and _recurring(b, chrome):
-            b.mark("chrome", "site_recurring", _seen(b, chrome))
+        if b.undecided and recurring(b, chrome):
+            b.mark("chrome", "site_recurring", seen_note(b, chrome))
     _trim_edges(blocks, chrome, "site_recurring")
     _cut_after_story_end(blocks, chrome, "site_recurring")
 
 
-def mark_site_template(blocks: list[Block], chrome: SiteChrome, *,
-                       keep: str | None = None) -> list[int]:
-    """Mark the HTML blocks the site prints on many pages as chrome (``site_recurring_html``)
-    before any other rule, and return their indices: the front end then cuts them from the
-    tree the extractors read. Prose is spared when the page's recurring blocks hold most of
-    its prose (a repost of a story is a duplicate, not chrome), and a long paragraph only
-    some of the site's pages print stays for the rules to judge, and so does the block
-    whose ``text_key`` is ``keep`` (the page's headline)."""
-    found = [b for b in blocks if "container" not in b.extra and b.text
-             and _recurring(b, chrome) and (keep is None or text_key(b.text) != keep)]
-    if not found:
-        return []
-
-    def prose(b: Block) -> bool:
-        return len(b.text) >= PROSE_CHARS and ends_sentence(b.text)
-
-    all_prose = sum(len(b.text) for b in blocks if "container" not in b.extra and prose(b))
-    found_prose = sum(len(b.text) for b in found if prose(b))
-    spare_prose = found_prose > 0.5 * all_prose
-    out = []
-    for b in found:
-        h = _hash(b) or 0
-        if prose(b) and (spare_prose or chrome.share(h) < PROSE_SHARE):
-            continue
-        b.mark("chrome", "site_recurring_html", _seen(b, chrome))
-        out.append(b.index)
-    return out
+@rule("site_template", stage="html")
+def site_template(blocks: list[Block], ctx: PageContext) -> None:
+    """The blocks of the site's template (printed on many of its pages, learned from the
+    archive) are chrome. The HTML front end found them (``cleaners.html.template``) and
+    cut them from the tree before the extractors voted, so a teaser list the whole site
+    prints could not pull their choice of story; this rule labels them, before any other."""
+    for b in blocks:
+        if b.undecided and b.markup is not None and b.markup.template:
+            b.mark("chrome", "site_template", b.markup.template)
 
 
-@rule("site_recurring_html", stage="html", formats=("html",))
+@rule("site_recurring_html", stage="html")
 def site_recurring_html(blocks: list[Block], ctx: PageContext) -> None:
     """A block printed on many pages of the page's site (learned from the archive) is chrome:
-    it is cut from the tree before the extractors vote (``mark_site_template``), and trimmed
+    it is cut from the tree before the extractors vote (``site_template``), and trimmed
     from the story's edges after; inside the story it stays, and a story made only of
     recurring blocks (a repost) stays whole."""
     chrome = ctx.site_chrome

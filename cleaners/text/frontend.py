@@ -11,7 +11,6 @@ import re
 import unicodedata
 
 from cleaners.blocks import Block
-from cleaners.sitestats import SiteChrome
 from cleaners.text.columns import deinterleave
 from cleaners.words.features import ends_sentence, fold, function_words, not_plain
 from cleaners.words.normalise import fold_spaces, may_hold_rulers, normalise_line
@@ -247,16 +246,3 @@ def text_to_blocks(text: str) -> list[Block]:
             blank_before = True
         blocks.append(block)
     return blocks
-
-
-def analyse_text(text: str, *, url: str | None = None, site_chrome: SiteChrome | None = None):
-    """Run the rule engine over a text page: (blocks, Article, rule counts). ``site_chrome``:
-    the lines learned as chrome on the page's site, if any (``cleaners.sitestats``)."""
-    from cleaners.article.assemble import build_article
-    from cleaners.engine import label_blocks
-    from cleaners.rules import PageContext
-
-    blocks = text_to_blocks(text)
-    ctx = PageContext(input_format="text", url=url, site_chrome=site_chrome)
-    counts = label_blocks(blocks, ctx)
-    return blocks, build_article(blocks, ctx, extractor="winnow-text"), counts

@@ -1,0 +1,91 @@
+"""The story's own date, read off the blocks around its headline; never another story's.
+
+Where the page's markup names no date (``PageMeta.published``), the date is the one
+printed beside the headline. What counts as a date line depends on the evidence the
+front end gave: on an HTML page any block outside chrome containers and link lists near
+the headline may hold it; on a text page, where a teaser's date looks like the story's,
+only a line the rules marked as a date line (``timestamp_only``, ``dateline_date``) does.
+"""
+
+from __future__ import annotations
+
+from cleaners.blocks import Block
+from cleaners.words.dates import find_dates
+
+# a date may be taken from at most this many blocks away from the story
+DATE_WINDOW = 8
+# on an HTML page, the blocks above the headline a date line may stand in
+MARKUP_DATE_WINDOW = 6
+# rules whose lines are other stories': their dates are never this story's
+FOREIGN_DATE_RULES = frozenset({"headline_list", "menu_run", "outside_body"})
+DATE_LINE_RULES = ("timestamp_only", "dateline_date")
+LONG_BLOCK = 300  # characters: a paragraph, not a date line (outside the story's first lines)
+
+
+def story_date(blocks: list[Block], span: tuple[int, int] | None, markup: bool) -> str | None:
+    """The story's date from its date line, or None. ``span``: the story's first and last
+    block (text pages); ``markup``: the blocks carry the HTML markup's evidence."""
+    if markup:
+        return _markup_date(blocks)
+    if span is None or not any(b.label == "body" for b in blocks):
+        return None
+    return _text_date(blocks, span)
+
+
+def _first_date(b: Block, chars: int | None = None) -> str | None:
+    found = find_dates(b.text if chars is None else b.text[:chars])
+    return found[0].iso if found else None
+
+
+def _text_date(blocks: list[Block], span: tuple[int, int]) -> str | None:
+    """A date line between the title and the body, else one right after the body (before
+    any list starts), else one above the title; never a date from a headline list."""
+    start, end = span
+    before = [b for b in blocks[:start] if b.text][-DATE_WINDOW:]
+    for b in reversed(before):
+        if b.label == "title":
+            break
+        if b.rule in DATE_LINE_RULES and (iso := _first_date(b)):
+            return iso
+    seen = 0
+    for b in blocks[end + 1:]:
+        if not b.text:
+            continue
+        if b.label != "meta":
+            seen += 1
+        if seen > DATE_WINDOW or b.rule in FOREIGN_DATE_RULES or b.rule == "list_header":
+            break
+        if b.rule == "timestamp_only" and (iso := _first_date(b)):
+            return iso
+    for b in reversed(before):  # a title-adjacent date may also stand above the title
+        if b.rule in FOREIGN_DATE_RULES:
+            break
+        if b.rule == "timestamp_only" and (iso := _first_date(b)):
+            return iso
+    return None
+
+
+def _markup_date(blocks: list[Block]) -> str | None:
+    """A date between the headline and the first story block, else just above the headline,
+    else in the story's first lines; never from a link list, a chrome container or a
+    block as long as a paragraph (outside the story)."""
+    title = next((b.index for b in blocks if b.label == "title"), None)
+    first = next((b.index for b in blocks if b.label == "body"), None)
+    if first is None:
+        return None
+    anchor = title if title is not None and title < first else first
+    zones = (
+        (range(anchor + 1, first), False),
+        (range(anchor - 1, max(-1, anchor - MARKUP_DATE_WINDOW), -1), False),
+        (range(first, min(len(blocks), first + 2)), True),  # the story's first lines
+    )
+    for rng, in_story in zones:
+        for i in rng:
+            b = blocks[i]
+            if b.container or b.link_density > 0.5 or b.rule == "link_block":
+                continue
+            if len(b.text) > LONG_BLOCK and not in_story:
+                continue
+            if iso := _first_date(b, 200):
+                return iso
+    return None

@@ -1,0 +1,46 @@
+"""What a page's markup says about its story as a whole: the HTML front end reads it once
+(``cleaners.html.meta``); rules read the chosen title from it, the assembler its dates,
+authors, tags and images. Text pages have none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """What the markup says about the story."""
+
+    html_title: str = ""
+    og_title: str = ""
+    ld_headline: str = ""
+    h1: list[str] = field(default_factory=list)
+    headings: list[str] = field(default_factory=list)  # h1-h3 and title-classed, page order
+    site_name: str = ""
+    published: str | None = None
+    published_from: str = ""
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    source: str | None = None
+    description: str = ""
+    images: list[dict[str, str | None]] = field(default_factory=list)
+
+
+# how ``choose_title`` says it fell back to a title no other candidate confirms: too weak
+# to trust alone, so the ``styled_headline`` rule looks for the headline the page prints
+WEAK_TITLES = frozenset({"<title> minus site name", "none"})
+
+
+@dataclass(slots=True)
+class PageMarkup:
+    """The markup's metadata and the headline chosen from it (``html.meta.choose_title``)."""
+
+    meta: PageMeta
+    title: str | None = None
+    title_why: str = "none"  # which candidates agreed on it, for ``winnow explain``
+    title_key: str = ""  # ``title_key(title)``: what the headline rule matches blocks on
+
+    @property
+    def weak_title(self) -> bool:
+        """Whether the headline is a fallback no other candidate confirmed."""
+        return self.title_why in WEAK_TITLES
