@@ -29,8 +29,9 @@ from cleaners.sitestats import (  # noqa: E402
 from cleaners.tally import RuleTally  # noqa: E402
 from cleaners.version import PIPELINE_VERSION  # noqa: E402
 
-__all__ = ["CAPACITY", "DEFAULT_LIMITS", "DROPPED", "PIPELINE_VERSION", "PLAN", "REJECT_REASONS",
-           "Block", "Deadline", "LineCounter", "Limits", "PageAnalysis", "Rejected",
-           "RuleTally", "SiteChrome", "SiteLineStats", "analyse_page", "clean_page", "describe_plan",
-           "line_key", "page_line_hashes",
-           "page_lines"]
+__all__ = [
+    "CAPACITY", "DEFAULT_LIMITS", "DROPPED", "PIPELINE_VERSION", "PLAN", "REJECT_REASONS",
+    "Block", "Deadline", "LineCounter", "Limits", "PageAnalysis", "Rejected", "RuleTally",
+    "SiteChrome", "SiteLineStats", "analyse_page", "clean_page", "describe_plan", "line_key",
+    "page_line_hashes", "page_lines",
+]
