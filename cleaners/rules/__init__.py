@@ -1,7 +1,7 @@
 """All cleaning rules, registered in one place: importing this package registers them.
 
-The order of the imports is the order rules run within a stage; the site rules
-come last, as they correct the others with what the archive taught about the site.
+Which rules run on a page of each format, and in which order, is the plan
+(``cleaners/rules/plan.py``), not the order of these imports.
 """
 
 from cleaners.native import extend_path

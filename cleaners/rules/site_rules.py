@@ -2,14 +2,16 @@
 
 They run only when the caller hands ``clean_page`` the site's learned chrome
 (``PageContext.site_chrome``); a page cleaned on its own never meets them. They
-run after every other rule of their stage, so they correct a decision the page
+run last in their format's plan (``site_template`` aside: it labels the blocks the
+HTML front end cut, first), so they correct a decision the page
 alone could not make, and each correction carries their name:
 
 - ``site_recurring`` (text) and ``site_recurring_html``: a line the site prints on
   many of its pages is chrome, also where the page's rules took it for story
   (a promo line after the story, a poll's "thank you", "Related links:"). On HTML
-  such blocks are also cut from the tree before the extractors vote, so a teaser
-  list the whole site prints cannot pull their choice of story. The site's template
+  such blocks are also cut from the tree before the extractors vote
+  (``cleaners.html.template``), so a teaser list the whole site prints cannot pull
+  their choice of story; ``site_template`` labels them, first in the HTML plan. The site's template
   also marks where the story ends: a part of the body that several template lines
   (a rating form, a teaser list's dates and buttons) separate from the larger story
   before it is a teaser the page's rules took for story, and goes.
