@@ -26,6 +26,7 @@ from cleaners import (
     PIPELINE_VERSION,
     Limits,
     Rejected,
+    RuleTally,
     SiteChrome,
     clean_page,
     page_line_hashes,
@@ -37,6 +38,7 @@ from flows.state import TRANSIENT_REASONS, PageOutcome
 from schemas.models import ArticleRecord, RejectRecord
 
 MAX_PAGE_BYTES = DEFAULT_LIMITS.max_raw_bytes  # larger raw files are rejected unread
+NO_SITE = "(no site)"  # where the rule counts of a page with no site are summed
 _CHUNK = 1024 * 1024
 
 log = logging.getLogger(__name__)
@@ -72,6 +74,9 @@ class BatchResult:
     rejects: Counter[str] = field(default_factory=Counter)
     reported: int = 0
     lines: list[PageLines] = field(default_factory=list)  # of the jobs marked ``learn``
+    # the blocks and lines each rule removed from the batch's pages, summed per site
+    # (``NO_SITE`` for pages without one): the run sums these into its summary
+    removed: dict[str, RuleTally] = field(default_factory=dict)
 
     @property
     def records(self) -> int:
@@ -163,14 +168,19 @@ def clean_job(
     logger: logging.Logger | logging.LoggerAdapter = log,
     limits: Limits | None = None,
     lines: list[PageLines] | None = None,
+    removed: dict[str, RuleTally] | None = None,
 ) -> tuple[ArticleRecord | RejectRecord, str | None]:
     """One page to one record, and the sha256 of its sidecar as read. Never raises for
     anything a page can cause: a page past ``limits.page_timeout`` is a ``timeout`` reject
     and the worker goes on with the next one. For a job marked ``learn``, the page's line
-    hashes are appended to ``lines`` (when it has a site and got as far as its front end)."""
+    hashes are appended to ``lines`` (when it has a site and got as far as its front end).
+    The blocks and lines each rule removed from the page are added to ``removed`` under
+    its site, a page then rejected as having no story included (its rules did run)."""
     page = job.page
     raw_sha = job.raw_sha256
     sidecar_sha = None
+    site = None
+    tally = RuleTally()
     try:
         sidecar = None
         if page.sidecar:
@@ -191,6 +201,8 @@ def clean_job(
             limits=limits,
             site_chrome=job.site_chrome,
             on_lines=on_lines,
+            raw_sha256=raw_sha,
+            tally=tally,
         )
     except Rejected as exc:
         if exc.reason in ("unreadable", "vanished"):
@@ -202,6 +214,8 @@ def clean_job(
         record = _reject(page.source_path, raw_sha, "error", detail)
     if page.sidecar and sidecar_sha is None:
         sidecar_sha = job.sidecar_sha256
+    if removed is not None and tally:
+        removed.setdefault(site or NO_SITE, RuleTally()).update(tally)
     return record, sidecar_sha
 
 
@@ -236,7 +250,7 @@ def clean_batch(
     """
     result = BatchResult(part=part)
     for job in jobs:
-        record, sidecar_sha = clean_job(job, logger, limits, result.lines)
+        record, sidecar_sha = clean_job(job, logger, limits, result.lines, result.removed)
         if isinstance(record, ArticleRecord):
             result.articles.append(record)
         else:

@@ -39,7 +39,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from cleaners import PIPELINE_VERSION
+from cleaners import PIPELINE_VERSION, RuleTally
 from flows.batch import BatchResult, PageJob, fingerprint, job_site, learn_batch
 from flows.discover import PageRef, discover
 from flows.linking import Linker
@@ -333,6 +333,7 @@ class BatchSink:
     sites: SiteStatsStore | None = None
     live: bool = True  # the version written is the live one: refresh its manifest as we go
     rejects: Counter[str] = field(default_factory=Counter)
+    removed: dict[str, RuleTally] = field(default_factory=dict)  # per site, see BatchResult
     last_manifest: float = field(default_factory=time.monotonic)
 
     def write(self, part: int, articles: list[ArticleRecord], result: BatchResult
@@ -360,6 +361,8 @@ class BatchSink:
         if self.sites is not None and result.lines:
             self.sites.learn(result.lines)
         self.rejects.update(result.rejects)
+        for site, tally in result.removed.items():
+            self.removed.setdefault(site, RuleTally()).update(tally)
         self.summary.parts.extend(info.path for info in written)
         report_pages(len(group) - result.reported)
         if self.live and time.monotonic() - self.last_manifest >= MANIFEST_EVERY:
@@ -418,4 +421,5 @@ def _clean_and_commit(
     finally:
         linker.close()
     sink.summary.add_rejects(sink.rejects)
+    sink.summary.add_removed(sink.removed)
     return errors
