@@ -1,8 +1,10 @@
 """One run, from raw folder to committed part files: the body of the ``clean_pages`` flow.
 
-discover -> select by date -> fingerprint -> skip what the state knows -> (with
+discover (one walk, a stat of each file) -> select by date -> skip, unread, the pages
+whose files' stats are those the state read a known content with -> (with
 ``learn_sites``: a learning pass over the pages' lines) -> batches submitted to the
-task runner with their sites' learned chrome, at most ``in_flight`` at a time ->
+task runner with their sites' learned chrome, at most ``in_flight`` at a time (each
+page read and hashed once there, and found unchanged or cleaned) ->
 each batch's result taken **in part order**: linked (duplicates, translations),
 written as part files, committed to the state with them, its pages' lines added to
 the site statistics -> manifest -> summary.
@@ -40,19 +42,20 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cleaners import PIPELINE_VERSION, RuleTally
-from flows.batch import BatchResult, PageJob, fingerprint, job_site, learn_batch
+from flows.batch import BatchResult, PageJob, job_site, learn_batch
 from flows.discover import PageRef, discover
 from flows.linking import Linker
 from flows.progress import report_pages, report_start
 from flows.select import select_by_date
+from flows.sidecar import SidecarFile, read_sidecar_file
 from flows.sitestats_store import SiteStatsStore
-from flows.state import RunState, exclusive_run
+from flows.state import RunState, Signature, exclusive_run
 from flows.summary import RunSummary
 from flows.writer import PartInfo, sweep_unlisted, write_batch, write_manifest
 from schemas.models import ArticleRecord
 
 BATCH_SIZE = 200
-FINGERPRINT_WORKERS = max(2, min(4, os.cpu_count() or 2))
+SIDECAR_WORKERS = max(2, min(4, os.cpu_count() or 2))
 MANIFEST_EVERY = 5.0  # seconds: how stale the manifest may get during a long run
 
 Logger = logging.Logger | logging.LoggerAdapter
@@ -98,12 +101,44 @@ def batches(jobs: list[PageJob], size: int = BATCH_SIZE) -> list[list[PageJob]]:
     return [jobs[i : i + step] for i in range(0, len(jobs), step)]
 
 
-def fingerprint_all(pages: Sequence, workers: int = FINGERPRINT_WORKERS) -> list[PageJob]:
-    """Hash every page; threads overlap the reads (hashlib releases the GIL)."""
-    if len(pages) < 64:
-        return [fingerprint(p) for p in pages]
+def load_sidecars(pages: Sequence[PageRef], into: dict[str, SidecarFile],
+                  workers: int = SIDECAR_WORKERS) -> dict[str, SidecarFile]:
+    """Read the sidecars of ``pages`` not in ``into`` yet, once each, into it: the one
+    read of a sidecar a run makes (threads overlap the reads on a slow disk)."""
+    paths = [p.sidecar for p in pages if p.sidecar and p.sidecar not in into]
+    if len(paths) < 64:
+        into.update((path, read_sidecar_file(path)) for path in paths)
+        return into
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fingerprint, pages, chunksize=32))
+        into.update(zip(paths, pool.map(read_sidecar_file, paths, chunksize=32),
+                        strict=True))
+    return into
+
+
+def _same_stats(page: PageRef, known: Signature | None) -> bool:
+    """Whether the page's file and sidecar show the stats a known content was read with
+    (a file that could not be stat'ed never does)."""
+    if known is None or page.stat is None or page.stat.signature != known[0]:
+        return False
+    if page.sidecar is None:
+        return known[1] == ""
+    return page.sidecar_stat is not None and page.sidecar_stat.signature == known[1]
+
+
+def page_jobs(pages: Sequence[PageRef], state: RunState, version: int, *, everything: bool,
+              sidecars: dict[str, SidecarFile]) -> tuple[list[PageJob], int]:
+    """The jobs for the pages that may have changed, and how many pages were skipped
+    unread because their files kept the stats of a content ``version`` holds. Each job
+    carries its sidecar (read here unless date selection did) and the contents the version
+    holds for its page, so the worker that reads it can tell it unchanged. With
+    ``everything`` (a reprocess in place) no page is skipped or known."""
+    settled = {} if everything else state.settled_pages(version)
+    todo = [p for p in pages if not _same_stats(p, settled.get(p.source_path))]
+    known = {} if everything else state.known_contents(version, (p.source_path for p in todo))
+    load_sidecars(todo, sidecars)
+    jobs = [PageJob(p, sidecars[p.sidecar] if p.sidecar else None,
+                    known.get(p.source_path, frozenset())) for p in todo]
+    return jobs, len(pages) - len(jobs)
 
 
 def tidy_output(out_root: Path, state: RunState, logger: Logger, current: str = "") -> int:
@@ -133,6 +168,7 @@ class RunPlan:
     version: int  # the output version written
     new_version: bool  # a reprocess of everything: the version goes live once complete
     groups: list[list[PageJob]]  # the batches, in part order
+    selected: int  # pages in the date range (all pages without one), skipped ones too
 
     @property
     def pages(self) -> int:
@@ -148,8 +184,11 @@ def execute(
     run_id: str | None = None,
     linker_factory: Callable[[Path], Linker] = Linker.open,
     learn: Submit | None = None,
+    on_selected: Callable[[int], None] | None = None,
 ) -> RunSummary:
     """Do one run; return its summary (``status`` says whether every batch made it).
+    ``on_selected`` is told how many pages the run selected, once it knows (the flow
+    names its run after it: no walk of its own).
 
     A page never fails a run. A batch whose task failed after its retries is
     left out (its pages stay unknown, so the next run does them) and the run
@@ -175,6 +214,8 @@ def execute(
         state.start_run(summary.run_id, summary.to_dict())
         summary.removed_unlisted = tidy_output(out_root, state, logger, current=summary.run_id)
         plan = _plan(request, state, summary, logger)
+        if on_selected is not None:
+            on_selected(plan.selected)
         in_flight = max(1, in_flight)
         with SiteStatsStore(out_root) as sites:
             if request.learn_sites:
@@ -206,8 +247,10 @@ def _new_summary(request: RunRequest, run_id: str) -> RunSummary:
     )
 
 
-def _selected_pages(request: RunRequest, summary: RunSummary, logger: Logger) -> list[PageRef]:
-    """Discover the raw root's pages, report its orphan sidecars, keep the date range's."""
+def _selected_pages(request: RunRequest, summary: RunSummary, logger: Logger,
+                    sidecars: dict[str, SidecarFile]) -> list[PageRef]:
+    """Discover the raw root's pages, report its orphan sidecars, keep the date range's
+    (reading the sidecars for their dates into ``sidecars``, where the jobs find them)."""
     found = discover(request.raw, exclude=[request.out])
     summary.pages_seen = len(found.pages)
     summary.orphan_sidecars = len(found.orphan_sidecars)
@@ -215,15 +258,21 @@ def _selected_pages(request: RunRequest, summary: RunSummary, logger: Logger) ->
         logger.warning("sidecar with no page beside it: %s", orphan)
     pages = found.pages
     if request.since or request.until:
-        pages = select_by_date(pages, request.since, request.until)
+        load_sidecars(pages, sidecars)
+        pages = select_by_date(pages, request.since, request.until,
+                               lambda page: sidecars[page.sidecar] if page.sidecar else None)
         summary.out_of_range = len(found.pages) - len(pages)
+        kept = {page.sidecar for page in pages}  # memory for the range's pages only
+        for path in [path for path in sidecars if path not in kept]:
+            del sidecars[path]
     return pages
 
 
 def _plan(request: RunRequest, state: RunState, summary: RunSummary, logger: Logger
           ) -> RunPlan:
     """Which pages to clean into which output version, in batches."""
-    pages = _selected_pages(request, summary, logger)
+    sidecars: dict[str, SidecarFile] = {}
+    pages = _selected_pages(request, summary, logger, sidecars)
     # A reprocess of the whole archive builds a new version; one of a date range
     # re-cleans those pages in place, in the live version (a new version holding
     # only the range would drop every other page when it went live).
@@ -231,24 +280,19 @@ def _plan(request: RunRequest, state: RunState, summary: RunSummary, logger: Log
     new_version = request.reprocess and not in_place
     version = _version_to_write(state, new_version, logger)
     summary.output_version = version
-    jobs = fingerprint_all(pages)
-    known = set() if in_place else state.known_keys(version)
-    todo = [
-        j for j in jobs
-        if j.raw_sha256 is None
-        or (j.page.source_path, j.raw_sha256, j.sidecar_sha256 or "") not in known
-    ]
-    summary.skipped = len(jobs) - len(todo)
+    todo, summary.skipped = page_jobs(pages, state, version, everything=in_place,
+                                      sidecars=sidecars)
     summary.processed = len(todo)
     logger.info(
-        "run %s: %d pages found, %d selected, %d to clean, %d already cleaned%s",
-        summary.run_id, summary.pages_seen, len(jobs), len(todo), summary.skipped,
+        "run %s: %d pages found, %d selected, %d to read, %d skipped unread as unchanged%s",
+        summary.run_id, summary.pages_seen, len(pages), len(todo), summary.skipped,
         f" (reprocessing into output version {version})" if new_version
         else " (reprocessing them in place)" if in_place else "",
     )
     groups = batches(todo, request.batch_size)
     summary.batches = len(groups)
-    return RunPlan(version=version, new_version=new_version, groups=groups)
+    return RunPlan(version=version, new_version=new_version, groups=groups,
+                   selected=len(pages))
 
 
 def _finish(state: RunState, plan: RunPlan, errors: list[str], summary: RunSummary,
@@ -357,6 +401,8 @@ class BatchSink:
         """After the commit: the summary's counts, the site statistics (a page is counted
         once), the progress bar, and now and then the manifest."""
         self.summary.records += len(articles)
+        self.summary.skipped += result.unchanged  # read, and found as the state knew them
+        self.summary.processed -= result.unchanged
         self.summary.duplicates += sum(1 for a in articles if a.duplicate_of)
         if self.sites is not None and result.lines:
             self.sites.learn(result.lines)

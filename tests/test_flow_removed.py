@@ -123,6 +123,6 @@ def test_a_batch_result_with_its_rule_counts_survives_pickling(mixed_raw):
 
 
 def _jobs(raw: Path):
-    from flows.batch import fingerprint
+    from flows.batch import page_job
 
-    return [fingerprint(p) for p in discover(raw).pages]
+    return [page_job(p) for p in discover(raw).pages]
