@@ -5,6 +5,13 @@ exception: ``Rejected`` carries its own reason, and anything else becomes a
 reject with reason ``error`` (a bug in Winnow, logged with its traceback), so
 one bad page never costs the run.
 
+**Once.** A page's file is read here and nowhere else in a run, once, and hashed as it
+is read; that hash goes into the record (``clean_page`` does not take another) and into
+the state. Its sidecar was read by the flow (``flows.sidecar.read_sidecar_file``) and
+comes with the job. A page the flow could not rule out as changed (its file's stat moved)
+but whose bytes hash to content the state already has is returned as ``unchanged``:
+not cleaned, no record, only its new stat remembered.
+
 A batch returns its records and writes nothing: with ``--dask-address`` it may
 run on another machine, so the flow's process alone writes the part files and
 commits the state, batch by batch in submission order (``flows.run``).
@@ -15,45 +22,55 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import stat
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import BinaryIO
 
 from cleaners import (
     DEFAULT_LIMITS,
     PIPELINE_VERSION,
     Limits,
     Rejected,
+    RuleTally,
     SiteChrome,
     clean_page,
     page_line_hashes,
 )
-from flows.discover import PageRef
-from flows.sidecar import Sidecar, page_site, parse_sidecar
+from flows.discover import FileStat, PageRef
+from flows.sidecar import Sidecar, SidecarFile, page_site, read_sidecar_file
 from flows.sitestats_store import PageLines
 from flows.state import TRANSIENT_REASONS, PageOutcome
 from schemas.models import ArticleRecord, RejectRecord
 
-MAX_PAGE_BYTES = DEFAULT_LIMITS.max_raw_bytes  # larger raw files are rejected unread
+MAX_PAGE_BYTES = DEFAULT_LIMITS.max_raw_bytes  # larger raw files are rejected, not kept
+NO_SITE = "(no site)"  # where the rule counts of a page with no site are summed
 _CHUNK = 1024 * 1024
 
 log = logging.getLogger(__name__)
 
+Known = frozenset[tuple[str, str]]  # (raw sha256, sidecar sha256 or "") pairs
+
 
 @dataclass(frozen=True, slots=True)
 class PageJob:
-    """A page to clean, with the fingerprint the flow took when it decided to clean it."""
+    """A page to clean, with what the flow knows of it: its sidecar as the flow read it,
+    and the contents the output version already holds for it."""
 
     page: PageRef
-    raw_sha256: str | None  # None when the page could not be read to fingerprint it
-    sidecar_sha256: str | None
-    size: int | None = None
+    sidecar: SidecarFile | None = None  # None for a page without one
+    known: Known = frozenset()  # the same bytes and sidecar again: unchanged, not cleaned
     # site learning (flows.run): the chrome learned on the page's site, and whether the
     # batch should return the page's line hashes for the site statistics
     site_chrome: SiteChrome | None = None
     learn: bool = False
+
+
+def page_job(page: PageRef, known: Known = frozenset()) -> PageJob:
+    """The job for a page, its sidecar read (once) to go with it."""
+    return PageJob(page, read_sidecar_file(page.sidecar) if page.sidecar else None, known)
 
 
 @dataclass(slots=True)
@@ -72,79 +89,81 @@ class BatchResult:
     rejects: Counter[str] = field(default_factory=Counter)
     reported: int = 0
     lines: list[PageLines] = field(default_factory=list)  # of the jobs marked ``learn``
+    # the blocks and lines each rule removed from the batch's pages, summed per site
+    # (``NO_SITE`` for pages without one): the run sums these into its summary
+    removed: dict[str, RuleTally] = field(default_factory=dict)
 
     @property
     def records(self) -> int:
         return sum(1 for o in self.outcomes if o.outcome == "record")
 
-
-def file_sha256(path: str) -> tuple[str, int]:
-    """sha256 and size of a file, read in chunks so a huge file costs no memory."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return digest.hexdigest(), size
+    @property
+    def unchanged(self) -> int:
+        """Pages read and found to hold content the state already had: not cleaned."""
+        return sum(1 for o in self.outcomes if o.outcome == "unchanged")
 
 
-def fingerprint(page: PageRef) -> PageJob:
-    """Hash a page and its sidecar. A file that cannot be hashed still becomes a job:
-    reading it again in the batch turns the failure into a reject that names it."""
-    raw_sha = sidecar_sha = None
-    size = None
+@dataclass(frozen=True, slots=True)
+class PageBytes:
+    """A page's file read once: its bytes, their sha256, and the file's stat as read
+    when it can stand for these bytes next time (``FileStat.settled``; else None)."""
+
+    data: bytes | None  # None past the size limit: hashed as read, not kept
+    sha256: str
+    stat: FileStat | None
+    too_large: str | None = None  # why ``data`` is None
+
+
+def _check_file(path: str) -> None:
+    """``Rejected`` for a path that is gone, cannot be stat'ed or is no regular file: a
+    pipe, socket or device is never opened (opening one can block or have effects)."""
     try:
-        if stat.S_ISREG(os.stat(page.path).st_mode):
-            raw_sha, size = file_sha256(page.path)
-    except OSError:
-        pass
-    if page.sidecar:
-        try:
-            sidecar_sha, _ = file_sha256(page.sidecar)
-        except OSError:
-            sidecar_sha = None
-    return PageJob(page=page, raw_sha256=raw_sha, sidecar_sha256=sidecar_sha, size=size)
-
-
-def read_page(path: str, max_bytes: int | None = None) -> bytes:
-    """The raw bytes of a page, or ``Rejected`` saying why they cannot be had."""
-    max_bytes = MAX_PAGE_BYTES if max_bytes is None else max_bytes
-    try:
-        st = os.stat(path)
+        st = FileStat.of(os.stat(path))
     except FileNotFoundError:
         raise Rejected("vanished", "the file disappeared after it was found") from None
     except OSError as exc:
         raise Rejected("unreadable", f"cannot stat the file: {exc.strerror or exc}") from None
-    if not stat.S_ISREG(st.st_mode):
+    if not st.regular:
         raise Rejected("unsupported_type", "not a regular file (a pipe, socket or device)")
-    if max_bytes and st.st_size > max_bytes:
-        raise Rejected("too_large", f"{st.st_size} bytes, over the {max_bytes}-byte limit"
-                       " (--max-raw-bytes)")
+
+
+def _read_hashing(fh: BinaryIO, size: int, max_bytes: int) -> tuple[bytes | None, str]:
+    """Every byte of the file, hashed as read; the bytes are kept only within
+    ``max_bytes`` (0: no limit). A page over it is still hashed, in chunks that cost no
+    memory, so its ``too_large`` reject is remembered like any other."""
+    over = bool(max_bytes) and size > max_bytes
+    data = b"" if over else fh.read(max_bytes + 1 if max_bytes else -1)
+    digest = hashlib.sha256(data)
+    if over or (max_bytes and len(data) > max_bytes):
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+        return None, digest.hexdigest()
+    return data, digest.hexdigest()
+
+
+def read_page_once(path: str, max_bytes: int | None = None) -> PageBytes:
+    """Read and hash a page's file in one pass; ``Rejected`` when it cannot be read."""
+    max_bytes = MAX_PAGE_BYTES if max_bytes is None else max_bytes
+    _check_file(path)
+    started = time.time_ns()
     try:
         with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1 if max_bytes else -1)
+            st = FileStat.of(os.fstat(fh.fileno()))
+            if not st.regular:
+                raise Rejected("unsupported_type", "not a regular file (a pipe, socket or"
+                               " device)")
+            data, sha = _read_hashing(fh, st.size, max_bytes)
     except FileNotFoundError:
         raise Rejected("vanished", "the file disappeared after it was found") from None
     except OSError as exc:
         raise Rejected("unreadable", f"cannot read the file: {exc.strerror or exc}"
                        " (check its permissions and the disk)") from None
-    if max_bytes and len(data) > max_bytes:
-        raise Rejected("too_large", f"grew past the {max_bytes}-byte limit while being read")
-    return data
-
-
-def read_sidecar(path: str) -> tuple[Sidecar, str]:
-    """A page's sidecar and the sha256 of its bytes."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(1024 * 1024 + 1)
-    except OSError as exc:
-        raise Rejected("bad_sidecar", f"cannot read the sidecar: {exc.strerror or exc}") from None
-    if len(data) > 1024 * 1024:
-        raise Rejected("bad_sidecar", "the sidecar is over 1 MiB: not metadata")
-    name = os.path.basename(path)
-    return parse_sidecar(data, name), hashlib.sha256(data).hexdigest()
+    too_large = None
+    if data is None:
+        too_large = (f"{st.size} bytes, over the {max_bytes}-byte limit (--max-raw-bytes)"
+                     if st.size > max_bytes
+                     else f"grew past the {max_bytes}-byte limit while being read")
+    return PageBytes(data, sha, st if st.settled(started) else None, too_large)
 
 
 def _reject(source_path: str, raw_sha256: str | None, reason: str, detail: str) -> RejectRecord:
@@ -158,68 +177,114 @@ def _reject(source_path: str, raw_sha256: str | None, reason: str, detail: str) 
     )
 
 
+def _sidecar_of(job: PageJob) -> SidecarFile | None:
+    """The sidecar the flow read for the job; read here only for a job made without it."""
+    if job.sidecar is not None or not job.page.sidecar:
+        return job.sidecar
+    return read_sidecar_file(job.page.sidecar)
+
+
+def _signature(page: PageRef, sidecar: SidecarFile | None, read: PageBytes | None
+               ) -> tuple[str, str] | None:
+    """The stats (page, sidecar or "") the state may skip this content by next time, or
+    None when either was unsettled when read: then it is read again, and hashed."""
+    if read is None or read.stat is None:
+        return None
+    if page.sidecar is None:
+        return read.stat.signature, ""
+    if sidecar is None or sidecar.stat is None:
+        return None
+    return read.stat.signature, sidecar.stat.signature
+
+
+def _outcome(job: PageJob, sidecar: SidecarFile | None, read: PageBytes | None,
+             record: ArticleRecord | RejectRecord | None) -> PageOutcome:
+    """The state's view of a page's end (``record`` None: unchanged). A page whose sidecar
+    could not be hashed is not remembered: without its hash, a later fix to it would go
+    unnoticed."""
+    path = job.page.source_path
+    sidecar_sha = sidecar.sha256 if sidecar else None
+    known = job.page.sidecar is None or sidecar_sha is not None
+    signature = _signature(job.page, sidecar, read)
+    if record is None:
+        assert read is not None
+        return PageOutcome(path, read.sha256, sidecar_sha, "unchanged", signature=signature)
+    if isinstance(record, ArticleRecord):
+        return PageOutcome(path, record.raw_sha256, sidecar_sha, "record",
+                           record_id=record.id, remember=known, signature=signature)
+    return PageOutcome(path, record.raw_sha256, sidecar_sha, "reject", reason=record.reason,
+                       remember=known and record.reason not in TRANSIENT_REASONS,
+                       signature=signature)
+
+
+def _known_content(job: PageJob, sidecar: SidecarFile | None, read: PageBytes) -> bool:
+    """Whether the page's bytes and its sidecar's are a content the state already has
+    (a sidecar that could not be hashed never is)."""
+    if job.page.sidecar is None:
+        return (read.sha256, "") in job.known
+    if sidecar is None or sidecar.sha256 is None:
+        return False
+    return (read.sha256, sidecar.sha256) in job.known
+
+
+def _line_collector(job: PageJob, site: str | None, lines: list[PageLines] | None
+                    ) -> Callable[[frozenset[int]], None] | None:
+    """For a job marked ``learn`` with a site: keep the page's line hashes in ``lines``."""
+    if not (job.learn and site and lines is not None):
+        return None
+
+    def on_lines(hashes: frozenset[int]) -> None:
+        lines.append(PageLines(job.page.source_path, site, hashes))
+
+    return on_lines
+
+
 def clean_job(
     job: PageJob,
     logger: logging.Logger | logging.LoggerAdapter = log,
     limits: Limits | None = None,
     lines: list[PageLines] | None = None,
-) -> tuple[ArticleRecord | RejectRecord, str | None]:
-    """One page to one record, and the sha256 of its sidecar as read. Never raises for
-    anything a page can cause: a page past ``limits.page_timeout`` is a ``timeout`` reject
-    and the worker goes on with the next one. For a job marked ``learn``, the page's line
-    hashes are appended to ``lines`` (when it has a site and got as far as its front end)."""
+    removed: dict[str, RuleTally] | None = None,
+) -> tuple[ArticleRecord | RejectRecord | None, PageOutcome]:
+    """One page to one record (None when its bytes and sidecar are ones ``job.known``
+    holds: unchanged), and the outcome the state commits. Never raises for anything a
+    page can cause: a page past ``limits.page_timeout`` is a ``timeout`` reject and the
+    worker goes on with the next one. For a job marked ``learn``, the page's line hashes
+    are appended to ``lines`` (when it has a site and got as far as its front end). The
+    blocks and lines each rule removed from the page are added to ``removed`` under its
+    site, a page then rejected as having no story included (its rules did run)."""
     page = job.page
-    raw_sha = job.raw_sha256
-    sidecar_sha = None
+    sidecar = _sidecar_of(job)
     try:
-        sidecar = None
-        if page.sidecar:
-            sidecar, sidecar_sha = read_sidecar(page.sidecar)
-        data = read_page(page.path, limits.max_raw_bytes if limits else None)
-        raw_sha = hashlib.sha256(data).hexdigest()
-        site = page_site(sidecar, page.folder_site)
-        on_lines = None
-        if job.learn and site and lines is not None:
-            def on_lines(hashes: frozenset[int]) -> None:
-                lines.append(PageLines(page.source_path, site, hashes))
+        read = read_page_once(page.path, limits.max_raw_bytes if limits else None)
+    except Rejected as exc:  # gone, unreadable or no file: no bytes, no hash
+        record = _reject(page.source_path, None, exc.reason, exc.detail)
+        return record, _outcome(job, sidecar, None, record)
+    if _known_content(job, sidecar, read):
+        return None, _outcome(job, sidecar, read, None)
+    fields: Sidecar | None = sidecar.sidecar if sidecar else None
+    site = page_site(fields, page.folder_site)
+    tally = RuleTally()
+    try:
+        if sidecar is not None:
+            fields = sidecar.fields()  # a bad sidecar rejects its page
+        if read.data is None:
+            raise Rejected("too_large", read.too_large or "over the size limit")
         record: ArticleRecord | RejectRecord = clean_page(
-            data,
-            source_path=page.source_path,
-            url=sidecar.url if sidecar else None,
-            site=site,
-            encoding=sidecar.encoding if sidecar else None,
-            limits=limits,
-            site_chrome=job.site_chrome,
-            on_lines=on_lines,
+            read.data, source_path=page.source_path, url=fields.url if fields else None,
+            site=site, encoding=fields.encoding if fields else None, limits=limits,
+            site_chrome=job.site_chrome, on_lines=_line_collector(job, site, lines),
+            raw_sha256=read.sha256, tally=tally,
         )
     except Rejected as exc:
-        if exc.reason in ("unreadable", "vanished"):
-            raw_sha = None  # the bytes the fingerprint saw are not the page's any more
-        record = _reject(page.source_path, raw_sha, exc.reason, exc.detail)
+        record = _reject(page.source_path, read.sha256, exc.reason, exc.detail)
     except Exception as exc:  # a bug in Winnow: report it on the page, keep the run going
         logger.warning("error cleaning %s: %r", page.source_path, exc, exc_info=True)
         detail = f"{type(exc).__name__}: {exc}"[:2000]
-        record = _reject(page.source_path, raw_sha, "error", detail)
-    if page.sidecar and sidecar_sha is None:
-        sidecar_sha = job.sidecar_sha256
-    return record, sidecar_sha
-
-
-def _outcome(
-    job: PageJob, record: ArticleRecord | RejectRecord, sidecar_sha: str | None
-) -> PageOutcome:
-    """The state's view of a page's end. A page whose sidecar could not be hashed is not
-    remembered: without the sidecar's hash, a later fix to it would go unnoticed."""
-    sidecar_known = job.page.sidecar is None or sidecar_sha is not None
-    if isinstance(record, ArticleRecord):
-        return PageOutcome(
-            job.page.source_path, record.raw_sha256, sidecar_sha, "record",
-            record_id=record.id, remember=sidecar_known,
-        )
-    return PageOutcome(
-        job.page.source_path, record.raw_sha256, sidecar_sha, "reject", reason=record.reason,
-        remember=sidecar_known and record.reason not in TRANSIENT_REASONS,
-    )
+        record = _reject(page.source_path, read.sha256, "error", detail)
+    if removed is not None and tally:
+        removed.setdefault(site or NO_SITE, RuleTally()).update(tally)
+    return record, _outcome(job, sidecar, read, record)
 
 
 def clean_batch(
@@ -236,13 +301,13 @@ def clean_batch(
     """
     result = BatchResult(part=part)
     for job in jobs:
-        record, sidecar_sha = clean_job(job, logger, limits, result.lines)
+        record, outcome = clean_job(job, logger, limits, result.lines, result.removed)
         if isinstance(record, ArticleRecord):
             result.articles.append(record)
-        else:
+        elif record is not None:
             result.reject_records.append(record)
             result.rejects[record.reason] += 1
-        result.outcomes.append(_outcome(job, record, sidecar_sha))
+        result.outcomes.append(outcome)
         if on_page is not None and on_page():
             result.reported += 1
     return result
@@ -252,35 +317,35 @@ def clean_batch(
 
 
 def job_site(job: PageJob) -> str | None:
-    """The page's site as ``clean_job`` will decide it (sidecar, URL host, folder), read
-    before the batch is sent, so the flow can send it its site's chrome. A sidecar that
-    cannot be read falls back to the folder: the batch rejects that page anyway."""
-    sidecar = None
-    if job.page.sidecar:
-        try:
-            sidecar, _ = read_sidecar(job.page.sidecar)
-        except Rejected:
-            sidecar = None
-    return page_site(sidecar, job.page.folder_site)
+    """The page's site as ``clean_job`` will decide it (sidecar, URL host, folder), from
+    the sidecar the job carries, so the flow can send it its site's chrome. A bad sidecar
+    falls back to the folder: the batch rejects that page anyway."""
+    sidecar = _sidecar_of(job)
+    return page_site(sidecar.sidecar if sidecar else None, job.page.folder_site)
 
 
 def learn_batch(jobs: Sequence[PageJob],
                 logger: logging.Logger | logging.LoggerAdapter = log,
                 limits: Limits | None = None) -> list[PageLines]:
     """A backfill's learning pass over one batch: each page's line hashes (decode and front
-    end, no rules). A page that cannot be read or decoded teaches nothing; cleaning it
-    later turns that into its reject."""
+    end, no rules). This pass must see every page before any is cleaned, so it reads the
+    pages it learns from (cleaning reads them again); their sidecars come with the jobs. A
+    page that cannot be read or decoded teaches nothing; cleaning it later turns that
+    into its reject."""
     out = []
     for job in jobs:
         page = job.page
+        sidecar = _sidecar_of(job)
+        fields = sidecar.sidecar if sidecar else None
+        site = page_site(fields, page.folder_site)
+        if not site or (sidecar is not None and fields is None):
+            continue
         try:
-            sidecar = read_sidecar(page.sidecar)[0] if page.sidecar else None
-            site = page_site(sidecar, page.folder_site)
-            if not site:
+            read = read_page_once(page.path, limits.max_raw_bytes if limits else None)
+            if read.data is None:
                 continue
-            data = read_page(page.path, limits.max_raw_bytes if limits else None)
-            hashes = page_line_hashes(data, source_path=page.source_path, limits=limits,
-                                      encoding=sidecar.encoding if sidecar else None)
+            hashes = page_line_hashes(read.data, source_path=page.source_path, limits=limits,
+                                      encoding=fields.encoding if fields else None)
         except Rejected:
             continue
         except Exception as exc:  # a bug: the page is cleaned (and reported) all the same

@@ -4,16 +4,53 @@ A page is any file. Its type is not judged here: ``clean_page`` sniffs what the
 name does not tell, and rejects what it cannot read, so an odd file shows up in
 the rejects with a reason instead of silently vanishing. The only files that
 are not pages are sidecars (``<page name>.meta.json``), which describe a page.
+
+The walk also stats every file it finds (``FileStat``): the one look at a file a run
+takes before deciding whether to read it. A page whose file and sidecar still have the
+stats they had when the state last read them is skipped unread (``flows.state``).
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 SIDECAR_SUFFIX = ".meta.json"
+# A file changed less than this long before it was read may change again within the same
+# timestamp tick without its stat showing it (git's "racy clean" case): its stat is not
+# trusted to stand for its content. 2 s covers the coarsest timestamps in use (FAT's).
+SETTLE_NS = 2_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class FileStat:
+    """What ``stat`` said of a file: enough to tell, like git and rsync do, that it was
+    not written since. ``ctime`` is there because nothing can set it back: a rewrite that
+    keeps the size and restores the mtime (``touch -d``, ``cp -p``) still changes it."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    ino: int
+    regular: bool
+
+    @classmethod
+    def of(cls, st: os.stat_result) -> FileStat:
+        return cls(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                   stat.S_ISREG(st.st_mode))
+
+    @property
+    def signature(self) -> str:
+        """The stat as the state stores it."""
+        return f"{self.size}:{self.mtime_ns}:{self.ctime_ns}:{self.ino}"
+
+    def settled(self, now_ns: int) -> bool:
+        """Whether a read at ``now_ns`` saw content the stat can stand for: the file was
+        last changed at least ``SETTLE_NS`` before (a future timestamp never is)."""
+        return now_ns - max(self.mtime_ns, self.ctime_ns) >= SETTLE_NS
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +62,8 @@ class PageRef:
     # (always valid UTF-8: bytes of a name that are not are written as \xNN escapes)
     sidecar: str | None  # the ``.meta.json`` beside it, if there is one
     folder_site: str | None  # the first folder under the raw root (raw/<site>/...), if any
+    stat: FileStat | None = None  # the page's stat at discovery (None: it could not be had)
+    sidecar_stat: FileStat | None = None  # the sidecar's, likewise
 
 
 def display_name(name: str) -> str:
@@ -51,8 +90,18 @@ def sidecar_name(page_name: str) -> str:
     return page_name + SIDECAR_SUFFIX
 
 
-def _walk_files(root: Path, exclude: frozenset[tuple[int, int]]) -> Iterator[Path]:
-    """Every file under ``root``, following directory symlinks but never into a loop.
+def _stat(entry: os.DirEntry[str]) -> FileStat | None:
+    """The entry's stat, following a symlink; None for a broken link or a stat error."""
+    try:
+        return FileStat.of(entry.stat(follow_symlinks=True))
+    except OSError:
+        return None
+
+
+def _walk_files(root: Path, exclude: frozenset[tuple[int, int]]
+                ) -> Iterator[tuple[Path, FileStat | None]]:
+    """Every file under ``root`` with its stat, following directory symlinks but never
+    into a loop.
 
     A directory is entered once per (device, inode), so a symlink that points
     back up the tree (or two links to the same folder) cannot make the walk
@@ -88,7 +137,7 @@ def _walk_files(root: Path, exclude: frozenset[tuple[int, int]]) -> Iterator[Pat
             else:
                 # Files, symlinks to files and broken symlinks alike: a broken
                 # link is passed on and becomes a reject that names it.
-                yield Path(entry.path)
+                yield Path(entry.path), _stat(entry)
         stack.extend(reversed(subfolders))
 
 
@@ -121,25 +170,27 @@ def discover(raw_root: str | Path, *, exclude: Iterable[str | Path] = ()) -> Dis
     if not root.is_dir():
         raise NotADirectoryError(f"raw folder {str(raw_root)!r} is not a directory")
     excluded = _dir_keys(Path(p).absolute() for p in exclude)
-    files = list(_walk_files(root, excluded))
-    names = {f.as_posix() for f in files}
+    stats = {file.as_posix(): st for file, st in _walk_files(root, excluded)}
     pages = []
     orphans = []
-    for file in files:
+    for name in stats:
+        file = Path(name)
         rel = file.relative_to(root)
         rel_name = display_name(rel.as_posix())
         if is_sidecar(file.name):
-            if file.with_name(file.name[: -len(SIDECAR_SUFFIX)]).as_posix() not in names:
+            if file.with_name(file.name[: -len(SIDECAR_SUFFIX)]).as_posix() not in stats:
                 orphans.append(rel_name)
             continue
-        sidecar = file.with_name(sidecar_name(file.name))
+        sidecar = file.with_name(sidecar_name(file.name)).as_posix()
         parts = rel.parts
         pages.append(
             PageRef(
                 path=str(file),
                 source_path=rel_name,
-                sidecar=str(sidecar) if sidecar.as_posix() in names else None,
+                sidecar=sidecar if sidecar in stats else None,
                 folder_site=display_name(parts[0]) if len(parts) > 1 else None,
+                stat=stats[name],
+                sidecar_stat=stats.get(sidecar),
             )
         )
     pages.sort(key=lambda p: p.source_path)

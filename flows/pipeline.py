@@ -4,7 +4,8 @@ The run's body is ``flows.run.execute`` (discover, batch, write and commit each
 batch in order); this module gives it Prefect: batches run as tasks on the
 flow's task runner (a thread pool by default, Dask with ``--workers`` or
 ``--dask-address``: ``flows.runners``), the run gets a name that says what it
-cleans, and its summary becomes a markdown artifact.
+cleans (its page count from the run's own discovery), and its summary becomes a
+markdown artifact.
 
 Pages go to tasks in batches because a Prefect task costs 5-10 ms of client
 and 25-35 ms of server CPU, and the server drops events past a few thousand
@@ -13,6 +14,7 @@ tasks: one task per page would spend more on orchestration than on cleaning.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -24,11 +26,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from cleaners import DEFAULT_LIMITS, Limits
 from flows.batch import BatchResult, PageJob, clean_batch, learn_batch
-from flows.discover import discover
 from flows.progress import report_page
 from flows.run import BATCH_SIZE, RunRequest, batches, execute, new_run_id
 from flows.runners import TASK_WORKERS, in_flight_for
-from flows.select import select_by_date
 from flows.sitestats_store import PageLines
 
 __all__ = ["BATCH_SIZE", "RunFailed", "batches", "clean_pages", "new_run_id"]
@@ -38,31 +38,38 @@ class RunFailed(RuntimeError):
     """Some batches failed even after retries; the batches committed before stay."""
 
 
-def _flow_run_name() -> str:
+def _run_name(params: Mapping[str, object], pages: int | None = None) -> str:
     """Say what the run cleans: ``clean raw (5 pages)``, ``reprocess archive (10000 pages,
-    2024-01-01..2024-01-31)``."""
-    from prefect.runtime import flow_run
-
-    params = flow_run.parameters
+    2024-01-01..2024-01-31)``; without the page count until the run has counted them."""
     raw = str(params.get("raw", "raw"))
-    out = str(params.get("out", "clean"))
     verb = "reprocess" if params.get("reprocess") else "clean"
     label = Path(raw).name or raw
     since, until = params.get("since"), params.get("until")
-    try:
-        pages = discover(raw, exclude=[out]).pages
-        if since or until:
-            pages = select_by_date(
-                pages,
-                date.fromisoformat(str(since)) if since else None,
-                date.fromisoformat(str(until)) if until else None,
-            )
-    except (OSError, ValueError):
-        return f"{verb} {label}"
-    said = [f"{len(pages)} page{'s' if len(pages) != 1 else ''}"]
+    said = [] if pages is None else [f"{pages} page{'s' if pages != 1 else ''}"]
     if since or until:
         said.append(f"{since or '...'}..{until or '...'}")
-    return f"{verb} {label} ({', '.join(said)})"
+    return f"{verb} {label} ({', '.join(said)})" if said else f"{verb} {label}"
+
+
+def _flow_run_name() -> str:
+    """The run's name as it starts, from its parameters alone: counting its pages would
+    walk the raw folder a second time (the run's own discovery renames it)."""
+    from prefect.runtime import flow_run
+
+    return _run_name(flow_run.parameters)
+
+
+def _name_run_after(pages: int) -> None:
+    """Rename the running flow run with its page count, from the run's own discovery. A
+    name is worth no failed run: an API error is logged and the run goes on."""
+    from prefect.client.orchestration import get_client
+    from prefect.runtime import flow_run
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(flow_run.id, name=_run_name(flow_run.parameters, pages))
+    except Exception as exc:  # the Prefect API: a name is not worth the run
+        get_run_logger().warning("cannot rename the flow run: %r", exc)
 
 
 # Both batch tasks: never cached or persisted (the flow writes what they return), and
@@ -147,6 +154,7 @@ def clean_pages(
         learn=lambda jobs, part: learn_batch_task.submit(jobs, part, len(jobs), page_limits),
         logger=logger,
         in_flight=in_flight_for(runner),
+        on_selected=_name_run_after,
     )
     logger.info("%s", summary.to_text())
     create_markdown_artifact(

@@ -1,8 +1,10 @@
 """One run, from raw folder to committed part files: the body of the ``clean_pages`` flow.
 
-discover -> select by date -> fingerprint -> skip what the state knows -> (with
+discover (one walk, a stat of each file) -> select by date -> skip, unread, the pages
+whose files' stats are those the state read a known content with -> (with
 ``learn_sites``: a learning pass over the pages' lines) -> batches submitted to the
-task runner with their sites' learned chrome, at most ``in_flight`` at a time ->
+task runner with their sites' learned chrome, at most ``in_flight`` at a time (each
+page read and hashed once there, and found unchanged or cleaned) ->
 each batch's result taken **in part order**: linked (duplicates, translations),
 written as part files, committed to the state with them, its pages' lines added to
 the site statistics -> manifest -> summary.
@@ -33,24 +35,27 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from cleaners import PIPELINE_VERSION
-from flows.batch import BatchResult, PageJob, fingerprint, job_site, learn_batch
-from flows.discover import discover
+from cleaners import PIPELINE_VERSION, RuleTally
+from flows.batch import BatchResult, PageJob, job_site, learn_batch
+from flows.discover import PageRef, discover
 from flows.linking import Linker
 from flows.progress import report_pages, report_start
 from flows.select import select_by_date
+from flows.sidecar import SidecarFile, read_sidecar_file
 from flows.sitestats_store import SiteStatsStore
-from flows.state import RunState, exclusive_run
+from flows.state import RunState, Signature, exclusive_run
 from flows.summary import RunSummary
 from flows.writer import PartInfo, sweep_unlisted, write_batch, write_manifest
+from schemas.models import ArticleRecord
 
 BATCH_SIZE = 200
-FINGERPRINT_WORKERS = max(2, min(4, os.cpu_count() or 2))
+SIDECAR_WORKERS = max(2, min(4, os.cpu_count() or 2))
 MANIFEST_EVERY = 5.0  # seconds: how stale the manifest may get during a long run
 
 Logger = logging.Logger | logging.LoggerAdapter
@@ -96,12 +101,44 @@ def batches(jobs: list[PageJob], size: int = BATCH_SIZE) -> list[list[PageJob]]:
     return [jobs[i : i + step] for i in range(0, len(jobs), step)]
 
 
-def fingerprint_all(pages: Sequence, workers: int = FINGERPRINT_WORKERS) -> list[PageJob]:
-    """Hash every page; threads overlap the reads (hashlib releases the GIL)."""
-    if len(pages) < 64:
-        return [fingerprint(p) for p in pages]
+def load_sidecars(pages: Sequence[PageRef], into: dict[str, SidecarFile],
+                  workers: int = SIDECAR_WORKERS) -> dict[str, SidecarFile]:
+    """Read the sidecars of ``pages`` not in ``into`` yet, once each, into it: the one
+    read of a sidecar a run makes (threads overlap the reads on a slow disk)."""
+    paths = [p.sidecar for p in pages if p.sidecar and p.sidecar not in into]
+    if len(paths) < 64:
+        into.update((path, read_sidecar_file(path)) for path in paths)
+        return into
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(fingerprint, pages, chunksize=32))
+        into.update(zip(paths, pool.map(read_sidecar_file, paths, chunksize=32),
+                        strict=True))
+    return into
+
+
+def _same_stats(page: PageRef, known: Signature | None) -> bool:
+    """Whether the page's file and sidecar show the stats a known content was read with
+    (a file that could not be stat'ed never does)."""
+    if known is None or page.stat is None or page.stat.signature != known[0]:
+        return False
+    if page.sidecar is None:
+        return known[1] == ""
+    return page.sidecar_stat is not None and page.sidecar_stat.signature == known[1]
+
+
+def page_jobs(pages: Sequence[PageRef], state: RunState, version: int, *, everything: bool,
+              sidecars: dict[str, SidecarFile]) -> tuple[list[PageJob], int]:
+    """The jobs for the pages that may have changed, and how many pages were skipped
+    unread because their files kept the stats of a content ``version`` holds. Each job
+    carries its sidecar (read here unless date selection did) and the contents the version
+    holds for its page, so the worker that reads it can tell it unchanged. With
+    ``everything`` (a reprocess in place) no page is skipped or known."""
+    settled = {} if everything else state.settled_pages(version)
+    todo = [p for p in pages if not _same_stats(p, settled.get(p.source_path))]
+    known = {} if everything else state.known_contents(version, (p.source_path for p in todo))
+    load_sidecars(todo, sidecars)
+    jobs = [PageJob(p, sidecars[p.sidecar] if p.sidecar else None,
+                    known.get(p.source_path, frozenset())) for p in todo]
+    return jobs, len(pages) - len(jobs)
 
 
 def tidy_output(out_root: Path, state: RunState, logger: Logger, current: str = "") -> int:
@@ -124,6 +161,20 @@ def tidy_output(out_root: Path, state: RunState, logger: Logger, current: str = 
     return len(removed)
 
 
+@dataclass(frozen=True, slots=True)
+class RunPlan:
+    """What a run will clean, decided before any batch is sent."""
+
+    version: int  # the output version written
+    new_version: bool  # a reprocess of everything: the version goes live once complete
+    groups: list[list[PageJob]]  # the batches, in part order
+    selected: int  # pages in the date range (all pages without one), skipped ones too
+
+    @property
+    def pages(self) -> int:
+        return sum(len(g) for g in self.groups)
+
+
 def execute(
     request: RunRequest,
     *,
@@ -133,8 +184,11 @@ def execute(
     run_id: str | None = None,
     linker_factory: Callable[[Path], Linker] = Linker.open,
     learn: Submit | None = None,
+    on_selected: Callable[[int], None] | None = None,
 ) -> RunSummary:
     """Do one run; return its summary (``status`` says whether every batch made it).
+    ``on_selected`` is told how many pages the run selected, once it knows (the flow
+    names its run after it: no walk of its own).
 
     A page never fails a run. A batch whose task failed after its retries is
     left out (its pages stay unknown, so the next run does them) and the run
@@ -148,8 +202,40 @@ def execute(
     """
     started = time.monotonic()
     out_root = Path(request.out)
-    run_id = run_id or new_run_id()
-    summary = RunSummary(
+    summary = _new_summary(request, run_id or new_run_id())
+    out_root.mkdir(parents=True, exist_ok=True)
+
+    def waiting() -> None:
+        logger.info("another run holds %s: waiting for it to finish", out_root)
+
+    with exclusive_run(out_root, wait=request.wait, on_wait=waiting), RunState(
+        out_root
+    ) as state:
+        state.start_run(summary.run_id, summary.to_dict())
+        summary.removed_unlisted = tidy_output(out_root, state, logger, current=summary.run_id)
+        plan = _plan(request, state, summary, logger)
+        if on_selected is not None:
+            on_selected(plan.selected)
+        in_flight = max(1, in_flight)
+        with SiteStatsStore(out_root) as sites:
+            if request.learn_sites:
+                _learn_sites(plan.groups, learn, in_flight, sites, logger)
+            report_start(plan.pages)
+            sink = BatchSink(state, plan.version, summary, logger, sites=sites,
+                             live=not plan.new_version)
+            prepare = partial(_with_site_data, sites=sites, new_pages=not request.learn_sites)
+            errors = _clean_and_commit(plan.groups, submit, in_flight, sink,
+                                       linker_factory(out_root), prepare)
+        _finish(state, plan, errors, summary, logger)
+        summary.seconds = round(time.monotonic() - started, 2)
+        state.finish_run(summary.run_id, summary.status, summary.to_dict())
+        summary.save(out_root)
+    return summary
+
+
+def _new_summary(request: RunRequest, run_id: str) -> RunSummary:
+    """The run's summary as it starts: what it was asked to do."""
+    return RunSummary(
         run_id=run_id,
         raw=str(request.raw),
         out=str(request.out),
@@ -159,78 +245,73 @@ def execute(
         since=request.since.isoformat() if request.since else None,
         until=request.until.isoformat() if request.until else None,
     )
-    out_root.mkdir(parents=True, exist_ok=True)
 
-    def waiting() -> None:
-        logger.info("another run holds %s: waiting for it to finish", out_root)
 
-    with exclusive_run(out_root, wait=request.wait, on_wait=waiting), RunState(
-        out_root
-    ) as state:
-        state.start_run(run_id, summary.to_dict())
-        summary.removed_unlisted = tidy_output(out_root, state, logger, current=run_id)
+def _selected_pages(request: RunRequest, summary: RunSummary, logger: Logger,
+                    sidecars: dict[str, SidecarFile]) -> list[PageRef]:
+    """Discover the raw root's pages, report its orphan sidecars, keep the date range's
+    (reading the sidecars for their dates into ``sidecars``, where the jobs find them)."""
+    found = discover(request.raw, exclude=[request.out])
+    summary.pages_seen = len(found.pages)
+    summary.orphan_sidecars = len(found.orphan_sidecars)
+    for orphan in found.orphan_sidecars[:20]:
+        logger.warning("sidecar with no page beside it: %s", orphan)
+    pages = found.pages
+    if request.since or request.until:
+        load_sidecars(pages, sidecars)
+        pages = select_by_date(pages, request.since, request.until,
+                               lambda page: sidecars[page.sidecar] if page.sidecar else None)
+        summary.out_of_range = len(found.pages) - len(pages)
+        kept = {page.sidecar for page in pages}  # memory for the range's pages only
+        for path in [path for path in sidecars if path not in kept]:
+            del sidecars[path]
+    return pages
 
-        found = discover(request.raw, exclude=[out_root])
-        summary.pages_seen = len(found.pages)
-        summary.orphan_sidecars = len(found.orphan_sidecars)
-        for orphan in found.orphan_sidecars[:20]:
-            logger.warning("sidecar with no page beside it: %s", orphan)
-        pages = found.pages
-        if request.since or request.until:
-            pages = select_by_date(pages, request.since, request.until)
-            summary.out_of_range = len(found.pages) - len(pages)
 
-        # A reprocess of the whole archive builds a new version; one of a date range
-        # re-cleans those pages in place, in the live version (a new version holding
-        # only the range would drop every other page when it went live).
-        in_place = request.reprocess and bool(request.since or request.until)
-        new_version = request.reprocess and not in_place
-        version = _version_to_write(state, new_version, logger)
-        summary.output_version = version
-        jobs = fingerprint_all(pages)
-        known = set() if in_place else state.known_keys(version)
-        todo = [
-            j for j in jobs
-            if j.raw_sha256 is None
-            or (j.page.source_path, j.raw_sha256, j.sidecar_sha256 or "") not in known
-        ]
-        summary.skipped = len(jobs) - len(todo)
-        summary.processed = len(todo)
-        logger.info(
-            "run %s: %d pages found, %d selected, %d to clean, %d already cleaned%s",
-            run_id, len(found.pages), len(jobs), len(todo), summary.skipped,
-            f" (reprocessing into output version {version})" if new_version
-            else " (reprocessing them in place)" if in_place else "",
-        )
+def _plan(request: RunRequest, state: RunState, summary: RunSummary, logger: Logger
+          ) -> RunPlan:
+    """Which pages to clean into which output version, in batches."""
+    sidecars: dict[str, SidecarFile] = {}
+    pages = _selected_pages(request, summary, logger, sidecars)
+    # A reprocess of the whole archive builds a new version; one of a date range
+    # re-cleans those pages in place, in the live version (a new version holding
+    # only the range would drop every other page when it went live).
+    in_place = request.reprocess and bool(request.since or request.until)
+    new_version = request.reprocess and not in_place
+    version = _version_to_write(state, new_version, logger)
+    summary.output_version = version
+    todo, summary.skipped = page_jobs(pages, state, version, everything=in_place,
+                                      sidecars=sidecars)
+    summary.processed = len(todo)
+    logger.info(
+        "run %s: %d pages found, %d selected, %d to read, %d skipped unread as unchanged%s",
+        summary.run_id, summary.pages_seen, len(pages), len(todo), summary.skipped,
+        f" (reprocessing into output version {version})" if new_version
+        else " (reprocessing them in place)" if in_place else "",
+    )
+    groups = batches(todo, request.batch_size)
+    summary.batches = len(groups)
+    return RunPlan(version=version, new_version=new_version, groups=groups,
+                   selected=len(pages))
 
-        groups = batches(todo, request.batch_size)
-        summary.batches = len(groups)
-        with SiteStatsStore(out_root) as sites:
-            if request.learn_sites:
-                _learn_sites(groups, learn, max(1, in_flight), sites, logger)
-            report_start(len(todo))
-            errors = _clean_and_commit(
-                groups, submit, max(1, in_flight), state, version, run_id, out_root, summary,
-                logger, linker_factory, live=not new_version,
-                sites=sites, new_pages=not request.learn_sites,
-            )
-        summary.failed_batches = len(errors)
 
-        if errors:
-            summary.status = "failed"
-            summary.error = f"{len(errors)} of {len(groups)} batches failed; first: {errors[0]}"
-        elif new_version:
-            state.promote(version)
-            logger.info("output version %d is complete and now live", version)
-        live = state.live_version()
-        write_manifest(out_root, state.parts(live), live)
-        if new_version and not errors:
-            sweep_unlisted(out_root, state.run_ids(), state.listed_paths())
-        summary.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
-        summary.seconds = round(time.monotonic() - started, 2)
-        state.finish_run(run_id, summary.status, summary.to_dict())
-        summary.save(out_root)
-    return summary
+def _finish(state: RunState, plan: RunPlan, errors: list[str], summary: RunSummary,
+            logger: Logger) -> None:
+    """Close the run: its status, the new version made live if it is complete, the
+    manifest of the live version, and the replaced version's files removed."""
+    summary.failed_batches = len(errors)
+    if errors:
+        summary.status = "failed"
+        summary.error = (f"{len(errors)} of {len(plan.groups)} batches failed;"
+                         f" first: {errors[0]}")
+    elif plan.new_version:
+        state.promote(plan.version)
+        logger.info("output version %d is complete and now live", plan.version)
+    live = state.live_version()
+    write_manifest(state.out_root, state.parts(live), live)
+    if plan.new_version and not errors:
+        sweep_unlisted(state.out_root, state.run_ids(), state.listed_paths())
+    summary.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _with_site_data(group: list[PageJob], sites: SiteStatsStore, *, new_pages: bool
@@ -283,41 +364,82 @@ def _version_to_write(state: RunState, reprocess: bool, logger: Logger) -> int:
     return state.start_version(PIPELINE_VERSION)
 
 
+@dataclass(slots=True)
+class BatchSink:
+    """Where each batch's result goes, in part order: written as part files, committed to
+    the state with them, its pages' lines added to the site statistics, counted in the
+    summary. One object, so the steps of a run share it instead of a dozen parameters."""
+
+    state: RunState
+    version: int
+    summary: RunSummary
+    logger: Logger
+    sites: SiteStatsStore | None = None
+    live: bool = True  # the version written is the live one: refresh its manifest as we go
+    rejects: Counter[str] = field(default_factory=Counter)
+    removed: dict[str, RuleTally] = field(default_factory=dict)  # per site, see BatchResult
+    last_manifest: float = field(default_factory=time.monotonic)
+
+    def write(self, part: int, articles: list[ArticleRecord], result: BatchResult
+              ) -> list[PartInfo]:
+        """Write the batch's part files and commit them with its pages, in one step: a
+        commit that fails removes the files, so nothing unlisted stays behind."""
+        out_root = self.state.out_root
+        written = write_batch(out_root, self.summary.run_id, part, articles,
+                              result.reject_records)
+        try:
+            self.state.commit_batch(self.version, self.summary.run_id, result.outcomes,
+                                    written)
+        except BaseException:
+            for info in written:
+                (out_root / info.path).unlink(missing_ok=True)
+            raise
+        return written
+
+    def count(self, group: list[PageJob], articles: list[ArticleRecord], result: BatchResult,
+              written: list[PartInfo]) -> None:
+        """After the commit: the summary's counts, the site statistics (a page is counted
+        once), the progress bar, and now and then the manifest."""
+        self.summary.records += len(articles)
+        self.summary.skipped += result.unchanged  # read, and found as the state knew them
+        self.summary.processed -= result.unchanged
+        self.summary.duplicates += sum(1 for a in articles if a.duplicate_of)
+        if self.sites is not None and result.lines:
+            self.sites.learn(result.lines)
+        self.rejects.update(result.rejects)
+        for site, tally in result.removed.items():
+            self.removed.setdefault(site, RuleTally()).update(tally)
+        self.summary.parts.extend(info.path for info in written)
+        report_pages(len(group) - result.reported)
+        if self.live and time.monotonic() - self.last_manifest >= MANIFEST_EVERY:
+            write_manifest(self.state.out_root, self.state.parts(self.version), self.version)
+            self.last_manifest = time.monotonic()
+
+
 def _clean_and_commit(
     groups: list[list[PageJob]],
     submit: Submit,
     in_flight: int,
-    state: RunState,
-    version: int,
-    run_id: str,
-    out_root: Path,
-    summary: RunSummary,
-    logger: Logger,
-    linker_factory: Callable[[Path], Linker],
-    *,
-    live: bool,
-    sites: SiteStatsStore | None = None,
-    new_pages: bool = True,
+    sink: BatchSink,
+    linker: Linker,
+    prepare: Callable[[list[PageJob]], list[PageJob]] | None = None,
 ) -> list[str]:
     """Submit the batches (a sliding window of ``in_flight``, so results waiting to be
-    written never pile up in memory) and commit each in part order; return errors."""
+    written never pile up in memory) and commit each in part order; return errors.
+    ``prepare`` readies a batch as it is sent (its sites' chrome); the linker is closed."""
     errors: list[str] = []
-    rejects: Counter[str] = Counter()
     pending: deque[tuple[int, list[PageJob], SupportsResult]] = deque()
-    next_part = 0
+    queue = iter(enumerate(groups))
     stop = False
-    last_manifest = time.monotonic()
 
     def fill() -> None:
-        nonlocal next_part
-        while not stop and next_part < len(groups) and len(pending) < in_flight:
-            group = groups[next_part]
-            if sites is not None:
-                group = _with_site_data(group, sites, new_pages=new_pages)
-            pending.append((next_part, group, submit(group, next_part)))
-            next_part += 1
+        while not stop and len(pending) < in_flight:
+            part, group = next(queue, (-1, []))
+            if part < 0:
+                return
+            group = prepare(group) if prepare is not None else group
+            pending.append((part, group, submit(group, part)))
 
-    linker = linker_factory(out_root)
     try:
         fill()
         while pending:
@@ -326,7 +448,7 @@ def _clean_and_commit(
                 result: BatchResult = future.result()
             except Exception as exc:  # the batch's retries are spent; its pages wait
                 errors.append(f"part {part}: {type(exc).__name__}: {exc}")
-                logger.error("batch %d failed: %r", part, exc)
+                sink.logger.error("batch %d failed: %r", part, exc)
                 fill()
                 continue
             del future
@@ -334,32 +456,16 @@ def _clean_and_commit(
                 continue
             try:
                 articles = linker.link(result.articles)
-                written: list[PartInfo] = write_batch(
-                    out_root, run_id, part, articles, result.reject_records
-                )
-                try:
-                    state.commit_batch(version, run_id, result.outcomes, written)
-                except BaseException:
-                    for info in written:
-                        (out_root / info.path).unlink(missing_ok=True)
-                    raise
+                written = sink.write(part, articles, result)
             except Exception as exc:
                 errors.append(f"part {part}: {type(exc).__name__}: {exc}")
-                logger.error("cannot write batch %d: %r; stopping the run", part, exc)
+                sink.logger.error("cannot write batch %d: %r; stopping the run", part, exc)
                 stop = True
                 continue
-            summary.records += len(articles)
-            summary.duplicates += sum(1 for a in articles if a.duplicate_of)
-            if sites is not None and result.lines:
-                sites.learn(result.lines)  # after the commit: a page is counted once
-            rejects.update(result.rejects)
-            summary.parts.extend(info.path for info in written)
-            report_pages(len(group) - result.reported)
-            if live and time.monotonic() - last_manifest >= MANIFEST_EVERY:
-                write_manifest(out_root, state.parts(version), version)
-                last_manifest = time.monotonic()
+            sink.count(group, articles, result, written)
             fill()
     finally:
         linker.close()
-    summary.add_rejects(rejects)
+    sink.summary.add_rejects(sink.rejects)
+    sink.summary.add_removed(sink.removed)
     return errors

@@ -7,17 +7,24 @@ day), else the file's modification time. Dates are compared as UTC calendar
 days and both ends are inclusive. A page whose sidecar cannot be read is kept
 in any range: cleaning it turns the broken sidecar into a ``bad_sidecar``
 reject that someone will see, where leaving it out would hide it.
+
+The sidecar is the one the run read for the page (``flows.sidecar.read_sidecar_file``),
+handed in by whoever holds it, and the mtime is the one discovery saw: choosing pages
+reads nothing of its own.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 
 from flows.discover import PageRef
+from flows.sidecar import SidecarFile, read_sidecar_file
+
+#: the sidecar a page was read with, None for a page without one
+SidecarOf = Callable[[PageRef], SidecarFile | None]
 
 # year 19xx/20xx, month, day, separated by -, _, / or . (the same one twice), or
 # nothing at all; not inside a longer run of digits (an id is not a date).
@@ -55,29 +62,32 @@ def date_in_path(path: str) -> date | None:
     return found
 
 
-def sidecar_fetched_at(sidecar: str | None) -> date | None | bool:
-    """The sidecar's ``fetched_at`` day; None if it gives none; False if it is unreadable."""
+def read_own_sidecar(page: PageRef) -> SidecarFile | None:
+    """The page's sidecar read on the spot: for callers that hold none (a run hands in
+    the ones it read)."""
+    return read_sidecar_file(page.sidecar) if page.sidecar else None
+
+
+def fetched_day(sidecar: SidecarFile | None) -> date | None | bool:
+    """The sidecar's ``fetched_at`` day; None if it gives none; False if it is bad."""
     if sidecar is None:
         return None
-    try:
-        with open(sidecar, "rb") as fh:
-            data = json.loads(fh.read(1024 * 1024).decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    if sidecar.sidecar is None:
         return False
-    value = data.get("fetched_at") if isinstance(data, dict) else None
-    if not isinstance(value, str) or not value.strip():
+    value = sidecar.sidecar.fetched_at
+    if not value:
         return None
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    text = value.replace("Z", "+00:00").replace("z", "+00:00")
     try:
         return _utc_day(datetime.fromisoformat(text))
     except ValueError:
         return None
 
 
-def page_date(page: PageRef) -> date | None:
+def page_date(page: PageRef, sidecar_of: SidecarOf = read_own_sidecar) -> date | None:
     """The page's date by the rule above; None when nothing gives one (the sidecar is
     broken, or the file cannot even be stat'ed)."""
-    fetched = sidecar_fetched_at(page.sidecar)
+    fetched = fetched_day(sidecar_of(page))
     if fetched is False:
         return None
     if fetched is not None:
@@ -85,6 +95,8 @@ def page_date(page: PageRef) -> date | None:
     in_path = date_in_path(page.source_path)
     if in_path is not None:
         return in_path
+    if page.stat is not None:
+        return datetime.fromtimestamp(page.stat.mtime_ns / 1e9, UTC).date()
     try:
         return datetime.fromtimestamp(os.stat(page.path).st_mtime, UTC).date()
     except OSError:
@@ -92,12 +104,13 @@ def page_date(page: PageRef) -> date | None:
 
 
 def select_by_date(
-    pages: Iterable[PageRef], since: date | None, until: date | None
+    pages: Iterable[PageRef], since: date | None, until: date | None,
+    sidecar_of: SidecarOf = read_own_sidecar,
 ) -> list[PageRef]:
     """The pages dated within [since, until]; pages with no date are kept (see above)."""
     chosen = []
     for page in pages:
-        day = page_date(page)
+        day = page_date(page, sidecar_of)
         if day is None or ((since is None or day >= since) and (until is None or day <= until)):
             chosen.append(page)
     return chosen

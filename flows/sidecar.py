@@ -4,18 +4,27 @@ The sidecar is what the fetcher knew about a page: its URL, when it was
 fetched, the site, sometimes the encoding. A broken sidecar rejects its page
 (``bad_sidecar``) rather than being ignored: a page cleaned without its URL
 would get a content-based id and no site, and nobody would notice.
+
+A run reads each sidecar once (``read_sidecar_file``, in the flow's process): the
+parsed fields, the hash and the stat travel with the page's job, and date selection,
+site, URL, encoding and the state's key all take them from there.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import json
+import os
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cleaners import Rejected
+from flows.discover import FileStat
 
 _STRING_FIELDS = ("url", "site", "encoding", "fetched_at")
+MAX_SIDECAR_BYTES = 1024 * 1024  # a larger "sidecar" is not metadata: bad_sidecar
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +76,46 @@ def parse_sidecar(data: bytes, name: str = "sidecar") -> Sidecar:
         if not host:
             raise Rejected("bad_sidecar", f"{name}: url {values['url']!r} has no host")
     return Sidecar(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class SidecarFile:
+    """A page's sidecar as read once: its fields, or why it is bad; the hash of its bytes;
+    and its stat when that can stand for the bytes next time (see ``FileStat.settled``).
+    Small and picklable: it travels to the worker with the page's job."""
+
+    sidecar: Sidecar | None  # None when the sidecar is bad (``problem`` says why)
+    sha256: str | None  # None when it could not be read: the page is then not remembered
+    problem: str | None = None  # the ``bad_sidecar`` detail
+    stat: FileStat | None = None  # settled stat of the bytes hashed, else None
+
+    def fields(self) -> Sidecar:
+        """The fields, or ``Rejected("bad_sidecar")`` saying what is wrong."""
+        if self.sidecar is None:
+            raise Rejected("bad_sidecar", self.problem or "the sidecar is unusable")
+        return self.sidecar
+
+
+def read_sidecar_file(path: str) -> SidecarFile:
+    """Read, hash and parse a sidecar, once; never raises. Over ``MAX_SIDECAR_BYTES``
+    only that much and a byte are read and hashed: the sidecar is bad either way, and a
+    change that matters (it shrinks) changes what was hashed."""
+    name = os.path.basename(path)
+    started = time.time_ns()
+    try:
+        with open(path, "rb") as fh:
+            st = FileStat.of(os.fstat(fh.fileno()))
+            data = fh.read(MAX_SIDECAR_BYTES + 1)
+    except OSError as exc:
+        return SidecarFile(None, None, f"cannot read the sidecar: {exc.strerror or exc}")
+    sha = hashlib.sha256(data).hexdigest()
+    settled = st if st.settled(started) else None
+    if len(data) > MAX_SIDECAR_BYTES:
+        return SidecarFile(None, sha, "the sidecar is over 1 MiB: not metadata", settled)
+    try:
+        return SidecarFile(parse_sidecar(data, name), sha, None, settled)
+    except Rejected as exc:
+        return SidecarFile(None, sha, exc.detail, settled)
 
 
 def _is_unicode(value: str) -> bool:

@@ -21,6 +21,18 @@ version, and thrown away by one made by another.
 Outcomes that say nothing about the page itself (it could not be read, it
 vanished, it timed out, Winnow crashed on it) are not remembered: the next run
 tries those pages again.
+
+**Skipping unread.** With each page remembered, the state keeps the stats its page
+file and sidecar had when they were read (``signatures``: size, mtime, ctime and inode,
+see ``flows.discover.FileStat``) and the hashes read then. A page whose files show the
+same stats at the next discovery, and whose hashes the version holds, is skipped without
+being opened, as rsync and git do. Any other page is read, hashed and, if its content
+turns out known, reported unchanged and its new stats remembered. A stat is only
+remembered when the file had not changed for ``SETTLE_NS`` before it was read: a file
+rewritten within one timestamp tick, same size, would keep its stat, so such a page is
+decided by its hash again next time. Signatures are facts about files, not about an
+output version: a ``--reprocess`` reads every page all the same, because the version it
+builds holds none of their contents yet.
 """
 
 from __future__ import annotations
@@ -43,7 +55,9 @@ STATE_DIR = "_state"
 STATE_DB = "state.sqlite"
 LOCK_FILE = "run.lock"
 TRANSIENT_REASONS = frozenset({"unreadable", "vanished", "timeout", "error"})
-DB_LAYOUT = 2  # PRAGMA user_version; 0 is the first layout (one commit per run)
+# PRAGMA user_version; 0 is the first layout (one commit per run), 2 the per-batch one,
+# 3 adds the signatures table (made by _create_schema: nothing to migrate)
+DB_LAYOUT = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
@@ -74,6 +88,13 @@ CREATE TABLE IF NOT EXISTS versions (
     pipeline_version TEXT NOT NULL,
     started_at       TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS signatures (
+    source_path    TEXT PRIMARY KEY,
+    raw_sig        TEXT NOT NULL,
+    sidecar_sig    TEXT NOT NULL DEFAULT '',
+    raw_sha256     TEXT NOT NULL,
+    sidecar_sha256 TEXT NOT NULL DEFAULT ''
+);
 CREATE TABLE IF NOT EXISTS runs (
     run_id      TEXT PRIMARY KEY,
     status      TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
@@ -93,6 +114,7 @@ def _create_schema(db: sqlite3.Connection) -> None:
 
 
 PageKey = tuple[str, str, str]  # (source_path, raw_sha256, sidecar_sha256 or "")
+Signature = tuple[str, str]  # (page file's stat, sidecar's or "": FileStat.signature)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +124,12 @@ class PageOutcome:
     source_path: str
     raw_sha256: str | None  # None when the file could not be read
     sidecar_sha256: str | None
-    outcome: Literal["record", "reject"]
+    # "unchanged": read, and found to be a content the state has; nothing written
+    outcome: Literal["record", "reject", "unchanged"]
     reason: str | None = None  # the reject reason
     record_id: str | None = None
     remember: bool = True  # False: the outcome says nothing about the content; retry it
+    signature: Signature | None = None  # the stats it was read with, if they were settled
 
     @property
     def key(self) -> PageKey | None:
@@ -188,7 +212,7 @@ class RunState:
             has_pages = self._db.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='pages'"
             ).fetchone()
-            if has_pages and layout < DB_LAYOUT:
+            if has_pages and layout < 2:
                 self._migrate_from_first_layout()
             else:
                 _create_schema(self._db)
@@ -275,6 +299,31 @@ class RunState:
         )
         return {(a, b, c) for a, b, c in rows}
 
+    def settled_pages(self, version: int) -> dict[str, Signature]:
+        """Per source path, the stats its page and sidecar had when last read, for every
+        page whose content read then ``version`` holds: while its files keep those stats,
+        the page is skipped unread."""
+        rows = self._db.execute(
+            "SELECT s.source_path, s.raw_sig, s.sidecar_sig FROM signatures s JOIN pages p"
+            " ON p.version = ? AND p.source_path = s.source_path"
+            " AND p.raw_sha256 = s.raw_sha256 AND p.sidecar_sha256 = s.sidecar_sha256",
+            (version,),
+        )
+        return {path: (raw, sidecar) for path, raw, sidecar in rows}
+
+    def known_contents(self, version: int, source_paths: Iterable[str]
+                       ) -> dict[str, frozenset[tuple[str, str]]]:
+        """(raw sha256, sidecar sha256 or "") of each content of these pages ``version``
+        holds: the pages a run reads, so the memory is theirs, not the archive's."""
+        out = {}
+        for path in source_paths:
+            rows = self._db.execute(
+                "SELECT raw_sha256, sidecar_sha256 FROM pages WHERE version = ?"
+                " AND source_path = ?", (version, path)).fetchall()
+            if rows:
+                out[path] = frozenset((a, b) for a, b in rows)
+        return out
+
     def outcome_of(self, source_path: str) -> list[tuple[str, str, str | None]]:
         """(raw sha256, outcome, reason) of every version of one page in the live output."""
         rows = self._db.execute(
@@ -292,14 +341,25 @@ class RunState:
         parts: Iterable[PartInfo],
     ) -> int:
         """Record one batch's pages and the part files holding their records, in one
-        transaction: after a crash the state has both or neither. Return pages remembered."""
+        transaction: after a crash the state has both or neither. Return pages remembered.
+        The stats each page was read with are remembered in the same transaction (or,
+        unsettled or not remembered, forgotten), so a page is skipped unread only for a
+        content the state holds. An ``unchanged`` page only updates its stats."""
         now = _now()
+        outcomes = list(outcomes)
         rows = [
             (version, *o.key, o.outcome, o.reason, o.record_id, run_id, now)
             for o in outcomes
-            if o.key is not None
+            if o.key is not None and o.outcome != "unchanged"
         ]
+        signed = [(o.source_path, *o.signature, o.key[1], o.key[2]) for o in outcomes
+                  if o.key is not None and o.signature is not None]
+        unsigned = [(o.source_path,) for o in outcomes if o.key is None or o.signature is None]
         with self._db:  # one transaction: all of it or none of it
+            self._db.executemany(
+                "INSERT OR REPLACE INTO signatures (source_path, raw_sig, sidecar_sig,"
+                " raw_sha256, sidecar_sha256) VALUES (?, ?, ?, ?, ?)", signed)
+            self._db.executemany("DELETE FROM signatures WHERE source_path = ?", unsigned)
             self._db.executemany(
                 "INSERT OR REPLACE INTO pages (version, source_path, raw_sha256,"
                 " sidecar_sha256, outcome, reason, record_id, run_id, processed_at)"

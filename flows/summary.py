@@ -8,13 +8,30 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from cleaners import RuleTally
 from flows.writer import atomic_write_text
 
 RUNS_DIR = Path("_state") / "runs"
+TOP_RULES = 10  # rules the plain-text summary lists (the JSON and the artifact hold all)
+
+RuleCounts = dict[str, dict[str, int]]  # {rule: {"blocks": n, "lines": m}}
+
+
+def _by_lines(counts: Mapping[str, Mapping[str, int]]) -> list[tuple[str, int, int]]:
+    """(rule, blocks, lines), the rules that removed most lines first: lines are what a
+    reader of the output lost, so they rank the rules."""
+    rows = [(rule, n.get("blocks", 0), n.get("lines", 0)) for rule, n in counts.items()]
+    return sorted(rows, key=lambda r: (-r[2], -r[1], r[0]))
+
+
+def _totals(counts: Mapping[str, Mapping[str, int]]) -> tuple[int, int]:
+    return (sum(n.get("blocks", 0) for n in counts.values()),
+            sum(n.get("lines", 0) for n in counts.values()))
 
 
 @dataclass(slots=True)
@@ -35,6 +52,10 @@ class RunSummary:
     duplicates: int = 0  # records marked duplicate_of an earlier one (they are in records too)
     rejects: int = 0
     rejects_by_reason: dict[str, int] = field(default_factory=dict)
+    # blocks and raw lines each cleaning rule removed from the pages this run cleaned (the
+    # batches it committed), over the run and per site ("(no site)" for pages without one)
+    removed_by_rule: RuleCounts = field(default_factory=dict)
+    removed_by_site: dict[str, RuleCounts] = field(default_factory=dict)
     batches: int = 0
     failed_batches: int = 0
     parts: list[str] = field(default_factory=list)  # part files written, relative to out
@@ -51,6 +72,16 @@ class RunSummary:
         merged.update(counts)
         self.rejects_by_reason = dict(sorted(merged.items()))
         self.rejects = sum(merged.values())
+
+    def add_removed(self, by_site: Mapping[str, RuleTally]) -> None:
+        """Add the rule counts of committed batches, given per site, to the run's."""
+        total = RuleTally.from_dict(self.removed_by_rule)
+        sites = {s: RuleTally.from_dict(c) for s, c in self.removed_by_site.items()}
+        for site, tally in by_site.items():
+            total.update(tally)
+            sites.setdefault(site, RuleTally()).update(tally)
+        self.removed_by_rule = total.as_dict()
+        self.removed_by_site = {s: t.as_dict() for s, t in sorted(sites.items()) if t}
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -81,6 +112,7 @@ class RunSummary:
             lines.append(f"  duplicates of an earlier record: {self.duplicates}")
         for reason, count in self.rejects_by_reason.items():
             lines.append(f"  rejected {reason}: {count}")
+        lines += self._top_rules_text()
         if self.orphan_sidecars:
             lines.append(f"  sidecars with no page beside them: {self.orphan_sidecars}")
         if self.removed_unlisted:
@@ -93,6 +125,33 @@ class RunSummary:
         if self.error:
             lines.append(f"error: {self.error}")
         return "\n".join(lines)
+
+    def _top_rules_text(self) -> list[str]:
+        """The rules that removed most lines, one line each: what cleaning took out."""
+        if not self.removed_by_rule:
+            return []
+        ranked = _by_lines(self.removed_by_rule)
+        blocks, lines = _totals(self.removed_by_rule)
+        out = [f"  removed by the rules: {lines} lines in {blocks} blocks"
+               f" ({len(ranked)} rules, {len(self.removed_by_site)} sites); most lines:"]
+        out += [f"    {rule}: {n_lines} lines in {n_blocks} blocks"
+                for rule, n_blocks, n_lines in ranked[:TOP_RULES]]
+        return out
+
+    def _removed_markdown(self) -> list[str]:
+        """The artifact's tables of what the rules removed: per rule, then per site."""
+        if not self.removed_by_rule:
+            return []
+        out = ["", "## Removed by rule", "", "| rule | blocks | lines |", "|---|---:|---:|"]
+        out += [f"| `{rule}` | {b} | {n} |" for rule, b, n in _by_lines(self.removed_by_rule)]
+        out += ["", "## Removed by site", "", "| site | blocks | lines | most lines by |",
+                "|---|---:|---:|---|"]
+        for site, counts in self.removed_by_site.items():
+            blocks, lines = _totals(counts)
+            top = _by_lines(counts)[0][0]
+            cell = site.replace("|", "\\|")  # a site is the sidecar's word: keep the table
+            out.append(f"| {cell} | {blocks} | {lines} | `{top}` |")
+        return out
 
     def to_markdown(self) -> str:
         rows = [
@@ -115,6 +174,7 @@ class RunSummary:
         if self.rejects_by_reason:
             out += ["", "## Rejects by reason", "", "| reason | pages |", "|---|---:|"]
             out += [f"| `{r}` | {n} |" for r, n in self.rejects_by_reason.items()]
+        out += self._removed_markdown()
         if self.error:
             out += ["", f"**Error:** {self.error}"]
         return "\n".join(out) + "\n"

@@ -59,6 +59,11 @@ def test_run_with_rejects_exits_0(prefect_server, sample_raw, tmp_path, capsys):
     assert "5 records, 1 rejects" in printed
     assert "rejected empty: 1" in printed
     assert len(list(out.glob("articles/*/*.jsonl"))) == 1
+    # what the rules removed, the rule of most lines first (the seeds' headline lists)
+    [saved] = [json.loads(p.read_text()) for p in (out / "_state" / "runs").glob("*.json")]
+    top = max(saved["removed_by_rule"].items(), key=lambda kv: kv[1]["lines"])
+    assert top[0] == "headline_list"
+    assert f"    headline_list: {top[1]['lines']} lines in {top[1]['blocks']} blocks" in printed
 
 
 def test_run_into_an_output_path_that_is_a_file_fails(tmp_path, capsys):

@@ -317,7 +317,7 @@ def test_a_batch_written_but_not_committed_when_the_run_died_is_removed_and_redo
 
     from helpers.core_run import parse, run
 
-    from flows.batch import clean_batch, fingerprint
+    from flows.batch import clean_batch, page_job
     from flows.discover import discover
     from flows.state import RunState
     from flows.writer import write_batch
@@ -327,7 +327,7 @@ def test_a_batch_written_but_not_committed_when_the_run_died_is_removed_and_redo
     out = tmp_path / "clean"
     with RunState(out) as state:
         state.start_run("20250101T000000Z-dead01", {})
-    jobs = [fingerprint(p) for p in discover(raw).pages[:3]]
+    jobs = [page_job(p) for p in discover(raw).pages[:3]]
     result = clean_batch(jobs, 0)
     written = write_batch(out, "20250101T000000Z-dead01", 0, result.articles, [])
     temp = out / "articles" / "20250101T000000Z-dead01" / ".part-00001.jsonl.abc123.tmp"

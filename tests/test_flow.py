@@ -72,6 +72,7 @@ def test_seeds_become_records_an_empty_file_a_reject_and_a_rerun_writes_nothing(
     assert saved["records"] == 5 and saved["status"] == "completed"
     assert _flow_run_name(state) == "clean raw (6 pages)"
     assert "Rejects by reason" in _artifact_markdown(state)
+    assert "| `headline_list` |" in _artifact_markdown(state)  # what each rule removed
 
     # The rerun finds every page known: it cleans nothing and writes no part file.
     before = jsonl_files(out)

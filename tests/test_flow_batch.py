@@ -10,13 +10,13 @@ import shutil
 import pytest
 
 import flows.batch as batch
-from flows.batch import clean_batch, fingerprint
+from flows.batch import clean_batch, page_job
 from flows.discover import discover
 from schemas.models import ArticleRecord, RejectRecord
 
 
 def run_batch(raw, part=0):
-    jobs = [fingerprint(p) for p in discover(raw).pages]
+    jobs = [page_job(p) for p in discover(raw).pages]
     return clean_batch(jobs, part)
 
 
@@ -101,7 +101,7 @@ def test_a_page_over_the_size_limit_is_rejected_unread(tmp_path, monkeypatch):
     monkeypatch.setattr(batch, "MAX_PAGE_BYTES", 100)
     [reject] = dump(run_batch(raw).reject_records)
     assert reject["reason"] == "too_large"
-    assert reject["raw_sha256"] is not None  # known from the fingerprint: remembered
+    assert reject["raw_sha256"] is not None  # hashed as read, not kept: remembered
 
 
 def test_the_raw_sha256_is_of_the_bytes_cleaned(tmp_path, seed):
@@ -110,18 +110,18 @@ def test_the_raw_sha256_is_of_the_bytes_cleaned(tmp_path, seed):
     raw = tmp_path / "in"
     raw.mkdir()
     shutil.copy(seed, raw / "a.txt")
-    jobs = [fingerprint(p) for p in discover(raw).pages]
+    jobs = [page_job(p) for p in discover(raw).pages]
     (raw / "a.txt").write_bytes(seed.read_bytes() + b"\n\nAppended after discovery.\n")
     [record] = dump(clean_batch(jobs, 0).articles)
     assert record["raw_sha256"] == hashlib.sha256((raw / "a.txt").read_bytes()).hexdigest()
-    assert record["raw_sha256"] != jobs[0].raw_sha256
+    assert record["raw_sha256"] != hashlib.sha256(seed.read_bytes()).hexdigest()
 
 
 def test_a_batch_writes_nothing_and_counts_the_pages_shown_on_this_process(
     tmp_path, sample_raw, sample_names
 ):
     shown = []
-    jobs = [fingerprint(p) for p in discover(sample_raw).pages]
+    jobs = [page_job(p) for p in discover(sample_raw).pages]
     result = clean_batch(jobs, 3, on_page=lambda: bool(shown.append(1)) or len(shown) <= 2)
     assert result.part == 3 and result.reported == 2  # the reporter took only two pages
     assert [r.source_path for r in result.articles] == sample_names

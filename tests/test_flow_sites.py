@@ -118,7 +118,7 @@ def test_backfill_learns_sites_unless_told_not_to_and_run_only_when_asked():
 
 
 def test_explain_with_an_output_folder_shows_the_site_rules(tmp_path, capsys):
-    from flows.batch import PageJob, learn_batch
+    from flows.batch import learn_batch, page_job
     from flows.cli import main
     from flows.discover import discover
 
@@ -127,7 +127,7 @@ def test_explain_with_an_output_folder_shows_the_site_rules(tmp_path, capsys):
         _write(raw / "news.example" / f"{sid}.txt", _with_promo(_seed(sid)))
     pages = discover(raw).pages
     with SiteStatsStore(tmp_path / "clean") as store:
-        store.learn(learn_batch([PageJob(p, None, None) for p in pages]))
+        store.learn(learn_batch([page_job(p) for p in pages]))
     page = raw / "news.example" / "001.txt"
     assert main(["explain", str(page)]) == 0
     alone = capsys.readouterr().out

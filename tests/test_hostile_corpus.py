@@ -15,7 +15,7 @@ import pytest
 import cleaners.limits
 from cleaners.engine import plan
 from cleaners.rules import REGISTRY
-from flows.batch import clean_job, fingerprint
+from flows.batch import clean_job, page_job
 from flows.discover import discover
 from schemas.models import ArticleRecord, RejectRecord
 
@@ -61,7 +61,7 @@ def _check(case: corpus.Case, record: ArticleRecord | RejectRecord) -> None:
 
 def test_every_hostile_case_becomes_its_record_or_reject(hostile_raw, slow_marker_rule):
     raw, cases = hostile_raw
-    jobs = [fingerprint(p) for p in discover(raw).pages]
+    jobs = [page_job(p) for p in discover(raw).pages]
     corpus.after_discovery(raw)
     records = {job.page.source_path: clean_job(job)[0] for job in jobs}
     assert sorted(records) == sorted(c.name for c in cases)  # each file once; the loop ended
@@ -77,7 +77,7 @@ def test_an_unreadable_file_is_an_unreadable_reject(tmp_path):
     page.write_text("<p>x</p>")
     os.chmod(page, 0)
     try:
-        [job] = [fingerprint(p) for p in discover(tmp_path).pages]
+        [job] = [page_job(p) for p in discover(tmp_path).pages]
         record, _ = clean_job(job)
     finally:
         os.chmod(page, 0o600)
@@ -91,7 +91,7 @@ def test_a_read_error_is_an_unreadable_reject_even_as_root(tmp_path, monkeypatch
     import flows.batch as batch
 
     (tmp_path / "a.html").write_text("<p>x</p>")
-    [job] = [fingerprint(p) for p in discover(tmp_path).pages]
+    [job] = [page_job(p) for p in discover(tmp_path).pages]
     real_open = builtins.open
 
     def deny(path, *args, **kwargs):
@@ -125,14 +125,14 @@ def test_one_run_over_the_hostile_corpus_and_the_seeds_accounts_for_every_file(
     for name in sample_names:  # the five seeds beside the hostile pages
         (raw / "seeds").mkdir(exist_ok=True)
         (raw / "seeds" / name).write_bytes((corpus.SEEDS / name).read_bytes())
-    real_fingerprint_all = run.fingerprint_all
+    real_page_jobs = run.page_jobs
 
-    def fingerprint_then_meddle(pages, *args, **kwargs):
-        jobs = real_fingerprint_all(pages, *args, **kwargs)
+    def plan_then_meddle(pages, *args, **kwargs):
+        planned = real_page_jobs(pages, *args, **kwargs)
         corpus.after_discovery(raw)  # files vanish and change after discovery
-        return jobs
+        return planned
 
-    monkeypatch.setattr(run, "fingerprint_all", fingerprint_then_meddle)
+    monkeypatch.setattr(run, "page_jobs", plan_then_meddle)
     out = raw.parent / "clean"
     before = _tree(raw.parent, out)
 

@@ -243,3 +243,30 @@ def test_two_processes_making_the_first_version_live_at_once_agree_on_it(tmp_pat
         assert theirs.live_version() == 1
         count = theirs._db.execute("SELECT COUNT(*) FROM versions").fetchone()[0]
         assert count == 1
+
+
+def test_a_page_is_skipped_by_its_stats_only_for_a_content_the_version_holds(tmp_path):
+    """The stats a page was read with are kept with the batch that remembers it; a page
+    whose outcome is not remembered has its stats forgotten; an unchanged page only
+    renews its stats; a version that holds none of a page's content skips nothing."""
+    sig = ("10:1:1:7", "")
+    with RunState(tmp_path) as state:
+        state.commit_batch(1, "r1", [
+            PageOutcome("x.html", A, None, "record", record_id="c1", signature=sig),
+            PageOutcome("y.html", B, None, "reject", reason="timeout", remember=False,
+                        signature=("5:1:1:8", "")),
+        ], [])
+        assert state.settled_pages(1) == {"x.html": sig}
+        assert state.known_contents(1, ["x.html", "y.html"]) == {"x.html": frozenset({(A, "")})}
+        renewed = ("10:2:2:7", "")
+        state.commit_batch(1, "r2", [PageOutcome("x.html", A, None, "unchanged",
+                                                 signature=renewed)], [])
+        assert state.settled_pages(1) == {"x.html": renewed}
+        assert state.known_keys() == {("x.html", A, "")}  # no new page row
+        state.commit_batch(1, "r3", [PageOutcome("x.html", B, None, "reject",
+                                                 reason="error", remember=False)], [])
+        assert state.settled_pages(1) == {}  # read again next time, by its hash
+        v2 = state.start_version("test")
+        state.commit_batch(1, "r4", [PageOutcome("x.html", A, None, "record", signature=sig)],
+                           [])
+        assert state.settled_pages(v2) == {}
