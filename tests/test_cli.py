@@ -174,7 +174,8 @@ def test_explain_marks_kept_lines_and_names_the_rule_of_dropped_ones(
         "Заголовок новости"]
     assert by_text["Текст новости, первый абзац."].startswith("+ body")
     assert "\x1b[" not in "\n".join(out)  # piped: plain text, no colour codes
-    assert out[-1].endswith("1 paragraphs")
+    assert out[-2].endswith("1 paragraphs")
+    assert out[-1] == "removed by rule: dateline 1, nav_menu 1"  # a line each, by name
 
 
 def test_explain_shows_every_block_of_a_real_page(sample_raw, sample_names, capsys):
