@@ -263,3 +263,21 @@ def test_schema_write_rewrites_the_files(tmp_path, monkeypatch, capsys):
 def test_schema_of_one_model_is_the_committed_file(name, capsys):
     assert main(["schema", name]) == 0
     assert capsys.readouterr().out == schema_json(name)
+
+
+def test_explain_plan_prints_every_rule_of_each_format_in_plan_order(capsys):
+    from cleaners.rules.plan import PLAN, rule_names
+
+    assert main(["explain", "--plan"]) == 0
+    out = capsys.readouterr().out
+    for fmt in PLAN:
+        assert f"{fmt} pages:" in out
+        section = out.split(f"{fmt} pages:")[1].split(" pages:\n")[0]
+        named = [line.split()[1] if line.lstrip()[0].isdigit() else line.split()[0]
+                 for line in section.splitlines()[1:] if line.strip() and "line pass" not in line]
+        assert named[:len(rule_names(fmt))] == rule_names(fmt)
+
+
+def test_explain_needs_a_file_or_the_plan(capsys):
+    assert main(["explain"]) != 0
+    assert "explain needs a page file" in capsys.readouterr().err
