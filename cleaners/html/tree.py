@@ -138,11 +138,6 @@ _CHROME_HINT = re.compile(
 )
 _CHROME_ITEMTYPE = re.compile(r"SiteNavigationElement|WPSideBar|WPFooter|WPAdBlock|Comment\b")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# words in class/id that say "this is the story" (keep, even when a chrome word is present)
-_CONTENT_HINT = re.compile(
-    r"(?:^|[^a-z])(?:article\w*|story\w*|content|post-?body|entry-?content|news-?text|"
-    r"text|body|main)(?:[^a-z]|$)"
-)
 
 
 def _attr_hints(el: HtmlElement) -> str:
