@@ -726,7 +726,7 @@ def git_state() -> str:
 # --------------------------------------------------------------------------
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-root", type=Path, default=DEFAULT_DATA,
                     help="folder of dev sets (default: ../shared/dev from the repo root)")
@@ -745,12 +745,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="the scale-out sections (bench/scale.py: backfill pages/s on 1 and "
                          "2 Dask workers, peak RSS on 1k/10k-page archives; minutes). "
                          "Default: on, off for a --limit smoke run")
-    args = ap.parse_args(argv)
-    started = time.perf_counter()
-    all_cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    pinned = "not pinned" if args.no_pin else pin_one_cpu()
+    return ap.parse_args(argv)
 
-    notes: list[str] = []
+
+def _load_sets(args: argparse.Namespace, notes: list[str]) -> tuple[Any, list[DevSet]]:
+    """The shared scorer (None when absent) and the dev sets; the repo's raw/ samples alone
+    when either is absent (said in ``notes``)."""
     scorer = load_scorer()
     set_dirs = find_sets(args.data_root, args.sets) if args.data_root.is_dir() else []
     if scorer is None or not set_dirs:
@@ -758,20 +758,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.append(f"{missing} is absent: quality skipped; speed and memory are on the "
                      "repo's raw/ samples only.")
         print(notes[-1], file=sys.stderr)
-        sets = [sample_set(args.limit)]
-    else:
-        sets = [load_set(d, scorer, args.limit) for d in set_dirs]
+        return scorer, [sample_set(args.limit)]
+    return scorer, [load_set(d, scorer, args.limit) for d in set_dirs]
 
+
+def _run_sets(sets: Sequence[DevSet], modes: Sequence[str], repeats: int,
+              scorer: Any) -> tuple[list[Row], list[str], list[str]]:
+    """Each set in each mode: (its scored rows, its memory pass, the thresholds' evidence,
+    which the archive mode's sets give)."""
     rows: list[Row] = []
     memory: list[str] = []
     evidence: list[str] = []
     for ds in sets:
-        for mode in args.modes:
+        for mode in modes:
             print(f"{ds.name} ({len(ds.pages)} pages, {mode} mode)", file=sys.stderr, flush=True)
-            rows += make_rows(ds, mode, MODES[mode](ds, args.repeats), scorer)
+            rows += make_rows(ds, mode, MODES[mode](ds, repeats), scorer)
         memory.append(f"{ds.name} {memory_pass(ds) / 2**20:.1f} MiB")
-        if "archive" in args.modes:
+        if "archive" in modes:
             evidence += filter(None, [chrome_threshold_evidence(ds), duplicate_evidence(ds)])
+    return rows, memory, evidence
+
+
+def _run_notes(rows: Sequence[Row]) -> list[str]:
+    """Notes on runs that raised on pages or whose output differed between passes."""
+    notes = []
     for r in rows:
         for pid, err in list(r.run.errors.items())[:3]:
             notes.append(f"{r.set} / {r.run.label}: {len(r.run.errors)} pages raised, "
@@ -779,49 +789,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         if r.run.unstable:
             notes.append(f"{r.set} / {r.run.label}: output differs between passes on "
                          f"{len(r.run.unstable)} pages")
+    return notes
 
+
+def _render_rows(sets: Sequence[DevSet], scorer: Any, notes: list[str]) -> list[Row]:
+    """Text cleaning scored on the HTML sets saved as text by other renderers (one pass)."""
     render_rows: list[Row] = []
-    if args.renderers:
-        others, render_notes = rendered_sets(sets)
-        notes += render_notes
-        for rds in others:
-            print(f"{rds.name} ({len(rds.pages)} pages, one pass)", file=sys.stderr, flush=True)
-            render_rows += make_rows(rds, "page", page_mode(rds, 1), scorer)
+    others, render_notes = rendered_sets(sets)
+    notes += render_notes
+    for rds in others:
+        print(f"{rds.name} ({len(rds.pages)} pages, one pass)", file=sys.stderr, flush=True)
+        render_rows += make_rows(rds, "page", page_mode(rds, 1), scorer)
+    return render_rows
 
-    scale_text = None
-    if args.scale or (args.scale is None and not args.limit):
-        from bench.scale import scale_sections
 
-        scale_text = scale_sections(args.data_root, cpus=all_cpus)
-
+def _peak_rss_mib() -> float:
+    """Peak RSS of this process so far, in MiB."""
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    rss_mib = rss / 2**20 if sys.platform == "darwin" else rss / 1024  # bytes vs KiB
-    elapsed = time.perf_counter() - started
-    speed = text_speed(rows)
-    seeds = seed_speed(ROOT / "raw")
-    stats_memory = None if args.no_stats_memory else site_stats_memory_report()
-    body = "\n\n".join(filter(None, [
-        table(rows),
-        archive_table(rows, {ds.name: {p.id: p.truth or "" for p in ds.pages} for ds in sets
-                             if ds.scored}, scorer),
-        ("Evidence for the thresholds (site chrome: lines by the number of their site's "
-         "pages that print them; near duplicates: MinHash similarity of reposts made from "
-         "the set's pages, and of different pages):\n\n" + "\n".join(f"- {e}" for e in evidence)
-         ) if evidence else None,
-        ("Text cleaning on dump formats the dev sets do not hold: the HTML sets saved as "
-         "text by other renderers (bench/renderers.py; same stories and gold text, one "
-         "timed pass):\n\n" + table(render_rows)) if render_rows else None,
-        stats_memory,
-        speed,
-        seeds,
-        f"Memory: peak RSS of the whole bench process {rss_mib:.0f} MiB (trafilatura and the "
-        f"loaded sets included); tracemalloc peak of one `clean_page` pass per set: "
-        f"{', '.join(memory)}.",
-        "\n".join(f"- {n}" for n in notes),
-        scale_text,
-    ]))
-    print(body)
-    header = (
+    return rss / 2**20 if sys.platform == "darwin" else rss / 1024  # bytes vs KiB
+
+
+def _evidence_section(evidence: Sequence[str]) -> str | None:
+    return ("Evidence for the thresholds (site chrome: lines by the number of their site's "
+            "pages that print them; near duplicates: MinHash similarity of reposts made from "
+            "the set's pages, and of different pages):\n\n" + "\n".join(f"- {e}" for e in evidence)
+            ) if evidence else None
+
+
+def _renderers_section(render_rows: list[Row]) -> str | None:
+    return ("Text cleaning on dump formats the dev sets do not hold: the HTML sets saved as "
+            "text by other renderers (bench/renderers.py; same stories and gold text, one "
+            "timed pass):\n\n" + table(render_rows)) if render_rows else None
+
+
+def _memory_section(rss_mib: float, memory: Sequence[str]) -> str:
+    return (f"Memory: peak RSS of the whole bench process {rss_mib:.0f} MiB (trafilatura and "
+            f"the loaded sets included); tracemalloc peak of one `clean_page` pass per set: "
+            f"{', '.join(memory)}.")
+
+
+def _header(args: argparse.Namespace, pinned: str, elapsed: float) -> str:
+    """The results file's head: when, on what, the command, and how to read the table."""
+    return (
         f"# Winnow benchmark\n\n"
         f"{datetime.now(UTC):%Y-%m-%d %H:%M UTC}; {os.cpu_count()} CPUs ({pinned}); "
         f"Python {platform.python_version()}; {platform.platform()}; "
@@ -836,7 +845,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         "Ratio: trafilatura's time / this extractor's, median of per-pass ratios (above 1 "
         "is faster). On -text sets \"trafilatura\" is run over the dump's lines as <p>.\n\n"
     )
-    args.out.write_text(header + body + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse_args(argv)
+    started = time.perf_counter()
+    all_cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    pinned = "not pinned" if args.no_pin else pin_one_cpu()
+
+    notes: list[str] = []
+    scorer, sets = _load_sets(args, notes)
+    rows, memory, evidence = _run_sets(sets, args.modes, args.repeats, scorer)
+    notes += _run_notes(rows)
+    render_rows = _render_rows(sets, scorer, notes) if args.renderers else []
+
+    scale_text = None
+    if args.scale or (args.scale is None and not args.limit):
+        from bench.scale import scale_sections
+
+        scale_text = scale_sections(args.data_root, cpus=all_cpus)
+
+    rss_mib = _peak_rss_mib()
+    elapsed = time.perf_counter() - started
+    speed = text_speed(rows)
+    seeds = seed_speed(ROOT / "raw")
+    stats_memory = None if args.no_stats_memory else site_stats_memory_report()
+    truths = {ds.name: {p.id: p.truth or "" for p in ds.pages} for ds in sets if ds.scored}
+    body = "\n\n".join(filter(None, [
+        table(rows),
+        archive_table(rows, truths, scorer),
+        _evidence_section(evidence),
+        _renderers_section(render_rows),
+        stats_memory,
+        speed,
+        seeds,
+        _memory_section(rss_mib, memory),
+        "\n".join(f"- {n}" for n in notes),
+        scale_text,
+    ]))
+    print(body)
+    args.out.write_text(_header(args, pinned, elapsed) + body + "\n", encoding="utf-8")
     print(f"\nwrote {args.out} ({elapsed:.0f} s)", file=sys.stderr)
     return 0
 

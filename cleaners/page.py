@@ -75,6 +75,7 @@ def _check_text_page(text: str, limits: Limits) -> None:
     check_text_size(len(text), limits)
 
 
+# shape: public entry point (winnow explain, clean_page); keyword-only options, like clean_page
 def analyse_page(
     content: bytes | str,
     *,
@@ -204,6 +205,7 @@ def page_lines(text: str, input_format: str) -> list[str]:
     return [b.text for b in text_to_blocks(text) if b.text]
 
 
+# shape: public entry point; keyword-only options a caller names as needed (as trafilatura.extract)
 def clean_page(
     content: bytes | str,
     *,
@@ -244,6 +246,14 @@ def clean_page(
         raise
     if tally is not None:
         tally.add_page(analysis.blocks)
+    return _record(analysis, source_path=source_path, url=url, site=site,
+                   raw_sha256=raw_sha256)
+
+
+def _record(analysis: PageAnalysis, *, source_path: str | None, url: str | None,
+            site: str | None, raw_sha256: str) -> ArticleRecord:
+    """The validated record of an analysed page; ``Rejected("invalid_record")`` if the
+    schema refuses it."""
     art = analysis.article
     text = "\n\n".join(p.strip() for p in art.paragraphs if p.strip())
     try:

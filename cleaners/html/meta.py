@@ -136,73 +136,93 @@ def _meta_content(tree: HtmlElement) -> dict[str, list[str]]:
 TITLE_CLASS = re.compile(r"(?:^|[^a-z])(?:title|headline|zag\w*|heading|header)(?:[^a-z]|$)")
 
 
+def _first(metas: dict[str, list[str]], *keys: str) -> str:
+    """The first value of the first of ``keys`` the page's <meta> tags give, else ""."""
+    for k in keys:
+        if metas.get(k):
+            return metas[k][0]
+    return ""
+
+
 def harvest(tree: HtmlElement) -> PageMeta:
     """Read the metadata the markup gives, before anything is removed from the tree.
 
-    Headings are added by the front end from the DOM blocks (``add_heading``), which walk
-    the body anyway."""
+    In order: the <title>, the OpenGraph names, the JSON-LD objects (an article's values
+    over a bare WebPage's), then the <meta> tags for what JSON-LD left unset. Headings are
+    added by the front end from the DOM blocks (``add_heading``), which walk the body
+    anyway."""
     pm = PageMeta()
     t = tree.find(".//title")
     if t is not None:
         pm.html_title = clean_text(t.text_content())
     metas = _meta_content(tree)
-
-    def first(*keys: str) -> str:
-        for k in keys:
-            if metas.get(k):
-                return metas[k][0]
-        return ""
-
-    pm.og_title = first("og:title", "twitter:title")
-    pm.site_name = first("og:site_name", "application-name")
-    pm.description = first("og:description", "description")
+    pm.og_title = _first(metas, "og:title", "twitter:title")
+    pm.site_name = _first(metas, "og:site_name", "application-name")
+    pm.description = _first(metas, "og:description", "description")
     for obj in _ld_objects(tree):
-        types = _ld_type(obj)
-        if not types & _ARTICLE_TYPES:
-            continue
-        is_article = "webpage" not in types or len(types) > 1
-        if obj.get("headline") and (is_article or not pm.ld_headline):
-            pm.ld_headline = clean_text(str(obj["headline"]))
-        date = iso_date(str(obj.get("datePublished") or "")) or (
-            iso_date(str(obj.get("dateCreated") or "")))
-        if date and (is_article or not pm.published):
-            pm.published, pm.published_from = date, "json-ld"
-        if is_article:
-            pm.authors = pm.authors or _names(obj.get("author"))
-            kw = obj.get("keywords")
-            if isinstance(kw, str):
-                pm.tags = pm.tags or [k.strip() for k in kw.split(",") if k.strip()]
-            elif isinstance(kw, list):
-                pm.tags = pm.tags or [clean_text(str(k)) for k in kw if str(k).strip()]
-            pub = _names(obj.get("publisher"))
-            if pub and not pm.site_name:
-                pm.site_name = pub[0]
-            img = obj.get("image")
-            if isinstance(img, dict) and img.get("url"):
-                pm.images.append({"url": str(img["url"]), "caption": img.get("caption"),
-                                  "credit": None})
-            elif isinstance(img, str):
-                pm.images.append({"url": img, "caption": None, "credit": None})
+        _read_ld(pm, obj)
+    _read_meta_fallbacks(pm, metas)
+    return pm
+
+
+def _read_ld(pm: PageMeta, obj: dict) -> None:
+    """Headline and date from one JSON-LD object of an article type (a bare WebPage's
+    only where no article gave them), and an article's authors, tags, publisher, image."""
+    types = _ld_type(obj)
+    if not types & _ARTICLE_TYPES:
+        return
+    is_article = "webpage" not in types or len(types) > 1
+    if obj.get("headline") and (is_article or not pm.ld_headline):
+        pm.ld_headline = clean_text(str(obj["headline"]))
+    date = iso_date(str(obj.get("datePublished") or "")) or (
+        iso_date(str(obj.get("dateCreated") or "")))
+    if date and (is_article or not pm.published):
+        pm.published, pm.published_from = date, "json-ld"
+    if is_article:
+        _read_ld_article(pm, obj)
+
+
+def _read_ld_article(pm: PageMeta, obj: dict) -> None:
+    """Authors, tags, publisher (as the site name) and image of a JSON-LD article."""
+    pm.authors = pm.authors or _names(obj.get("author"))
+    kw = obj.get("keywords")
+    if isinstance(kw, str):
+        pm.tags = pm.tags or [k.strip() for k in kw.split(",") if k.strip()]
+    elif isinstance(kw, list):
+        pm.tags = pm.tags or [clean_text(str(k)) for k in kw if str(k).strip()]
+    pub = _names(obj.get("publisher"))
+    if pub and not pm.site_name:
+        pm.site_name = pub[0]
+    img = obj.get("image")
+    if isinstance(img, dict) and img.get("url"):
+        pm.images.append({"url": str(img["url"]), "caption": img.get("caption"),
+                          "credit": None})
+    elif isinstance(img, str):
+        pm.images.append({"url": img, "caption": None, "credit": None})
+
+
+def _read_meta_fallbacks(pm: PageMeta, metas: dict[str, list[str]]) -> None:
+    """Date, authors, tags and image from the <meta> tags, for each JSON-LD left unset."""
     if not pm.published:
         for key in ("article:published_time", "og:article:published_time", "datepublished",
                     "pubdate", "publishdate", "date", "dc.date.issued", "dc.date",
                     "sailthru.date", "parsely-pub-date"):
-            date = iso_date(first(key))
+            date = iso_date(_first(metas, key))
             if date:
                 pm.published, pm.published_from = date, f"meta {key}"
                 break
     if not pm.authors:
-        author = first("author", "article:author", "byl", "dc.creator", "sailthru.author")
+        author = _first(metas, "author", "article:author", "byl", "dc.creator",
+                        "sailthru.author")
         if author and not author.startswith("http") and len(author.split()) <= 6:
             pm.authors = _names(author)
     if not pm.tags:
         tags = metas.get("article:tag") or []
-        if not tags and (kw := first("news_keywords")):
+        if not tags and (kw := _first(metas, "news_keywords")):
             tags = [k.strip() for k in kw.split(",") if k.strip()]
         pm.tags = tags
-    if not pm.images and (img := first("og:image")):
+    if not pm.images and (img := _first(metas, "og:image")):
         pm.images.append({"url": img, "caption": None, "credit": None})
-    return pm
 
 
 # ------------------------------------------------------------------ title

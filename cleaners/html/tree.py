@@ -138,11 +138,6 @@ _CHROME_HINT = re.compile(
 )
 _CHROME_ITEMTYPE = re.compile(r"SiteNavigationElement|WPSideBar|WPFooter|WPAdBlock|Comment\b")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-# words in class/id that say "this is the story" (keep, even when a chrome word is present)
-_CONTENT_HINT = re.compile(
-    r"(?:^|[^a-z])(?:article\w*|story\w*|content|post-?body|entry-?content|news-?text|"
-    r"text|body|main)(?:[^a-z]|$)"
-)
 
 
 def _attr_hints(el: HtmlElement) -> str:
@@ -266,36 +261,45 @@ def strip_code(tree: HtmlElement) -> None:
     etree.strip_elements(tree, "script", "style", "template", "noscript", with_tail=False)
 
 
-def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElement, str]]]:
-    """(blocks in document order, chrome containers found: (element, reason)).
+def _nonlink_len(el: HtmlElement, text: str | None = None) -> int:
+    """Non-space characters of ``el``'s text (``text`` when already read) outside links."""
+    size = len("".join((el.text_content() if text is None else text).split()))
+    links = len("".join("".join(_LINK_TEXT(el)).split()))
+    return max(0, size - links)
 
-    Call ``strip_code`` first: sizes are measured on the text a reader sees.
+
+class _Walker:
+    """One walk of a page's body into DOM blocks, in document order.
+
+    An explicit stack of ``_Frame``s, not recursion: pages nest thousands of elements
+    deep. Holds what the walk makes (the blocks, the chrome containers found), the images
+    beside the open paragraph, and the body's non-link text size (what a layout wrapper
+    is measured against).
     """
-    body = tree.find("body")
-    root = body if body is not None else tree
-    blocks: list[DomBlock] = []
-    containers: list[tuple[HtmlElement, str]] = []
-    def nonlink_len(el: HtmlElement, text: str | None = None) -> int:
-        size = len("".join((el.text_content() if text is None else text).split()))
-        links = len("".join("".join(_LINK_TEXT(el)).split()))
-        return max(0, size - links)
 
-    body_nonlink = max(1, nonlink_len(root))
+    __slots__ = ("blocks", "containers", "images", "body_nonlink")
 
-    def wrapper(el: HtmlElement) -> bool:
+    def __init__(self, root: HtmlElement) -> None:
+        self.blocks: list[DomBlock] = []
+        self.containers: list[tuple[HtmlElement, str]] = []
+        self.images: list[tuple[str, str]] = []  # (src, alt) beside the open paragraph
+        self.body_nonlink = max(1, _nonlink_len(root))
+
+    def wrapper(self, el: HtmlElement) -> bool:
         """A hinted element that holds much of the page's non-link text is a layout
         wrapper around the story ("container penci_sidebar"), never chrome."""
         if el.tag in ("nav", "footer") or el.get("role"):
             return False
         text = el.text_content()
-        if len(text) < 0.4 * body_nonlink:  # too little text even counting spaces and links
+        if len(text) < 0.4 * self.body_nonlink:  # too little text even counting spaces, links
             return False
-        return nonlink_len(el, text) >= 0.4 * body_nonlink
+        return _nonlink_len(el, text) >= 0.4 * self.body_nonlink
 
-    images: list[tuple[str, str]] = []  # (src, alt) of images beside the open paragraph
-
-    def flush(parts: list[str], link_chars: int, el: HtmlElement, hints: str,
-              container: str | None) -> None:
+    def flush(self, f: _Frame) -> None:
+        """End the frame's open paragraph: a block of its text (with the images beside it),
+        unless it is only spaces. Its link count starts again from 0."""
+        f.links, link_chars = 0, f.links
+        parts = f.parts
         if not parts:
             return
         raw = "".join(parts)
@@ -304,53 +308,44 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
             return
         text = fold(raw)
         if text:
+            el = f.el
             tag = el.tag if isinstance(el.tag, str) else "div"
-            block = DomBlock(text, tag, min(link_chars, len(text)), hints, container, el,
+            block = DomBlock(text, tag, min(link_chars, len(text)), f.hints, f.container, el,
                              heading=tag in ("h1", "h2", "h3", "h4", "h5", "h6"))
-            if images:
-                block.images = list(images)
-            blocks.append(block)
+            if self.images:
+                block.images = list(self.images)
+            self.blocks.append(block)
         parts.clear()
-        images.clear()
+        self.images.clear()
 
-    def enter(el: HtmlElement, hints: str, container: str | None) -> _Frame | None:
+    def enter(self, el: HtmlElement, hints: str, container: str | None) -> _Frame | None:
         """Open an element for walking; a chrome container becomes one block instead
         (dropped as a unit, and not walked): then None."""
         own = _attr_hints(el)
         if container is None:
             reason = chrome_reason(el, own)
-            if reason is not None and not wrapper(el):
-                containers.append((el, reason))
+            if reason is not None and not self.wrapper(el):
+                self.containers.append((el, reason))
                 text = fold(el.text_content())
                 if text:
                     links = len(fold("".join(_LINK_TEXT(el))))
-                    blocks.append(DomBlock(text, el.tag, min(links, len(text)),
-                                           (hints + " " + own)[-240:],
-                                           f"{reason} <{el.tag}>", el))
+                    self.blocks.append(DomBlock(text, el.tag, min(links, len(text)),
+                                                (hints + " " + own)[-240:],
+                                                f"{reason} <{el.tag}>", el))
                 return None
         if own:
             hints = (hints + " " + own)[-240:]
         return _Frame(el, hints, container, [el.text] if el.text else [], iter(el))
 
-    # an explicit stack, not recursion: pages nest thousands of elements deep
-    stack = [f] if (f := enter(root, "", None)) is not None else []
-    while stack:
-        f = stack[-1]
-        child = next(f.children, None)
-        if child is None:  # the element is done: its last paragraph, then its tail
-            flush(f.parts, f.links, f.el, f.hints, f.container)
-            stack.pop()
-            if stack:
-                parent = stack[-1]
-                parent.breaks = 0
-                if f.el.tail:
-                    parent.parts.append(f.el.tail)
-            continue
+    def take(self, f: _Frame, child: HtmlElement) -> _Frame | None:
+        """Take one child of the frame's element into its paragraph; a block child ends the
+        paragraph and is returned opened, to be walked next (its tail is taken when it is
+        done)."""
         tag = child.tag
         if not isinstance(tag, str):  # comments, PIs
             if child.tail:
                 f.parts.append(child.tail)
-            continue
+            return None
         if tag in DROP_TAGS:
             pass
         elif f.container is None and tag in INLINE_TAGS and \
@@ -360,23 +355,20 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
         elif tag == "br":
             f.breaks += 1
             if f.breaks >= BR_SPLIT:
-                flush(f.parts, f.links, f.el, f.hints, f.container)
-                f.links = 0
+                self.flush(f)
             else:
                 f.parts.append(" ")
             if child.tail and child.tail.strip():
                 f.breaks = 0
             if child.tail:
                 f.parts.append(child.tail)
-            continue
+            return None
         elif tag in BLOCK_TAGS or tag not in INLINE_TAGS or (
                 len(child) and _holds_blocks(child)):
-            flush(f.parts, f.links, f.el, f.hints, f.container)
-            f.links = 0
-            opened = enter(child, f.hints, f.container)
+            self.flush(f)
+            opened = self.enter(child, f.hints, f.container)
             if opened is not None:
-                stack.append(opened)  # its tail is taken when it is done
-                continue
+                return opened
         else:
             text, lc = _inline_text(child)
             f.parts.append(text)
@@ -384,11 +376,42 @@ def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElemen
             img = child if tag == "img" else (
                 next(child.iter("img"), None) if len(child) else None)
             if img is not None:
-                images.append((img.get("src") or "", clean_alt(img)))
+                self.images.append((img.get("src") or "", clean_alt(img)))
         f.breaks = 0
         if child.tail:
             f.parts.append(child.tail)
-    return blocks, containers
+        return None
+
+    def walk(self, root: HtmlElement) -> None:
+        """Walk ``root`` and everything under it, depth first."""
+        stack = [f] if (f := self.enter(root, "", None)) is not None else []
+        while stack:
+            f = stack[-1]
+            child = next(f.children, None)
+            if child is None:  # the element is done: its last paragraph, then its tail
+                self.flush(f)
+                stack.pop()
+                if stack:
+                    parent = stack[-1]
+                    parent.breaks = 0
+                    if f.el.tail:
+                        parent.parts.append(f.el.tail)
+                continue
+            opened = self.take(f, child)
+            if opened is not None:
+                stack.append(opened)
+
+
+def dom_blocks(tree: HtmlElement) -> tuple[list[DomBlock], list[tuple[HtmlElement, str]]]:
+    """(blocks in document order, chrome containers found: (element, reason)).
+
+    Call ``strip_code`` first: sizes are measured on the text a reader sees.
+    """
+    body = tree.find("body")
+    root = body if body is not None else tree
+    walker = _Walker(root)
+    walker.walk(root)
+    return walker.blocks, walker.containers
 
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")

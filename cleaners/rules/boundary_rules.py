@@ -30,8 +30,6 @@ HARD_STOPS = frozenset({
     "rights_notice", "comment_prompt", "source_line", "tags_line", "tags_follow",
     "hashtag_block", "subscribe_box", "cookie_notice", "author_box", "pager",
 })
-SOFT_CHROME = frozenset({"list_header", "headline_list", "menu_run", "breadcrumb_menu",
-                         "menu_line", "share_button", "login_link"})
 GOOD_MIN_CHARS = 80
 FREE_GAP = 2  # non-prose lines a story may hold in a row (a caption, a credit)
 GAP_COST = 30  # each further one costs this much more than the last
