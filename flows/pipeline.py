@@ -107,6 +107,7 @@ def learn_batch_task(
     return learn_batch(jobs, logger=get_run_logger(), limits=limits)
 
 
+# shape: each parameter is a flow run parameter, shown and set in the Prefect UI and the deployment
 @flow(
     name="clean_pages",
     flow_run_name=_flow_run_name,
