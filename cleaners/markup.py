@@ -18,11 +18,8 @@ class PageMeta:
     headings: list[str] = field(default_factory=list)  # h1-h3 and title-classed, page order
     site_name: str = ""
     published: str | None = None
-    published_from: str = ""
     authors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
-    source: str | None = None
-    description: str = ""
     images: list[dict[str, str | None]] = field(default_factory=list)
 
 

@@ -158,7 +158,6 @@ def harvest(tree: HtmlElement) -> PageMeta:
     metas = _meta_content(tree)
     pm.og_title = _first(metas, "og:title", "twitter:title")
     pm.site_name = _first(metas, "og:site_name", "application-name")
-    pm.description = _first(metas, "og:description", "description")
     for obj in _ld_objects(tree):
         _read_ld(pm, obj)
     _read_meta_fallbacks(pm, metas)
@@ -177,7 +176,7 @@ def _read_ld(pm: PageMeta, obj: dict) -> None:
     date = iso_date(str(obj.get("datePublished") or "")) or (
         iso_date(str(obj.get("dateCreated") or "")))
     if date and (is_article or not pm.published):
-        pm.published, pm.published_from = date, "json-ld"
+        pm.published = date
     if is_article:
         _read_ld_article(pm, obj)
 
@@ -209,7 +208,7 @@ def _read_meta_fallbacks(pm: PageMeta, metas: dict[str, list[str]]) -> None:
                     "sailthru.date", "parsely-pub-date"):
             date = iso_date(_first(metas, key))
             if date:
-                pm.published, pm.published_from = date, f"meta {key}"
+                pm.published = date
                 break
     if not pm.authors:
         author = _first(metas, "author", "article:author", "byl", "dc.creator",
