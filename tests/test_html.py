@@ -151,6 +151,57 @@ def test_chrome_containers_found_by_tag_role_and_class_but_not_wrappers():
     assert reasons[PROSE] is None  # 'sidebar' in the wrapper's class does not drop the story
 
 
+def _containers(html: str) -> dict[str, str | None]:
+    tree = parse_html(html)
+    strip_code(tree)
+    return {b.text: b.container for b in dom_blocks(tree)[0]}
+
+
+LEAD_PROSE = ("Операцией руководил профессор Александр Лоскутов, один из пионеров "
+              "эндопротезирования, сообщили в больнице имени Мечникова в понедельник.")
+STORY3 = (f"<p>{PROSE}</p><p>Пациентка, которой исполнилось сто лет, чувствует себя хорошо и "
+          f"уже встаёт с постели, рассказал лечащий врач.</p><p>{LEAD_PROSE}</p>")
+
+
+@pytest.mark.parametrize("opened", ["<nav class='menu'>", "<header role='banner'>",
+                                    "<button class='menu-button'>"])
+def test_a_landmark_or_control_left_open_around_the_page_is_no_container(opened):
+    # the parser closes an element left open at the end of the page: then the story is
+    # inside a <nav>, a banner or a <button>, and it is still the story
+    html = (f"<html><body>{opened}<a href='/'>Главная</a> <a href='/n'>Новости</a>"
+            f"<main><h1>Заголовок</h1>{STORY3}</main></body></html>")
+    reasons = _containers(html)
+    assert reasons[PROSE] is None and reasons[LEAD_PROSE] is None
+    record = clean_page(html.encode(), source_path="open.html")
+    assert PROSE in record.text and LEAD_PROSE in record.text
+
+
+def test_a_closed_nav_and_a_button_stay_chrome_beside_the_story():
+    html = ("<html><body><nav><a href='/'>Главная</a> <a href='/n'>Новости</a></nav>"
+            "<button>Подписаться на рассылку</button>"
+            f"<h1>Заголовок</h1>{STORY3}</body></html>")
+    reasons = _containers(html)
+    assert reasons["Главная Новости"].startswith("<nav>")
+    assert "Подписаться на рассылку" not in reasons  # a control: dropped unread
+    assert reasons[PROSE] is None
+
+
+def test_a_page_builders_widget_box_holding_prose_is_walked_but_a_link_widget_is_chrome():
+    # page builders class every box "widget", the story's own: a story in three such boxes
+    # (each under the share of the page that makes a box a layout wrapper)
+    paragraphs = [" ".join([PROSE, LEAD_PROSE, f"Это абзац номер {i} из трёх, и о нём"
+                            " сообщила пресс-служба клиники, где провели эту сложную операцию."])
+                  for i in range(1, 4)]
+    boxes = "".join(f"<div class='builder-widget builder-widget-text-editor'><p>{p}</p></div>"
+                    for p in paragraphs)
+    html = ("<html><body><h1>Заголовок</h1>" + boxes +
+            "<div class='widget widget_recent_entries'><a href='/1'>Другая новость дня</a> "
+            "<a href='/2'>Ещё одна новость дня</a></div></body></html>")
+    reasons = _containers(html)
+    assert all(reasons[p] is None for p in paragraphs)
+    assert "widget" in reasons["Другая новость дня Ещё одна новость дня"]
+
+
 # ------------------------------------------------------------------ title and date
 
 
