@@ -94,6 +94,33 @@ def test_single_vote_rule_inside_and_outside_the_story():
     assert blocks[3].label == "chrome"  # not prose, outside the agreed story
 
 
+def test_single_vote_takes_a_lone_extractors_longer_story_around_an_agreed_lead():
+    # the extractors agree on the lead box only; trafilatura alone kept the story under it,
+    # a subhead and more prose than the lead holds: that run is the story
+    lone = dict(votes=1, voter="trafilatura")
+    blocks = [_block("Короткий лид о главном событии дня.", 0),
+              _block(PROSE, 1, **lone), _block("Что известно", 2, **lone),
+              _block(PROSE + " Ещё.", 3, **lone), _block(PROSE + " И ещё.", 4, **lone),
+              _block("Меню сайта Новости Спорт", 5, votes=1, voter="readability")]
+    hr.extractor_vote(blocks, _ctx())
+    hr.single_vote(blocks, _ctx())
+    assert [b.label for b in blocks[:5]] == ["body"] * 5
+    assert blocks[5].label == "chrome"  # the other voter's pick outside that story
+
+
+def test_single_vote_leaves_a_lone_voters_short_extras_outside_a_larger_agreement():
+    blocks = [_block(PROSE, 0), _block(PROSE + " Ещё.", 1), _block(PROSE + " И ещё.", 2),
+              _block("Другая статья: врачи спасли пациентку.", 4, votes=1,
+                     voter="trafilatura"),
+              _block("Врачи снова спасли пациентку в больнице.", 6, votes=1,
+                     voter="trafilatura")]
+    blocks.insert(3, _block("Реклама", 3, votes=0))
+    blocks.insert(5, _block("Реклама", 5, votes=0))
+    hr.extractor_vote(blocks, _ctx())
+    hr.single_vote(blocks, _ctx())
+    assert [b.label for b in blocks[4::2]] == ["chrome", "chrome"]
+
+
 def test_single_vote_without_agreement_trusts_the_prose_voter():
     blocks = [_block("Вход для подписчиков", 0, votes=1, voter="trafilatura",
                      link_density=1.0),
