@@ -456,11 +456,13 @@ def test_byline_rule_leaves_subheads_and_signatures():
         assert all(b.label == "body" for b in blocks)
 
 
-def _teaser_page(with_story_after: bool) -> list[Block]:
-    story = [_block(PROSE, 0), _block(PROSE + " Ещё.", 1), _block("Другие новости", 2)]
-    i = 3
+def _teaser_page(with_story_after: bool, head_votes: int = 0,
+                 story_paragraphs: int = 2) -> list[Block]:
+    story = [_block(PROSE + f" Абзац {k}.", k) for k in range(story_paragraphs)]
+    story.append(_block("Другие новости", story_paragraphs))
+    i = story_paragraphs + 1
     for head in ("ГОРОДСКИЕ ВЛАСТИ ИЩУТ ВЫХОД", "СООБЩЕНИЕ", "ТРАГИЧЕСКОЕ ДТП НА ТРАССЕ"):
-        story.append(_block(head, i, votes=0, link_density=1.0))
+        story.append(_block(head, i, votes=head_votes, link_density=1.0))
         story.append(_block(PROSE.replace("Врачи", "Спасатели") + f" {i}.", i + 1))
         i += 2
     if with_story_after:  # the story's own paragraphs, more than a teaser's summary
@@ -477,6 +479,17 @@ def test_linked_teasers_rule_drops_the_summaries_under_the_story():
     assert [b.label for b in page[:2]] == ["body", "body"]
     assert page[2].rule == "linked_teasers"  # the list's header
     assert all(b.rule == "linked_teasers" for b in page[4::2])
+
+
+def test_linked_sections_the_extractors_kept_are_the_story_not_teasers():
+    # a guide whose subheads link the places it describes: both extractors kept the
+    # linked subheads, and the sections outweigh the story's opening
+    page = _teaser_page(with_story_after=False, head_votes=2, story_paragraphs=1)
+    assert not any(b.rule == "linked_teasers" for b in page)
+    assert all(b.label == "body" for b in page[3::2])
+    # the same kept headlines under a longer story are a teaser list all the same
+    page = _teaser_page(with_story_after=False, head_votes=2, story_paragraphs=4)
+    assert all(b.rule == "linked_teasers" for b in page[6::2])
 
 
 def test_linked_teasers_rule_leaves_links_inside_a_story_that_goes_on():

@@ -291,12 +291,25 @@ def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
     run = runs[-1]
     if any(b.label == "body" for b in content[run[-1][1]:]):
         return  # the story goes on after them: links inside the story
+    if _linked_sections(content, run):
+        return
     for head, end in run:
         for b in content[head + 1:end]:
             b.mark("chrome", "linked_teasers", "summary under another story's linked headline")
     before = [b for b in content[:run[0][0]] if b.label == "body"]
     if before and not is_prose(before[-1]) and before[-1].n_words <= EDGE_MAX_WORDS:
         before[-1].mark("chrome", "linked_teasers", "the teaser list's header")
+
+
+def _linked_sections(content: list[Block], run: list[tuple[int, int]]) -> bool:
+    """Whether a run of linked headlines with text under each is the story's own sections
+    (a guide whose subheads link the places they describe): both extractors kept most of
+    its headlines, and the text under them outweighs the story above the run. A teaser
+    list under a story is smaller than the story, and the extractors leave its links."""
+    kept = sum(1 for head, _end in run if content[head].votes == 2)
+    under = sum(len(b.text) for head, end in run for b in content[head + 1:end])
+    above = sum(len(b.text) for b in content[:run[0][0]] if b.label == "body")
+    return kept * 2 > len(run) and under > above
 
 
 def _better_voter(blocks: list[Block]) -> str | None:
