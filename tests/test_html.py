@@ -229,6 +229,39 @@ def test_a_page_builders_widget_box_holding_prose_is_walked_but_a_link_widget_is
     assert "widget" in reasons["Другая новость дня Ещё одна новость дня"]
 
 
+def test_hidden_sections_holding_prose_are_walked_but_a_hidden_copy_stays_chrome():
+    # an accordion's collapsed sections, each its own text
+    sections = [
+        "Индексный фонд повторяет состав биржевого индекса, поэтому его доходность близка к "
+        "доходности рынка в целом. Управляющий не выбирает отдельные акции, а комиссия за "
+        "управление у таких фондов обычно в несколько раз ниже, чем у активных фондов. "
+        "Первые такие фонды появились в семидесятых годах прошлого века в Соединённых "
+        "Штатах, и сегодня в них вложены триллионы долларов частных инвесторов.",
+        "Чтобы купить паи, нужно открыть брокерский счёт, пополнить его и выбрать фонд по "
+        "тикеру в приложении брокера. Покупать лучше регулярно и небольшими суммами: так "
+        "средняя цена покупки сглаживает колебания курса за несколько лет. Многие брокеры "
+        "позволяют настроить автоматическое пополнение счёта в день зарплаты, и тогда о "
+        "покупке вовсе не приходится помнить.",
+        "Доход от продажи паёв облагается налогом, но при владении дольше трёх лет можно "
+        "получить льготу на долгосрочное владение. Кроме налога стоит учесть комиссию "
+        "брокера и депозитария, которая съедает часть прибыли каждый год. Индивидуальный "
+        "инвестиционный счёт даёт вычет, но деньги с него нельзя снять раньше срока без "
+        "потери этой льготы, а также без уплаты налога за все прошедшие годы.",
+    ]
+    accordion = "".join(f"<div style='display:none'><p>{p}</p></div>" for p in sections)
+    html = ("<html><body><h1>Заголовок</h1>" + accordion +
+            "<div hidden><a href='/'>Меню</a></div></body></html>")
+    reasons = _containers(html)
+    assert all(reasons[p] is None for p in sections)
+    assert reasons["Меню"] == "hidden <div>"  # hidden links stay chrome
+    # a hidden copy of the story shown above it (a blog embed code) stays chrome
+    copy = f"<div hidden><p>Код для блога:</p><p>{sections[0]}</p></div>"
+    shown = "".join(f"<p>{p}</p>" for p in sections)
+    reasons = _containers(f"<html><body><h1>Заголовок</h1>{shown}{copy}</body></html>")
+    assert reasons[sections[0]] is None
+    assert [why for why in reasons.values() if why] == ["hidden <div>"]
+
+
 # ------------------------------------------------------------------ title and date
 
 

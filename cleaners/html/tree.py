@@ -274,22 +274,35 @@ def _nonlink_len(el: HtmlElement, text: str | None = None) -> int:
     return max(0, size - links)
 
 
-# class words page builders put on every box of a page, the story's own included
-# ("elementor-widget-text-editor"): chrome only when the box does not hold prose
-WEAK_HINTS = ("class/id 'widget",)
+# weak evidence of chrome, chrome only when the box does not hold prose: the class word
+# page builders put on every box of a page, the story's own included
+# ("elementor-widget-text-editor"), and hiding (an accordion's collapsed sections)
+WEAK_HINTS = ("class/id 'widget", "hidden")
 PROSE_BOX_CHARS = 300  # non-link characters of a box that holds a story's paragraph
 PROSE_BOX_LINKS = 0.3  # at most this share of its text in links
 
 
-def _prose_box(el: HtmlElement, reason: str) -> bool:
-    """Whether an element chrome only by a weak class word holds prose: a paragraph of
-    text with few links. It is then walked as any box is, and the votes decide."""
+COPY_PROBE = 60  # characters from a hidden box's middle looked for elsewhere on the page
+
+
+def _prose_box(el: HtmlElement, reason: str, root: HtmlElement) -> bool:
+    """Whether an element chrome only by weak evidence holds prose: a paragraph of text
+    with few links. It is then walked as any box is, and the votes decide. A hidden box
+    whose text the page also prints elsewhere (a blog embed code, a print copy of the
+    story) stays chrome: a copy, not a collapsed section."""
     if not reason.startswith(WEAK_HINTS):
         return False
     text = el.text_content()
     nonlink = _nonlink_len(el, text)
     size = len("".join(text.split()))
-    return nonlink >= PROSE_BOX_CHARS and size - nonlink <= PROSE_BOX_LINKS * size
+    if nonlink < PROSE_BOX_CHARS or size - nonlink > PROSE_BOX_LINKS * size:
+        return False
+    if reason == "hidden":
+        words = " ".join(text.split())
+        middle = len(words) // 2
+        probe = words[middle:middle + COPY_PROBE]
+        return " ".join(root.text_content().split()).count(probe) < 2
+    return True
 
 
 class _Walker:
@@ -301,9 +314,10 @@ class _Walker:
     is measured against).
     """
 
-    __slots__ = ("blocks", "containers", "images", "body_nonlink")
+    __slots__ = ("blocks", "containers", "images", "body_nonlink", "root")
 
     def __init__(self, root: HtmlElement) -> None:
+        self.root = root
         self.blocks: list[DomBlock] = []
         self.containers: list[tuple[HtmlElement, str]] = []
         self.images: list[tuple[str, str]] = []  # (src, alt) beside the open paragraph
@@ -364,7 +378,8 @@ class _Walker:
         own = _attr_hints(el)
         if container is None:
             reason = chrome_reason(el, own)
-            if reason is not None and not self.wrapper(el) and not _prose_box(el, reason):
+            if reason is not None and not self.wrapper(el) and \
+                    not _prose_box(el, reason, self.root):
                 self.containers.append((el, reason))
                 text = fold(el.text_content())
                 if text:
