@@ -7,16 +7,17 @@ tree. One engine then labels them, so a rule written once serves both inputs.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from cleaners.words.features import (
+    CJK,
     ends_sentence,
     fold,
     function_words,
     plain_words,
     stopword_density,
+    unspaced_words,
     words,
 )
 from cleaners.words.keys import first_key_word, norm_key
@@ -58,7 +59,6 @@ class Lifted:
     image_url: str | None = None
 
 
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")
 DROPPED: frozenset[str] = frozenset({"meta", "chrome"})
 
 
@@ -144,9 +144,8 @@ class Block:
         self.tokens = tokens
         self.first_word = first_key_word(lowered)
         self.n_words = len(tokens)
-        if not plain and _CJK.search(self.text):
-            # Chinese and Japanese write no spaces: count about two characters a word
-            self.n_words = max(self.n_words, len(_CJK.findall(self.text)) // 2)
+        if not plain and CJK.search(self.text):  # unspaced script: words by characters
+            self.n_words = max(self.n_words, unspaced_words(self.text))
         self.stop_density = stopword_density(tokens)
         self.function_words = len(function_words().intersection(tokens))
         self.sentence_end = ends_sentence(self.text)

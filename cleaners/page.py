@@ -35,6 +35,7 @@ from cleaners.sitestats import SiteChrome, page_hashes
 from cleaners.tally import RuleTally
 from cleaners.text.frontend import text_to_blocks
 from cleaners.version import PIPELINE_VERSION
+from cleaners.words.features import unspaced_words
 from schemas.models import ArticleRecord
 
 
@@ -150,24 +151,29 @@ def analyse_decoded(text: str, input_format: str, *, url: str | None = None,
 
 
 _SENTENCE = re.compile(r"\w+(?:\W+\w+){2,}\s*[.!?…»\"”)]*[.!?…]")
+# a sentence of an unspaced script: six characters or more before a full-width stop
+_UNSPACED_SENTENCE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]"
+                                "[^。！？\n]{5,}[。！？]")
 MIN_STORY_WORDS = 15
 
 
 def _not_a_story(paragraphs: list[str]) -> str | None:
     """Why what the rules kept is not a story, or None when it is one.
 
-    A story holds at least one sentence (three words or more ending in . ! ? or …), or
-    enough words to be prose without one. A headline and a single sentence is a story (a
-    news flash); a lone heading ("Экономика"), which is what is left of a tag page once its
-    link lists are dropped, is not, and publishing it as an article would be noise.
+    A story holds at least one sentence (three words or more ending in . ! ? or …; in
+    Chinese or Japanese six characters or more ending in 。！？), or enough words to be
+    prose without one (words of an unspaced script counted at two characters each). A
+    headline and a single sentence is a story (a news flash); a lone heading ("Экономика"),
+    which is what is left of a tag page once its link lists are dropped, is not, and
+    publishing it as an article would be noise.
     """
     text = " ".join(p.strip() for p in paragraphs if p.strip())
     if not text:
         return ("no story text found on the page: every line was dropped as chrome"
                 " (an index, tag or empty page?); `winnow explain` shows why each one went")
     # enough words is all that is asked: splitting stops there, not at the story's end
-    words = len(text.split(None, MIN_STORY_WORDS))
-    if words >= MIN_STORY_WORDS or _SENTENCE.search(text):
+    words = max(len(text.split(None, MIN_STORY_WORDS)), unspaced_words(text))
+    if words >= MIN_STORY_WORDS or _SENTENCE.search(text) or _UNSPACED_SENTENCE.search(text):
         return None
     return (f"only {words} word(s) of text are left ({text[:80]!r}) and not one sentence:"
             " a heading, not a story (an index or tag page?); `winnow explain` shows the rest")

@@ -187,6 +187,33 @@ def test_enough_words_make_prose_without_a_sentence_and_fewer_are_counted_exactl
     assert short is not None and f"only {MIN_STORY_WORDS - 1} word(s)" in short
 
 
+def test_unspaced_scripts_count_words_by_characters_and_end_sentences_full_width():
+    from cleaners.page import MIN_STORY_WORDS, _not_a_story
+
+    # one Chinese sentence, no spaces: a news flash, as a one-sentence Russian story is
+    assert _not_a_story(["北京今天下了今年的第一场雪。"]) is None
+    # prose long enough to be a story without a full stop (two characters a word)
+    prose = "内蒙古自治区人力资源和社会保障厅" "牵头组织会同自治区发改委财政厅公安厅"
+    assert _not_a_story([prose]) is None
+    # a lone heading is still not a story, in any script
+    heading = _not_a_story(["经济新闻"])
+    assert heading is not None and "only 2 word(s)" in heading
+    assert _not_a_story(["ニュース一覧"]) is not None
+    assert len("经济新闻") < MIN_STORY_WORDS * 2
+
+
+def test_a_chinese_news_page_is_cleaned_not_rejected():
+    story = ("新报讯 12月8日，自治区人力资源和社会保障厅会同九个部门召开视频会议，"
+             "研究部署做好元旦、春节前保障农牧民工工资支付工作。"
+             "会议要求各地制定保障工资支付的工作方案。")
+    page = (f"<html><head><title>保障农牧民工工资支付 - 新闻</title></head><body>"
+            f"<nav><a href='/'>首页</a> <a href='/n'>新闻</a></nav><h1>保障农牧民工工资支付</h1>"
+            f"<p>{story}</p></body></html>")
+    record = clean_page(page.encode(), source_path="zh.html")
+    assert "会议要求各地制定保障工资支付的工作方案。" in record.text
+    assert "首页" not in record.text
+
+
 def test_element_and_depth_caps_reject_before_any_python_walks_the_tree():
     deep = "<html><body>" + "<div>" * 100 + "<p>Текст абзаца здесь.</p>" + "</div>" * 100
     with pytest.raises(Rejected) as exc:

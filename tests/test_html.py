@@ -94,6 +94,33 @@ def test_single_vote_rule_inside_and_outside_the_story():
     assert blocks[3].label == "chrome"  # not prose, outside the agreed story
 
 
+def test_single_vote_takes_a_lone_extractors_longer_story_around_an_agreed_lead():
+    # the extractors agree on the lead box only; trafilatura alone kept the story under it,
+    # a subhead and more prose than the lead holds: that run is the story
+    lone = dict(votes=1, voter="trafilatura")
+    blocks = [_block("Короткий лид о главном событии дня.", 0),
+              _block(PROSE, 1, **lone), _block("Что известно", 2, **lone),
+              _block(PROSE + " Ещё.", 3, **lone), _block(PROSE + " И ещё.", 4, **lone),
+              _block("Меню сайта Новости Спорт", 5, votes=1, voter="readability")]
+    hr.extractor_vote(blocks, _ctx())
+    hr.single_vote(blocks, _ctx())
+    assert [b.label for b in blocks[:5]] == ["body"] * 5
+    assert blocks[5].label == "chrome"  # the other voter's pick outside that story
+
+
+def test_single_vote_leaves_a_lone_voters_short_extras_outside_a_larger_agreement():
+    blocks = [_block(PROSE, 0), _block(PROSE + " Ещё.", 1), _block(PROSE + " И ещё.", 2),
+              _block("Другая статья: врачи спасли пациентку.", 4, votes=1,
+                     voter="trafilatura"),
+              _block("Врачи снова спасли пациентку в больнице.", 6, votes=1,
+                     voter="trafilatura")]
+    blocks.insert(3, _block("Реклама", 3, votes=0))
+    blocks.insert(5, _block("Реклама", 5, votes=0))
+    hr.extractor_vote(blocks, _ctx())
+    hr.single_vote(blocks, _ctx())
+    assert [b.label for b in blocks[4::2]] == ["chrome", "chrome"]
+
+
 def test_single_vote_without_agreement_trusts_the_prose_voter():
     blocks = [_block("Вход для подписчиков", 0, votes=1, voter="trafilatura",
                      link_density=1.0),
@@ -149,6 +176,90 @@ def test_chrome_containers_found_by_tag_role_and_class_but_not_wrappers():
     assert "share" in reasons["Поделиться"]
     assert "WPSideBar" in reasons["Колонка"]
     assert reasons[PROSE] is None  # 'sidebar' in the wrapper's class does not drop the story
+
+
+def _containers(html: str) -> dict[str, str | None]:
+    tree = parse_html(html)
+    strip_code(tree)
+    return {b.text: b.container for b in dom_blocks(tree)[0]}
+
+
+LEAD_PROSE = ("Операцией руководил профессор Александр Лоскутов, один из пионеров "
+              "эндопротезирования, сообщили в больнице имени Мечникова в понедельник.")
+STORY3 = (f"<p>{PROSE}</p><p>Пациентка, которой исполнилось сто лет, чувствует себя хорошо и "
+          f"уже встаёт с постели, рассказал лечащий врач.</p><p>{LEAD_PROSE}</p>")
+
+
+@pytest.mark.parametrize("opened", ["<nav class='menu'>", "<header role='banner'>",
+                                    "<button class='menu-button'>"])
+def test_a_landmark_or_control_left_open_around_the_page_is_no_container(opened):
+    # the parser closes an element left open at the end of the page: then the story is
+    # inside a <nav>, a banner or a <button>, and it is still the story
+    html = (f"<html><body>{opened}<a href='/'>Главная</a> <a href='/n'>Новости</a>"
+            f"<main><h1>Заголовок</h1>{STORY3}</main></body></html>")
+    reasons = _containers(html)
+    assert reasons[PROSE] is None and reasons[LEAD_PROSE] is None
+    record = clean_page(html.encode(), source_path="open.html")
+    assert PROSE in record.text and LEAD_PROSE in record.text
+
+
+def test_a_closed_nav_and_a_button_stay_chrome_beside_the_story():
+    html = ("<html><body><nav><a href='/'>Главная</a> <a href='/n'>Новости</a></nav>"
+            "<button>Подписаться на рассылку</button>"
+            f"<h1>Заголовок</h1>{STORY3}</body></html>")
+    reasons = _containers(html)
+    assert reasons["Главная Новости"].startswith("<nav>")
+    assert "Подписаться на рассылку" not in reasons  # a control: dropped unread
+    assert reasons[PROSE] is None
+
+
+def test_a_page_builders_widget_box_holding_prose_is_walked_but_a_link_widget_is_chrome():
+    # page builders class every box "widget", the story's own: a story in three such boxes
+    # (each under the share of the page that makes a box a layout wrapper)
+    paragraphs = [" ".join([PROSE, LEAD_PROSE, f"Это абзац номер {i} из трёх, и о нём"
+                            " сообщила пресс-служба клиники, где провели эту сложную операцию."])
+                  for i in range(1, 4)]
+    boxes = "".join(f"<div class='builder-widget builder-widget-text-editor'><p>{p}</p></div>"
+                    for p in paragraphs)
+    html = ("<html><body><h1>Заголовок</h1>" + boxes +
+            "<div class='widget widget_recent_entries'><a href='/1'>Другая новость дня</a> "
+            "<a href='/2'>Ещё одна новость дня</a></div></body></html>")
+    reasons = _containers(html)
+    assert all(reasons[p] is None for p in paragraphs)
+    assert "widget" in reasons["Другая новость дня Ещё одна новость дня"]
+
+
+def test_hidden_sections_holding_prose_are_walked_but_a_hidden_copy_stays_chrome():
+    # an accordion's collapsed sections, each its own text
+    sections = [
+        "Индексный фонд повторяет состав биржевого индекса, поэтому его доходность близка к "
+        "доходности рынка в целом. Управляющий не выбирает отдельные акции, а комиссия за "
+        "управление у таких фондов обычно в несколько раз ниже, чем у активных фондов. "
+        "Первые такие фонды появились в семидесятых годах прошлого века в Соединённых "
+        "Штатах, и сегодня в них вложены триллионы долларов частных инвесторов.",
+        "Чтобы купить паи, нужно открыть брокерский счёт, пополнить его и выбрать фонд по "
+        "тикеру в приложении брокера. Покупать лучше регулярно и небольшими суммами: так "
+        "средняя цена покупки сглаживает колебания курса за несколько лет. Многие брокеры "
+        "позволяют настроить автоматическое пополнение счёта в день зарплаты, и тогда о "
+        "покупке вовсе не приходится помнить.",
+        "Доход от продажи паёв облагается налогом, но при владении дольше трёх лет можно "
+        "получить льготу на долгосрочное владение. Кроме налога стоит учесть комиссию "
+        "брокера и депозитария, которая съедает часть прибыли каждый год. Индивидуальный "
+        "инвестиционный счёт даёт вычет, но деньги с него нельзя снять раньше срока без "
+        "потери этой льготы, а также без уплаты налога за все прошедшие годы.",
+    ]
+    accordion = "".join(f"<div style='display:none'><p>{p}</p></div>" for p in sections)
+    html = ("<html><body><h1>Заголовок</h1>" + accordion +
+            "<div hidden><a href='/'>Меню</a></div></body></html>")
+    reasons = _containers(html)
+    assert all(reasons[p] is None for p in sections)
+    assert reasons["Меню"] == "hidden <div>"  # hidden links stay chrome
+    # a hidden copy of the story shown above it (a blog embed code) stays chrome
+    copy = f"<div hidden><p>Код для блога:</p><p>{sections[0]}</p></div>"
+    shown = "".join(f"<p>{p}</p>" for p in sections)
+    reasons = _containers(f"<html><body><h1>Заголовок</h1>{shown}{copy}</body></html>")
+    assert reasons[sections[0]] is None
+    assert [why for why in reasons.values() if why] == ["hidden <div>"]
 
 
 # ------------------------------------------------------------------ title and date
@@ -378,11 +489,13 @@ def test_byline_rule_leaves_subheads_and_signatures():
         assert all(b.label == "body" for b in blocks)
 
 
-def _teaser_page(with_story_after: bool) -> list[Block]:
-    story = [_block(PROSE, 0), _block(PROSE + " Ещё.", 1), _block("Другие новости", 2)]
-    i = 3
+def _teaser_page(with_story_after: bool, head_votes: int = 0,
+                 story_paragraphs: int = 2) -> list[Block]:
+    story = [_block(PROSE + f" Абзац {k}.", k) for k in range(story_paragraphs)]
+    story.append(_block("Другие новости", story_paragraphs))
+    i = story_paragraphs + 1
     for head in ("ГОРОДСКИЕ ВЛАСТИ ИЩУТ ВЫХОД", "СООБЩЕНИЕ", "ТРАГИЧЕСКОЕ ДТП НА ТРАССЕ"):
-        story.append(_block(head, i, votes=0, link_density=1.0))
+        story.append(_block(head, i, votes=head_votes, link_density=1.0))
         story.append(_block(PROSE.replace("Врачи", "Спасатели") + f" {i}.", i + 1))
         i += 2
     if with_story_after:  # the story's own paragraphs, more than a teaser's summary
@@ -399,6 +512,17 @@ def test_linked_teasers_rule_drops_the_summaries_under_the_story():
     assert [b.label for b in page[:2]] == ["body", "body"]
     assert page[2].rule == "linked_teasers"  # the list's header
     assert all(b.rule == "linked_teasers" for b in page[4::2])
+
+
+def test_linked_sections_the_extractors_kept_are_the_story_not_teasers():
+    # a guide whose subheads link the places it describes: both extractors kept the
+    # linked subheads, and the sections outweigh the story's opening
+    page = _teaser_page(with_story_after=False, head_votes=2, story_paragraphs=1)
+    assert not any(b.rule == "linked_teasers" for b in page)
+    assert all(b.label == "body" for b in page[3::2])
+    # the same kept headlines under a longer story are a teaser list all the same
+    page = _teaser_page(with_story_after=False, head_votes=2, story_paragraphs=4)
+    assert all(b.rule == "linked_teasers" for b in page[6::2])
 
 
 def test_linked_teasers_rule_leaves_links_inside_a_story_that_goes_on():

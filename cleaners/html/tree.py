@@ -261,11 +261,48 @@ def strip_code(tree: HtmlElement) -> None:
     etree.strip_elements(tree, "script", "style", "template", "noscript", with_tail=False)
 
 
+# the share of the page's non-link text a chrome-hinted element must hold to be a layout
+# wrapper, not chrome: one for class/id hints, one for <nav>, <footer> and ARIA landmarks
+WRAPPER_SHARE = 0.4
+LANDMARK_WRAPPER_SHARE = 0.8
+
+
 def _nonlink_len(el: HtmlElement, text: str | None = None) -> int:
     """Non-space characters of ``el``'s text (``text`` when already read) outside links."""
     size = len("".join((el.text_content() if text is None else text).split()))
     links = len("".join("".join(_LINK_TEXT(el)).split()))
     return max(0, size - links)
+
+
+# weak evidence of chrome, chrome only when the box does not hold prose: the class word
+# page builders put on every box of a page, the story's own included
+# ("elementor-widget-text-editor"), and hiding (an accordion's collapsed sections)
+WEAK_HINTS = ("class/id 'widget", "hidden")
+PROSE_BOX_CHARS = 300  # non-link characters of a box that holds a story's paragraph
+PROSE_BOX_LINKS = 0.3  # at most this share of its text in links
+
+
+COPY_PROBE = 60  # characters from a hidden box's middle looked for elsewhere on the page
+
+
+def _prose_box(el: HtmlElement, reason: str, root: HtmlElement) -> bool:
+    """Whether an element chrome only by weak evidence holds prose: a paragraph of text
+    with few links. It is then walked as any box is, and the votes decide. A hidden box
+    whose text the page also prints elsewhere (a blog embed code, a print copy of the
+    story) stays chrome: a copy, not a collapsed section."""
+    if not reason.startswith(WEAK_HINTS):
+        return False
+    text = el.text_content()
+    nonlink = _nonlink_len(el, text)
+    size = len("".join(text.split()))
+    if nonlink < PROSE_BOX_CHARS or size - nonlink > PROSE_BOX_LINKS * size:
+        return False
+    if reason == "hidden":
+        words = " ".join(text.split())
+        middle = len(words) // 2
+        probe = words[middle:middle + COPY_PROBE]
+        return " ".join(root.text_content().split()).count(probe) < 2
+    return True
 
 
 class _Walker:
@@ -277,9 +314,10 @@ class _Walker:
     is measured against).
     """
 
-    __slots__ = ("blocks", "containers", "images", "body_nonlink")
+    __slots__ = ("blocks", "containers", "images", "body_nonlink", "root")
 
     def __init__(self, root: HtmlElement) -> None:
+        self.root = root
         self.blocks: list[DomBlock] = []
         self.containers: list[tuple[HtmlElement, str]] = []
         self.images: list[tuple[str, str]] = []  # (src, alt) beside the open paragraph
@@ -287,13 +325,29 @@ class _Walker:
 
     def wrapper(self, el: HtmlElement) -> bool:
         """A hinted element that holds much of the page's non-link text is a layout
-        wrapper around the story ("container penci_sidebar"), never chrome."""
-        if el.tag in ("nav", "footer") or el.get("role"):
-            return False
+        wrapper around the story ("container penci_sidebar"), never chrome. A <nav>,
+        <footer> or ARIA landmark must hold nearly all of it: then it is a tag left open
+        (the parser closes it at the end of the page) or a landmark put around the page."""
+        landmark = el.tag in ("nav", "footer") or bool(el.get("role"))
+        return self._holds_the_page(el, LANDMARK_WRAPPER_SHARE if landmark else WRAPPER_SHARE,
+                                    PROSE_BOX_CHARS if landmark else 0)
+
+    def _holds_the_page(self, el: HtmlElement, share: float, least: int) -> bool:
+        """Whether ``el`` holds ``share`` of the page's non-link text, and ``least``
+        non-link characters at that (a page that is one menu holds no story to wrap)."""
+        need = max(share * self.body_nonlink, least)
         text = el.text_content()
-        if len(text) < 0.4 * self.body_nonlink:  # too little text even counting spaces, links
+        if len(text) < need:  # too little text even counting spaces and links
             return False
-        return _nonlink_len(el, text) >= 0.4 * self.body_nonlink
+        return _nonlink_len(el, text) >= need
+
+    def swallows(self, el: HtmlElement) -> bool:
+        """Whether a dropped element (a <button>, <label>, <select>) holds block elements and
+        nearly all the page's text: a control the parser left open, closing it only at the
+        end of the page, so the story sits inside it. It is walked like any container."""
+        if not len(el) or el.tag in ("script", "style", "noscript", "template", "head"):
+            return False
+        return self._holds_the_page(el, LANDMARK_WRAPPER_SHARE, PROSE_BOX_CHARS)
 
     def flush(self, f: _Frame) -> None:
         """End the frame's open paragraph: a block of its text (with the images beside it),
@@ -324,7 +378,8 @@ class _Walker:
         own = _attr_hints(el)
         if container is None:
             reason = chrome_reason(el, own)
-            if reason is not None and not self.wrapper(el):
+            if reason is not None and not self.wrapper(el) and \
+                    not _prose_box(el, reason, self.root):
                 self.containers.append((el, reason))
                 text = fold(el.text_content())
                 if text:
@@ -346,7 +401,7 @@ class _Walker:
             if child.tail:
                 f.parts.append(child.tail)
             return None
-        if tag in DROP_TAGS:
+        if tag in DROP_TAGS and not self.swallows(child):
             pass
         elif f.container is None and tag in INLINE_TAGS and \
                 not _CHROME_ATTRS.isdisjoint(child.attrib.keys()) and \

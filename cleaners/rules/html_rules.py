@@ -155,6 +155,9 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
                     b.mark("chrome", "single_vote", f"kept by {_voter(b)} alone")
         return
     lo, hi = agreed[0], agreed[-1]
+    wider = _wider_story(blocks, agreed)
+    if wider is not None:
+        lo, hi = min(lo, wider[0]), max(hi, wider[1])
     for i, b in enumerate(blocks):
         if not b.undecided:
             continue
@@ -165,6 +168,31 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("body", "single_vote", f"kept by {voter}, prose next to the story")
         else:
             b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
+
+
+# a lone extractor's prose outside the agreed story, against the agreed story's, from
+# which its picks are the story and the agreement only a part of it (a lead, a box)
+LONE_STORY_SHARE = 1.0
+LONE_PROSE_SHARE = 0.5  # of the lone extractor's picks outside the agreement, prose
+
+
+def _wider_story(blocks: list[Block], agreed: list[int]) -> tuple[int, int] | None:
+    """(first, last) block of one extractor's story when it holds more prose outside the
+    agreed blocks than the agreement holds in all, and is mostly prose: the two voters
+    then agreed on a part of the story only (readability on the lead box, say), and the
+    other's longer run is the story. None when the agreement is the larger story."""
+    agreed_chars = sum(len(blocks[i].text) for i in agreed)
+    picks: dict[str, list[int]] = {}
+    for i, b in enumerate(blocks):
+        voter = _voter(b)
+        if voter and b.undecided:
+            picks.setdefault(voter, []).append(i)
+    for idx in picks.values():
+        chars = sum(len(blocks[i].text) for i in idx)
+        prose = sum(len(blocks[i].text) for i in idx if is_prose(blocks[i]))
+        if prose > LONE_STORY_SHARE * agreed_chars and prose >= LONE_PROSE_SHARE * chars:
+            return idx[0], idx[-1]
+    return None
 
 
 @rule("printed_headline", stage="html")
@@ -263,12 +291,25 @@ def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
     run = runs[-1]
     if any(b.label == "body" for b in content[run[-1][1]:]):
         return  # the story goes on after them: links inside the story
+    if _linked_sections(content, run):
+        return
     for head, end in run:
         for b in content[head + 1:end]:
             b.mark("chrome", "linked_teasers", "summary under another story's linked headline")
     before = [b for b in content[:run[0][0]] if b.label == "body"]
     if before and not is_prose(before[-1]) and before[-1].n_words <= EDGE_MAX_WORDS:
         before[-1].mark("chrome", "linked_teasers", "the teaser list's header")
+
+
+def _linked_sections(content: list[Block], run: list[tuple[int, int]]) -> bool:
+    """Whether a run of linked headlines with text under each is the story's own sections
+    (a guide whose subheads link the places they describe): both extractors kept most of
+    its headlines, and the text under them outweighs the story above the run. A teaser
+    list under a story is smaller than the story, and the extractors leave its links."""
+    kept = sum(1 for head, _end in run if content[head].votes == 2)
+    under = sum(len(b.text) for head, end in run for b in content[head + 1:end])
+    above = sum(len(b.text) for b in content[:run[0][0]] if b.label == "body")
+    return kept * 2 > len(run) and under > above
 
 
 def _better_voter(blocks: list[Block]) -> str | None:

@@ -19,6 +19,18 @@ SENTENCE_STOPS = ".!?…;:。！？"
 SENTENCE_CLOSERS = "\"»”’')]」』"
 _SENTENCE_STOP = re.compile(r"[.!?…](?:\s|$)|[。！？]")
 STOPLISTS = {"ru": "Russian", "en": "English"}
+# Chinese and Japanese write no spaces between words (and Korean none inside a phrase):
+# there a "word" is counted as about two characters, a Chinese word's usual length, so
+# every length rule in words (a story's minimum, a line rule's maximum) means the same
+# amount of text in them as in a spaced language.
+CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")
+CJK_CHARS_PER_WORD = 2
+
+
+def unspaced_words(text: str) -> int:
+    """Words in ``text``'s Chinese, Japanese and Korean characters, at two characters a
+    word (0 for text without them)."""
+    return len(CJK.findall(text)) // CJK_CHARS_PER_WORD
 
 
 def fold(text: str) -> str:
