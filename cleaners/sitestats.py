@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from hashlib import blake2b
 from typing import TYPE_CHECKING
 
+from cleaners.words.features import ends_sentence
+
 if TYPE_CHECKING:
     from cleaners.blocks import Block
 
@@ -71,6 +73,12 @@ def block_hash(block: Block) -> int | None:
         block.site_hash = line_hash(block.text)
         block.site_hashed = True
     return block.site_hash
+
+
+def long_prose(block: Block) -> bool:
+    """A paragraph of sentences (by length and punctuation, not stoplists: a disclaimer in
+    a language without one is prose too): what learned chrome removes only with care."""
+    return len(block.text) >= PROSE_CHARS and ends_sentence(block.text)
 
 
 def recurring(block: Block, chrome: SiteChrome) -> bool:

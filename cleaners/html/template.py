@@ -12,18 +12,13 @@ from __future__ import annotations
 from cleaners.blocks import Block
 from cleaners.html.tree import DomBlock, fold, text_key
 from cleaners.sitestats import (
-    PROSE_CHARS,
     PROSE_SHARE,
     SiteChrome,
     block_hash,
+    long_prose,
     recurring,
     seen_note,
 )
-from cleaners.words.features import ends_sentence
-
-
-def _prose(b: Block) -> bool:
-    return len(b.text) >= PROSE_CHARS and ends_sentence(b.text)
 
 
 def template_blocks(blocks: list[Block], chrome: SiteChrome, keep: str | None) -> list[int]:
@@ -36,11 +31,11 @@ def template_blocks(blocks: list[Block], chrome: SiteChrome, keep: str | None) -
              and recurring(b, chrome) and (keep is None or text_key(b.text) != keep)]
     if not found:
         return []
-    all_prose = sum(len(b.text) for b in blocks if not b.container and _prose(b))
-    spare_prose = sum(len(b.text) for b in found if _prose(b)) > 0.5 * all_prose
+    all_prose = sum(len(b.text) for b in blocks if not b.container and long_prose(b))
+    spare_prose = sum(len(b.text) for b in found if long_prose(b)) > 0.5 * all_prose
     out = []
     for b in found:
-        if _prose(b) and (spare_prose or chrome.share(block_hash(b) or 0) < PROSE_SHARE):
+        if long_prose(b) and (spare_prose or chrome.share(block_hash(b) or 0) < PROSE_SHARE):
             continue
         if b.markup is not None:
             b.markup.template = seen_note(b, chrome)

@@ -30,24 +30,17 @@ from __future__ import annotations
 from cleaners.blocks import Block, content_blocks
 from cleaners.rules.base import PageContext, rule
 from cleaners.sitestats import (
-    PROSE_CHARS,
     PROSE_SHARE,
     SiteChrome,
     block_hash,
+    long_prose,
     recurring,
     seen_note,
 )
-from cleaners.words.features import ends_sentence
 
 # This many of the site's template lines (not story) standing between two parts of the body
 # end the story: a teaser list or a comment form, not an ad slot or a photo credit.
 END_GAP = 3
-
-
-def _long_prose(block: Block) -> bool:
-    """A paragraph of sentences (by length and punctuation, not stoplists: a disclaimer in a
-    language without one is prose too)."""
-    return len(block.text) >= PROSE_CHARS and ends_sentence(block.text)
 
 
 def _removable(block: Block, chrome: SiteChrome) -> bool:
@@ -56,7 +49,7 @@ def _removable(block: Block, chrome: SiteChrome) -> bool:
     h = block_hash(block)
     if h is None or h not in chrome:
         return False
-    return not _long_prose(block) or chrome.share(h) >= PROSE_SHARE
+    return not long_prose(block) or chrome.share(h) >= PROSE_SHARE
 
 
 def _trim_edges(blocks: list[Block], chrome: SiteChrome, rule_name: str) -> None:
