@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cleaners.words.features import (
-    CJK,
     ends_sentence,
     fold,
     function_words,
@@ -144,7 +143,7 @@ class Block:
         self.tokens = tokens
         self.first_word = first_key_word(lowered)
         self.n_words = len(tokens)
-        if not plain and CJK.search(self.text):  # unspaced script: words by characters
+        if not plain:  # an unspaced script's words are counted by characters
             self.n_words = max(self.n_words, unspaced_words(self.text))
         self.stop_density = stopword_density(tokens)
         self.function_words = len(function_words().intersection(tokens))

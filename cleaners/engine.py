@@ -26,7 +26,6 @@ class _Pass:
 
     step: LinePass
     by_length: tuple[tuple[Rule, ...], ...]
-    gated: frozenset[str]  # rule names that judge only link-heavy blocks
 
 
 def _line_pass(step: LinePass) -> _Pass:
@@ -34,7 +33,7 @@ def _line_pass(step: LinePass) -> _Pass:
     longest = max((r.max_words for r in rules if r.max_words is not None), default=0) + 1
     by_length = tuple(tuple(r for r in rules if r.max_words is None or n <= r.max_words)
                       for n in range(longest + 1))
-    return _Pass(step, by_length, step.links_only)
+    return _Pass(step, by_length)
 
 
 @lru_cache(maxsize=4)
@@ -77,7 +76,7 @@ def _run_pass(p: _Pass, blocks: list[Block], ctx: PageContext) -> None:
         if not i & 63:  # the budget is checked every 64 blocks: a clock read is not free
             check_deadline("the line rules")
         if _judged(b, step):
-            gated = _NONE if b.link_density >= step.min_links else p.gated
+            gated = _NONE if b.link_density >= step.min_links else step.links_only
             _judge(b, p.by_length[min(b.n_words, longest)], ctx, gated)
 
 

@@ -35,7 +35,7 @@ from cleaners.sitestats import SiteChrome, page_hashes
 from cleaners.tally import RuleTally
 from cleaners.text.frontend import text_to_blocks
 from cleaners.version import PIPELINE_VERSION
-from cleaners.words.features import unspaced_words
+from cleaners.words.features import CJK_LETTERS, unspaced_words
 from schemas.models import ArticleRecord
 
 
@@ -152,8 +152,7 @@ def analyse_decoded(text: str, input_format: str, *, url: str | None = None,
 
 _SENTENCE = re.compile(r"\w+(?:\W+\w+){2,}\s*[.!?…»\"”)]*[.!?…]")
 # a sentence of an unspaced script: six characters or more before a full-width stop
-_UNSPACED_SENTENCE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]"
-                                "[^。！？\n]{5,}[。！？]")
+_UNSPACED_SENTENCE = re.compile(f"[{CJK_LETTERS}][^。！？\n]{{5,}}[。！？]")
 MIN_STORY_WORDS = 15
 
 

@@ -285,24 +285,16 @@ PROSE_BOX_LINKS = 0.3  # at most this share of its text in links
 COPY_PROBE = 60  # characters from a hidden box's middle looked for elsewhere on the page
 
 
-def _prose_box(el: HtmlElement, reason: str, root: HtmlElement) -> bool:
+def _prose_box(el: HtmlElement, reason: str) -> tuple[bool, str]:
     """Whether an element chrome only by weak evidence holds prose: a paragraph of text
-    with few links. It is then walked as any box is, and the votes decide. A hidden box
-    whose text the page also prints elsewhere (a blog embed code, a print copy of the
-    story) stays chrome: a copy, not a collapsed section."""
+    with few links; and its text. Such a box is walked as any box is, and the votes
+    decide (a hidden one only if it is no copy: ``_Walker.copy``)."""
     if not reason.startswith(WEAK_HINTS):
-        return False
+        return False, ""
     text = el.text_content()
     nonlink = _nonlink_len(el, text)
     size = len("".join(text.split()))
-    if nonlink < PROSE_BOX_CHARS or size - nonlink > PROSE_BOX_LINKS * size:
-        return False
-    if reason == "hidden":
-        words = " ".join(text.split())
-        middle = len(words) // 2
-        probe = words[middle:middle + COPY_PROBE]
-        return " ".join(root.text_content().split()).count(probe) < 2
-    return True
+    return nonlink >= PROSE_BOX_CHARS and size - nonlink <= PROSE_BOX_LINKS * size, text
 
 
 class _Walker:
@@ -314,14 +306,28 @@ class _Walker:
     is measured against).
     """
 
-    __slots__ = ("blocks", "containers", "images", "body_nonlink", "root")
+    __slots__ = ("blocks", "containers", "images", "body_nonlink", "root", "page_words")
 
     def __init__(self, root: HtmlElement) -> None:
         self.root = root
+        self.page_words: str | None = None  # the page's text, spaces folded, once asked
         self.blocks: list[DomBlock] = []
         self.containers: list[tuple[HtmlElement, str]] = []
         self.images: list[tuple[str, str]] = []  # (src, alt) beside the open paragraph
         self.body_nonlink = max(1, _nonlink_len(root))
+
+    def story_box(self, el: HtmlElement, reason: str) -> bool:
+        """Whether a box chrome only by weak evidence holds the story's prose: a hidden
+        box whose text the page also prints elsewhere (a blog embed code, a print copy of
+        the story) is a copy, not a collapsed section, and stays chrome."""
+        prose, text = _prose_box(el, reason)
+        if not prose or reason != "hidden":
+            return prose
+        words = " ".join(text.split())
+        middle = len(words) // 2
+        if self.page_words is None:  # once a page, however many hidden boxes it has
+            self.page_words = " ".join(self.root.text_content().split())
+        return self.page_words.count(words[middle:middle + COPY_PROBE]) < 2
 
     def wrapper(self, el: HtmlElement) -> bool:
         """A hinted element that holds much of the page's non-link text is a layout
@@ -379,7 +385,7 @@ class _Walker:
         if container is None:
             reason = chrome_reason(el, own)
             if reason is not None and not self.wrapper(el) and \
-                    not _prose_box(el, reason, self.root):
+                    not self.story_box(el, reason):
                 self.containers.append((el, reason))
                 text = fold(el.text_content())
                 if text:

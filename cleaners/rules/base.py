@@ -27,7 +27,6 @@ from cleaners.native import docstring
 from cleaners.sitestats import SiteChrome
 
 Stage = Literal["html", "line", "block", "boundary"]
-STAGE_ORDER: tuple[Stage, ...] = ("html", "line", "block", "boundary")
 
 
 @dataclass(slots=True)

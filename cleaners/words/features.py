@@ -23,7 +23,8 @@ STOPLISTS = {"ru": "Russian", "en": "English"}
 # there a "word" is counted as about two characters, a Chinese word's usual length, so
 # every length rule in words (a story's minimum, a line rule's maximum) means the same
 # amount of text in them as in a spaced language.
-CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3]")
+CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3"  # kana, Han, Hangul
+CJK = re.compile(f"[{CJK_LETTERS}]")
 CJK_CHARS_PER_WORD = 2
 
 
