@@ -130,6 +130,28 @@ def test_single_vote_without_agreement_trusts_the_prose_voter():
     assert blocks[1].label == "body" and "readability" in blocks[1].note
 
 
+def test_single_vote_without_agreement_passes_over_a_voter_that_kept_no_prose():
+    # one extractor kept only the page's date line and a link; the other kept the story's paragraph
+    # and a linked headline list beside it (more chrome than the date line is long)
+    greek = ("Στην προσπάθεια για το κούρεμα του κρατικού χρέους και τη νέα δανειακή "
+             "σύμβαση, η κυβέρνηση σχεδιάζει την επόμενη κλιμάκωση των μέτρων για το 2012.")
+    blocks = [_block("Τρίτη 3 Γενάρη 2012", 0, votes=1, voter="trafilatura"),
+              _block("ΜΟΝΟ ΚΕΙΜΕΝΟ", 0, votes=1, voter="trafilatura", link_density=1.0),
+              _block("Ετσι πρέπει να γίνει η μεγάλη αλλαγή στην πόλη και στην χώρα μας", 1,
+                     votes=1, voter="readability", link_density=1.0),
+              _block("Μια αλλιώτικη γιορτή για παιδιά στο κέντρο της Αθήνας και του Πειραιά",
+                     2, votes=1, voter="readability", link_density=1.0),
+              _block("Απειλές και τρομοκρατία για να περάσουν τα μέτρα στη Βουλή", 3,
+                     votes=1, voter="readability", link_density=1.0),
+              _block(greek, 3, votes=1, voter="readability")]
+    for i, b in enumerate(blocks):
+        b.index = i
+    hr.link_block(blocks, _ctx())
+    hr.single_vote(blocks, _ctx())
+    assert blocks[5].label == "body" and "readability" in blocks[5].note
+    assert blocks[0].label == "chrome"
+
+
 def test_duplicate_text_rule():
     lead = "Три человека погибли и четверо получили ранения в результате взрыва на заводе."
     blocks = [_block(lead, 0), _block("ПЕКИН, 5 янв - РИА Новости. " + lead + " Так.", 1),

@@ -313,8 +313,11 @@ def _linked_sections(content: list[Block], run: list[tuple[int, int]]) -> bool:
 
 
 def _better_voter(blocks: list[Block]) -> str | None:
-    """The extractor whose lone picks are more prose and less link/container chrome."""
+    """The extractor whose lone picks are more prose and less link/container chrome. One
+    whose picks hold no prose at all (a date line, a section name) found no story, however
+    little chrome it kept: the other wins when it found some prose."""
     score: dict[str, float] = {}
+    prose: set[str] = set()
     for b in blocks:
         voter = _voter(b)
         if not voter:
@@ -323,7 +326,11 @@ def _better_voter(blocks: list[Block]) -> str | None:
             score[voter] = score.get(voter, 0.0) - len(b.text)
         elif is_prose(b):
             score[voter] = score.get(voter, 0.0) + len(b.text)
-    return max(score, key=score.__getitem__) if score else None
+            prose.add(voter)
+        else:
+            score.setdefault(voter, 0.0)
+    candidates = [v for v in score if v in prose] or list(score)
+    return max(candidates, key=score.__getitem__) if candidates else None
 
 
 def _near(blocks: list[Block], i: int, lo: int, hi: int) -> bool:
