@@ -512,12 +512,14 @@ def test_byline_rule_leaves_subheads_and_signatures():
 
 
 def _teaser_page(with_story_after: bool, head_votes: int = 0,
-                 story_paragraphs: int = 2) -> list[Block]:
+                 story_paragraphs: int = 2, dated: bool = False) -> list[Block]:
     story = [_block(PROSE + f" Абзац {k}.", k) for k in range(story_paragraphs)]
     story.append(_block("Другие новости", story_paragraphs))
     i = story_paragraphs + 1
     for head in ("ГОРОДСКИЕ ВЛАСТИ ИЩУТ ВЫХОД", "СООБЩЕНИЕ", "ТРАГИЧЕСКОЕ ДТП НА ТРАССЕ"):
         story.append(_block(head, i, votes=head_votes, link_density=1.0))
+        if dated:  # the teaser's date, which no extractor kept, under its headline
+            story.append(_block(f"04:41 2{i}.11.2011", i, votes=0))
         story.append(_block(PROSE.replace("Врачи", "Спасатели") + f" {i}.", i + 1))
         i += 2
     if with_story_after:  # the story's own paragraphs, more than a teaser's summary
@@ -534,6 +536,14 @@ def test_linked_teasers_rule_drops_the_summaries_under_the_story():
     assert [b.label for b in page[:2]] == ["body", "body"]
     assert page[2].rule == "linked_teasers"  # the list's header
     assert all(b.rule == "linked_teasers" for b in page[4::2])
+
+
+def test_linked_teasers_rule_sees_past_each_teasers_date():
+    page = _teaser_page(with_story_after=False, dated=True)
+    assert [b.label for b in page[:2]] == ["body", "body"]
+    summaries = page[5::3]
+    assert len(summaries) == 3 and all(b.rule == "linked_teasers" for b in summaries)
+    assert all(b.rule == "extractor_vote" for b in page[4::3])  # the dates stay as they were
 
 
 def test_linked_sections_the_extractors_kept_are_the_story_not_teasers():
