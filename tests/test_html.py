@@ -686,3 +686,29 @@ def test_lead_paragraph_rule_takes_a_one_line_lede_but_not_a_label():
         hr.extractor_vote(blocks, _ctx())
         hr.lead_paragraph(blocks, _ctx())
         assert (blocks[1].rule == "lead_paragraph") is kept, lede
+
+
+def test_trafilatura_fallback_widens_a_fast_story_that_missed_the_pages_prose(monkeypatch):
+    """Where trafilatura's fast story holds under FALLBACK_SHARE of the page's prose, its
+    full mode runs on the page as parsed and its story is added to the fast one; where
+    the fast story holds enough, the full mode never runs."""
+    from cleaners.html import votes
+
+    blocks = [_block(PROSE + f" Абзац {k}.", k) for k in range(10)]
+    calls: list[bool] = []
+
+    def fake(tree, url, *, fast=True):
+        calls.append(fast)
+        return [b.text for b in blocks]  # the full mode finds every paragraph
+
+    monkeypatch.setattr(votes, "_trafilatura", fake)
+    fast_story = [blocks[0].text]  # a tenth of the prose
+    widened = votes._with_fallback(fast_story, blocks, None, lambda: object())
+    assert calls == [False] and widened == fast_story + [b.text for b in blocks]
+    calls.clear()
+    enough = [b.text for b in blocks[:4]]  # four tenths: the fast story stands
+    assert votes._with_fallback(enough, blocks, None, lambda: object()) is None
+    assert calls == []
+    # a full story no longer than the fast one adds nothing
+    monkeypatch.setattr(votes, "_trafilatura", lambda tree, url, *, fast=True: fast_story)
+    assert votes._with_fallback(fast_story, blocks, None, lambda: object()) is None
