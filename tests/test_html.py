@@ -712,3 +712,26 @@ def test_trafilatura_fallback_widens_a_fast_story_that_missed_the_pages_prose(mo
     # a full story no longer than the fast one adds nothing
     monkeypatch.setattr(votes, "_trafilatura", lambda tree, url, *, fast=True: fast_story)
     assert votes._with_fallback(fast_story, blocks, None, lambda: object()) is None
+
+
+def test_a_data_tables_rows_are_blocks_of_joined_cells_and_a_layout_table_is_walked():
+    html = ("<html><body><p>" + PROSE + "</p><table>"
+            "<tr><th>Bill total</th><th>15%</th><th>20%</th></tr>"
+            "<tr><td>$10.00</td><td>$1.50</td><td>$2.00</td></tr></table>"
+            "<table><tr><td><p>" + PROSE + "</p><p>Второй абзац истории.</p></td>"
+            "<td>Меню</td></tr></table></body></html>")
+    tree = parse_html(html)
+    strip_code(tree)
+    texts = [d.text for d in dom_blocks(tree)[0]]
+    assert "Bill total | 15% | 20%" in texts and "$10.00 | $1.50 | $2.00" in texts
+    assert "Второй абзац истории." in texts and "Меню" in texts  # the layout row's cells
+
+
+def test_a_story_tables_rows_of_figures_stay_in_the_story():
+    rows = "".join(f"<tr><td>${k}0.00</td><td>${k}.50</td><td>${k * 2}.00</td></tr>"
+                   for k in range(1, 8))
+    paragraphs = "".join(f"<p>{PROSE} Абзац {k}.</p>" for k in range(4))
+    html = (f"<html><head><title>Чаевые</title></head><body><article><h1>Чаевые</h1>"
+            f"{paragraphs}<table>{rows}</table><p>{LEAD}</p></article></body></html>")
+    _blocks, article = analyse_html(html)
+    assert "$30.00 | $3.50 | $6.00" in article.paragraphs

@@ -114,7 +114,10 @@ def _readability(tree) -> list[str]:
     except Exception:  # noqa: BLE001
         return []
     out = []
-    for el in frag.iter(_PARA_TAGS):
+    for el in frag.iter(_PARA_TAGS + ("tr",)):
+        if el.tag == "tr":  # a data row is one block (``tree._data_row``): its cells joined
+            out.append(" | ".join(c.text_content() for c in el if c.tag in ("td", "th")))
+            continue
         text = el.text_content() if len(el) == 0 or el.tag != "div" else (el.text or "")
         if text.strip():
             out.append(text)

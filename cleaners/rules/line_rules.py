@@ -327,8 +327,10 @@ _WEATHER = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CcСсFf]?")
 
 @line_rule("ticker", max_words=16)
 def ticker(block: Block, ctx: PageContext) -> str | None:
-    """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C"."""
-    if block.n_words > 16 or block.sentence_end or not _DIGIT.search(block.text):
+    """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C". Not a row
+    of a data table (an HTML <tr> the story holds): figures are what its rows are for."""
+    if block.n_words > 16 or block.sentence_end or block.tag == "tr" or \
+            not _DIGIT.search(block.text):
         return None
     if block.n_words <= 6 and _WEATHER.search(block.text):
         return "weather"
