@@ -735,3 +735,15 @@ def test_a_story_tables_rows_of_figures_stay_in_the_story():
             f"{paragraphs}<table>{rows}</table><p>{LEAD}</p></article></body></html>")
     _blocks, article = analyse_html(html)
     assert "$30.00 | $3.50 | $6.00" in article.paragraphs
+
+
+def test_a_break_inside_a_span_ends_the_line_and_a_link_is_still_one_link():
+    html = ("<html><body><p><span>Compact Weight Bench</span><span><br></span>"
+            "<span>Price:</span><span> $299</span></p>"
+            "<p>Read <a href='/x'>the <br>guide</a> today</p></body></html>")
+    tree = parse_html(html)
+    strip_code(tree)
+    blocks = dom_blocks(tree)[0]
+    texts = [d.text for d in blocks]
+    assert texts[:2] == ["Compact Weight Bench", "Price: $299"]
+    assert texts[2] == "Read the guide today" and blocks[2].link_chars == len("the guide")

@@ -269,6 +269,13 @@ def _data_row(tr: HtmlElement, hints: str) -> DomBlock | None:
                     None, tr)
 
 
+def _holds_break(el: HtmlElement) -> bool:
+    """Whether a phrasing element other than a link holds a <br> (``<span>Name</span>
+    <span><br></span><span>Price: $299</span>``): walked as a container, its break ends
+    a line as a <br> between the spans would, instead of gluing "Name" to "Price"."""
+    return el.tag != "a" and next(el.iter("br"), None) is not None
+
+
 @dataclass(slots=True)
 class _Frame:
     """An element being walked: its paragraph so far and where its children stand."""
@@ -454,7 +461,7 @@ class _Walker:
                 f.parts.append(child.tail)
             return None
         elif tag in BLOCK_TAGS or tag not in INLINE_TAGS or (
-                len(child) and _holds_blocks(child)):
+                len(child) and (_holds_blocks(child) or _holds_break(child))):
             self.flush(f)
             row = _data_row(child, f.hints) if tag == "tr" and f.container is None else None
             if row is not None:
