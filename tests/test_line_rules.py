@@ -47,6 +47,13 @@ CASES = [
     ("caption_credit", "Spain's Rafael Nadal celebrates a point in Madrid, Spain, Tuesday, "
      "Nov. 19, 2019. (Manu Fernandez/AP)",
      "The deal was approved by both chambers (House/Senate) on Tuesday, officials said."),
+    ("image_credit", "Getty Images / Holger Leue",
+     "Getty Images / Shutterstock prices for stock photos rose by a tenth this year."),
+    ("image_credit", "Jane Doe/Reuters", "He spoke to Reuters/Ipsos pollsters on Monday."),
+    ("caption_credit", "Guests pick their pastries from glass cabinets. | Photo by Lisa Jennings",
+     "Guests pick their pastries from glass cabinets, and a photo is not allowed."),
+    ("caption_credit", "A portrait of the Queen in 2004 (Picture credit: Getty)",
+     "A portrait of the Queen (painted in 2004) hangs in the hall."),
     ("caption_credit", "На фото: судья Виктория Федотова оглашает приговор.",
      "На фото видно, как машина выезжает на встречную полосу, сообщили в ГИБДД."),
     ("caption_label", "Image caption Taylor Swift's seventh album is the only one she owns",

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
 from cleaners.blocks import Block, Markup
 from cleaners.html.meta import (
     TITLE_CLASS,
@@ -95,6 +97,16 @@ def _evidence(dblocks: list[DomBlock], blocks: list[Block], weak_title: bool) ->
             b.markup.prominent = True
 
 
+def _as_parsed(html: str) -> HtmlElement | None:
+    """The page's tree as the voters first see it (code stripped, nothing cut), parsed
+    anew: copying every page's tree in case one needs it costs more than this does on the
+    few that do (``votes.FALLBACK_SHARE``)."""
+    tree = parse_html(html)
+    if tree is not None:
+        strip_code(tree)
+    return tree
+
+
 def html_to_blocks(html: str, *, url: str | None = None, site_chrome: SiteChrome | None = None
                    ) -> tuple[list[Block], PageMarkup | None]:
     """The blocks of one decoded HTML page with the markup's evidence on them, and what
@@ -116,7 +128,7 @@ def html_to_blocks(html: str, *, url: str | None = None, site_chrome: SiteChrome
     blocks = _to_blocks(dblocks)
     if site_chrome:
         cut_template(dblocks, blocks, site_chrome, title)
-    vote(tree, dblocks, blocks, url)
+    vote(tree, dblocks, blocks, url, lambda: _as_parsed(html))
     _evidence(dblocks, blocks, why in WEAK_TITLES)
     return blocks, PageMarkup(meta, title, why, title_key(title) if title else "")
 

@@ -80,8 +80,18 @@ def timestamp_only(block: Block, ctx: PageContext) -> str | None:
     return "date/time alone" if is_timestamp_line(block.text) else None
 
 
+# "Getty Images / Jane Doe", "AP Photo/Jane Doe", "Jane Doe/Reuters": a photo agency and a
+# photographer joined by a slash, the credit line of a picture agency's image
+_AGENCIES = (r"(?:Getty Images|Getty|AP Photo|AP|Reuters|AFP|EPA|Shutterstock|Alamy"
+             r"|iStock(?:photo)?)")
+_AGENCY_CREDIT = re.compile(
+    rf"^(?:{_AGENCIES}\s*/\s*[^/.!?]{{2,60}}|[^/.!?]{{2,60}}?\s*/\s*{_AGENCIES}(?:\s*/\s*\w+)?)$")
+
+
 def _credit_value(block: Block) -> str | None:
     value = label_value("image_credit", block.text)
+    if value is None and "/" in block.text and _AGENCY_CREDIT.match(block.text.strip()):
+        return block.text.strip()
     if value is None and block.text.startswith("©") and block.n_words <= 8 and \
             not phrase_set("rights").pattern.search(block.key):
         value = block.text  # "© Reuters"; "© 2011 X. Все права защищены" is a rights notice
@@ -93,10 +103,11 @@ def _credit_value(block: Block) -> str | None:
 
 @line_rule("image_credit", label="meta", max_words=12)
 def image_credit(block: Block, ctx: PageContext) -> str | None:
-    """An image credit ("Источник изображения: © AP Photo", "Фото: ТАСС"): image metadata."""
+    """An image credit ("Источник изображения: © AP Photo", "Фото: ТАСС", "Getty Images /
+    Jane Doe"): image metadata."""
     if block.n_words > 12:
         return None
-    if not _LABEL_SEP.search(block.text) and "©" not in block.text:
+    if not _LABEL_SEP.search(block.text) and "©" not in block.text and "/" not in block.text:
         return None
     value = _credit_value(block)
     if value is None:
@@ -108,7 +119,8 @@ def image_credit(block: Block, ctx: PageContext) -> str | None:
 # "... shake hands in Hanoi. (AP Photo/Hau Dinh)", "... (Image: GETTY )", "[File: Reuters]":
 # a caption that ends on its image's credit, in brackets
 _CAPTION_CREDIT = re.compile(
-    r"[(\[]\s*(?P<credit>(?:AP Photo|Photo|Image|Credit|File|Getty|AFP|Reuters|Фото|Источник)"
+    r"[(\[]\s*(?P<credit>(?:AP Photo|Photo|Picture|Image|Credit|File|Getty|AFP|Reuters|Фото|"
+    r"Источник)"
     r"\b(?:\s*(?:by|credit)\b)?\s*[:/]?\s*[^()\[\]]{2,80})[)\]]\s*\.?$",
     re.IGNORECASE,
 )
@@ -118,10 +130,10 @@ _CAPTION_BYLINE = re.compile(
     r"(?<=[.!?\"”])\s*\((?P<credit>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}\s*/\s*"
     r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3})\)\s*\.?$"
 )
-# "Здание суда. Фото с сайта betotrade.ee", "...населения. Фото PRM.RU": the credit after the
-# caption's sentence, without brackets
+# "Здание суда. Фото с сайта betotrade.ee", "...населения. Фото PRM.RU", "Guests pick
+# pastries. | Photo by Jane Doe": the credit after the caption's sentence, without brackets
 _CAPTION_CREDIT_AFTER = re.compile(
-    r"(?:^|[.!?»\"]\s+)(?P<credit>(?:Фото|Photo|Image|Credit|Иллюстрация|Кадр)\s*"
+    r"(?:^|[.!?»\"]\s+|\s+\|\s+)(?P<credit>(?:Фото|Photo|Image|Credit|Иллюстрация|Кадр)\s*"
     r"(?:(?::|с сайта|с ресурса|пользователя|из архива|by|courtesy of|телеканала)\s*\S.{0,80}"
     r"|[A-ZА-ЯЁ][A-ZА-ЯЁ.\-]{2,40}))$"
 )
@@ -315,8 +327,10 @@ _WEATHER = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CcСсFf]?")
 
 @line_rule("ticker", max_words=16)
 def ticker(block: Block, ctx: PageContext) -> str | None:
-    """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C"."""
-    if block.n_words > 16 or block.sentence_end or not _DIGIT.search(block.text):
+    """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C". Not a row
+    of a data table (an HTML <tr> the story holds): figures are what its rows are for."""
+    if block.n_words > 16 or block.sentence_end or block.tag == "tr" or \
+            not _DIGIT.search(block.text):
         return None
     if block.n_words <= 6 and _WEATHER.search(block.text):
         return "weather"

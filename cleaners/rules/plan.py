@@ -63,6 +63,8 @@ PLAN: dict[str, tuple[Step, ...]] = {
         "site_template",
         # what the markup says: the headline, empty blocks, captions, chrome containers
         "headline", "no_words", "figure_caption", "chrome_container", "link_block",
+        # the readers' comments, which an extractor that missed the story keeps
+        "comment_thread",
         # what the two extractors say
         "extractor_vote", "single_vote",
         # the story's edges: its printed headline, lead, teasers after it, date line, byline

@@ -1,7 +1,11 @@
 """Cheap per-block features the rules read: words, stopword density, sentence ends.
 
-Stoplists come from jusText (Russian and English, as the issue suggests); a
-language is added by naming its jusText stoplist in ``STOPLISTS``.
+Stoplists come from jusText; a language is added by naming its jusText stoplist in
+``STOPLISTS``. Without its language's stoplist every sentence scores a stopword density
+of 0 and no rule takes it for prose: Greek and Polish pages were rejected or cut for
+that (issue 19). The union holds the major European languages; a content word of one
+language that is a stopword of another (Greek "πολιτική") raises a menu's density a
+little, which the rules' thresholds (0.15 and up, against 0.3-0.6 for prose) absorb.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ NON_LETTERS = re.compile(r"[\W\d_]+")
 SENTENCE_STOPS = ".!?…;:。！？"
 SENTENCE_CLOSERS = "\"»”’')]」』"
 _SENTENCE_STOP = re.compile(r"[.!?…](?:\s|$)|[。！？]")
-STOPLISTS = {"ru": "Russian", "en": "English"}
+STOPLISTS = {"ru": "Russian", "en": "English", "el": "Greek", "pl": "Polish", "de": "German",
+             "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+             "uk": "Ukrainian", "cs": "Czech", "nl": "Dutch"}
 # Chinese and Japanese write no spaces between words (and Korean none inside a phrase):
 # there a "word" is counted as about two characters, a Chinese word's usual length, so
 # every length rule in words (a story's minimum, a line rule's maximum) means the same
