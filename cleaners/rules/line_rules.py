@@ -14,6 +14,7 @@ from cleaners.blocks import Block, Label
 from cleaners.rules.base import PageContext, line_rule
 from cleaners.rules.phrases import PhraseSet, label_value, phrase_set
 from cleaners.words.dates import is_timestamp_line
+from cleaners.words.features import CJK
 
 # a "Label: value" line needs a separator; most lines have none, and skip the regexes
 _LABEL_SEP = re.compile(r"[:\-–—]")
@@ -376,7 +377,19 @@ def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
-_CAPITALISED = re.compile(r"(?:^|\s)[^\W_a-zа-яё]")
+MENU_MIN_ITEMS = 4
+# punctuation that sentences and headlines carry and run-together menu items do not,
+# with the fullwidth forms Chinese and Japanese text writes
+_MENU_FREE_OF = frozenset(",;:«»\"“”()，、；：（）「」『』《》")
+
+
+def _capitalised(item: str) -> bool:
+    """Whether a menu item opens as one: on a capital, a figure, or a letter of a script
+    without case (Chinese, Japanese), which has no lower case to tell a word in a sentence
+    from an item. A lower-case letter of any cased script (Latin, Cyrillic, Greek) opens
+    no item."""
+    first = item[0]
+    return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
 
 
 @line_rule("menu_line")
@@ -385,13 +398,20 @@ def menu_line(block: Block, ctx: PageContext) -> str | None:
 
     Text browsers print a horizontal menu as one line ("Политика Экономика
     Общество Спорт"). Story sentences and headlines carry stopwords.
+
+    The items are what spaces part: in a script without spaces (Chinese, Japanese) a
+    line's "words" (``Block.n_words``, by characters) are no items, and a line of it with
+    fewer than ``MENU_MIN_ITEMS`` spaced parts is a headline or a sentence broken by the
+    page, never a menu ("女嬰腳腫住院三天後死亡"); "首頁 新聞 體育 娛樂" is one.
     """
-    if block.n_words < 4 or block.function_words > 0 or block.sentence_end:
+    if block.n_words < MENU_MIN_ITEMS or block.function_words > 0 or block.sentence_end:
         return None
-    if any(ch in block.text for ch in ",;:«»\"“”()"):
+    if not _MENU_FREE_OF.isdisjoint(block.text):
         return None
     tokens = block.text.split()
-    capitals = len(_CAPITALISED.findall(block.text))
+    if len(tokens) < MENU_MIN_ITEMS and CJK.search(block.text):
+        return None
+    capitals = sum(map(_capitalised, tokens))
     if capitals / len(tokens) >= 0.75:
         return "capitalised words, no stopwords"
     return None
