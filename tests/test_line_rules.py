@@ -126,7 +126,8 @@ CASES = [
     # Chinese has no case and no spaces: a menu is items parted by spaces, a subhead or a
     # broken line of a sentence is one run of characters
     ("menu_line", "首頁 新聞 體育 娛樂 財經", "女嬰腳腫住院三天後死亡"),
-    ("menu_line", "首頁 新聞 體育 娛樂 財經", "日夜蹲守電腦前，即便是一只小小的鼠標，也擁有水滴石穿的力量"),
+    ("menu_line", "首頁 新聞 體育 娛樂 財經",
+     "日夜蹲守電腦前，即便是一只小小的鼠標，也擁有水滴石穿的力量"),
     # a Greek headline's lower-case words are no menu items
     ("menu_line", "Πολιτική Οικονομία Κοινωνία Αθλητισμός Πολιτισμός",
      "Πάλη για εμπόδια και ανατροπή"),
