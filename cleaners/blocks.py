@@ -16,6 +16,7 @@ from cleaners.words.features import (
     function_words,
     plain_words,
     stopword_density,
+    text_size,
     unspaced_words,
     words,
 )
@@ -91,6 +92,9 @@ class Block:
     # the title rule reads the story's words from them rather than finding them again
     tokens: list[str] | None = field(default=None, repr=False)
     n_words: int = 0
+    # how much text it holds (``features.text_size``: a CJK character counts as three
+    # letters); -1 until first asked
+    chars: int = field(default=-1, repr=False)
     stop_density: float = 0.0  # jusText stoplist share: prose density
     function_words: int = 0  # prepositions, conjunctions...: none in menus
     sentence_end: bool = False
@@ -128,6 +132,15 @@ class Block:
         """The words of the lowercased text: the features' ``tokens``, or found now for a
         block whose features were never computed (an HTML block no rule voted on)."""
         return self.tokens if self.tokens is not None else words(fold(self.text))
+
+    @property
+    def size(self) -> int:
+        """The text's length in Latin letters' worth (``features.text_size``): what the
+        length rules read, so that they ask as much of Chinese or Japanese text, whose
+        characters are words or halves of words, as of a spaced language."""
+        if self.chars < 0:
+            self.chars = text_size(self.text)
+        return self.chars
 
     @property
     def undecided(self) -> bool:

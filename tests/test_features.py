@@ -100,3 +100,14 @@ def test_site_words_are_the_words_opening_on_a_site_stem_and_no_others() -> None
     assert found == ["пользователи", "сайта", "комментарии", "правила", "модератор", "terms",
                      "website", "user", "subscribers", "newsletter_2024", "правилами",
                      "registration"]
+
+
+def test_text_size_counts_a_cjk_character_as_three_letters() -> None:
+    from cleaners.words.features import text_size
+
+    assert text_size("Shares rose.") == len("Shares rose.")
+    assert text_size("Акции выросли.") == len("Акции выросли.")
+    assert text_size("股市上漲。") == 4 * 3 + 1  # four Han characters and a fullwidth stop
+    assert text_size("iPhone銷量") == 6 + 2 * 3
+    block = Block(index=0, text="美國經濟適度增長。", raw="")
+    assert block.size == 8 * 3 + 1

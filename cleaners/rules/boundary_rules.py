@@ -30,6 +30,7 @@ HARD_STOPS = frozenset({
     "rights_notice", "comment_prompt", "source_line", "tags_line", "tags_follow",
     "hashtag_block", "subscribe_box", "cookie_notice", "author_box", "pager",
 })
+# lengths in Latin letters' worth (``Block.size``): a Chinese character counts as three
 GOOD_MIN_CHARS = 80
 FREE_GAP = 2  # non-prose lines a story may hold in a row (a caption, a credit)
 GAP_COST = 30  # each further one costs this much more than the last
@@ -40,32 +41,35 @@ MIN_STOP_DENSITY = 0.2
 def _page_has_stopwords(content: list[Block]) -> bool:
     """Whether our stoplists cover this page's language (else prose is judged without them)."""
     # by characters too: Chinese and Japanese write sentences without spaces
-    long_lines = [b for b in content if b.n_words >= 8 or len(b.text) >= GOOD_MIN_CHARS]
+    long_lines = [b for b in content if b.n_words >= 8 or b.size >= GOOD_MIN_CHARS]
     if not long_lines:
         return True
     return sum(b.stop_density for b in long_lines) / len(long_lines) >= 0.05
 
 
 def is_prose(block: Block, has_stopwords: bool) -> bool:
-    """A block that reads like story text: long enough, with sentence punctuation and stopwords."""
-    if len(block.text) < GOOD_MIN_CHARS:
+    """A block that reads like story text: long enough, with sentence punctuation and stopwords.
+
+    Long enough by ``Block.size``, in which a Chinese or Japanese character counts as
+    three letters: 27 of them (a sentence) are as long as 80 letters of English."""
+    if block.size < GOOD_MIN_CHARS:
         return False
     if has_stopwords and block.stop_density < MIN_STOP_DENSITY:
         return False
-    return block.sentence_end or sentence_count(block.text) >= 1 or len(block.text) >= 200
+    return block.sentence_end or sentence_count(block.text) >= 1 or block.size >= 200
 
 
 def _weight(block: Block, has_stopwords: bool) -> float:
     if block.undecided:
         if is_prose(block, has_stopwords):
-            return float(len(block.text))
+            return float(block.size)
         if block.sentence_end and block.n_words >= 5:
-            return len(block.text) / 3
+            return block.size / 3
         return -15.0
     if block.rule in HARD_STOPS:
         return -1e9
     if block.label == "chrome":
-        return -(40.0 + len(block.text) / 2)
+        return -(40.0 + block.size / 2)
     return -5.0  # meta: dates, captions, credits sit inside stories
 
 
@@ -143,7 +147,7 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     headlines = sum(1 for b in content[start:end + 1]
                     if b.undecided and not b.sentence_end and b.n_words >= 3
                     and not is_prose(b, True))
-    long_prose = sum(1 for b in prose if len(b.text) >= GOOD_MIN_CHARS)
+    long_prose = sum(1 for b in prose if b.size >= GOOD_MIN_CHARS)
     if long_prose >= 3 and headlines >= TEASER_RATIO * long_prose:
         score *= TEASER_PENALTY  # headline, summary, headline, summary: a teaser list
     return score * (1 - POSITION_WEIGHT * start / max(1, len(content)))
@@ -185,8 +189,8 @@ def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
     above = content[max(0, piece[0] - SPLIT_GAP): piece[0]]
     if not any(_headline_like(b) for b in above) and not (blocks and _headline_like(blocks[0])):
         return False
-    paragraphs = [b for b in blocks if len(b.text) >= GOOD_MIN_CHARS]
-    if sum(len(b.text) for b in paragraphs) >= TEASER_MAX_CHARS and \
+    paragraphs = [b for b in blocks if b.size >= GOOD_MIN_CHARS]
+    if sum(b.size for b in paragraphs) >= TEASER_MAX_CHARS and \
             sum(sentence_count(b.text) for b in paragraphs) >= 2:
         return False  # a section of the story (a listicle's item), not a summary
     return len(paragraphs) <= 2
