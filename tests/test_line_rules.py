@@ -55,6 +55,8 @@ CASES = [
      "Twitter posted its quarterly results on Tuesday, beating analysts' forecasts."),
     ("rights_notice", "This document is subject to copyright. Apart from any fair dealing...",
      "This document is the first the ministry has published on the subject."),
+    # Chinese phrases are found anywhere in the line: a site's name runs into them
+    ("rights_notice", "新華網版權與免責聲明：", "他說，公司已經取得授權，明年將推出新的版本。"),
     ("pager", "← предыдущая новость следующая новость →",
      "Стрелка «→» на табло показывает направление движения поезда, пояснили в метро."),
     ("comment_prompt", "Уважаемые читатели, все комментарии, не соответствующие закону, удаляются",

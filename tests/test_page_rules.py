@@ -551,3 +551,33 @@ def test_glued_words_found_on_the_page_are_the_words_that_glue_on_their_own() ->
                     if _GLUE_REFERENCE.search(w)}
         assert _glued_words(text, points.get(k, [])) == expected, text
     assert _glued_words(lines[0], points[0]) == {"finaleford"}
+
+
+# A Chinese story: short paragraphs, each a sentence or two of 30-45 characters (as much
+# text as 90-135 letters of English)
+ZH_STORY = [
+    "美國首次申請失業補貼的人數降至三年半來最低水平，增加了人們對就業市場改善的希望。",
+    "美國勞工部星期四報告說，上星期首次申領失業補貼的人數下降了一點九萬人。",
+    "在失業數據公布前，美國中央銀行本星期早些時候表示，美國經濟適度增長。",
+    "最近其它報告也顯示美國經濟正在恢復，紐約地區製造業的增長水平為七個月來最高。",
+    "但美國經濟仍有理由令人擔憂，大約七百萬美國人仍然在申領某種失業救濟。",
+]
+
+
+def test_a_chinese_paragraph_is_prose_by_the_text_it_holds() -> None:
+    from cleaners.rules.boundary_rules import is_prose
+
+    blocks = [b for b in analyse_text("\n\n".join(ZH_STORY))[0] if b.text]
+    assert all(len(b.text) < 40 for b in blocks[1:])  # fewer than 80 characters...
+    assert all(is_prose(b, has_stopwords=False) for b in blocks)  # ...but a paragraph
+    english = [b for b in analyse_text("Shares rose on Tuesday, the exchange said.")[0]
+               if b.text]
+    assert not is_prose(english[0], has_stopwords=False)  # as many letters: one sentence
+
+
+def test_a_chinese_rights_notice_ends_the_story() -> None:
+    notice = ["新華網版權與免責聲明：",
+              "凡本網注明“來源：新華網”的所有作品，版權均屬于新華社，未經本網授權不得轉載、摘編或利用"
+              "其它方式使用上述作品。已經本網授權使用作品的，應在授權范圍內使用，並注明“來源：新華網”。"]
+    page = "\n\n".join(["美國失業補貼申請人數降至三年半來最低", *ZH_STORY, *notice])
+    assert body_of(page) == ZH_STORY

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cleaners.native import PACKAGE_DIR
-from cleaners.words.features import fold
+from cleaners.words.features import CJK, fold
 from cleaners.words.keys import norm_key
 
 # the sources' folder, not __file__'s: a compiled module's file is in build/native
@@ -32,6 +32,11 @@ class PhraseSet:
     keys: frozenset[str] = frozenset()  # the phrases themselves, normalised
     firsts: frozenset[str] = frozenset()  # the first word of each phrase
     anchors: tuple[str, ...] = ()  # the longest word of each phrase (none inside another)
+    # a prefix or contains category's phrases in a script without spaces (Chinese,
+    # Japanese), normalised: found anywhere in a line (``matches``), as the line cannot be
+    # split into words to find where one starts, and a site's name runs into the phrase
+    # with no space ("新華網版權與免責聲明")
+    unspaced: tuple[str, ...] = ()
 
     @property
     def word_limit(self) -> int:
@@ -47,6 +52,8 @@ class PhraseSet:
         need it): a whole-line or opening phrase begins with its own first word (or runs
         on past it across a "+" or "#"); a line that contains a phrase contains the
         phrase's longest word (``anchors``)."""
+        if self.unspaced and not text.isascii() and CJK.search(text) is not None:
+            return True
         if self.match in ("whole", "prefix"):
             return first in self.firsts or "+" in first or "#" in first
         if self.match == "contains":
@@ -69,6 +76,8 @@ class PhraseSet:
             return head in self.keys and tail.isdecimal()
         if n_words > self.max_words:
             return False
+        if self.unspaced and any(map(key.__contains__, self.unspaced)):
+            return True
         if self.match == "prefix":
             first = key.split(" ", 1)[0]
             if first not in self.firsts and "+" not in first and "#" not in first:
@@ -96,7 +105,11 @@ def phrase_sets() -> dict[str, PhraseSet]:
     sets: dict[str, PhraseSet] = {}
     for name, spec in raw.items():
         match = spec.get("match", "label")
-        phrases = [p for key, vals in spec.items() if isinstance(vals, list) for p in vals]
+        every = [p for key, vals in spec.items() if isinstance(vals, list) for p in vals]
+        # a line that opens on or holds a phrase: unspaced ones are found anywhere in it
+        found = match in ("prefix", "contains")
+        unspaced = tuple(sorted({norm_key(p) for p in every if found and CJK.search(p)}))
+        phrases = [p for p in every if not (found and CJK.search(p))]
         alt = _alternation(phrases)
         if match == "whole":
             # a counter may follow a button: "Комментарии 12", "Share 0"
@@ -109,7 +122,7 @@ def phrase_sets() -> dict[str, PhraseSet]:
         keys = frozenset(norm_key(p) for p in phrases if norm_key(p))
         firsts = frozenset(k.split(" ", 1)[0] for k in keys)
         sets[name] = PhraseSet(name, match, int(spec.get("max_words", 999)), pattern, keys,
-                               firsts, _anchors(keys))
+                               firsts, _anchors(keys), unspaced)
     return sets
 
 
