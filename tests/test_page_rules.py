@@ -581,3 +581,18 @@ def test_a_chinese_rights_notice_ends_the_story() -> None:
               "其它方式使用上述作品。已經本網授權使用作品的，應在授權范圍內使用，並注明“來源：新華網”。"]
     page = "\n\n".join(["美國失業補貼申請人數降至三年半來最低", *ZH_STORY, *notice])
     assert body_of(page) == ZH_STORY
+
+
+def test_disclaimers_after_a_rights_notice_under_the_story_are_not_the_story() -> None:
+    # the footer's notice heads a list of disclaimers longer than the story itself
+    disclaimers = [
+        "① 凡本網注明稿件來源的所有文字、圖片和音視頻稿件，版權均屬本網所有，任何媒體、網站或個人"
+        "在未經本網協議的情況下，一律不准以任何方式轉貼或以其他方式複製發表，違者必究。",
+        "② 本網註明轉載的文章和圖片等稿件，轉載目的在於傳遞更多信息，如其他媒體、網站或個人從本網"
+        "下載使用，必須保留本網注明的稿件來源，並自負一切法律責任，本網概不承擔。",
+        "③ 如本網轉載稿涉及版權等問題，請作者在兩周內速來電或來函與本網聯係，本網將在核實後"
+        "儘快處理，並在網頁上刊登更正說明，感謝各位讀者和作者長期以來的關心與支持。",
+    ]
+    page = "\n\n".join(["美國失業補貼申請人數降至三年半來最低", *ZH_STORY[:3],
+                        "打印", "關閉", "新華網版權與免責聲明：", *disclaimers])
+    assert body_of(page) == ZH_STORY[:3]

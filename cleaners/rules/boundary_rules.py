@@ -86,6 +86,21 @@ SITE_TALK_PENALTY = 0.15  # a run that talks about the site (comment rules, term
 SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site talk
 SITE_TALK_STEMS = 3  # ...of at least this many different kinds
 AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a story
+FOOTER_MIN_WORDS = 3  # a rights notice this long is a footer's, not a menu's "About us"
+
+
+def _ends_the_page(stop: Block) -> bool:
+    """A hard stop after which no story follows a story: a comment prompt, or a rights
+    notice that is a sentence, holds the copyright sign or heads a list ("Copyright ©
+    2012 X. All rights reserved", "新華網版權與免責聲明："), not a menu item ("Contact
+    Us") nor a subhead ("Copyright Complexity in a Fragmented World"): the footer, whose
+    terms and disclaimers are prose."""
+    if stop.rule == "comment_prompt":
+        return True
+    if stop.rule != "rights_notice" or stop.bullet or stop.n_words < FOOTER_MIN_WORDS:
+        return False
+    # a notice, or the header of a list of them; a subhead that names copyright is neither
+    return "©" in stop.text or stop.sentence_end or stop.text.endswith((":", "："))
 POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
 TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser list
 TEASER_PENALTY = 0.5
@@ -258,7 +273,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     for zlo, zhi in zones:
         # once a comment prompt follows a story, what comes after is comments and rules
         after_comments = after_comments or (
-            best_span is not None and zlo > 0 and content[zlo - 1].rule == "comment_prompt")
+            best_span is not None and zlo > 0 and _ends_the_page(content[zlo - 1]))
         for found in _zone_runs(weights, zlo, zhi):
             score = _run_score(content, *found)
             if after_comments:
