@@ -55,6 +55,8 @@ CASES = [
      "Twitter posted its quarterly results on Tuesday, beating analysts' forecasts."),
     ("rights_notice", "This document is subject to copyright. Apart from any fair dealing...",
      "This document is the first the ministry has published on the subject."),
+    ("source_line", "來源：廣州日報", "來源不明的資金大量流入股市，監管部門表示關注。"),
+    ("author_line", "记者：张三", "记者们在现场看到，大火已被扑灭。"),
     # Chinese phrases are found anywhere in the line: a site's name runs into them
     ("rights_notice", "新華網版權與免責聲明：", "他說，公司已經取得授權，明年將推出新的版本。"),
     ("pager", "← предыдущая новость следующая новость →",
@@ -271,3 +273,9 @@ def test_a_dash_menu_run_into_one_line_is_a_menu() -> None:
 ])
 def test_markup_residue_leaves_formatting_and_quoted_tags(line: str) -> None:
     assert judge("markup_residue", line) is None
+
+
+def test_a_chinese_source_line_gives_its_source() -> None:
+    block = text_to_blocks("來源：廣州日報")[0]
+    assert REGISTRY["source_line"].fn(block, PageContext(input_format="text"))
+    assert block.lifted.source == "廣州日報"

@@ -16,8 +16,9 @@ from cleaners.rules.phrases import PhraseSet, label_value, phrase_set
 from cleaners.words.dates import is_timestamp_line
 from cleaners.words.features import CJK
 
-# a "Label: value" line needs a separator; most lines have none, and skip the regexes
-_LABEL_SEP = re.compile(r"[:\-–—]")
+# a "Label: value" line needs a separator (a fullwidth colon in Chinese and Japanese);
+# most lines have none, and skip the regexes
+_LABEL_SEP = re.compile(r"[:：\-–—]")
 
 
 @line_rule("widget_residue", max_words=0)

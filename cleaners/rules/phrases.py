@@ -115,8 +115,10 @@ def phrase_sets() -> dict[str, PhraseSet]:
             # a counter may follow a button: "Комментарии 12", "Share 0"
             pattern = re.compile(rf"(?:{alt})(?: \d+)?")
         elif match == "label":
-            # "Источник - X", "Фото: X": the phrase, then the value (matched on raw text)
-            pattern = re.compile(rf"^(?:{alt})\s*(?::|-|–|—)\s*(?P<value>.+)$", re.IGNORECASE)
+            # "Источник - X", "Фото: X", "來源：X" (a fullwidth colon): the phrase, then the
+            # value (matched on raw text)
+            pattern = re.compile(rf"^(?:{alt})\s*(?::|：|-|–|—)\s*(?P<value>.+)$",
+                                 re.IGNORECASE)
         else:
             pattern = re.compile(rf"(?:{alt})(?:\b|$)")
         keys = frozenset(norm_key(p) for p in phrases if norm_key(p))
