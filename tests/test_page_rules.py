@@ -596,3 +596,11 @@ def test_disclaimers_after_a_rights_notice_under_the_story_are_not_the_story() -
     page = "\n\n".join(["美國失業補貼申請人數降至三年半來最低", *ZH_STORY[:3],
                         "打印", "關閉", "新華網版權與免責聲明：", *disclaimers])
     assert body_of(page) == ZH_STORY[:3]
+
+
+def test_the_chinese_headline_is_the_line_whose_character_pairs_the_story_uses() -> None:
+    # a site label stands between the headline and the story; it names nothing in it
+    headline = "美國失業補貼申請人數降至三年半來最低"
+    page = "\n\n".join([headline, "新華網首頁推薦", *ZH_STORY])
+    _blocks, article = analyse_text(page)
+    assert article.title == headline

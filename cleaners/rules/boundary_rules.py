@@ -16,6 +16,8 @@ from cleaners.rules.base import PageContext, rule
 from cleaners.rules.phrases import phrase_set
 from cleaners.words.dates import find_dates
 from cleaners.words.features import (
+    CJK,
+    CJK_LETTERS,
     PLAIN_LETTERS,
     cyrillic_share,
     fold,
@@ -429,9 +431,25 @@ _WIRE_SLUG = re.compile(r"\w--\w|\bLd-Writethru\b", re.IGNORECASE)
 
 
 def _stems(text: str) -> set[str]:
-    """The stems of the content words of ``text`` (function words say nothing of a topic)."""
-    pattern = _STEM_WORD if not_plain(text) else _PLAIN_STEM_WORD
-    return _stems_of(set(pattern.findall(fold(text))))
+    """The stems of the content words of ``text`` (function words say nothing of a topic),
+    and in Chinese or Japanese text its character pairs (``_unspaced_stems``)."""
+    if not not_plain(text):
+        return _stems_of(set(_PLAIN_STEM_WORD.findall(fold(text))))
+    return _stems_of(set(_STEM_WORD.findall(fold(text)))) | _unspaced_stems(text)
+
+
+_CJK_RUN = re.compile(f"[{CJK_LETTERS}]{{2,}}")
+
+
+def _unspaced_stems(text: str) -> set[str]:
+    """Every pair of neighbouring Chinese, Japanese or Korean characters of ``text``.
+
+    A script without spaces gives no words to compare: a "word" found between spaces and
+    punctuation is a whole clause, which a headline and its story never share. Most of
+    its words are two characters long, so the pairs stand for them (bigrams are how
+    Chinese text is indexed for search), and a headline names its story when the story
+    uses its pairs."""
+    return {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
 
 
 def _stems_of(found: set[str]) -> set[str]:
@@ -464,7 +482,9 @@ def _story_stems(story: list[Block]) -> set[str]:
     mixed = tokens - found
     if mixed:
         found.update(_STEM_WORD.findall(" ".join(mixed)))
-    return _stems_of(found)
+    unspaced = {w for w in found if CJK.search(w) is not None} if not \
+        all(map(str.isascii, found)) else set()
+    return _stems_of(found - unspaced) | _unspaced_stems(" ".join(unspaced))
 
 
 def _opening(story: list[Block], chars: int) -> str:
