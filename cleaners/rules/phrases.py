@@ -19,6 +19,11 @@ from cleaners.words.keys import norm_key
 DATA = PACKAGE_DIR / "rules" / "data" / "chrome_phrases.toml"
 
 _WORD = re.compile(r"\w+")
+# how much longer than ``max_words`` a line may be and still be matched on a phrase in a
+# script without spaces: such a phrase ("版權所有", "不代表本網") is a run of four or more
+# characters that story text does not use, where a spaced phrase may be one common word
+# ("copyright"), and its notices run long (a paragraph of disclaimers)
+UNSPACED_REACH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +49,7 @@ class PhraseSet:
         ``max_words``."""
         if self.match == "whole":
             return max((len(_WORD.findall(k)) for k in self.keys), default=0) + 1
-        return self.max_words
+        return self.max_words * (UNSPACED_REACH if self.unspaced else 1)
 
     def could_match(self, first: str, text: str) -> bool:
         """Whether a line ``text`` whose normalised first word is ``first`` can be of this
@@ -74,10 +79,11 @@ class PhraseSet:
                 return True
             head, _, tail = key.rpartition(" ")
             return head in self.keys and tail.isdecimal()
+        if self.unspaced and n_words <= self.max_words * UNSPACED_REACH and \
+                any(map(key.__contains__, self.unspaced)):
+            return True
         if n_words > self.max_words:
             return False
-        if self.unspaced and any(map(key.__contains__, self.unspaced)):
-            return True
         if self.match == "prefix":
             first = key.split(" ", 1)[0]
             if first not in self.firsts and "+" not in first and "#" not in first:
