@@ -91,12 +91,20 @@ class Block:
     # the words of the lowercased text (``features.words``); None until computed. Kept:
     # the title rule reads the story's words from them rather than finding them again
     tokens: list[str] | None = field(default=None, repr=False)
+    # words: ``features.words`` tokens, or in Chinese, Japanese and Korean text its CJK
+    # characters at two a word (``features.unspaced_words``), whichever is more; every
+    # rule's length in words reads this, so it means as much text in either
     n_words: int = 0
     # how much text it holds (``features.text_size``: a CJK character counts as three
     # letters); -1 until first asked
     chars: int = field(default=-1, repr=False)
-    stop_density: float = 0.0  # jusText stoplist share: prose density
-    function_words: int = 0  # prepositions, conjunctions...: none in menus
+    # jusText stoplist share: prose density. 0 in Chinese and Japanese text, which has
+    # no stoplist (its tokens are whole clauses): ``_page_has_stopwords`` then judges the
+    # page's prose without it
+    stop_density: float = 0.0
+    # prepositions, conjunctions...: none in menus. 0 in unspaced text, whose tokens are
+    # clauses: rules that ask for a function word do not fire there (see their docs)
+    function_words: int = 0
     sentence_end: bool = False
 
     def mark(self, label: Label, rule: str, note: str = "") -> None:

@@ -195,6 +195,8 @@ def _pieces(weights: list[float], start: int, end: int, dated: set[int] | None =
 
 
 def _headline_like(block: Block) -> bool:
+    """An undecided line of three words or more that ends no sentence (in unspaced text,
+    six characters or more: ``Block.n_words``)."""
     return block.undecided and not block.sentence_end and block.n_words >= 3
 
 
@@ -296,6 +298,8 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
 
 
 def _sentence_like(block: Block, has_stop: bool) -> bool:
+    """A sentence of three words or more (``Block.n_words``: six characters in unspaced
+    text, whose pages have no stopwords and skip the density test)."""
     return block.undecided and block.sentence_end and block.n_words >= 3 and (
         not has_stop or block.stop_density >= 0.1 or block.n_words <= 8)
 
@@ -338,6 +342,8 @@ TITLE_LOOKBACK = 12
 
 
 def _title_like(block: Block) -> bool:
+    """A headline's shape: 2 to ``TITLE_MAX_WORDS`` words (``Block.n_words``: 4 to 61
+    characters of Chinese or Japanese), no final full stop, some letters."""
     text = block.text
     return (block.undecided and 2 <= block.n_words <= TITLE_MAX_WORDS and len(text) <= 300
             and not (text.endswith(".") and not text.endswith("..."))
@@ -398,7 +404,11 @@ HEAD_MIN_WORDS = 4  # ...if the headline is a sentence too, not a byline or a se
 @rule("lead_under_headline", stage="boundary")
 def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
     """The story's lead printed in bold right above the body, without a full stop, is
-    story text: a shorter headline stands above it, past the date line and page tools."""
+    story text: a shorter headline stands above it, past the date line and page tools.
+
+    A lead is told from a second headline by its function words, which unspaced text
+    (Chinese, Japanese) does not show as tokens: there no lead is taken (it stays out of
+    the story, as before the rule)."""
     span = ctx.body_span
     if not span:
         return
