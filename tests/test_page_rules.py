@@ -604,3 +604,19 @@ def test_the_chinese_headline_is_the_line_whose_character_pairs_the_story_uses()
     page = "\n\n".join([headline, "新華網首頁推薦", *ZH_STORY])
     _blocks, article = analyse_text(page)
     assert article.title == headline
+
+
+def test_a_japanese_story_of_short_paragraphs_is_kept_under_its_headline() -> None:
+    headline = "東京で記録的な大雪、交通機関に大きな乱れ"
+    story = [
+        "東京都心では十四日朝から雪が降り続き、午後には積雪が十センチを超えた。",
+        "気象庁によると、都心でこれほどの積雪を観測するのは四年ぶりだという。",
+        "この大雪の影響で、首都圏の交通機関では運休や遅れが相次いだ。",
+        "各社は十五日朝も通勤や通学の時間帯に混乱が続く恐れがあるとしている。",
+    ]
+    page = "\n\n".join(["ホーム ニュース 天気 スポーツ 経済", headline, "2012年1月14日 18:30",
+                        *story, "印刷", "メール", "ブックマーク", "トップへ戻る"])
+    _blocks, article = analyse_text(page)
+    assert article.paragraphs == story
+    assert article.title == headline
+    assert article.published.startswith("2012-01-14")

@@ -449,6 +449,7 @@ def _stems(text: str) -> set[str]:
 
 
 _CJK_RUN = re.compile(f"[{CJK_LETTERS}]{{2,}}")
+_HIRAGANA = re.compile("[\u3040-\u309f]")
 
 
 def _unspaced_stems(text: str) -> set[str]:
@@ -458,8 +459,13 @@ def _unspaced_stems(text: str) -> set[str]:
     punctuation is a whole clause, which a headline and its story never share. Most of
     its words are two characters long, so the pairs stand for them (bigrams are how
     Chinese text is indexed for search), and a headline names its story when the story
-    uses its pairs."""
-    return {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+    uses its pairs. A pair with a hiragana character is left out: in Japanese, hiragana
+    write the grammar (particles, endings), which says nothing of a topic, as function
+    words are left out of spaced text's stems."""
+    pairs = {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+    if any(_HIRAGANA.search(p) for p in pairs):
+        pairs = {p for p in pairs if _HIRAGANA.search(p) is None}
+    return pairs
 
 
 def _stems_of(found: set[str]) -> set[str]:
