@@ -49,6 +49,10 @@ CASES = [
      "The deal was approved by both chambers (House/Senate) on Tuesday, officials said."),
     ("caption_credit", "На фото: судья Виктория Федотова оглашает приговор.",
      "На фото видно, как машина выезжает на встречную полосу, сообщили в ГИБДД."),
+    ("doubled_caption", "Президент РФ Владимир ПутинПрезидент РФ Владимир Путин",
+     "Он повторил: «Мы вернёмся», и ещё раз: «Мы вернёмся», и ушёл со сцены."),
+    ("doubled_caption", "卡片机接在望远镜目镜后面拍到的月亮。卡片机接在望远镜目镜后面拍到的月亮。",
+     "卡片机接在望远镜目镜后面，其实也能拍到大月亮，手机也成。"),
     ("caption_label", "Image caption Taylor Swift's seventh album is the only one she owns",
      "Image rights were at the heart of the case, the judge said on Tuesday."),
     ("caption_label", "Twitter post by @ewarren: Private equity firms are gobbling up companies",
@@ -283,3 +287,9 @@ def test_a_chinese_source_line_gives_its_source() -> None:
     block = text_to_blocks("來源：廣州日報")[0]
     assert REGISTRY["source_line"].fn(block, PageContext(input_format="text"))
     assert block.lifted.source == "廣州日報"
+
+
+def test_doubled_caption_records_the_caption() -> None:
+    block = text_to_blocks("Избыточный весИзбыточный вес")[0]
+    assert REGISTRY["doubled_caption"].fn(block, PageContext(input_format="text"))
+    assert block.lifted.caption == "Избыточный вес"

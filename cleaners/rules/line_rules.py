@@ -286,6 +286,28 @@ def author_box(block: Block, ctx: PageContext) -> str | None:
 _phrase_line_rule("caption_label", "caption_label",
                   "Captions and embeds that say what they are ('Image caption ...').",
                   label="meta")
+DOUBLED_MIN_CHARS = 10  # each half: "Избыточный весИзбыточный вес" is a caption, "ха-ха" none
+
+
+@line_rule("doubled_caption", label="meta")
+def doubled_caption(block: Block, ctx: PageContext) -> str | None:
+    """A line that is one text printed twice ("Президент РФ Владимир ПутинПрезидент РФ
+    Владимир Путин", "卡片机接在望远镜目镜后面。卡片机接在望远镜目镜后面。"): a picture's alt
+    text, then its caption, run together by the text browser. Story text never repeats
+    itself whole; the caption is lifted as image metadata. Asked only of lines of an even
+    length give or take one, by comparing the halves (in any script)."""
+    text = block.text
+    half = len(text) // 2
+    if half < DOUBLED_MIN_CHARS:
+        return None
+    for cut in (half, half + 1):
+        first, second = text[:cut].strip(), text[cut:].strip()
+        if first == second:
+            block.lift().caption = first
+            return "the same text twice: an image's alt text and caption"
+    return None
+
+
 _phrase_line_rule("browser_notice", "browser_notice",
                   "What a page says to a browser without video or JavaScript.")
 
