@@ -120,3 +120,14 @@ def test_prose_in_more_languages_than_russian_and_english_reads_as_prose(prose: 
         return stopword_density([fold(w) for w in words(text)])
 
     assert density(prose) >= 0.3 and density(menu) < density(prose) / 2
+
+
+def test_text_size_counts_a_cjk_character_as_three_letters() -> None:
+    from cleaners.words.features import text_size
+
+    assert text_size("Shares rose.") == len("Shares rose.")
+    assert text_size("Акции выросли.") == len("Акции выросли.")
+    assert text_size("股市上漲。") == 4 * 3 + 1  # four Han characters and a fullwidth stop
+    assert text_size("iPhone銷量") == 6 + 2 * 3
+    block = Block(index=0, text="美國經濟適度增長。", raw="")
+    assert block.size == 8 * 3 + 1

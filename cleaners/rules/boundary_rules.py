@@ -16,6 +16,8 @@ from cleaners.rules.base import PageContext, rule
 from cleaners.rules.phrases import phrase_set
 from cleaners.words.dates import find_dates
 from cleaners.words.features import (
+    CJK,
+    CJK_LETTERS,
     PLAIN_LETTERS,
     cyrillic_share,
     fold,
@@ -30,6 +32,7 @@ HARD_STOPS = frozenset({
     "rights_notice", "comment_prompt", "source_line", "tags_line", "tags_follow",
     "hashtag_block", "subscribe_box", "cookie_notice", "author_box", "pager",
 })
+# lengths in Latin letters' worth (``Block.size``): a Chinese character counts as three
 GOOD_MIN_CHARS = 80
 FREE_GAP = 2  # non-prose lines a story may hold in a row (a caption, a credit)
 GAP_COST = 30  # each further one costs this much more than the last
@@ -40,32 +43,35 @@ MIN_STOP_DENSITY = 0.2
 def _page_has_stopwords(content: list[Block]) -> bool:
     """Whether our stoplists cover this page's language (else prose is judged without them)."""
     # by characters too: Chinese and Japanese write sentences without spaces
-    long_lines = [b for b in content if b.n_words >= 8 or len(b.text) >= GOOD_MIN_CHARS]
+    long_lines = [b for b in content if b.n_words >= 8 or b.size >= GOOD_MIN_CHARS]
     if not long_lines:
         return True
     return sum(b.stop_density for b in long_lines) / len(long_lines) >= 0.05
 
 
 def is_prose(block: Block, has_stopwords: bool) -> bool:
-    """A block that reads like story text: long enough, with sentence punctuation and stopwords."""
-    if len(block.text) < GOOD_MIN_CHARS:
+    """A block that reads like story text: long enough, with sentence punctuation and stopwords.
+
+    Long enough by ``Block.size``, in which a Chinese or Japanese character counts as
+    three letters: 27 of them (a sentence) are as long as 80 letters of English."""
+    if block.size < GOOD_MIN_CHARS:
         return False
     if has_stopwords and block.stop_density < MIN_STOP_DENSITY:
         return False
-    return block.sentence_end or sentence_count(block.text) >= 1 or len(block.text) >= 200
+    return block.sentence_end or sentence_count(block.text) >= 1 or block.size >= 200
 
 
 def _weight(block: Block, has_stopwords: bool) -> float:
     if block.undecided:
         if is_prose(block, has_stopwords):
-            return float(len(block.text))
+            return float(block.size)
         if block.sentence_end and block.n_words >= 5:
-            return len(block.text) / 3
+            return block.size / 3
         return -15.0
     if block.rule in HARD_STOPS:
         return -1e9
     if block.label == "chrome":
-        return -(40.0 + len(block.text) / 2)
+        return -(40.0 + block.size / 2)
     return -5.0  # meta: dates, captions, credits sit inside stories
 
 
@@ -82,6 +88,21 @@ SITE_TALK_PENALTY = 0.15  # a run that talks about the site (comment rules, term
 SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site talk
 SITE_TALK_STEMS = 3  # ...of at least this many different kinds
 AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a story
+FOOTER_MIN_WORDS = 3  # a rights notice this long is a footer's, not a menu's "About us"
+
+
+def _ends_the_page(stop: Block) -> bool:
+    """A hard stop after which no story follows a story: a comment prompt, or a rights
+    notice that is a sentence, holds the copyright sign or heads a list ("Copyright ©
+    2012 X. All rights reserved", "新華網版權與免責聲明："), not a menu item ("Contact
+    Us") nor a subhead ("Copyright Complexity in a Fragmented World"): the footer, whose
+    terms and disclaimers are prose."""
+    if stop.rule == "comment_prompt":
+        return True
+    if stop.rule != "rights_notice" or stop.bullet or stop.n_words < FOOTER_MIN_WORDS:
+        return False
+    # a notice, or the header of a list of them; a subhead that names copyright is neither
+    return "©" in stop.text or stop.sentence_end or stop.text.endswith((":", "："))
 POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
 TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser list
 TEASER_PENALTY = 0.5
@@ -143,7 +164,7 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     headlines = sum(1 for b in content[start:end + 1]
                     if b.undecided and not b.sentence_end and b.n_words >= 3
                     and not is_prose(b, True))
-    long_prose = sum(1 for b in prose if len(b.text) >= GOOD_MIN_CHARS)
+    long_prose = sum(1 for b in prose if b.size >= GOOD_MIN_CHARS)
     if long_prose >= 3 and headlines >= TEASER_RATIO * long_prose:
         score *= TEASER_PENALTY  # headline, summary, headline, summary: a teaser list
     return score * (1 - POSITION_WEIGHT * start / max(1, len(content)))
@@ -174,6 +195,8 @@ def _pieces(weights: list[float], start: int, end: int, dated: set[int] | None =
 
 
 def _headline_like(block: Block) -> bool:
+    """An undecided line of three words or more that ends no sentence (in unspaced text,
+    six characters or more: ``Block.n_words``)."""
     return block.undecided and not block.sentence_end and block.n_words >= 3
 
 
@@ -185,8 +208,8 @@ def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
     above = content[max(0, piece[0] - SPLIT_GAP): piece[0]]
     if not any(_headline_like(b) for b in above) and not (blocks and _headline_like(blocks[0])):
         return False
-    paragraphs = [b for b in blocks if len(b.text) >= GOOD_MIN_CHARS]
-    if sum(len(b.text) for b in paragraphs) >= TEASER_MAX_CHARS and \
+    paragraphs = [b for b in blocks if b.size >= GOOD_MIN_CHARS]
+    if sum(b.size for b in paragraphs) >= TEASER_MAX_CHARS and \
             sum(sentence_count(b.text) for b in paragraphs) >= 2:
         return False  # a section of the story (a listicle's item), not a summary
     return len(paragraphs) <= 2
@@ -254,7 +277,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     for zlo, zhi in zones:
         # once a comment prompt follows a story, what comes after is comments and rules
         after_comments = after_comments or (
-            best_span is not None and zlo > 0 and content[zlo - 1].rule == "comment_prompt")
+            best_span is not None and zlo > 0 and _ends_the_page(content[zlo - 1]))
         for found in _zone_runs(weights, zlo, zhi):
             score = _run_score(content, *found)
             if after_comments:
@@ -275,6 +298,8 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
 
 
 def _sentence_like(block: Block, has_stop: bool) -> bool:
+    """A sentence of three words or more (``Block.n_words``: six characters in unspaced
+    text, whose pages have no stopwords and skip the density test)."""
     return block.undecided and block.sentence_end and block.n_words >= 3 and (
         not has_stop or block.stop_density >= 0.1 or block.n_words <= 8)
 
@@ -317,6 +342,8 @@ TITLE_LOOKBACK = 12
 
 
 def _title_like(block: Block) -> bool:
+    """A headline's shape: 2 to ``TITLE_MAX_WORDS`` words (``Block.n_words``: 4 to 61
+    characters of Chinese or Japanese), no final full stop, some letters."""
     text = block.text
     return (block.undecided and 2 <= block.n_words <= TITLE_MAX_WORDS and len(text) <= 300
             and not (text.endswith(".") and not text.endswith("..."))
@@ -377,7 +404,11 @@ HEAD_MIN_WORDS = 4  # ...if the headline is a sentence too, not a byline or a se
 @rule("lead_under_headline", stage="boundary")
 def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
     """The story's lead printed in bold right above the body, without a full stop, is
-    story text: a shorter headline stands above it, past the date line and page tools."""
+    story text: a shorter headline stands above it, past the date line and page tools.
+
+    A lead is told from a second headline by its function words, which unspaced text
+    (Chinese, Japanese) does not show as tokens: there no lead is taken (it stays out of
+    the story, as before the rule)."""
     span = ctx.body_span
     if not span:
         return
@@ -410,9 +441,31 @@ _WIRE_SLUG = re.compile(r"\w--\w|\bLd-Writethru\b", re.IGNORECASE)
 
 
 def _stems(text: str) -> set[str]:
-    """The stems of the content words of ``text`` (function words say nothing of a topic)."""
-    pattern = _STEM_WORD if not_plain(text) else _PLAIN_STEM_WORD
-    return _stems_of(set(pattern.findall(fold(text))))
+    """The stems of the content words of ``text`` (function words say nothing of a topic),
+    and in Chinese or Japanese text its character pairs (``_unspaced_stems``)."""
+    if not not_plain(text):
+        return _stems_of(set(_PLAIN_STEM_WORD.findall(fold(text))))
+    return _stems_of(set(_STEM_WORD.findall(fold(text)))) | _unspaced_stems(text)
+
+
+_CJK_RUN = re.compile(f"[{CJK_LETTERS}]{{2,}}")
+_HIRAGANA = re.compile("[\u3040-\u309f]")
+
+
+def _unspaced_stems(text: str) -> set[str]:
+    """Every pair of neighbouring Chinese, Japanese or Korean characters of ``text``.
+
+    A script without spaces gives no words to compare: a "word" found between spaces and
+    punctuation is a whole clause, which a headline and its story never share. Most of
+    its words are two characters long, so the pairs stand for them (bigrams are how
+    Chinese text is indexed for search), and a headline names its story when the story
+    uses its pairs. A pair with a hiragana character is left out: in Japanese, hiragana
+    write the grammar (particles, endings), which says nothing of a topic, as function
+    words are left out of spaced text's stems."""
+    pairs = {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+    if any(_HIRAGANA.search(p) for p in pairs):
+        pairs = {p for p in pairs if _HIRAGANA.search(p) is None}
+    return pairs
 
 
 def _stems_of(found: set[str]) -> set[str]:
@@ -445,7 +498,9 @@ def _story_stems(story: list[Block]) -> set[str]:
     mixed = tokens - found
     if mixed:
         found.update(_STEM_WORD.findall(" ".join(mixed)))
-    return _stems_of(found)
+    unspaced = {w for w in found if CJK.search(w) is not None} if not \
+        all(map(str.isascii, found)) else set()
+    return _stems_of(found - unspaced) | _unspaced_stems(" ".join(unspaced))
 
 
 def _opening(story: list[Block], chars: int) -> str:

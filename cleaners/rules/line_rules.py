@@ -14,9 +14,11 @@ from cleaners.blocks import Block, Label
 from cleaners.rules.base import PageContext, line_rule
 from cleaners.rules.phrases import PhraseSet, label_value, phrase_set
 from cleaners.words.dates import is_timestamp_line
+from cleaners.words.features import CJK
 
-# a "Label: value" line needs a separator; most lines have none, and skip the regexes
-_LABEL_SEP = re.compile(r"[:\-–—]")
+# a "Label: value" line needs a separator (a fullwidth colon in Chinese and Japanese);
+# most lines have none, and skip the regexes
+_LABEL_SEP = re.compile(r"[:：\-–—]")
 
 
 @line_rule("widget_residue", max_words=0)
@@ -296,6 +298,28 @@ def author_box(block: Block, ctx: PageContext) -> str | None:
 _phrase_line_rule("caption_label", "caption_label",
                   "Captions and embeds that say what they are ('Image caption ...').",
                   label="meta")
+DOUBLED_MIN_CHARS = 10  # each half: "Избыточный весИзбыточный вес" is a caption, "ха-ха" none
+
+
+@line_rule("doubled_caption", label="meta")
+def doubled_caption(block: Block, ctx: PageContext) -> str | None:
+    """A line that is one text printed twice ("Президент РФ Владимир ПутинПрезидент РФ
+    Владимир Путин", "卡片机接在望远镜目镜后面。卡片机接在望远镜目镜后面。"): a picture's alt
+    text, then its caption, run together by the text browser. Story text never repeats
+    itself whole; the caption is lifted as image metadata. Asked only of lines of an even
+    length give or take one, by comparing the halves (in any script)."""
+    text = block.text
+    half = len(text) // 2
+    if half < DOUBLED_MIN_CHARS:
+        return None
+    for cut in (half, half + 1):
+        first, second = text[:cut].strip(), text[cut:].strip()
+        if first == second:
+            block.lift().caption = first
+            return "the same text twice: an image's alt text and caption"
+    return None
+
+
 _phrase_line_rule("browser_notice", "browser_notice",
                   "What a page says to a browser without video or JavaScript.")
 
@@ -390,7 +414,19 @@ def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
-_CAPITALISED = re.compile(r"(?:^|\s)[^\W_a-zа-яё]")
+MENU_MIN_ITEMS = 4
+# punctuation that sentences and headlines carry and run-together menu items do not,
+# with the fullwidth forms Chinese and Japanese text writes
+_MENU_FREE_OF = frozenset(",;:«»\"“”()，、；：（）「」『』《》")
+
+
+def _capitalised(item: str) -> bool:
+    """Whether a menu item opens as one: on a capital, a figure, or a letter of a script
+    without case (Chinese, Japanese), which has no lower case to tell a word in a sentence
+    from an item. A lower-case letter of any cased script (Latin, Cyrillic, Greek) opens
+    no item."""
+    first = item[0]
+    return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
 
 
 @line_rule("menu_line")
@@ -399,13 +435,20 @@ def menu_line(block: Block, ctx: PageContext) -> str | None:
 
     Text browsers print a horizontal menu as one line ("Политика Экономика
     Общество Спорт"). Story sentences and headlines carry stopwords.
+
+    The items are what spaces part: in a script without spaces (Chinese, Japanese) a
+    line's "words" (``Block.n_words``, by characters) are no items, and a line of it with
+    fewer than ``MENU_MIN_ITEMS`` spaced parts is a headline or a sentence broken by the
+    page, never a menu ("女嬰腳腫住院三天後死亡"); "首頁 新聞 體育 娛樂" is one.
     """
-    if block.n_words < 4 or block.function_words > 0 or block.sentence_end:
+    if block.n_words < MENU_MIN_ITEMS or block.function_words > 0 or block.sentence_end:
         return None
-    if any(ch in block.text for ch in ",;:«»\"“”()"):
+    if not _MENU_FREE_OF.isdisjoint(block.text):
         return None
     tokens = block.text.split()
-    capitals = len(_CAPITALISED.findall(block.text))
+    if len(tokens) < MENU_MIN_ITEMS and CJK.search(block.text):
+        return None
+    capitals = sum(map(_capitalised, tokens))
     if capitals / len(tokens) >= 0.75:
         return "capitalised words, no stopwords"
     return None

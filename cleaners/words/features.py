@@ -34,10 +34,26 @@ CJK = re.compile(f"[{CJK_LETTERS}]")
 CJK_CHARS_PER_WORD = 2
 
 
+# ...and a character of them holds as much text as three Latin letters: a two-character
+# word stands for a word of five letters and its space
+CJK_CHAR_SIZE = 3
+
+
 def unspaced_words(text: str) -> int:
     """Words in ``text``'s Chinese, Japanese and Korean characters, at two characters a
     word (0 for text without them)."""
     return len(CJK.findall(text)) // CJK_CHARS_PER_WORD
+
+
+def text_size(text: str) -> int:
+    """How much text ``text`` holds, in Latin letters' worth: its length, with each
+    Chinese, Japanese or Korean character counted as ``CJK_CHAR_SIZE``. A length rule in
+    characters (a paragraph's minimum, a prose run's weight) then asks as much of a
+    Chinese paragraph as of an English one: 30 Chinese characters make a sentence, 30
+    Latin letters a few words."""
+    if text.isascii():
+        return len(text)
+    return len(text) + (CJK_CHAR_SIZE - 1) * len(CJK.findall(text))
 
 
 def fold(text: str) -> str:
