@@ -231,13 +231,83 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
     return pieces[lo][0], pieces[hi][1]
 
 
+# What may stand between two sections of one story: its subheads, list items, tables,
+# code, captions and the lines the run rules took for a menu (a list of short items),
+# never a line a phrase rule knows as the site's (share, login, related, comments).
+SECTION_GAP_RULES = frozenset({
+    "menu_run", "menu_line", "counter", "ticker", "glued_teasers",
+    "image_caption", "image_credit", "caption_credit", "caption_label", "widget_residue",
+    "markup_residue", "hashtag_block", "breadcrumb_menu",
+})
+# ...and of those, the ones that are the story's own lines once it holds them: a list's
+# items, a table's rows, a subhead that the run rules took for a menu, a price or a score
+STORY_LIST_RULES = frozenset({"menu_run", "menu_line", "ticker", "glued_teasers"})
+ITEM_COST = 5  # a list item, a subhead, a table row: a line of words or a sentence
+SHORT_COST = 15  # a word or two: a menu's item as much as a table's cell
+SIGN_COST = 10  # no word at all: a form's brackets, a code block's braces
+# a later section's prose must outweigh three times what stands before it (after a story
+# come teasers and footers that hold a paragraph), an earlier one twice
+SECTION_RATIO = 3
+LEAD_RATIO = 2
+
+
+def _section_gap_cost(gap: list[Block]) -> float | None:
+    """What the lines between two sections cost to cross, or None where one of them is
+    the site's furniture: a story's lists and subheads are lines of words."""
+    total = 0.0
+    for b in gap:
+        if not (b.undecided or b.rule in SECTION_GAP_RULES):
+            return None
+        if _WORDY.search(b.text) is None:
+            total += SIGN_COST
+        elif b.n_words >= 3 or b.sentence_end or b.bullet:
+            total += ITEM_COST
+        else:
+            total += SHORT_COST
+    return total
+
+
+def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
+                   zone: tuple[int, int]) -> tuple[int, int]:
+    """Widen the story, within its zone, to the prose beyond its runs of short lines: a
+    section (``_pieces``) whose prose outweighs the subheads, lists, tables or code
+    standing between (``_section_gap_cost``) is the same story's; share buttons, a
+    "related" header, a date line that parts stories, or a long menu before little
+    prose end it."""
+    dated = {i for i in range(*zone) if _parting_date(content[i])}
+    pieces = _pieces(weights, zone[0], zone[1] - 1, dated)
+
+    def joins(piece: tuple[int, int], gap: range, ratio: float) -> bool:
+        if any(i in dated for i in gap):
+            return False
+        cost = _section_gap_cost([content[i] for i in gap])
+        mass = sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1])
+        return cost is not None and mass >= ratio * cost
+
+    start, end = span
+    for piece in pieces:
+        if piece[0] > end:
+            if not joins(piece, range(end + 1, piece[0]), SECTION_RATIO):
+                break
+            end = piece[1]
+    for piece in reversed(pieces):
+        if piece[1] < start:
+            if not joins(piece, range(piece[1] + 1, start), LEAD_RATIO):
+                break
+            start = piece[0]
+    return start, end
+
+
 @rule("body_region", stage="boundary")
 def body_region(blocks: list[Block], ctx: PageContext) -> None:
     """The story is the run of blocks with the most prose, chrome subtracted.
 
     Hard end markers (rights notices, comment prompts, source and tag lines)
     split the page into zones; each zone's candidate runs are scored, and the
-    best score wins.
+    best score wins. The winner is cut back to its core when teasers follow, and
+    widened across the story's own subheads, lists, tables and code to its further
+    sections (``_grow_sections``); the list lines inside it that the run rules took
+    for a menu are the story's.
     """
     content = content_blocks(blocks)
     has_stop = _page_has_stopwords(content)
@@ -249,7 +319,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
             zones.append((lo, i))
             lo = i + 1
     zones.append((lo, len(content)))
-    best, best_span = 0.0, None
+    best, best_span, best_zone = 0.0, None, (0, len(content))
     after_comments = False
     for zlo, zhi in zones:
         # once a comment prompt follows a story, what comes after is comments and rules
@@ -260,15 +330,21 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
             if after_comments:
                 score *= AFTER_COMMENTS_PENALTY  # a comment section after a story
             if score > best:
-                best, best_span = score, found[1:]
+                best, best_span, best_zone = score, found[1:], (zlo, zhi)
     if best_span is None:
         return
     start, end = _trim_teasers(content, weights, *best_span)
+    # where teasers were cut off, the story ends there: it grows only on untrimmed sides
+    grown = _grow_sections(content, weights, (start, end), best_zone)
+    start = grown[0] if start == best_span[0] else start
+    end = grown[1] if end == best_span[1] else end
     ctx.body_span = (content[start].index, content[end].index)
     for b in content[start:end + 1]:
-        if not b.undecided:
+        if b.rule in STORY_LIST_RULES and _WORDY.search(b.text):
+            b.mark("body", "body_region", "a list item of the story, not a menu")
+        elif not b.undecided:
             continue
-        if b.n_words <= 2 and not b.sentence_end:
+        elif b.n_words <= 2 and not b.sentence_end:
             b.mark("chrome", "body_fragment", "a stray word inside the story")
         else:
             b.mark("body", "body_region")
