@@ -267,34 +267,43 @@ def _section_gap_cost(gap: list[Block]) -> float | None:
     return total
 
 
+LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
+
+
 def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
                    zone: tuple[int, int]) -> tuple[int, int]:
     """Widen the story, within its zone, to the prose beyond its runs of short lines: a
     section (``_pieces``) whose prose outweighs the subheads, lists, tables or code
     standing between (``_section_gap_cost``) is the same story's; share buttons, a
     "related" header, a date line that parts stories, or a long menu before little
-    prose end it."""
+    prose end it. Above the story, a small piece that does not (a banner's line, a
+    table of contents' intro) is looked past to the next ones (``LEAD_LOOKAHEAD``), its
+    lines counted as gap; below it, a short line of prose before more (a site's appeal
+    under its name) ends the story."""
     dated = {i for i in range(*zone) if _parting_date(content[i])}
     pieces = _pieces(weights, zone[0], zone[1] - 1, dated)
 
-    def joins(piece: tuple[int, int], gap: range, ratio: float) -> bool:
-        if any(i in dated for i in gap):
-            return False
-        cost = _section_gap_cost([content[i] for i in gap])
-        mass = sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1])
-        return cost is not None and mass >= ratio * cost
+    def reach(ahead: list[tuple[tuple[int, int], range]], ratio: float
+              ) -> tuple[int, int] | None:
+        """The first of the pieces ``ahead`` (nearest first, each with the lines between
+        it and the story) the story may join."""
+        for piece, gap in ahead:
+            if any(i in dated for i in gap):
+                return None
+            cost = _section_gap_cost([content[i] for i in gap])
+            if cost is None:
+                return None
+            if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) >= ratio * cost:
+                return piece
+        return None
 
     start, end = span
-    for piece in pieces:
-        if piece[0] > end:
-            if not joins(piece, range(end + 1, piece[0]), SECTION_RATIO):
-                break
-            end = piece[1]
-    for piece in reversed(pieces):
-        if piece[1] < start:
-            if not joins(piece, range(piece[1] + 1, start), LEAD_RATIO):
-                break
-            start = piece[0]
+    while (piece := reach([(p, range(end + 1, p[0])) for p in pieces if p[0] > end][:1],
+                          SECTION_RATIO)) is not None:
+        end = piece[1]
+    while (piece := reach([(p, range(p[1] + 1, start)) for p in reversed(pieces)
+                           if p[1] < start][:LEAD_LOOKAHEAD], LEAD_RATIO)) is not None:
+        start = piece[0]
     return start, end
 
 
