@@ -583,3 +583,15 @@ def test_share_buttons_end_the_story_before_a_footer_paragraph() -> None:
     page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4,
                         "Share", "Facebook", "Twitter", footer])
     assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]
+
+
+def test_the_headline_over_the_date_line_wins_over_a_subhead_nearer_the_story() -> None:
+    walk1 = ("Packing for a mountain walk in summer starts the evening before, when you "
+             "lay out the water, the jacket and the food for the whole walk.")
+    walk2 = ("A light pack makes the mountain walk easier in the summer heat, so carry "
+             "only the water and food you need and leave the rest at home.")
+    page = "\n\n".join(["Packing for a mountain walk in summer", "March 3, 2024",
+                        "Summer walk: what to pack", walk1, walk2])
+    _blocks, article = analyse_text(page)
+    assert article.title == "Packing for a mountain walk in summer"
+    assert article.paragraphs == [walk1, walk2]

@@ -574,6 +574,9 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
              if b.label == "body" and b.text not in candidates]
     story = _story_stems(lines)
     script = _script(_opening(lines, 2000))
+    dated = _dated_headline(blocks, span[0], story)
+    if dated is not None:
+        return dated
     if not group:
         return _search_headline(blocks, span[0], story)
     for b in group:
@@ -593,6 +596,27 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     if above is not group[0] or _not_headline(above) or _credits_a_caption(above, blocks):
         return None
     return above
+
+
+BYLINE_REACH = 3  # text lines under a headline its date line or byline stands within
+_BYLINE_RULES = frozenset({"timestamp_only", "author_line", "dateline_date"})
+
+
+def _dated_headline(blocks: list[Block], start: int, story: set[str]) -> Block | None:
+    """The nearest headline-like line up to ``SEARCH_LINES`` above the story with a date
+    line or byline right under it, that shares most of its words with the story (as
+    ``_search_headline`` asks): a headline stands over its byline and date, while a
+    subhead, a call to action or a disclaimer between them and the story does not."""
+    text = [b for b in blocks[:start] if b.text][-SEARCH_LINES:]
+    for k in range(len(text) - 1, -1, -1):
+        b = text[k]
+        if not _title_like(b) or _not_headline(b) or _DOMAIN.search(b.text):
+            continue
+        under = text[k + 1: k + 1 + BYLINE_REACH]
+        if any(u.rule in _BYLINE_RULES or _has_full_date(u) for u in under) and \
+                _names_the_story(_stems(b.text), story, SEARCH_SHARE, SEARCH_MIN_SHARED):
+            return b
+    return None
 
 
 # words a headline above a dek shares with the story: a byline with its source ("Эд
