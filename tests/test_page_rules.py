@@ -620,3 +620,47 @@ def test_a_japanese_story_of_short_paragraphs_is_kept_under_its_headline() -> No
     assert article.paragraphs == story
     assert article.title == headline
     assert article.published.startswith("2012-01-14")
+
+
+HIKE1 = ("A day in the hills starts the evening before, when you lay out what you will carry "
+         "and check the weather for the valley and for the ridge you want to reach.")
+HIKE2 = ("Most people pack too much, and a heavy bag makes the last hour of the walk the "
+         "hardest one, so take only what you would miss if it were not there.")
+HIKE3 = ("Tell someone where you are going and when you expect to be back, and leave the "
+         "route with them, because phones lose their signal in the narrow valleys.")
+HIKE4 = ("Start early, so that you are off the ridge before the afternoon storms that build "
+         "up over the peaks on most summer days in the mountains of the region.")
+
+
+def test_a_story_keeps_its_sections_across_its_subheads_and_lists() -> None:
+    # a subhead and a bulleted list of short items (which the run rules take for a menu)
+    # stand between the story's first paragraphs and its further section
+    items = ["Water bottle", "Rain jacket", "First-aid kit", "Trail snacks", "Sun hat"]
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, "What to bring",
+                        "\n".join(f"* {item}" for item in items), "Before you leave",
+                        HIKE3, HIKE4])
+    blocks, article = analyse_text(page)
+    body = article.paragraphs
+    assert HIKE1 in body and HIKE4 in body
+    assert all(any(item in p for p in body) for item in items)
+    assert article.title == "How to pack for a day hike"
+
+
+def test_share_buttons_end_the_story_before_a_footer_paragraph() -> None:
+    footer = ("Example Valley News is the region's leading source of local news, sport and "
+              "weather, and has been published in the valley since the spring of 1990.")
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4,
+                        "Share", "Facebook", "Twitter", footer])
+    assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]
+
+
+def test_the_headline_over_the_date_line_wins_over_a_subhead_nearer_the_story() -> None:
+    walk1 = ("Packing for a mountain walk in summer starts the evening before, when you "
+             "lay out the water, the jacket and the food for the whole walk.")
+    walk2 = ("A light pack makes the mountain walk easier in the summer heat, so carry "
+             "only the water and food you need and leave the rest at home.")
+    page = "\n\n".join(["Packing for a mountain walk in summer", "March 3, 2024",
+                        "Summer walk: what to pack", walk1, walk2])
+    _blocks, article = analyse_text(page)
+    assert article.title == "Packing for a mountain walk in summer"
+    assert article.paragraphs == [walk1, walk2]

@@ -254,13 +254,92 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
     return pieces[lo][0], pieces[hi][1]
 
 
+# What may stand between two sections of one story: its subheads, list items, tables,
+# code, captions and the lines the run rules took for a menu (a list of short items),
+# never a line a phrase rule knows as the site's (share, login, related, comments).
+SECTION_GAP_RULES = frozenset({
+    "menu_run", "menu_line", "counter", "ticker", "glued_teasers",
+    "image_caption", "image_credit", "caption_credit", "caption_label", "widget_residue",
+    "markup_residue", "hashtag_block", "breadcrumb_menu",
+})
+# ...and of those, the ones that are the story's own lines once it holds them: a list's
+# items, a table's rows, a subhead that the run rules took for a menu, a price or a score
+STORY_LIST_RULES = frozenset({"menu_run", "menu_line", "ticker", "glued_teasers"})
+ITEM_COST = 5  # a list item, a subhead, a table row: a line of words or a sentence
+SHORT_COST = 15  # a word or two: a menu's item as much as a table's cell
+SIGN_COST = 10  # no word at all: a form's brackets, a code block's braces
+# a later section's prose must outweigh three times what stands before it (after a story
+# come teasers and footers that hold a paragraph), an earlier one twice
+SECTION_RATIO = 3
+LEAD_RATIO = 2
+
+
+def _section_gap_cost(gap: list[Block]) -> float | None:
+    """What the lines between two sections cost to cross, or None where one of them is
+    the site's furniture: a story's lists and subheads are lines of words."""
+    total = 0.0
+    for b in gap:
+        if not (b.undecided or b.rule in SECTION_GAP_RULES):
+            return None
+        if _WORDY.search(b.text) is None:
+            total += SIGN_COST
+        elif b.n_words >= 3 or b.sentence_end or b.bullet:
+            total += ITEM_COST
+        else:
+            total += SHORT_COST
+    return total
+
+
+LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
+
+
+def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
+                   zone: tuple[int, int]) -> tuple[int, int]:
+    """Widen the story, within its zone, to the prose beyond its runs of short lines: a
+    section (``_pieces``) whose prose outweighs the subheads, lists, tables or code
+    standing between (``_section_gap_cost``) is the same story's; share buttons, a
+    "related" header, a date line that parts stories, or a long menu before little
+    prose end it. Above the story, a small piece that does not (a banner's line, a
+    table of contents' intro) is looked past to the next ones (``LEAD_LOOKAHEAD``), its
+    lines counted as gap; below it, a short line of prose before more (a site's appeal
+    under its name) ends the story."""
+    dated = {i for i in range(*zone) if _parting_date(content[i])}
+    pieces = _pieces(weights, zone[0], zone[1] - 1, dated)
+
+    def reach(ahead: list[tuple[tuple[int, int], range]], ratio: float
+              ) -> tuple[int, int] | None:
+        """The first of the pieces ``ahead`` (nearest first, each with the lines between
+        it and the story) the story may join."""
+        for piece, gap in ahead:
+            if any(i in dated for i in gap):
+                return None
+            cost = _section_gap_cost([content[i] for i in gap])
+            if cost is None:
+                return None
+            if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) >= ratio * cost:
+                return piece
+        return None
+
+    start, end = span
+    while (piece := reach([(p, range(end + 1, p[0])) for p in pieces if p[0] > end][:1],
+                          SECTION_RATIO)) is not None:
+        end = piece[1]
+    while (piece := reach([(p, range(p[1] + 1, start)) for p in reversed(pieces)
+                           if p[1] < start][:LEAD_LOOKAHEAD], LEAD_RATIO)) is not None:
+        start = piece[0]
+    return start, end
+
+
 @rule("body_region", stage="boundary")
 def body_region(blocks: list[Block], ctx: PageContext) -> None:
     """The story is the run of blocks with the most prose, chrome subtracted.
 
     Hard end markers (rights notices, comment prompts, source and tag lines)
     split the page into zones; each zone's candidate runs are scored, and the
-    best score wins.
+    best score wins. The winner is cut back to its core when teasers follow, and
+    widened across the story's own subheads, lists, tables and code to its further
+    sections (``_grow_sections``); the list lines inside it that the run rules took
+    for a menu are the story's.
     """
     content = content_blocks(blocks)
     has_stop = _page_has_stopwords(content)
@@ -272,7 +351,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
             zones.append((lo, i))
             lo = i + 1
     zones.append((lo, len(content)))
-    best, best_span = 0.0, None
+    best, best_span, best_zone = 0.0, None, (0, len(content))
     after_comments = False
     for zlo, zhi in zones:
         # once a comment prompt follows a story, what comes after is comments and rules
@@ -283,15 +362,21 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
             if after_comments:
                 score *= AFTER_COMMENTS_PENALTY  # a comment section after a story
             if score > best:
-                best, best_span = score, found[1:]
+                best, best_span, best_zone = score, found[1:], (zlo, zhi)
     if best_span is None:
         return
     start, end = _trim_teasers(content, weights, *best_span)
+    # where teasers were cut off, the story ends there: it grows only on untrimmed sides
+    grown = _grow_sections(content, weights, (start, end), best_zone)
+    start = grown[0] if start == best_span[0] else start
+    end = grown[1] if end == best_span[1] else end
     ctx.body_span = (content[start].index, content[end].index)
     for b in content[start:end + 1]:
-        if not b.undecided:
+        if b.rule in STORY_LIST_RULES and _WORDY.search(b.text):
+            b.mark("body", "body_region", "a list item of the story, not a menu")
+        elif not b.undecided:
             continue
-        if b.n_words <= 2 and not b.sentence_end:
+        elif b.n_words <= 2 and not b.sentence_end:
             b.mark("chrome", "body_fragment", "a stray word inside the story")
         else:
             b.mark("body", "body_region")
@@ -544,6 +629,9 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
              if b.label == "body" and b.text not in candidates]
     story = _story_stems(lines)
     script = _script(_opening(lines, 2000))
+    dated = _dated_headline(blocks, span[0], story)
+    if dated is not None:
+        return dated
     if not group:
         return _search_headline(blocks, span[0], story)
     for b in group:
@@ -563,6 +651,27 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     if above is not group[0] or _not_headline(above) or _credits_a_caption(above, blocks):
         return None
     return above
+
+
+BYLINE_REACH = 3  # text lines under a headline its date line or byline stands within
+_BYLINE_RULES = frozenset({"timestamp_only", "author_line", "dateline_date"})
+
+
+def _dated_headline(blocks: list[Block], start: int, story: set[str]) -> Block | None:
+    """The nearest headline-like line up to ``SEARCH_LINES`` above the story with a date
+    line or byline right under it, that shares most of its words with the story (as
+    ``_search_headline`` asks): a headline stands over its byline and date, while a
+    subhead, a call to action or a disclaimer between them and the story does not."""
+    text = [b for b in blocks[:start] if b.text][-SEARCH_LINES:]
+    for k in range(len(text) - 1, -1, -1):
+        b = text[k]
+        if not _title_like(b) or _not_headline(b) or _DOMAIN.search(b.text):
+            continue
+        under = text[k + 1: k + 1 + BYLINE_REACH]
+        if any(u.rule in _BYLINE_RULES or _has_full_date(u) for u in under) and \
+                _names_the_story(_stems(b.text), story, SEARCH_SHARE, SEARCH_MIN_SHARED):
+            return b
+    return None
 
 
 # words a headline above a dek shares with the story: a byline with its source ("Эд
