@@ -3,8 +3,15 @@
 Quality is scored by the shared scorer (``../shared/tools/extract_bench.py``,
 loaded by path so there is one definition of the metric across projects) on
 every dev set under ``--data-root``, beside anchors run on the same pages in the
-same process: trafilatura on HTML sets; on ``-text`` sets trafilatura over the
-lines wrapped as ``<p>`` paragraphs, and the whole dump as is (the floor).
+same process: trafilatura and readability (the scorer's own readability-lxml anchor) on
+HTML sets; on ``-text`` sets trafilatura over the lines wrapped as ``<p>`` paragraphs,
+and the whole dump as is (the floor).
+
+Generalisation (``bench/generalise.py``): F1 per language where the gold gives one,
+F1 on two halves of each set's sites (split by a hash of the site), the site-chrome
+threshold chosen on one half of the sites and scored on the other (a real
+leave-sites-out of that one number), and the metadata rates (author, published day,
+title) against the gold, for Winnow and trafilatura.
 
 Speed follows the scorer's approach: perf_counter around the extractor call
 only, one warm-up call first, median over ``--repeats`` passes. Within a pass
@@ -24,9 +31,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import html
 import importlib.metadata
 import importlib.util
+import itertools
 import json
 import os
 import platform
@@ -41,18 +50,32 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # benchmark this working tree, whatever is installed
     sys.path.insert(0, str(ROOT))
 
+from bench import generalise  # noqa: E402 - after the path is set
+from bench.generalise import Meta, SetOutputs, fold  # noqa: E402
+
 DEFAULT_DATA = ROOT.parent / "shared" / "dev"
 SCORER_PATH = ROOT.parent / "shared" / "tools" / "extract_bench.py"
 TEXT_TARGET = 1000.0  # pages/s on one core for text cleaning (the project's goal)
 
-#: ``f(page, url) -> (text, title)``; title is None for extractors that give none.
-Extractor = Callable[[str, str | None], tuple[str, str | None]]
+
+
+class Output(NamedTuple):
+    """What an extractor gives for one page: its text, and the title and metadata of
+    extractors that give them (None otherwise)."""
+
+    text: str
+    title: str | None = None
+    meta: Meta | None = None
+
+
+#: ``f(page, url) -> (text, title[, meta])``: a plain pair, or an ``Output``.
+Extractor = Callable[[str, str | None], tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +95,9 @@ class DevSet:
     pages: list[Page]
     titles: dict[str, str] | None = None  # gold titles, on sets whose truth has them
     sites: dict[str, str] | None = None  # page id -> its site (ground truth), for archives
+    langs: dict[str, str] | None = None  # page id -> its language, where the gold says
+    # page id -> gold author/published/title, on sets whose gold has authors or days
+    gold_meta: dict[str, dict[str, str | None]] | None = None
 
     @property
     def scored(self) -> bool:
@@ -86,6 +112,7 @@ class Run:
     label: str
     texts: dict[str, str] = field(default_factory=dict)
     titles: dict[str, str | None] = field(default_factory=dict)
+    meta: dict[str, Meta] = field(default_factory=dict)  # extractors that give metadata
     walls: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
@@ -107,8 +134,10 @@ class Run:
 # --------------------------------------------------------------------------
 
 
+@functools.cache
 def load_scorer(path: Path = SCORER_PATH) -> ModuleType | None:
-    """Import the shared scorer from its file (it is not a package), or None if absent."""
+    """Import the shared scorer from its file (it is not a package), or None if absent.
+    Once per path: the readability anchor is the scorer's own (``readability_html``)."""
     if not path.is_file():
         return None
     spec = importlib.util.spec_from_file_location("extract_bench", path)
@@ -125,8 +154,13 @@ def load_set(path: Path, scorer: Any, limit: int | None = None) -> DevSet:
     gold = json.loads((path / "ground-truth.json").read_text(encoding="utf-8"))
     titles = {p.id: gold[p.id]["title"] for p in pages if gold[p.id].get("title")}
     sites = {p.id: gold[p.id]["site"] for p in pages if gold[p.id].get("site")}
+    langs = {p.id: gold[p.id]["lang"] for p in pages if gold[p.id].get("lang")}
+    meta = {p.id: {k: gold[p.id].get(k) for k in ("author", "published", "title")}
+            for p in pages}
+    has_meta = any(m["author"] or m["published"] for m in meta.values())
     fmt = "text" if path.name.endswith("-text") else "html"
-    return DevSet(path.name, fmt, pages, titles or None, sites or None)
+    return DevSet(path.name, fmt, pages, titles or None, sites or None,
+                  langs if len(langs) == len(pages) else None, meta if has_meta else None)
 
 
 def find_sets(data_root: Path, names: Sequence[str] | None) -> list[Path]:
@@ -191,9 +225,12 @@ def winnow(input_format: str) -> Extractor:
     """The whole ``clean_page`` through the adapter; text and title from one call."""
     from bench import adapter
 
-    def run(page: str, url: str | None) -> tuple[str, str | None]:
+    def run(page: str, url: str | None) -> Output:
         record = adapter.clean(page, url, input_format)  # type: ignore[arg-type]
-        return (record.text, record.title) if record is not None else ("", None)
+        if record is None:
+            return Output("")
+        return Output(record.text, record.title,
+                      Meta(record.title, tuple(record.authors), record.published))
 
     return run
 
@@ -204,6 +241,25 @@ def trafilatura_html() -> Extractor:
 
     def run(page: str, url: str | None) -> tuple[str, str | None]:
         return trafilatura.extract(page, url=url, include_comments=False) or "", None
+
+    return run
+
+
+def readability_html() -> Extractor | None:
+    """The second anchor on HTML: the shared scorer's own readability extractor
+    (readability-lxml's ``Document.summary``, its HTML turned to text by html-text), or
+    None when the scorer or those packages are absent."""
+    scorer = load_scorer()
+    if scorer is None or not hasattr(scorer, "_readability"):
+        return None
+    try:
+        extract = scorer._readability()
+    except ImportError as exc:
+        print(f"readability anchor skipped: {exc}", file=sys.stderr)
+        return None
+
+    def run(page: str, url: str | None) -> tuple[str, str | None]:
+        return extract(page, url) or "", None
 
     return run
 
@@ -233,7 +289,9 @@ TITLED = {"winnow"}  # extractors that give a title (the anchors' text output ha
 def extractors_for(ds: DevSet) -> dict[str, Extractor]:
     """Winnow and the anchors that fit the set's input format; Winnow first."""
     if ds.input_format == "html":
-        return {"winnow": winnow("html"), REFERENCE: trafilatura_html()}
+        found = {"winnow": winnow("html"), REFERENCE: trafilatura_html(),
+                 "readability": readability_html()}
+        return {label: fn for label, fn in found.items() if fn is not None}
     return {"winnow": winnow("text"), REFERENCE: trafilatura_lines(), "whole dump": whole_dump}
 
 
@@ -246,33 +304,37 @@ def interleave(pages: Sequence[Page], extractors: dict[str, Extractor],
                repeats: int) -> list[Run]:
     """Time every extractor page by page, in turn, over ``repeats`` passes.
 
-    The order rotates from page to page: trafilatura keeps lru caches, and
-    Winnow's HTML front end calls trafilatura too, so whoever goes second on a
-    page would otherwise always find them warm. A raising extractor scores ""
-    and is counted, as in the scorer: one bad page must not lose the run.
+    The order goes through every permutation of the extractors from page to page:
+    trafilatura keeps lru caches, and Winnow's HTML front end calls trafilatura (and
+    at times readability) too, so whoever goes second on a page would otherwise always
+    find them warm; over the permutations each goes before each other on as many pages
+    as after. A raising extractor scores "" and is counted, as in the scorer: one bad
+    page must not lose the run.
     """
     runs = {label: Run(label) for label in extractors}
     for fn in extractors.values():  # warm-up: imports, first-call caches
         with contextlib.suppress(Exception):  # a crash is counted in the timed passes
             fn(pages[0].html, pages[0].url)
-    labels = list(extractors)
+    orders = list(itertools.permutations(extractors))
     for rep in range(repeats):
         for run in runs.values():
             run.walls.append(0.0)
             run.cpus.append(0.0)
         for k, page in enumerate(pages):
-            for label in labels[k % len(labels):] + labels[:k % len(labels)]:
-                run, text, title = runs[label], "", None
+            for label in orders[k % len(orders)]:
+                run, out = runs[label], Output("")
                 c0, t0 = time.process_time(), time.perf_counter()
                 try:
-                    text, title = extractors[label](page.html, page.url)
+                    out = Output(*extractors[label](page.html, page.url))
                 except Exception as exc:  # a crash is a result, as in the scorer
                     run.errors.setdefault(page.id, f"{type(exc).__name__}: {str(exc)[:160]}")
                 run.walls[-1] += time.perf_counter() - t0
                 run.cpus[-1] += time.process_time() - c0
                 if rep == 0:
-                    run.texts[page.id], run.titles[page.id] = text, title
-                elif text != run.texts[page.id]:
+                    run.texts[page.id], run.titles[page.id] = out.text, out.title
+                    if out.meta is not None:
+                        run.meta[page.id] = out.meta
+                elif out.text != run.texts[page.id]:
                     run.unstable.add(page.id)
         print(f"  pass {rep + 1}/{repeats} done", file=sys.stderr, flush=True)
     return list(runs.values())
@@ -337,6 +399,7 @@ def archive_mode(ds: DevSet, repeats: int) -> list[Run]:
                 record = ArticleRecord.model_validate_json(line)
                 pid = names[record.source_path]
                 run.texts[pid], run.titles[pid] = record.text, record.title
+                run.meta[pid] = Meta(record.title, tuple(record.authors), record.published)
     return [run]
 
 
@@ -348,10 +411,6 @@ MODES: dict[str, Callable[[DevSet, int], list[Run]]] = {"page": page_mode,
 # --------------------------------------------------------------------------
 # Scoring and reporting
 # --------------------------------------------------------------------------
-
-
-def fold(text: str | None) -> str:
-    return " ".join((text or "").split())
 
 
 def quality(ds: DevSet, run: Run, scorer: Any) -> dict[str, Any]:
@@ -779,6 +838,113 @@ def _run_sets(sets: Sequence[DevSet], modes: Sequence[str], repeats: int,
     return rows, memory, evidence
 
 
+def set_outputs(sets: Sequence[DevSet], rows: Sequence[Row]) -> list[SetOutputs]:
+    """The page mode's texts of each scored set, Winnow first, with each page's site (the
+    gold's, else the URL's host) and language (where the gold gives every page one)."""
+    runs = {(r.set, r.run.label): r.run for r in rows if r.mode == "page"}
+    out = []
+    for ds in sets:
+        labels = [label for (name, label) in runs if name == ds.name]
+        if not ds.scored or "winnow" not in labels:
+            continue
+        labels.remove("winnow")
+        sites = {p.id: generalise.page_site(p.id, (ds.sites or {}).get(p.id), p.url)
+                 for p in ds.pages}
+        out.append(SetOutputs(ds.name, {p.id: p.truth or "" for p in ds.pages},
+                              {label: runs[(ds.name, label)].texts
+                               for label in ["winnow", *labels]}, sites, ds.langs))
+    return out
+
+
+def metadata_section(sets: Sequence[DevSet], rows: Sequence[Row]) -> str | None:
+    """Author, published day and title against the gold, on sets whose gold has authors or
+    days: Winnow's record (page mode) and, on HTML, trafilatura's ``extract_metadata``
+    (one untimed pass)."""
+    runs = {r.set: r.run for r in rows if r.mode == "page" and r.run.label == "winnow"}
+    lines = []
+    for ds in sets:
+        if not ds.gold_meta or ds.name not in runs:
+            continue
+        metas = {"winnow": runs[ds.name].meta}
+        if ds.input_format == "html":
+            print(f"{ds.name}: trafilatura metadata (one pass)", file=sys.stderr, flush=True)
+            metas[REFERENCE] = generalise.trafilatura_meta(ds.pages)
+        lines.append(generalise.metadata_line(ds.name, ds.gold_meta, metas))
+    if not lines:
+        return None
+    return ("Metadata against the gold (author found: one of the record's names shares two "
+            "words with the gold author, one for a one-word name, case folded; published "
+            "day: the first ten characters equal; title exact: whitespace folded, as in "
+            "the table; trafilatura's from `extract_metadata`, untimed):\n\n"
+            + "\n".join(f"- {line}" for line in lines))
+
+
+def threshold_section(sets: Sequence[DevSet], outputs: Sequence[SetOutputs], rows: Sequence[Row],
+                      scorer: Any) -> str | None:
+    """The site-chrome threshold chosen on one half of a set's sites and scored on the
+    other (``bench.generalise``), on sets with sites that learn; with how often the
+    in-process cleaning at the shipped threshold gave the archive run's text."""
+    from cleaners.sitestats import MAX_PAGES, MIN_PAGES, MIN_SITE_PAGES, SHARE
+
+    by_name = {o.name: o for o in outputs}
+    archive = {r.set: r.run for r in rows if r.mode == "archive" and r.run.label == "winnow"}
+    table_rows, checks = [], []
+    for ds in sets:
+        out = by_name.get(ds.name)
+        pages = generalise.learning_pages(ds.pages, out.sites, MIN_SITE_PAGES) if out else []
+        if out is None or not pages:
+            continue
+        print(f"{ds.name}: site threshold, {len(pages)} pages", file=sys.stderr, flush=True)
+        texts: dict[generalise.Candidate, dict[str, str]] = dict(
+            generalise.texts_by_candidate(pages, out.sites, ds.input_format))
+        texts[None] = {p.id: out.texts["winnow"][p.id] for p in pages}
+        found = generalise.threshold_folds(ds.name, out, texts, scorer, MIN_PAGES)
+        if found is None:
+            continue
+        table_rows.append(found)
+        if ds.name in archive:
+            same = sum(texts[MIN_PAGES][p.id] == archive[ds.name].texts.get(p.id) for p in pages)
+            checks.append(f"{ds.name} {same}/{len(pages)}")
+    if not table_rows:
+        return None
+    return (f"Leave-sites-out, site learning: the one tuned number of site chrome (how many "
+            f"of a site's pages must print a line; shipped: at least {MIN_PAGES}, or "
+            f"{SHARE:.0%} of the site's pages if more, at most {MAX_PAGES}) chosen on one "
+            f"half of a set's sites and scored on the other. "
+            f"Candidates: floors {', '.join(map(str, generalise.FLOORS))} under the shipped "
+            f"threshold, and no learning; the best F1 on the tuning half wins (a tie goes to "
+            f"removing less). Only pages of sites with >= {MIN_SITE_PAGES} pages count "
+            f"(elsewhere nothing is learned). {generalise.BELOW}: the held-out half scores "
+            f"below no learning.\n\n" + generalise.THRESHOLD_HEAD + "\n"
+            + "\n".join(table_rows)
+            + (f"\n\nIn-process cleaning at the shipped threshold gives the archive run's "
+               f"text on: {', '.join(checks)} pages." if checks else ""))
+
+
+def generalisation_sections(sets: Sequence[DevSet], rows: Sequence[Row], scorer: Any,
+                            modes: Sequence[str]) -> list[str | None]:
+    """F1 by language, by site half, the leave-sites-out of the site threshold (with the
+    archive mode) and the metadata rates: the sections that say whether Winnow holds
+    where it was not tuned (``bench.generalise``)."""
+    outputs = set_outputs(sets, rows) if scorer is not None else []
+    if not outputs:
+        return [metadata_section(sets, rows)]
+    return [
+        metadata_section(sets, rows),
+        "F1 by language (the gold's `lang`; `all` where the gold gives none), page mode, "
+        f"same run as the table. {generalise.BELOW}: Winnow below that anchor.\n\n"
+        + generalise.language_table(outputs, scorer),
+        "Site halves: each set's sites split in two by a hash of the site's name (gold "
+        "`site`, else the URL's host), F1 on each half's pages and the gap Winnow − anchor. "
+        "Nothing is tuned per half: every rule was chosen looking at all the dev sets. "
+        "What it shows is whether Winnow's edge holds on two disjoint groups of sites: a "
+        "change that helps only the sites it was looked at on moves one half's gap, not "
+        f"both. {generalise.BELOW}: Winnow below the anchor.\n\n"
+        + generalise.halves_table(outputs, scorer),
+        threshold_section(sets, outputs, rows, scorer) if "archive" in modes else None,
+    ]
+
+
 def _run_notes(rows: Sequence[Row]) -> list[str]:
     """Notes on runs that raised on pages or whose output differed between passes."""
     notes = []
@@ -843,7 +1009,15 @@ def _header(args: argparse.Namespace, pinned: str, elapsed: float) -> str:
         "F1 ± bootstrap std, P and R from the shared scorer (4-token shingles; an empty "
         "output is left out of P). pages/s: median pass, wall time, extractor call only. "
         "Ratio: trafilatura's time / this extractor's, median of per-pass ratios (above 1 "
-        "is faster). On -text sets \"trafilatura\" is run over the dump's lines as <p>.\n\n"
+        "is faster). On -text sets \"trafilatura\" is run over the dump's lines as <p>; "
+        "readability is the shared scorer's anchor (readability-lxml's summary as text by "
+        "html-text), timed in the same passes.\n\n"
+        "Generalisation: \"F1 by language\" and \"site halves\" re-score the table's page "
+        "mode outputs on groups of pages (no rule is tuned per group: the halves show "
+        "whether Winnow's edge holds on two disjoint groups of sites, not how it does on "
+        "unseen ones). The leave-sites-out figure is narrower and real: the one tuned "
+        "number of site learning chosen on one half of a set's sites, scored on the "
+        "other.\n\n"
     )
 
 
@@ -858,6 +1032,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows, memory, evidence = _run_sets(sets, args.modes, args.repeats, scorer)
     notes += _run_notes(rows)
     render_rows = _render_rows(sets, scorer, notes) if args.renderers else []
+    general = generalisation_sections(sets, rows, scorer, args.modes)
 
     scale_text = None
     if args.scale or (args.scale is None and not args.limit):
@@ -873,7 +1048,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     truths = {ds.name: {p.id: p.truth or "" for p in ds.pages} for ds in sets if ds.scored}
     body = "\n\n".join(filter(None, [
         table(rows),
+        *general[:3],
         archive_table(rows, truths, scorer),
+        *general[3:],
         _evidence_section(evidence),
         _renderers_section(render_rows),
         stats_memory,
