@@ -57,7 +57,7 @@ def test_a_page_counts_each_line_once():
 
 
 def test_threshold_grows_with_the_site_and_is_capped():
-    assert chrome_threshold(10) == 2
+    assert chrome_threshold(10) == 3  # a line two pages share is story one time in six
     assert chrome_threshold(50) == 3  # two pages of fifty share a quote: not chrome
     assert chrome_threshold(1_000_000) == 20  # a teaser on 20 pages of a huge site is
 
@@ -86,13 +86,14 @@ def test_a_site_with_too_few_pages_learns_nothing():
 
 
 def test_new_pages_count_themselves_as_printing_their_lines():
-    """A scheduled run cleans pages the counts do not include: a line on one stored page
-    plus the new page is on two pages, as it would be had a backfill learned both."""
-    counter = _site(10, {"Подпишитесь на рассылку": 1})
+    """A scheduled run cleans pages the counts do not include: a line on two stored pages
+    plus the new page is on three (the threshold), as it would be had a backfill learned
+    all three."""
+    counter = _site(10, {"Подпишитесь на рассылку": 2})
     h = line_hash("Подпишитесь на рассылку")
     assert h not in counter.chrome("s")
     pending = counter.chrome("s", pending=True)
-    assert h in pending and pending.pages == 11 and pending.pages_with(h) == 2
+    assert h in pending and pending.pages == 11 and pending.pages_with(h) == 3
 
 
 def test_memory_is_bounded_and_recurring_lines_survive():
