@@ -19,6 +19,9 @@ class PageMeta:
     site_name: str = ""
     published: str | None = None
     authors: list[str] = field(default_factory=list)
+    # of the authors, those JSON-LD states as people (not typed an Organization); not
+    # those of <meta name=author>, often the site's account
+    people: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     images: list[dict[str, str | None]] = field(default_factory=list)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from cleaners.article.bylines import NOT_PEOPLE, person_like, printed_byline
 from cleaners.article.dates import story_date
 from cleaners.article.model import Article
 from cleaners.blocks import Block, Lifted
@@ -77,20 +78,47 @@ def _add_lifted(art: Article, blocks: list[Block]) -> None:
 
 
 def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], str | None]:
-    """(authors, source) from the markup's authors, else the byline printed above the story.
-    A "person" that is the site (meta author = "DELFI", "baikaldaily.ru") is the source."""
+    """(authors, source): the byline the page prints beside the headline where the markup
+    names nobody, or someone else ("KatieS" in <meta> for "By Aoife O'Riordan" on the
+    page); else the markup's authors; else a name alone above the story (``byline``).
+    What is not a person is dropped, or is the source when it is the site itself: a domain
+    ("baikaldaily.ru"), or the site's name given by <meta> or as a JSON-LD Organization
+    ("DELFI"); the page's own byline or a JSON-LD Person keeps a name that is the site's
+    (a one-person site)."""
     meta = markup.meta
+    printed = printed_byline(blocks)
+    declared = [a for a in dict.fromkeys(meta.authors) if a]
+    if printed and not _same_people(printed, declared):
+        chosen, stated = printed, set(printed)
+    elif declared:
+        chosen, stated = declared, set(meta.people)
+    else:
+        chosen = [b.lifted.author for b in blocks
+                  if b.rule == "byline" and b.lifted is not None and b.lifted.author]
+        stated = set(chosen)
     site_keys = {title_key(x) for x in (meta.site_name, *title_segments(meta.html_title)) if x}
-    bylines = [b.lifted.author for b in blocks
-               if b.rule == "byline" and b.lifted is not None and b.lifted.author]
     authors: list[str] = []
     source = None
-    for a in dict.fromkeys(a for a in (meta.authors or bylines) if a):
-        if "." in a or title_key(a) in site_keys or not any(c.isalpha() for c in a):
+    for a in dict.fromkeys(chosen):
+        if _DOMAIN.search(a) or (title_key(a) in site_keys and a not in stated):
             source = source or a
-        else:
+        elif person_like(a) or (a in declared and a.casefold() not in NOT_PEOPLE
+                                 and _SPELLED.match(a)):
             authors.append(a)
     return authors, source
+
+
+# a domain standing for the publisher ("baikaldaily.ru", "Paycom.com")
+_DOMAIN = re.compile(r"\w\.(?:[a-z]{2,6})$", re.IGNORECASE)
+# a name the markup states, even if not capitalised as names are ("bell hooks", an
+# account's handle "stephenlega"): letters, no address, no digits, short
+_SPELLED = re.compile(r"^(?=.*[^\W\d_])[^@/\d]{2,60}$")
+
+
+def _same_people(a: list[str], b: list[str]) -> bool:
+    """Whether two author lists name the same people (a shared name word of 3+ letters)."""
+    words = {w for n in b for w in re.findall(r"\w{3,}", n.casefold())}
+    return any(w in words for n in a for w in re.findall(r"\w{3,}", n.casefold()))
 
 
 def _markup_images(blocks: list[Block], markup: PageMarkup) -> list[dict[str, str | None]]:

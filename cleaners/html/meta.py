@@ -39,8 +39,12 @@ def title_key(text: str) -> str:
 # ------------------------------------------------------------------ JSON-LD
 
 
-def _ld_objects(tree: HtmlElement) -> list[dict]:
+def _ld_objects(tree: HtmlElement) -> tuple[list[dict], dict[str, dict]]:
+    """The JSON-LD objects of the page in document order (``@graph`` members and list
+    items in place), and the objects that carry an ``@id`` by it: an article's author is
+    often only a reference (``{"@id": "#/schema/person/1"}``) to a Person of the graph."""
     out: list[dict] = []
+    ids: dict[str, dict] = {}
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
@@ -52,12 +56,14 @@ def _ld_objects(tree: HtmlElement) -> list[dict]:
         while stack:
             item = stack.pop()
             if isinstance(item, list):
-                stack.extend(item)
+                stack.extend(reversed(item))
             elif isinstance(item, dict):
+                out.append(item)
+                if isinstance(item.get("@id"), str) and len(item) > 1:
+                    ids.setdefault(item["@id"], item)
                 if "@graph" in item:
                     stack.append(item["@graph"])
-                out.append(item)
-    return out
+    return out, ids
 
 
 def _ld_type(obj: dict) -> set[str]:
@@ -66,17 +72,22 @@ def _ld_type(obj: dict) -> set[str]:
     return {str(x).lower() for x in types if x}
 
 
-def _names(value: object) -> list[str]:
-    """Person / organisation names from a JSON-LD author-like value."""
+def _names(value: object, ids: dict[str, dict] | None = None) -> list[str]:
+    """Person / organisation names from a JSON-LD author-like value; a bare ``@id``
+    reference is looked up among the page's objects (``ids``)."""
     if value is None:
         return []
     if isinstance(value, str):
         return [v.strip() for v in re.split(r"\s*[,;]\s*|\s+и\s+|\s+and\s+", value) if v.strip()]
     if isinstance(value, list):
-        return [n for v in value for n in _names(v)]
+        return [n for v in value for n in _names(v, ids)]
     if isinstance(value, dict):
+        if "name" not in value and ids and isinstance(value.get("@id"), str):
+            value = ids.get(value["@id"], value)
         name = value.get("name")
-        return [clean_text(str(name))] if name else []
+        if isinstance(name, list | dict):
+            return _names(name, ids)
+        return [n for n in [clean_text(str(name))] if n] if name else []
     return []
 
 
@@ -158,38 +169,55 @@ def harvest(tree: HtmlElement) -> PageMeta:
     metas = _meta_content(tree)
     pm.og_title = _first(metas, "og:title", "twitter:title")
     pm.site_name = _first(metas, "og:site_name", "application-name")
-    for obj in _ld_objects(tree):
-        _read_ld(pm, obj)
+    objects, ids = _ld_objects(tree)
+    articles = [o for o in objects if _ld_type(o) & _ARTICLE_TYPES]
+    # an article's values over a bare WebPage's, the first article's over later ones (a
+    # related story's, a review's)
+    articles.sort(key=lambda o: _ld_type(o) == {"webpage"})
+    for obj in articles:
+        _read_ld(pm, obj, ids)
     _read_meta_fallbacks(pm, metas)
     return pm
 
 
-def _read_ld(pm: PageMeta, obj: dict) -> None:
-    """Headline and date from one JSON-LD object of an article type (a bare WebPage's
-    only where no article gave them), and an article's authors, tags, publisher, image."""
+def _read_ld(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
+    """Headline and date from one JSON-LD object of an article type, each where no earlier
+    object gave it, and an article's authors, tags, publisher, image."""
     types = _ld_type(obj)
-    if not types & _ARTICLE_TYPES:
-        return
-    is_article = "webpage" not in types or len(types) > 1
-    if obj.get("headline") and (is_article or not pm.ld_headline):
+    if obj.get("headline") and not pm.ld_headline:
         pm.ld_headline = clean_text(str(obj["headline"]))
     date = iso_date(str(obj.get("datePublished") or "")) or (
         iso_date(str(obj.get("dateCreated") or "")))
-    if date and (is_article or not pm.published):
+    if date and not pm.published:
         pm.published = date
-    if is_article:
-        _read_ld_article(pm, obj)
+    if types != {"webpage"}:
+        _read_ld_article(pm, obj, ids)
 
 
-def _read_ld_article(pm: PageMeta, obj: dict) -> None:
+def _ld_people(value: object, ids: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """(names, the names of those not typed as an Organization) of a JSON-LD author."""
+    items = value if isinstance(value, list) else [value]
+    orgs: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            ref = ids.get(item.get("@id")) if "name" not in item and \
+                isinstance(item.get("@id"), str) else None
+            if _ld_type(ref or item) & {"organization", "newsmediaorganization", "corporation"}:
+                orgs += _names(item, ids)
+    names = _names(value, ids)
+    return names, [n for n in names if n not in orgs]
+
+
+def _read_ld_article(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
     """Authors, tags, publisher (as the site name) and image of a JSON-LD article."""
-    pm.authors = pm.authors or _names(obj.get("author"))
+    if not pm.authors:
+        pm.authors, pm.people = _ld_people(obj.get("author"), ids)
     kw = obj.get("keywords")
     if isinstance(kw, str):
         pm.tags = pm.tags or [k.strip() for k in kw.split(",") if k.strip()]
     elif isinstance(kw, list):
         pm.tags = pm.tags or [clean_text(str(k)) for k in kw if str(k).strip()]
-    pub = _names(obj.get("publisher"))
+    pub = _names(obj.get("publisher"), ids)
     if pub and not pm.site_name:
         pm.site_name = pub[0]
     img = obj.get("image")
