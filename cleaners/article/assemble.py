@@ -11,7 +11,12 @@ from __future__ import annotations
 
 import re
 
-from cleaners.article.bylines import NOT_PEOPLE, person_like, printed_byline
+from cleaners.article.bylines import (
+    NOT_PEOPLE,
+    name_under_headline,
+    person_like,
+    printed_byline,
+)
 from cleaners.article.dates import story_date
 from cleaners.article.model import Article
 from cleaners.blocks import Block, Lifted
@@ -95,6 +100,8 @@ def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], 
     else:
         chosen = [b.lifted.author for b in blocks
                   if b.rule == "byline" and b.lifted is not None and b.lifted.author]
+        if not chosen and (alone := name_under_headline(blocks)):
+            chosen = [alone]
         stated = set(chosen)
     site_keys = {title_key(x) for x in (meta.site_name, *title_segments(meta.html_title)) if x}
     authors: list[str] = []

@@ -22,16 +22,25 @@ from __future__ import annotations
 import re
 
 from cleaners.blocks import Block
+from cleaners.words.features import function_words
 
 # blocks before the headline and after the story's first block a byline may stand in
 BEFORE_TITLE = 4
 AFTER_START = 4
 MAX_NAME_WORDS = 5
 MAX_NAME_CHARS = 60
+LATER_BY_WORDS = 20  # a line this short may give its byline after a date
+UNDER_HEADLINE_WORDS = (2, 3)  # a name alone under the headline: this many words...
+UNDER_HEADLINE_LINES = 3  # ...in one of the first lines under it
 
 _BY = re.compile(
-    r"^(?:(?:written|posted|reported|published|article|story|words|text|reporting|"
-    r"photos? and words)\s+)?by\s*:?\s+(?P<rest>\S.*)$", re.IGNORECASE)
+    r"^(?i:(?:written|posted|reported|published|article|story|words|text|reporting|"
+    r"photos? and words)\s+)?(?i:by)(?:\s*:?\s+|(?=[A-Z]))(?P<rest>\S.*)$")
+# "Posted on December 18, 2025 Posted by John Scalzi", "Mar 24, 2025 By Amy Wilhelm": a
+# byline after the date on the same line
+_BY_LATER = re.compile(
+    r"(?:(?:\d{4}|[|•·—–])\s*(?i:(?:posted |written )?by)|(?i:posted by|written by))"
+    r"(?:\s*:?\s+|(?=[A-Z]))(?P<rest>[A-Z].*)$")
 _LABELLED = re.compile(
     r"^(?:authors?|автор[ыа]?|текст|корреспондент)\s*[:\-–—]\s*(?P<rest>\S.*)$",
     re.IGNORECASE)
@@ -62,12 +71,15 @@ def person_like(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= MAX_NAME_WORDS or name.casefold() in NOT_PEOPLE:
         return False
-    return all(_NAME_WORD.match(w) or w.casefold() in _PARTICLES for w in words) and \
-        _NAME_WORD.match(words[0]) is not None
+    lower = [w for w in words if not _NAME_WORD.match(w) and w.casefold() not in _PARTICLES]
+    # one word in lower case at most, and not the first: "The Currency editors"
+    return _NAME_WORD.match(words[0]) is not None and len(lower) <= (len(words) > 2) and \
+        all(w.isalpha() for w in lower)
 
 
 def byline_names(rest: str) -> list[str]:
-    """The names at the start of what follows "By": up to a date, a separator or a role."""
+    """The names at the start of what follows "By": up to a date, a separator or a role
+    ("By A. J. Neal View In Digital Edition": the longest name the line starts with)."""
     m = _NAME_END.search(rest)
     head = rest[:m.start()] if m else rest
     names = []
@@ -76,6 +88,11 @@ def byline_names(rest: str) -> list[str]:
         if not part:
             continue
         if not person_like(part):
+            if not names:  # the first name runs into what follows it
+                words = part.split()
+                part = next((" ".join(words[:n]) for n in (3, 2)
+                             if person_like(" ".join(words[:n]))), "")
+                names += [part] if part else []
             break  # "Jane Doe, Contributing Writer": the role ends the names
         names.append(part)
     return names
@@ -87,6 +104,8 @@ def _line_names(b: Block, hinted: bool) -> list[str]:
     if len(text) > 200 or _LABEL.match(text):
         return []
     m = _BY.match(text) or _LABELLED.match(text)
+    if m is None and len(text.split()) <= LATER_BY_WORDS:
+        m = _BY_LATER.search(text)
     if m:
         return byline_names(m.group("rest"))
     if hinted:
@@ -121,7 +140,8 @@ def _window(blocks: list[Block]) -> list[Block]:
 
 
 def printed_byline(blocks: list[Block]) -> list[str]:
-    """The authors the byline beside the headline names, or []."""
+    """The authors the byline beside the headline names, or []. A line in a chrome
+    container (a banner, a breadcrumb bar) counts when it is short and says "By"."""
     window = _window(blocks)
     following = {}
     prev = None
@@ -132,6 +152,8 @@ def printed_byline(blocks: list[Block]) -> list[str]:
             prev = b
     for b in window:
         if b.markup is not None and b.markup.container:
+            if len(b.text.split()) <= LATER_BY_WORDS and (names := _line_names(b, False)):
+                return names
             continue
         names = _line_names(b, _hinted(b))
         if names:
@@ -140,3 +162,25 @@ def printed_byline(blocks: list[Block]) -> list[str]:
         if _LABEL.match(b.text.strip()) and nxt is not None and person_like(nxt.text.strip()):
             return [nxt.text.strip()]
     return []
+
+
+def name_under_headline(blocks: list[Block]) -> str | None:
+    """A name alone (two or three capitalised words, no function word but a leading "The",
+    not in capitals)
+    in the first lines between the headline and the story: weaker than a byline that says
+    "By", taken only where nothing else names the author."""
+    title = next((b.index for b in blocks if b.label == "title"), None)
+    first = next((b.index for b in blocks if b.label == "body"), None)
+    if title is None or first is None or first < title:
+        return None
+    lo, hi = UNDER_HEADLINE_WORDS
+    common = function_words()
+    for b in [b for b in blocks[title + 1:first] if b.text][:UNDER_HEADLINE_LINES]:
+        text = b.text.strip()
+        words = text.split()
+        if lo <= len(words) <= hi and person_like(text) and not _LABEL.match(text) and \
+                not text.isupper() and not any(w.casefold() in common for w in words[words[0] == "The":]) and \
+                b.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") and \
+                not (b.markup is not None and b.markup.container):
+            return text
+    return None
