@@ -178,8 +178,9 @@ def name_under_headline(blocks: list[Block]) -> str | None:
     for b in [b for b in blocks[title + 1:first] if b.text][:UNDER_HEADLINE_LINES]:
         text = b.text.strip()
         words = text.split()
+        plain = words[1:] if words[0] == "The" else words
         if lo <= len(words) <= hi and person_like(text) and not _LABEL.match(text) and \
-                not text.isupper() and not any(w.casefold() in common for w in words[words[0] == "The":]) and \
+                not text.isupper() and not any(w.casefold() in common for w in plain) and \
                 b.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") and \
                 not (b.markup is not None and b.markup.container):
             return text
