@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
+
 from cleaners.blocks import Block, Markup
 from cleaners.html.meta import (
     TITLE_CLASS,
@@ -65,6 +67,29 @@ def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
             for i, d in enumerate(dblocks)]
 
 
+_MACHINE_DATES = etree.XPath(
+    "//time[@datetime] | //*[@itemprop='datePublished' or @itemprop='dateCreated']")
+
+
+def _machine_dates(tree, dblocks: list[DomBlock]) -> dict[int, str]:
+    """{block: the machine date of the first <time datetime> (or itemprop datePublished)
+    whose nearest block-making ancestor is the block's element}: a date line's date as the
+    markup states it, its time and offset with it."""
+    owner: dict[object, int] = {}
+    for i, d in enumerate(dblocks):
+        owner.setdefault(d.element, i)
+    found: dict[int, str] = {}
+    for el in _MACHINE_DATES(tree):
+        value = el.get("datetime") if el.tag == "time" else (
+            el.get("content") or el.get("datetime"))
+        up = el
+        while up is not None and up not in owner:
+            up = up.getparent()
+        if value and up is not None:
+            found.setdefault(owner[up], value.strip())
+    return found
+
+
 def _headline(tree_meta: PageMeta, dblocks: list[DomBlock],
               containers: list) -> tuple[str | None, str]:
     """The story's headline from the markup's candidates, the page's headings among them
@@ -110,10 +135,14 @@ def html_to_blocks(html: str, *, url: str | None = None, site_chrome: SiteChrome
     check_text_size(sum(len(d.text) for d in dblocks), current_limits())
     check_deadline("building blocks")
     title, why = _headline(meta, dblocks, containers)
+    dates = _machine_dates(tree, dblocks)
     for el, _reason in containers:
         if el.getparent() is not None:
             el.drop_tree()
     blocks = _to_blocks(dblocks)
+    for i, value in dates.items():
+        if (m := blocks[i].markup) is not None:
+            m.datetime = value
     if site_chrome:
         cut_template(dblocks, blocks, site_chrome, title)
     vote(tree, dblocks, blocks, url)
