@@ -18,6 +18,11 @@ class PageMeta:
     headings: list[str] = field(default_factory=list)  # h1-h3 and title-classed, page order
     site_name: str = ""
     published: str | None = None
+    # the other days the markup's sources give (a JSON-LD article's and article:published_time
+    # that disagree): the date printed beside the headline may confirm one of them
+    other_dates: list[str] = field(default_factory=list)
+    # a date only htmldate's markup reading found (no JSON-LD or article <meta> date)
+    markup_date: str | None = None
     authors: list[str] = field(default_factory=list)
     # of the authors, those JSON-LD states as people (not typed an Organization); not
     # those of <meta name=author>, often the site's account

@@ -40,8 +40,7 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
     art = Article(paragraphs=[b.text for b in blocks if b.label == "body"], extractor=extractor)
     art.title = _title(blocks, markup)
     art.alternate_titles = [b.text for b in blocks if b.label == "alt_title"]
-    art.published = (markup.meta.published if markup else None) or \
-        story_date(blocks, ctx.body_span, markup is not None)
+    art.published = _published(blocks, ctx)
     if markup is not None:
         art.authors, art.source = _markup_people(blocks, markup)
         art.tags = list(dict.fromkeys(t for t in markup.meta.tags if t))
@@ -49,6 +48,21 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
     else:
         _add_lifted(art, blocks)
     return art
+
+
+def _published(blocks: list[Block], ctx: PageContext) -> str | None:
+    """The story's date: what the markup states (JSON-LD, article <meta>), unless its
+    sources disagree and the date printed beside the headline confirms another of them;
+    else the printed date (``story_date``); else htmldate's reading of the markup."""
+    markup = ctx.markup
+    printed = story_date(blocks, ctx.body_span, markup is not None)
+    if markup is None:
+        return printed
+    meta = markup.meta
+    if meta.published:
+        confirmed = [d for d in meta.other_dates if printed and d[:10] == printed[:10]]
+        return confirmed[0] if confirmed else meta.published
+    return printed or meta.markup_date
 
 
 def _title(blocks: list[Block], markup: PageMarkup | None) -> str | None:

@@ -16,6 +16,7 @@ from datetime import datetime
 from lxml.html import HtmlElement
 
 from cleaners.markup import PageMeta
+from cleaners.words.dates import find_dates
 from cleaners.words.normalise import fold_spaces
 
 _SPACES = re.compile(r"\s+")
@@ -177,7 +178,22 @@ def harvest(tree: HtmlElement) -> PageMeta:
     for obj in articles:
         _read_ld(pm, obj, ids)
     _read_meta_fallbacks(pm, metas)
+    if not pm.published:
+        pm.markup_date = _htmldate(tree)
     return pm
+
+
+def _htmldate(tree: HtmlElement) -> str | None:
+    """htmldate's reading of the page's markup alone (its <meta> names, <time> and
+    <abbr> elements, the URL; no search of the text), for a page whose JSON-LD and
+    article <meta> give no date. Called only then: it costs ~10 ms a page."""
+    from htmldate import find_date
+
+    try:
+        found = find_date(tree, extensive_search=False, original_date=True)
+    except Exception:  # noqa: BLE001 - a crash in the date reader is no date
+        return None
+    return iso_date(found) if found else None
 
 
 def _read_ld(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
@@ -188,8 +204,8 @@ def _read_ld(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
         pm.ld_headline = clean_text(str(obj["headline"]))
     date = iso_date(str(obj.get("datePublished") or "")) or (
         iso_date(str(obj.get("dateCreated") or "")))
-    if date and not pm.published:
-        pm.published = date
+    if date:
+        _add_date(pm, date)
     if types != {"webpage"}:
         _read_ld_article(pm, obj, ids)
 
@@ -228,16 +244,36 @@ def _read_ld_article(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
         pm.images.append({"url": img, "caption": None, "credit": None})
 
 
+_META_DATES = ("article:published_time", "og:article:published_time", "datepublished",
+               "pubdate", "publishdate", "date", "dc.date.issued", "dc.date", "sailthru.date",
+               "parsely-pub-date")
+
+
+def _written_date(value: str) -> str | None:
+    """A date a <meta> gives in words ("November 25, 2025"), as an ISO day."""
+    if not value or len(value) > 40:
+        return None
+    found = find_dates(value)
+    return found[0].iso[:10] if found else None
+
+
+def _add_date(pm: PageMeta, date: str) -> None:
+    """The first markup date is ``published``; a later source's other day is kept in
+    ``other_dates`` (the printed date may confirm it: ``assemble``)."""
+    if not pm.published:
+        pm.published = date
+    elif date[:10] != pm.published[:10] and all(d[:10] != date[:10] for d in pm.other_dates):
+        pm.other_dates.append(date)
+
+
 def _read_meta_fallbacks(pm: PageMeta, metas: dict[str, list[str]]) -> None:
     """Date, authors, tags and image from the <meta> tags, for each JSON-LD left unset."""
-    if not pm.published:
-        for key in ("article:published_time", "og:article:published_time", "datepublished",
-                    "pubdate", "publishdate", "date", "dc.date.issued", "dc.date",
-                    "sailthru.date", "parsely-pub-date"):
-            date = iso_date(_first(metas, key))
-            if date:
-                pm.published = date
-                break
+    for key in _META_DATES:
+        value = _first(metas, key)
+        date = iso_date(value) or _written_date(value)
+        if date:
+            _add_date(pm, date)
+            break
     if not pm.authors:
         author = _first(metas, "author", "article:author", "byl", "dc.creator",
                         "sailthru.author")
