@@ -15,6 +15,7 @@ from cleaners.article.bylines import (
     NOT_PEOPLE,
     name_under_headline,
     person_like,
+    plain_name,
     printed_byline,
 )
 from cleaners.article.dates import story_date
@@ -112,8 +113,8 @@ def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], 
     elif declared:
         chosen, stated = declared, set(meta.people)
     else:
-        chosen = [b.lifted.author for b in blocks
-                  if b.rule == "byline" and b.lifted is not None and b.lifted.author]
+        chosen = [b.lifted.author for b in blocks if b.rule == "byline" and
+                  b.lifted is not None and b.lifted.author and plain_name(b.lifted.author)]
         if not chosen and (alone := name_under_headline(blocks)):
             chosen = [alone]
         stated = set(chosen)

@@ -22,11 +22,13 @@ from __future__ import annotations
 import re
 
 from cleaners.blocks import Block
+from cleaners.words.dates import find_dates, month_number
 from cleaners.words.features import function_words
 
 # blocks before the headline and after the story's first block a byline may stand in
 BEFORE_TITLE = 4
 AFTER_START = 4
+MAX_AFTER_TITLE = 15  # ...and at most this many after the headline
 MAX_NAME_WORDS = 5
 MAX_NAME_CHARS = 60
 LATER_BY_WORDS = 20  # a line this short may give its byline after a date
@@ -58,19 +60,22 @@ _PARTICLES = frozenset({"van", "der", "den", "de", "da", "di", "del", "dos", "du
 NOT_PEOPLE = frozenset({"admin", "administrator", "webmaster", "staff", "editor", "editors",
                         "guest", "anonymous", "unknown", "user", "author", "redaktion",
                         "редакция", "администратор", "админ"})
+_GLUED = re.compile(r"[a-z]{4}[A-Z][a-z]")
 _NAME_WORD = re.compile(r"^[(\"“]?[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁΑ-Ω][\w.'’\-)]*$|^[A-Z]\.$")
 
 
 def person_like(name: str) -> bool:
     """Whether ``name`` looks like a person's name (or a byline's team name): 1-5 words,
     capitalised, no digits, no address, not a placeholder role."""
-    if not name or len(name) > MAX_NAME_CHARS or any(c.isdigit() for c in name):
+    if len(name) < 3 or len(name) > MAX_NAME_CHARS or any(c.isdigit() for c in name):
         return False
     if "@" in name or "://" in name or name.casefold().startswith("www."):
         return False
     words = name.split()
     if not 1 <= len(words) <= MAX_NAME_WORDS or name.casefold() in NOT_PEOPLE:
         return False
+    if any(_GLUED.search(w) for w in words) or (len(words) == 1 and month_number(name)):
+        return False  # "ChecklistsJust": two links' words run together; "Jun": a date
     lower = [w for w in words if not _NAME_WORD.match(w) and w.casefold() not in _PARTICLES]
     # one word in lower case at most, and not the first: "The Currency editors"
     return _NAME_WORD.match(words[0]) is not None and len(lower) <= (len(words) > 2) and \
@@ -98,22 +103,27 @@ def byline_names(rest: str) -> list[str]:
     return names
 
 
-def _line_names(b: Block, hinted: bool) -> list[str]:
-    """The names a byline line gives, or []."""
+def _line_names(b: Block) -> list[str]:
+    """The names a line that says "By" or "Author:" gives, or []."""
     text = b.text.strip()
     if len(text) > 200 or _LABEL.match(text):
         return []
     m = _BY.match(text) or _LABELLED.match(text)
     if m is None and len(text.split()) <= LATER_BY_WORDS:
         m = _BY_LATER.search(text)
-    if m:
-        return byline_names(m.group("rest"))
-    if hinted:
-        bare = re.sub(r"^(?:by|von|par|por|автор)\s*:?\s*(?=[A-ZА-ЯЁ])", "", text,
-                      flags=re.IGNORECASE)
-        if person_like(bare):
-            return [bare]
-    return []
+    return byline_names(m.group("rest")) if m else []
+
+
+def _hinted_names(b: Block) -> list[str]:
+    """The names at the start of a short line the markup classes as the author's."""
+    text = b.text.strip()
+    if len(text) > 200 or _LABEL.match(text) or not _hinted(b):
+        return []
+    dates = find_dates(text[:40])
+    if dates and dates[0].start < 12:
+        return []  # "November 14, 2025 • 5 min read": the date of the byline bar
+    return byline_names(re.sub(r"^(?:by|von|par|por|автор)\s*:?\s*(?=[A-ZА-ЯЁ])", "", text,
+                               flags=re.IGNORECASE))
 
 
 def _hinted(b: Block) -> bool:
@@ -134,15 +144,22 @@ def _window(blocks: list[Block]) -> list[Block]:
     a, f = pos.get(anchor), pos.get(first)
     if a is None or f is None:
         return []
-    after = seq[a + 1:f + 1 + AFTER_START]
+    after = seq[a + 1:min(f + 1 + AFTER_START, a + 1 + MAX_AFTER_TITLE)]
     before = seq[max(0, a - BEFORE_TITLE):a][::-1]
     return after + before
 
 
 def printed_byline(blocks: list[Block]) -> list[str]:
-    """The authors the byline beside the headline names, or []. A line in a chrome
-    container (a banner, a breadcrumb bar) counts when it is short and says "By"."""
+    """The authors the byline beside the headline names, or []: a line that says "By" (in a
+    chrome container too, when short), else a label over a name, else a line the markup
+    classes as the author's."""
     window = _window(blocks)
+    for b in window:
+        if b.markup is not None and b.markup.container and \
+                len(b.text.split()) > LATER_BY_WORDS:
+            continue
+        if names := _line_names(b):
+            return names
     following = {}
     prev = None
     for b in blocks:
@@ -150,38 +167,37 @@ def printed_byline(blocks: list[Block]) -> list[str]:
             if prev is not None:
                 following[prev.index] = b
             prev = b
+    window = [b for b in window if not (b.markup is not None and b.markup.container)]
     for b in window:
-        if b.markup is not None and b.markup.container:
-            if len(b.text.split()) <= LATER_BY_WORDS and (names := _line_names(b, False)):
-                return names
-            continue
-        names = _line_names(b, _hinted(b))
-        if names:
-            return names
         nxt = following.get(b.index)
         if _LABEL.match(b.text.strip()) and nxt is not None and person_like(nxt.text.strip()):
             return [nxt.text.strip()]
+    for b in window:
+        if names := _hinted_names(b):
+            return names
     return []
 
 
+def plain_name(text: str) -> bool:
+    """A name standing alone with nothing to say it is one: person-like, two or three
+    words, not in capitals, no function word (but a leading "The": "The Upwork Team")."""
+    words = text.split()
+    lo, hi = UNDER_HEADLINE_WORDS
+    plain = words[1:] if words and words[0] == "The" else words
+    common = function_words()
+    return lo <= len(words) <= hi and person_like(text) and not _LABEL.match(text) and \
+        not text.isupper() and not any(w.casefold() in common for w in plain)
+
+
 def name_under_headline(blocks: list[Block]) -> str | None:
-    """A name alone (two or three capitalised words, no function word but a leading "The",
-    not in capitals)
-    in the first lines between the headline and the story: weaker than a byline that says
-    "By", taken only where nothing else names the author."""
+    """A plain name (``plain_name``) in the first lines between the headline and the story:
+    weaker than a byline that says "By", taken only where nothing else names the author."""
     title = next((b.index for b in blocks if b.label == "title"), None)
     first = next((b.index for b in blocks if b.label == "body"), None)
     if title is None or first is None or first < title:
         return None
-    lo, hi = UNDER_HEADLINE_WORDS
-    common = function_words()
     for b in [b for b in blocks[title + 1:first] if b.text][:UNDER_HEADLINE_LINES]:
-        text = b.text.strip()
-        words = text.split()
-        plain = words[1:] if words[0] == "The" else words
-        if lo <= len(words) <= hi and person_like(text) and not _LABEL.match(text) and \
-                not text.isupper() and not any(w.casefold() in common for w in plain) and \
-                b.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") and \
-                not (b.markup is not None and b.markup.container):
-            return text
+        if plain_name(b.text.strip()) and b.tag not in ("h1", "h2", "h3", "h4", "h5", "h6") \
+                and not (b.markup is not None and b.markup.container):
+            return b.text.strip()
     return None
