@@ -88,7 +88,8 @@ def _add_lifted(art: Article, blocks: list[Block]) -> None:
     """Authors, source, tags and image credits from the lines the rules lifted them out of;
     a source no line credits may be the agency the story's dateline names."""
     lifted = _lifted(blocks)
-    art.authors = _unique([x.author for _rule, x in lifted if x.author is not None])
+    art.authors = printed_byline(blocks) or _unique(
+        [x.author for _rule, x in lifted if x.author is not None and plain_name(x.author)])
     art.source = next((x.source for _rule, x in lifted if x.source is not None), None)
     art.tags = _unique([t for _rule, x in lifted for t in x.tags])
     art.images = [{"caption": x.caption, "credit": x.credit, "url": None}
