@@ -60,10 +60,10 @@ def _text_date(blocks: list[Block], span: tuple[int, int]) -> str | None:
             break
         if b.rule == "timestamp_only" and (iso := _first_date(b)):
             return iso
-    for b in reversed(before):  # a title-adjacent date may also stand above the title
+    for b in reversed(before):  # a title-adjacent date line may also stand above the title
         if b.rule in FOREIGN_DATE_RULES:
             break
-        if b.rule == "timestamp_only" and (iso := _first_date(b)):
+        if b.rule in DATE_LINE_RULES and (iso := _first_date(b)):
             return iso
     return None
 
