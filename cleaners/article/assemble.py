@@ -131,8 +131,9 @@ def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], 
     return authors, source
 
 
-# a domain standing for the publisher ("baikaldaily.ru", "Paycom.com")
-_DOMAIN = re.compile(r"\w\.(?:[a-z]{2,6})$", re.IGNORECASE)
+# a domain standing for the publisher ("baikaldaily.ru", "Paycom.com", "site.gr | Paper");
+# not a handle with dots ("sara.r.peter") nor initials ("A. J. Neal")
+_DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|news|online|site|blog)\b", re.IGNORECASE)
 # a name the markup states, even if not capitalised as names are ("bell hooks", an
 # account's handle "stephenlega"): letters, no address, no digits, short
 _SPELLED = re.compile(r"^(?=.*[^\W\d_])[^@/\d]{2,60}$")

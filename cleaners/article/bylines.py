@@ -57,6 +57,8 @@ _HINT = re.compile(r"(?:^|[^a-z])(?:author|authors|byline|byl|writer|posted-?by)
 _PARTICLES = frozenset({"van", "der", "den", "de", "da", "di", "del", "dos", "du", "la", "le",
                         "von", "bin", "al", "el", "y", "ten", "ter", "st."})
 # a role, a site's account or a placeholder standing where the person's name would be
+_WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                       "sunday"})
 NOT_PEOPLE = frozenset({"admin", "administrator", "webmaster", "staff", "editor", "editors",
                         "guest", "anonymous", "unknown", "user", "author", "redaktion",
                         "редакция", "администратор", "админ"})
@@ -74,8 +76,9 @@ def person_like(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= MAX_NAME_WORDS or name.casefold() in NOT_PEOPLE:
         return False
-    if any(_GLUED.search(w) for w in words) or (len(words) == 1 and month_number(name)):
-        return False  # "ChecklistsJust": two links' words run together; "Jun": a date
+    if any(_GLUED.search(w) for w in words) or (len(words) == 1 and month_number(name)) or \
+            any(w.casefold().strip(",.") in _WEEKDAYS for w in words):
+        return False  # "ChecklistsJust": two links' words run together; "Jun", "Wednesday"
     lower = [w for w in words if not _NAME_WORD.match(w) and w.casefold() not in _PARTICLES]
     # one word in lower case at most, and not the first: "The Currency editors"
     return _NAME_WORD.match(words[0]) is not None and len(lower) <= (len(words) > 2) and \
@@ -87,6 +90,10 @@ def byline_names(rest: str) -> list[str]:
     ("By A. J. Neal View In Digital Edition": the longest name the line starts with)."""
     m = _NAME_END.search(rest)
     head = rest[:m.start()] if m else rest
+    words = head.split()
+    while words and month_number(words[-1]):  # "Sam Singleton Nov 25, 2025"
+        words.pop()
+    head = " ".join(words)
     names = []
     for part in _NAME_SPLIT.split(head.strip(" ,.:;")):
         part = part.strip(" ,.:;")
@@ -154,19 +161,24 @@ def printed_byline(blocks: list[Block]) -> list[str]:
     chrome container too, when short), else a label over a name, else a line the markup
     classes as the author's."""
     window = _window(blocks)
-    for b in window:
-        if b.markup is not None and b.markup.container and \
-                len(b.text.split()) > LATER_BY_WORDS:
-            continue
-        if names := _line_names(b):
-            return names
-    following = {}
+    following: dict[int, Block] = {}
+    preceding: dict[int, Block] = {}
     prev = None
     for b in blocks:
         if b.text:
             if prev is not None:
                 following[prev.index] = b
+                preceding[b.index] = prev
             prev = b
+    for b in window:
+        if b.markup is not None and b.markup.container and \
+                len(b.text.split()) > LATER_BY_WORDS:
+            continue
+        near = (preceding.get(b.index), following.get(b.index))
+        if any(n is not None and _BY.match(n.text) for n in near):
+            continue  # "By Role", "By Industry": a menu's run of "By" lines
+        if names := _line_names(b):
+            return names
     window = [b for b in window if not (b.markup is not None and b.markup.container)]
     for b in window:
         nxt = following.get(b.index)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from copy import deepcopy
 from datetime import datetime
 
 from lxml.html import HtmlElement
@@ -96,7 +97,8 @@ def _names(value: object, ids: dict[str, dict] | None = None) -> list[str]:
 
 
 _ISO = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?"
+    r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
+    r"(Z|\s?(?:UTC|GMT)\b|[+-]\d{2}:?\d{2})?)?"
 )
 
 
@@ -118,7 +120,7 @@ def iso_date(value: str | None) -> str | None:
         time += ":00"
     out = f"{day}T{time}"
     if tz:
-        if tz == "Z":
+        if tz.strip() in ("Z", "UTC", "GMT"):
             tz = "+00:00"
         elif ":" not in tz:
             tz = tz[:3] + ":" + tz[3:]
@@ -184,13 +186,24 @@ def harvest(tree: HtmlElement) -> PageMeta:
 
 
 def _htmldate(tree: HtmlElement) -> str | None:
-    """htmldate's reading of the page's markup alone (its <meta> names, <time> and
-    <abbr> elements, the URL; no search of the text), for a page whose JSON-LD and
-    article <meta> give no date. Called only then: it costs ~10 ms a page."""
+    """htmldate's reading of the page's markup (its many <meta> names, <time> and <abbr>
+    elements; no search of the text), for a page whose JSON-LD and article <meta> give no
+    date that Winnow reads itself. Links, asides, navigation and footers are left out:
+    htmldate would also take the dates of other stories printed in a list of links to them
+    ("Similar stories: 2013-01-01 ..."), never this story's. Called only for such pages: it
+    costs a few ms."""
+    import warnings
+
     from htmldate import find_date
 
+    doc = deepcopy(tree)
+    for el in list(doc.iter("a", "aside", "nav", "footer")):
+        if el.getparent() is not None:
+            el.drop_tree()
     try:
-        found = find_date(tree, extensive_search=False, original_date=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = find_date(doc, extensive_search=False, original_date=True)
     except Exception:  # noqa: BLE001 - a crash in the date reader is no date
         return None
     return iso_date(found) if found else None
