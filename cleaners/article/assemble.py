@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from cleaners.article.bylines import (
-    NOT_PEOPLE,
     name_under_headline,
+    not_a_name,
     person_like,
     plain_name,
     printed_byline,
@@ -125,7 +125,7 @@ def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], 
     for a in dict.fromkeys(chosen):
         if _DOMAIN.search(a) or (title_key(a) in site_keys and a not in stated):
             source = source or a
-        elif person_like(a) or (a in declared and a.casefold() not in NOT_PEOPLE
+        elif person_like(a) or (a in declared and not not_a_name(a)
                                  and _SPELLED.match(a)):
             authors.append(a)
     return authors, source

@@ -56,14 +56,22 @@ _NAME_SPLIT = re.compile(r"\s*(?:,|&|\band\b|\bи\b)\s*")
 _HINT = re.compile(r"(?:^|[^a-z])(?:author|authors|byline|byl|writer|posted-?by)(?:[^a-z]|$)")
 _PARTICLES = frozenset({"van", "der", "den", "de", "da", "di", "del", "dos", "du", "la", "le",
                         "von", "bin", "al", "el", "y", "ten", "ter", "st."})
-# a role, a site's account or a placeholder standing where the person's name would be
+# a weekday in a "name" is a date line's ("Sherif Saed Wednesday")
 _WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                        "sunday"})
+# a role, a site's account or a placeholder standing where the person's name would be: a
+# "name" made only of these words is none ("Admin", "Staff Writer")
 NOT_PEOPLE = frozenset({"admin", "administrator", "webmaster", "staff", "editor", "editors",
-                        "guest", "anonymous", "unknown", "user", "author", "redaktion",
-                        "редакция", "администратор", "админ"})
+                        "guest", "anonymous", "unknown", "user", "author", "redaktion", "writer",
+                        "writers", "reporter", "correspondent", "contributor", "desk",
+                        "редакция", "администратор", "админ", "корреспондент"})
 _GLUED = re.compile(r"[a-z]{4}[A-Z][a-z]")
 _NAME_WORD = re.compile(r"^[(\"“]?[A-ZÀ-ÖØ-ÞĀ-ſА-ЯЁΑ-Ω][\w.'’\-)]*$|^[A-Z]\.$")
+
+
+def not_a_name(name: str) -> bool:
+    """Whether ``name`` is only role words ("Admin", "Staff Writer"): no one's name."""
+    return all(w.casefold().strip(".,") in NOT_PEOPLE for w in name.split())
 
 
 def person_like(name: str) -> bool:
@@ -74,7 +82,7 @@ def person_like(name: str) -> bool:
     if "@" in name or "://" in name or name.casefold().startswith("www."):
         return False
     words = name.split()
-    if not 1 <= len(words) <= MAX_NAME_WORDS or name.casefold() in NOT_PEOPLE:
+    if not 1 <= len(words) <= MAX_NAME_WORDS or not_a_name(name):
         return False
     if any(_GLUED.search(w) for w in words) or (len(words) == 1 and month_number(name)) or \
             any(w.casefold().strip(",.") in _WEEKDAYS for w in words):
