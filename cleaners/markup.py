@@ -4,6 +4,7 @@ authors, tags and images. Text pages have none."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -21,8 +22,9 @@ class PageMeta:
     # the other days the markup's sources give (a JSON-LD article's and article:published_time
     # that disagree): the date printed beside the headline may confirm one of them
     other_dates: list[str] = field(default_factory=list)
-    # a date only htmldate's markup reading found (no JSON-LD or article <meta> date)
-    markup_date: str | None = None
+    # where JSON-LD and article <meta> give no date: htmldate's reading of the markup, asked
+    # only when no date is printed beside the headline either (``assemble._published``)
+    date_reader: Callable[[], str | None] | None = None
     authors: list[str] = field(default_factory=list)
     # of the authors, those JSON-LD states as people (not typed an Organization); not
     # those of <meta name=author>, often the site's account

@@ -63,7 +63,7 @@ def _published(blocks: list[Block], ctx: PageContext) -> str | None:
     if meta.published:
         confirmed = [d for d in meta.other_dates if printed and d[:10] == printed[:10]]
         return confirmed[0] if confirmed else meta.published
-    return printed or meta.markup_date
+    return printed or (meta.date_reader() if meta.date_reader is not None else None)
 
 
 def _title(blocks: list[Block], markup: PageMarkup | None) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from copy import deepcopy
 from datetime import datetime
 
@@ -181,32 +182,37 @@ def harvest(tree: HtmlElement) -> PageMeta:
         _read_ld(pm, obj, ids)
     _read_meta_fallbacks(pm, metas)
     if not pm.published:
-        pm.markup_date = _htmldate(tree)
+        pm.date_reader = _htmldate_reader(tree)
     return pm
 
 
-def _htmldate(tree: HtmlElement) -> str | None:
+def _htmldate_reader(tree: HtmlElement) -> Callable[[], str | None]:
     """htmldate's reading of the page's markup (its many <meta> names, <time> and <abbr>
     elements; no search of the text), for a page whose JSON-LD and article <meta> give no
-    date that Winnow reads itself. Links, asides, navigation and footers are left out:
-    htmldate would also take the dates of other stories printed in a list of links to them
-    ("Similar stories: 2013-01-01 ..."), never this story's. Called only for such pages: it
-    costs a few ms."""
-    import warnings
-
-    from htmldate import find_date
-
+    date that Winnow reads itself: a copy of the page is taken now (the front end changes
+    the tree), and read only if the assembler finds no printed date either. Links, asides,
+    navigation and footers are left out of the copy: htmldate would also take the dates of
+    other stories printed in a list of links to them ("Similar stories: 2013-01-01 ..."),
+    never this story's."""
     doc = deepcopy(tree)
     for el in list(doc.iter("a", "aside", "nav", "footer")):
         if el.getparent() is not None:
             el.drop_tree()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            found = find_date(doc, extensive_search=False, original_date=True)
-    except Exception:  # noqa: BLE001 - a crash in the date reader is no date
-        return None
-    return iso_date(found) if found else None
+
+    def read() -> str | None:
+        import warnings
+
+        from htmldate import find_date
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                found = find_date(doc, extensive_search=False, original_date=True)
+        except Exception:  # noqa: BLE001 - a crash in the date reader is no date
+            return None
+        return iso_date(found) if found else None
+
+    return read
 
 
 def _read_ld(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
