@@ -110,3 +110,23 @@ def test_a_page_printed_with_a_margin_is_no_column() -> None:
     lines[1] = lines[1].ljust(110) + "Bookmark"
     lines[3] = lines[3].ljust(110) + "Share"
     assert deinterleave(lines) == lines
+
+
+def test_columns_of_chinese_text_are_found_by_screen_column() -> None:
+    # a Chinese story beside a sidebar: each Chinese character takes two screen columns,
+    # so the sidebar starts at the same screen column on every row but at a different
+    # character index, depending on how many Chinese characters stand before it
+    story = ["核心提示：去年一月，女嬰吊針後突然出現症狀，",
+             "後因搶救無效死亡。家屬不願接受現實，",
+             "私下委托鑒定中心進行檢驗，",
+             "報告稱標本心臟為男性。",
+             "昨日，案件在法院開庭審理，醫院當庭",
+             "否認存在偷換標本的行為。"]
+    sidebar = ["● 熱點新聞", "● 卸任院長", "● 升任助理", "● 新趨勢", "● 自導自演", "● 撰文"]
+    from cleaners.text.columns import display_width
+
+    lines = [left + " " * (60 - display_width(left)) + right
+             for left, right in zip(story, sidebar, strict=True)]
+    assert len({line.index("●") for line in lines}) > 1  # the character index varies
+    out = [line for line in deinterleave(lines) if line]
+    assert out == story + sidebar

@@ -19,6 +19,8 @@ CASES = [
     ("15:13 09 декабря 2011", "2011-12-09T15:13:00"),
     ("April 28, 2016 at 5:30", "2016-04-28T05:30:00"),
     ("Apr 28th 2016", "2016-04-28"),
+    ("2011年12月15日 20:59", "2011-12-15T20:59:00"),
+    ("2012年01月17日08:03", "2012-01-17T08:03:00"),
 ]
 
 
@@ -27,8 +29,16 @@ def test_each_date_form_is_found_and_ends_on_a_digit(text: str, iso: str) -> Non
     found = find_dates(text)
     assert [f.iso for f in found] == [iso]
     # _ends_with_date answers a line that has no digit among its last three characters
-    # without looking for a date: every date find_dates knows ends on a digit
-    assert text[found[0].end - 1].isdecimal()
+    # without looking for a date: every date find_dates knows ends on a digit, or on the
+    # "日" (day) right after one
+    assert text[found[0].end - 1].isdecimal() or (
+        text[found[0].end - 1] == "日" and text[found[0].end - 2].isdecimal())
+
+
+def test_a_chinese_date_without_a_time_ends_on_its_day() -> None:
+    found = find_dates("2008年11月4日，他第一次無償獻血400毫升。")
+    assert [(f.iso, f.end) for f in found] == [("2008-11-04", 10)]
+    assert _ends_with_date(_line("北京舉行新春團拜會 2012年1月17日"))
 
 
 def test_no_year_no_date() -> None:

@@ -12,8 +12,10 @@ from cleaners.words.features import (
     PLAIN_NON_LETTERS,
     cyrillic_share,
     ends_sentence,
+    fold,
     not_plain,
     plain_words,
+    stopword_density,
     words,
 )
 
@@ -100,3 +102,32 @@ def test_site_words_are_the_words_opening_on_a_site_stem_and_no_others() -> None
     assert found == ["пользователи", "сайта", "комментарии", "правила", "модератор", "terms",
                      "website", "user", "subscribers", "newsletter_2024", "правилами",
                      "registration"]
+
+
+@pytest.mark.parametrize(("prose", "menu"), [
+    ("Η κυβέρνηση σχεδιάζει νέα μέτρα για το 2012 και οι εργαζόμενοι αντιδρούν στην "
+     "πρόταση με απεργία.", "Πολιτική Κόσμος Οικονομία Κοινωνία Αθλητισμός Θέατρα"),
+    ("Rząd przygotowuje nowe przepisy, które mają wejść w życie jeszcze w tym roku, ale "
+     "opozycja jest przeciwna.", "Wiadomości Sport Biznes Kultura Pogoda Motoryzacja"),
+    ("Die Regierung hat am Montag neue Regeln vorgestellt, die noch in diesem Jahr in "
+     "Kraft treten sollen.", "Startseite Politik Wirtschaft Sport Kultur Wetter"),
+])
+def test_prose_in_more_languages_than_russian_and_english_reads_as_prose(prose: str,
+                                                                         menu: str) -> None:
+    """Stopword density tells prose from a menu in each stoplisted language: without its
+    stoplist every Greek or Polish sentence scored 0 and no rule took it for prose."""
+    def density(text: str) -> float:
+        return stopword_density([fold(w) for w in words(text)])
+
+    assert density(prose) >= 0.3 and density(menu) < density(prose) / 2
+
+
+def test_text_size_counts_a_cjk_character_as_three_letters() -> None:
+    from cleaners.words.features import text_size
+
+    assert text_size("Shares rose.") == len("Shares rose.")
+    assert text_size("Акции выросли.") == len("Акции выросли.")
+    assert text_size("股市上漲。") == 4 * 3 + 1  # four Han characters and a fullwidth stop
+    assert text_size("iPhone銷量") == 6 + 2 * 3
+    block = Block(index=0, text="美國經濟適度增長。", raw="")
+    assert block.size == 8 * 3 + 1

@@ -130,6 +130,28 @@ def test_single_vote_without_agreement_trusts_the_prose_voter():
     assert blocks[1].label == "body" and "readability" in blocks[1].note
 
 
+def test_single_vote_without_agreement_passes_over_a_voter_that_kept_no_prose():
+    # one extractor kept only the page's date line and a link; the other kept the story's paragraph
+    # and a linked headline list beside it (more chrome than the date line is long)
+    greek = ("Στην προσπάθεια για το κούρεμα του κρατικού χρέους και τη νέα δανειακή "
+             "σύμβαση, η κυβέρνηση σχεδιάζει την επόμενη κλιμάκωση των μέτρων για το 2012.")
+    blocks = [_block("Τρίτη 3 Γενάρη 2012", 0, votes=1, voter="trafilatura"),
+              _block("ΜΟΝΟ ΚΕΙΜΕΝΟ", 0, votes=1, voter="trafilatura", link_density=1.0),
+              _block("Ετσι πρέπει να γίνει η μεγάλη αλλαγή στην πόλη και στην χώρα μας", 1,
+                     votes=1, voter="readability", link_density=1.0),
+              _block("Μια αλλιώτικη γιορτή για παιδιά στο κέντρο της Αθήνας και του Πειραιά",
+                     2, votes=1, voter="readability", link_density=1.0),
+              _block("Απειλές και τρομοκρατία για να περάσουν τα μέτρα στη Βουλή", 3,
+                     votes=1, voter="readability", link_density=1.0),
+              _block(greek, 3, votes=1, voter="readability")]
+    for i, b in enumerate(blocks):
+        b.index = i
+    hr.link_block(blocks, _ctx())
+    hr.single_vote(blocks, _ctx())
+    assert blocks[5].label == "body" and "readability" in blocks[5].note
+    assert blocks[0].label == "chrome"
+
+
 def test_duplicate_text_rule():
     lead = "Три человека погибли и четверо получили ранения в результате взрыва на заводе."
     blocks = [_block(lead, 0), _block("ПЕКИН, 5 янв - РИА Новости. " + lead + " Так.", 1),
@@ -490,12 +512,14 @@ def test_byline_rule_leaves_subheads_and_signatures():
 
 
 def _teaser_page(with_story_after: bool, head_votes: int = 0,
-                 story_paragraphs: int = 2) -> list[Block]:
+                 story_paragraphs: int = 2, dated: bool = False) -> list[Block]:
     story = [_block(PROSE + f" Абзац {k}.", k) for k in range(story_paragraphs)]
     story.append(_block("Другие новости", story_paragraphs))
     i = story_paragraphs + 1
     for head in ("ГОРОДСКИЕ ВЛАСТИ ИЩУТ ВЫХОД", "СООБЩЕНИЕ", "ТРАГИЧЕСКОЕ ДТП НА ТРАССЕ"):
         story.append(_block(head, i, votes=head_votes, link_density=1.0))
+        if dated:  # the teaser's date, which no extractor kept, under its headline
+            story.append(_block(f"04:41 2{i}.11.2011", i, votes=0))
         story.append(_block(PROSE.replace("Врачи", "Спасатели") + f" {i}.", i + 1))
         i += 2
     if with_story_after:  # the story's own paragraphs, more than a teaser's summary
@@ -512,6 +536,14 @@ def test_linked_teasers_rule_drops_the_summaries_under_the_story():
     assert [b.label for b in page[:2]] == ["body", "body"]
     assert page[2].rule == "linked_teasers"  # the list's header
     assert all(b.rule == "linked_teasers" for b in page[4::2])
+
+
+def test_linked_teasers_rule_sees_past_each_teasers_date():
+    page = _teaser_page(with_story_after=False, dated=True)
+    assert [b.label for b in page[:2]] == ["body", "body"]
+    summaries = page[5::3]
+    assert len(summaries) == 3 and all(b.rule == "linked_teasers" for b in summaries)
+    assert all(b.rule == "extractor_vote" for b in page[4::3])  # the dates stay as they were
 
 
 def test_linked_sections_the_extractors_kept_are_the_story_not_teasers():
@@ -654,3 +686,64 @@ def test_lead_paragraph_rule_takes_a_one_line_lede_but_not_a_label():
         hr.extractor_vote(blocks, _ctx())
         hr.lead_paragraph(blocks, _ctx())
         assert (blocks[1].rule == "lead_paragraph") is kept, lede
+
+
+def test_trafilatura_fallback_widens_a_fast_story_that_missed_the_pages_prose(monkeypatch):
+    """Where trafilatura's fast story holds under FALLBACK_SHARE of the page's prose, its
+    full mode runs on the page as parsed and its story is added to the fast one; where
+    the fast story holds enough, the full mode never runs."""
+    from cleaners.html import votes
+
+    blocks = [_block(PROSE + f" Абзац {k}.", k) for k in range(10)]
+    calls: list[bool] = []
+
+    def fake(tree, url, *, fast=True):
+        calls.append(fast)
+        return [b.text for b in blocks]  # the full mode finds every paragraph
+
+    monkeypatch.setattr(votes, "_trafilatura", fake)
+    fast_story = [blocks[0].text]  # a tenth of the prose
+    widened = votes._with_fallback(fast_story, blocks, None, lambda: object())
+    assert calls == [False] and widened == fast_story + [b.text for b in blocks]
+    calls.clear()
+    enough = [b.text for b in blocks[:4]]  # four tenths: the fast story stands
+    assert votes._with_fallback(enough, blocks, None, lambda: object()) is None
+    assert calls == []
+    # a full story no longer than the fast one adds nothing
+    monkeypatch.setattr(votes, "_trafilatura", lambda tree, url, *, fast=True: fast_story)
+    assert votes._with_fallback(fast_story, blocks, None, lambda: object()) is None
+
+
+def test_a_data_tables_rows_are_blocks_of_joined_cells_and_a_layout_table_is_walked():
+    html = ("<html><body><p>" + PROSE + "</p><table>"
+            "<tr><th>Bill total</th><th>15%</th><th>20%</th></tr>"
+            "<tr><td>$10.00</td><td>$1.50</td><td>$2.00</td></tr></table>"
+            "<table><tr><td><p>" + PROSE + "</p><p>Второй абзац истории.</p></td>"
+            "<td>Меню</td></tr></table></body></html>")
+    tree = parse_html(html)
+    strip_code(tree)
+    texts = [d.text for d in dom_blocks(tree)[0]]
+    assert "Bill total | 15% | 20%" in texts and "$10.00 | $1.50 | $2.00" in texts
+    assert "Второй абзац истории." in texts and "Меню" in texts  # the layout row's cells
+
+
+def test_a_story_tables_rows_of_figures_stay_in_the_story():
+    rows = "".join(f"<tr><td>${k}0.00</td><td>${k}.50</td><td>${k * 2}.00</td></tr>"
+                   for k in range(1, 8))
+    paragraphs = "".join(f"<p>{PROSE} Абзац {k}.</p>" for k in range(4))
+    html = (f"<html><head><title>Чаевые</title></head><body><article><h1>Чаевые</h1>"
+            f"{paragraphs}<table>{rows}</table><p>{LEAD}</p></article></body></html>")
+    _blocks, article = analyse_html(html)
+    assert "$30.00 | $3.50 | $6.00" in article.paragraphs
+
+
+def test_a_break_inside_a_span_ends_the_line_and_a_link_is_still_one_link():
+    html = ("<html><body><p><span>Compact Weight Bench</span><span><br></span>"
+            "<span>Price:</span><span> $299</span></p>"
+            "<p>Read <a href='/x'>the <br>guide</a> today</p></body></html>")
+    tree = parse_html(html)
+    strip_code(tree)
+    blocks = dom_blocks(tree)[0]
+    texts = [d.text for d in blocks]
+    assert texts[:2] == ["Compact Weight Bench", "Price: $299"]
+    assert texts[2] == "Read the guide today" and blocks[2].link_chars == len("the guide")

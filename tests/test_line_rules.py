@@ -47,14 +47,33 @@ CASES = [
     ("caption_credit", "Spain's Rafael Nadal celebrates a point in Madrid, Spain, Tuesday, "
      "Nov. 19, 2019. (Manu Fernandez/AP)",
      "The deal was approved by both chambers (House/Senate) on Tuesday, officials said."),
+    ("image_credit", "Getty Images / Holger Leue",
+     "Getty Images / Shutterstock prices for stock photos rose by a tenth this year."),
+    ("image_credit", "Jane Doe/Reuters", "He spoke to Reuters/Ipsos pollsters on Monday."),
+    ("caption_credit", "Guests pick their pastries from glass cabinets. | Photo by Lisa Jennings",
+     "Guests pick their pastries from glass cabinets, and a photo is not allowed."),
+    ("caption_credit", "A portrait of the Queen in 2004 (Picture credit: Getty)",
+     "A portrait of the Queen (painted in 2004) hangs in the hall."),
     ("caption_credit", "На фото: судья Виктория Федотова оглашает приговор.",
      "На фото видно, как машина выезжает на встречную полосу, сообщили в ГИБДД."),
+    ("doubled_caption", "Президент РФ Владимир ПутинПрезидент РФ Владимир Путин",
+     "Он повторил: «Мы вернёмся», и ещё раз: «Мы вернёмся», и ушёл со сцены."),
+    ("doubled_caption", "卡片机接在望远镜目镜后面拍到的月亮。卡片机接在望远镜目镜后面拍到的月亮。",
+     "卡片机接在望远镜目镜后面，其实也能拍到大月亮，手机也成。"),
     ("caption_label", "Image caption Taylor Swift's seventh album is the only one she owns",
      "Image rights were at the heart of the case, the judge said on Tuesday."),
     ("caption_label", "Twitter post by @ewarren: Private equity firms are gobbling up companies",
      "Twitter posted its quarterly results on Tuesday, beating analysts' forecasts."),
     ("rights_notice", "This document is subject to copyright. Apart from any fair dealing...",
      "This document is the first the ministry has published on the subject."),
+    ("source_line", "來源：廣州日報", "來源不明的資金大量流入股市，監管部門表示關注。"),
+    ("author_line", "记者：张三", "记者们在现场看到，大火已被扑灭。"),
+    # Chinese phrases are found anywhere in the line: a site's name runs into them
+    ("rights_notice", "新華網版權與免責聲明：", "他說，公司已經取得授權，明年將推出新的版本。"),
+    # ...and in a notice longer than a spaced one may be: a paragraph of disclaimers
+    ("rights_notice", "凡注明为其他媒体来源的信息，均为转载自其他媒体，转载并不代表本网赞同其观点，"
+     "也不代表本网对其真实性负责。您若对该稿件内容有任何疑问或质疑，请即与本网联系。",
+     "法院认为，被告未经许可使用原告作品，侵犯了原告的著作权，判令其赔偿经济损失二十万元。"),
     ("pager", "← предыдущая новость следующая новость →",
      "Стрелка «→» на табло показывает направление движения поезда, пояснили в метро."),
     ("comment_prompt", "Уважаемые читатели, все комментарии, не соответствующие закону, удаляются",
@@ -123,6 +142,14 @@ CASES = [
      "сообщили синоптики Гидрометцентра в среду утром"),
     ("menu_line", "Политика Экономика Общество Спорт Культура",
      "Политика и экономика в этом году шли рука об руку."),
+    # Chinese has no case and no spaces: a menu is items parted by spaces, a subhead or a
+    # broken line of a sentence is one run of characters
+    ("menu_line", "首頁 新聞 體育 娛樂 財經", "女嬰腳腫住院三天後死亡"),
+    ("menu_line", "首頁 新聞 體育 娛樂 財經",
+     "日夜蹲守電腦前，即便是一只小小的鼠標，也擁有水滴石穿的力量"),
+    # a Greek headline's lower-case words are no menu items
+    ("menu_line", "Πολιτική Οικονομία Κοινωνία Αθλητισμός Πολιτισμός",
+     "Πάλη για εμπόδια και ανατροπή"),
     ("breadcrumb_menu",
      "Политика - Экономика - Миграция - История - Права человека - Культура и искусство",
      "Москва - Петербург - Казань - Самара - Уфа: маршрут автопробега растянется "
@@ -261,3 +288,15 @@ def test_a_dash_menu_run_into_one_line_is_a_menu() -> None:
 ])
 def test_markup_residue_leaves_formatting_and_quoted_tags(line: str) -> None:
     assert judge("markup_residue", line) is None
+
+
+def test_a_chinese_source_line_gives_its_source() -> None:
+    block = text_to_blocks("來源：廣州日報")[0]
+    assert REGISTRY["source_line"].fn(block, PageContext(input_format="text"))
+    assert block.lifted.source == "廣州日報"
+
+
+def test_doubled_caption_records_the_caption() -> None:
+    block = text_to_blocks("Избыточный весИзбыточный вес")[0]
+    assert REGISTRY["doubled_caption"].fn(block, PageContext(input_format="text"))
+    assert block.lifted.caption == "Избыточный вес"

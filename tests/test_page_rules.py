@@ -551,3 +551,116 @@ def test_glued_words_found_on_the_page_are_the_words_that_glue_on_their_own() ->
                     if _GLUE_REFERENCE.search(w)}
         assert _glued_words(text, points.get(k, [])) == expected, text
     assert _glued_words(lines[0], points[0]) == {"finaleford"}
+
+
+# A Chinese story: short paragraphs, each a sentence or two of 30-45 characters (as much
+# text as 90-135 letters of English)
+ZH_STORY = [
+    "美國首次申請失業補貼的人數降至三年半來最低水平，增加了人們對就業市場改善的希望。",
+    "美國勞工部星期四報告說，上星期首次申領失業補貼的人數下降了一點九萬人。",
+    "在失業數據公布前，美國中央銀行本星期早些時候表示，美國經濟適度增長。",
+    "最近其它報告也顯示美國經濟正在恢復，紐約地區製造業的增長水平為七個月來最高。",
+    "但美國經濟仍有理由令人擔憂，大約七百萬美國人仍然在申領某種失業救濟。",
+]
+
+
+def test_a_chinese_paragraph_is_prose_by_the_text_it_holds() -> None:
+    from cleaners.rules.boundary_rules import is_prose
+
+    blocks = [b for b in analyse_text("\n\n".join(ZH_STORY))[0] if b.text]
+    assert all(len(b.text) < 40 for b in blocks[1:])  # fewer than 80 characters...
+    assert all(is_prose(b, has_stopwords=False) for b in blocks)  # ...but a paragraph
+    english = [b for b in analyse_text("Shares rose on Tuesday, the exchange said.")[0]
+               if b.text]
+    assert not is_prose(english[0], has_stopwords=False)  # as many letters: one sentence
+
+
+def test_a_chinese_rights_notice_ends_the_story() -> None:
+    notice = ["新華網版權與免責聲明：",
+              "凡本網注明“來源：新華網”的所有作品，版權均屬于新華社，未經本網授權不得轉載、摘編或利用"
+              "其它方式使用上述作品。已經本網授權使用作品的，應在授權范圍內使用，並注明“來源：新華網”。"]
+    page = "\n\n".join(["美國失業補貼申請人數降至三年半來最低", *ZH_STORY, *notice])
+    assert body_of(page) == ZH_STORY
+
+
+def test_disclaimers_after_a_rights_notice_under_the_story_are_not_the_story() -> None:
+    # the footer's notice heads a list of disclaimers longer than the story itself
+    disclaimers = [
+        "① 凡本網注明稿件來源的所有文字、圖片和音視頻稿件，版權均屬本網所有，任何媒體、網站或個人"
+        "在未經本網協議的情況下，一律不准以任何方式轉貼或以其他方式複製發表，違者必究。",
+        "② 本網註明轉載的文章和圖片等稿件，轉載目的在於傳遞更多信息，如其他媒體、網站或個人從本網"
+        "下載使用，必須保留本網注明的稿件來源，並自負一切法律責任，本網概不承擔。",
+        "③ 如本網轉載稿涉及版權等問題，請作者在兩周內速來電或來函與本網聯係，本網將在核實後"
+        "儘快處理，並在網頁上刊登更正說明，感謝各位讀者和作者長期以來的關心與支持。",
+    ]
+    page = "\n\n".join(["美國失業補貼申請人數降至三年半來最低", *ZH_STORY[:3],
+                        "打印", "關閉", "新華網版權與免責聲明：", *disclaimers])
+    assert body_of(page) == ZH_STORY[:3]
+
+
+def test_the_chinese_headline_is_the_line_whose_character_pairs_the_story_uses() -> None:
+    # a site label stands between the headline and the story; it names nothing in it
+    headline = "美國失業補貼申請人數降至三年半來最低"
+    page = "\n\n".join([headline, "新華網首頁推薦", *ZH_STORY])
+    _blocks, article = analyse_text(page)
+    assert article.title == headline
+
+
+def test_a_japanese_story_of_short_paragraphs_is_kept_under_its_headline() -> None:
+    headline = "東京で記録的な大雪、交通機関に大きな乱れ"
+    story = [
+        "東京都心では十四日朝から雪が降り続き、午後には積雪が十センチを超えた。",
+        "気象庁によると、都心でこれほどの積雪を観測するのは四年ぶりだという。",
+        "この大雪の影響で、首都圏の交通機関では運休や遅れが相次いだ。",
+        "各社は十五日朝も通勤や通学の時間帯に混乱が続く恐れがあるとしている。",
+    ]
+    page = "\n\n".join(["ホーム ニュース 天気 スポーツ 経済", headline, "2012年1月14日 18:30",
+                        *story, "印刷", "メール", "ブックマーク", "トップへ戻る"])
+    _blocks, article = analyse_text(page)
+    assert article.paragraphs == story
+    assert article.title == headline
+    assert article.published.startswith("2012-01-14")
+
+
+HIKE1 = ("A day in the hills starts the evening before, when you lay out what you will carry "
+         "and check the weather for the valley and for the ridge you want to reach.")
+HIKE2 = ("Most people pack too much, and a heavy bag makes the last hour of the walk the "
+         "hardest one, so take only what you would miss if it were not there.")
+HIKE3 = ("Tell someone where you are going and when you expect to be back, and leave the "
+         "route with them, because phones lose their signal in the narrow valleys.")
+HIKE4 = ("Start early, so that you are off the ridge before the afternoon storms that build "
+         "up over the peaks on most summer days in the mountains of the region.")
+
+
+def test_a_story_keeps_its_sections_across_its_subheads_and_lists() -> None:
+    # a subhead and a bulleted list of short items (which the run rules take for a menu)
+    # stand between the story's first paragraphs and its further section
+    items = ["Water bottle", "Rain jacket", "First-aid kit", "Trail snacks", "Sun hat"]
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, "What to bring",
+                        "\n".join(f"* {item}" for item in items), "Before you leave",
+                        HIKE3, HIKE4])
+    blocks, article = analyse_text(page)
+    body = article.paragraphs
+    assert HIKE1 in body and HIKE4 in body
+    assert all(any(item in p for p in body) for item in items)
+    assert article.title == "How to pack for a day hike"
+
+
+def test_share_buttons_end_the_story_before_a_footer_paragraph() -> None:
+    footer = ("Example Valley News is the region's leading source of local news, sport and "
+              "weather, and has been published in the valley since the spring of 1990.")
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4,
+                        "Share", "Facebook", "Twitter", footer])
+    assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]
+
+
+def test_the_headline_over_the_date_line_wins_over_a_subhead_nearer_the_story() -> None:
+    walk1 = ("Packing for a mountain walk in summer starts the evening before, when you "
+             "lay out the water, the jacket and the food for the whole walk.")
+    walk2 = ("A light pack makes the mountain walk easier in the summer heat, so carry "
+             "only the water and food you need and leave the rest at home.")
+    page = "\n\n".join(["Packing for a mountain walk in summer", "March 3, 2024",
+                        "Summer walk: what to pack", walk1, walk2])
+    _blocks, article = analyse_text(page)
+    assert article.title == "Packing for a mountain walk in summer"
+    assert article.paragraphs == [walk1, walk2]

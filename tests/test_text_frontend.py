@@ -160,3 +160,29 @@ def test_a_wrapped_dump_joins_only_by_its_width() -> None:
     blocks = texts(wrapped)
     assert blocks[:2] == ["Новости", "контекст"]
     assert len(blocks) == 4
+
+
+# A Chinese paragraph wrapped inside a column 50 screen columns wide: the text browser
+# broke it between characters, mid-word, with no space and no lower case to show it.
+CHINESE = [
+    "核心提示：去年１月，１歲的女嬰吊針後突然出現狂躁等",
+    "症狀，後因搶救無效死亡。婷婷死亡後，衛生局委托醫院",
+    "專家對婷婷進行屍檢，認為婷婷死于先天性心臟病。家屬",
+    "不願接受現實。",
+]
+
+
+def test_a_chinese_paragraph_wrapped_mid_word_is_joined_without_spaces() -> None:
+    assert texts("\n".join(CHINESE)) == ["".join(CHINESE)]
+
+
+def test_a_chinese_line_goes_on_in_a_line_that_starts_with_a_figure() -> None:
+    lines = ["去年1月27日，1歲3個月的女嬰因腳腫住院治療，在檢查和吊針治療後突然于",
+             "30日經搶救無效死亡。"]
+    assert texts("\n".join(lines)) == ["".join(lines)]
+
+
+def test_a_chinese_line_that_ends_a_sentence_stays_apart_from_the_next() -> None:
+    lines = ["認為婷婷死于先天性心臟病。家屬不願接受現實，私下又委托鑒定中心檢驗。",
+             "事件回顧："]
+    assert texts("\n".join(lines)) == lines

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from lxml import etree
+from lxml.html import HtmlElement
 
 from cleaners.blocks import Block, Markup
 from cleaners.html.meta import (
@@ -120,6 +121,16 @@ def _evidence(dblocks: list[DomBlock], blocks: list[Block], weak_title: bool) ->
             b.markup.prominent = True
 
 
+def _as_parsed(html: str) -> HtmlElement | None:
+    """The page's tree as the voters first see it (code stripped, nothing cut), parsed
+    anew: copying every page's tree in case one needs it costs more than this does on the
+    few that do (``votes.FALLBACK_SHARE``)."""
+    tree = parse_html(html)
+    if tree is not None:
+        strip_code(tree)
+    return tree
+
+
 def html_to_blocks(html: str, *, url: str | None = None, site_chrome: SiteChrome | None = None
                    ) -> tuple[list[Block], PageMarkup | None]:
     """The blocks of one decoded HTML page with the markup's evidence on them, and what
@@ -145,7 +156,7 @@ def html_to_blocks(html: str, *, url: str | None = None, site_chrome: SiteChrome
             m.datetime = value
     if site_chrome:
         cut_template(dblocks, blocks, site_chrome, title)
-    vote(tree, dblocks, blocks, url)
+    vote(tree, dblocks, blocks, url, lambda: _as_parsed(html))
     _evidence(dblocks, blocks, why in WEAK_TITLES)
     return blocks, PageMarkup(meta, title, why, title_key(title) if title else "")
 

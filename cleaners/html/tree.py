@@ -240,6 +240,42 @@ def _holds_blocks(el: HtmlElement) -> bool:
                for d in el.iter(*_BREAKING))
 
 
+ROW_CELL_CHARS = 300  # a data table's cell holds a value or a phrase, not a column of text
+ROW_CHARS = 1000
+
+
+def _data_row(tr: HtmlElement, hints: str) -> DomBlock | None:
+    """A data table's row as one block, its cells joined by " | " (as trafilatura and a
+    reader's copy print a table row): its figures stay beside their names instead of
+    each becoming a bare-number line that reads as a counter. A layout table's row (a
+    cell that holds paragraphs or boxes, or a column of text) is walked as before, and so
+    is a row that chrome markup marks."""
+    cells = [c for c in tr if c.tag in ("td", "th")]
+    if len(cells) < 2 or len(cells) != len(tr) or chrome_reason(tr, _attr_hints(tr)):
+        return None
+    texts = []
+    for cell in cells:
+        if len(cell) and _holds_blocks(cell):
+            return None
+        text = fold(cell.text_content())
+        if len(text) > ROW_CELL_CHARS:
+            return None
+        texts.append(text)
+    text = " | ".join(t for t in texts if t)
+    if not text or len(text) > ROW_CHARS:
+        return None
+    links = len(fold("".join(_LINK_TEXT(tr))))
+    return DomBlock(text, "tr", min(links, len(text)), (hints + " " + _attr_hints(tr))[-240:],
+                    None, tr)
+
+
+def _holds_break(el: HtmlElement) -> bool:
+    """Whether a phrasing element other than a link holds a <br> (``<span>Name</span>
+    <span><br></span><span>Price: $299</span>``): walked as a container, its break ends
+    a line as a <br> between the spans would, instead of gluing "Name" to "Price"."""
+    return el.tag != "a" and next(el.iter("br"), None) is not None
+
+
 @dataclass(slots=True)
 class _Frame:
     """An element being walked: its paragraph so far and where its children stand."""
@@ -425,8 +461,14 @@ class _Walker:
                 f.parts.append(child.tail)
             return None
         elif tag in BLOCK_TAGS or tag not in INLINE_TAGS or (
-                len(child) and _holds_blocks(child)):
+                len(child) and (_holds_blocks(child) or _holds_break(child))):
             self.flush(f)
+            row = _data_row(child, f.hints) if tag == "tr" and f.container is None else None
+            if row is not None:
+                self.blocks.append(row)
+                if child.tail:
+                    f.parts.append(child.tail)
+                return None
             opened = self.enter(child, f.hints, f.container)
             if opened is not None:
                 return opened

@@ -11,6 +11,7 @@ extend_path(__path__, "rules")  # the compiled rule modules, if fresh (cleaners/
 from cleaners.rules import (  # noqa: E402, F401
     block_rules,
     boundary_rules,
+    comment_rules,
     html_rules,
     line_rules,
     site_rules,

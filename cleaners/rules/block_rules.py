@@ -148,6 +148,8 @@ def _is_anchor(block: Block) -> bool:
 
 
 def _title_like(block: Block) -> bool:
+    """A headline's length: up to ``MAX_HEADLINE_WORDS`` words (``Block.n_words``: 61
+    characters of Chinese or Japanese) and 250 characters."""
     return block.undecided and 0 < block.n_words <= MAX_HEADLINE_WORDS and len(block.text) <= 250
 
 
@@ -285,6 +287,8 @@ MENU_MAX_WORDS = 6
 
 
 def _menu_item(block: Block) -> bool:
+    """A short line that ends no sentence: up to ``MENU_MAX_WORDS`` words (``Block.n_words``:
+    up to 13 characters of Chinese or Japanese, where a menu item holds two to six)."""
     return (block.undecided or block.rule in ("share_button", "login_link", "search_box",
                                                 "list_header")) and \
         block.n_words <= MENU_MAX_WORDS and not block.sentence_end and len(block.text) <= 60

@@ -16,6 +16,8 @@ from cleaners.rules.base import PageContext, rule
 from cleaners.rules.phrases import phrase_set
 from cleaners.words.dates import find_dates
 from cleaners.words.features import (
+    CJK,
+    CJK_LETTERS,
     PLAIN_LETTERS,
     cyrillic_share,
     fold,
@@ -30,6 +32,7 @@ HARD_STOPS = frozenset({
     "rights_notice", "comment_prompt", "source_line", "tags_line", "tags_follow",
     "hashtag_block", "subscribe_box", "cookie_notice", "author_box", "pager",
 })
+# lengths in Latin letters' worth (``Block.size``): a Chinese character counts as three
 GOOD_MIN_CHARS = 80
 FREE_GAP = 2  # non-prose lines a story may hold in a row (a caption, a credit)
 GAP_COST = 30  # each further one costs this much more than the last
@@ -40,32 +43,35 @@ MIN_STOP_DENSITY = 0.2
 def _page_has_stopwords(content: list[Block]) -> bool:
     """Whether our stoplists cover this page's language (else prose is judged without them)."""
     # by characters too: Chinese and Japanese write sentences without spaces
-    long_lines = [b for b in content if b.n_words >= 8 or len(b.text) >= GOOD_MIN_CHARS]
+    long_lines = [b for b in content if b.n_words >= 8 or b.size >= GOOD_MIN_CHARS]
     if not long_lines:
         return True
     return sum(b.stop_density for b in long_lines) / len(long_lines) >= 0.05
 
 
 def is_prose(block: Block, has_stopwords: bool) -> bool:
-    """A block that reads like story text: long enough, with sentence punctuation and stopwords."""
-    if len(block.text) < GOOD_MIN_CHARS:
+    """A block that reads like story text: long enough, with sentence punctuation and stopwords.
+
+    Long enough by ``Block.size``, in which a Chinese or Japanese character counts as
+    three letters: 27 of them (a sentence) are as long as 80 letters of English."""
+    if block.size < GOOD_MIN_CHARS:
         return False
     if has_stopwords and block.stop_density < MIN_STOP_DENSITY:
         return False
-    return block.sentence_end or sentence_count(block.text) >= 1 or len(block.text) >= 200
+    return block.sentence_end or sentence_count(block.text) >= 1 or block.size >= 200
 
 
 def _weight(block: Block, has_stopwords: bool) -> float:
     if block.undecided:
         if is_prose(block, has_stopwords):
-            return float(len(block.text))
+            return float(block.size)
         if block.sentence_end and block.n_words >= 5:
-            return len(block.text) / 3
+            return block.size / 3
         return -15.0
     if block.rule in HARD_STOPS:
         return -1e9
     if block.label == "chrome":
-        return -(40.0 + len(block.text) / 2)
+        return -(40.0 + block.size / 2)
     return -5.0  # meta: dates, captions, credits sit inside stories
 
 
@@ -82,6 +88,21 @@ SITE_TALK_PENALTY = 0.15  # a run that talks about the site (comment rules, term
 SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site talk
 SITE_TALK_STEMS = 3  # ...of at least this many different kinds
 AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a story
+FOOTER_MIN_WORDS = 3  # a rights notice this long is a footer's, not a menu's "About us"
+
+
+def _ends_the_page(stop: Block) -> bool:
+    """A hard stop after which no story follows a story: a comment prompt, or a rights
+    notice that is a sentence, holds the copyright sign or heads a list ("Copyright ©
+    2012 X. All rights reserved", "新華網版權與免責聲明："), not a menu item ("Contact
+    Us") nor a subhead ("Copyright Complexity in a Fragmented World"): the footer, whose
+    terms and disclaimers are prose."""
+    if stop.rule == "comment_prompt":
+        return True
+    if stop.rule != "rights_notice" or stop.bullet or stop.n_words < FOOTER_MIN_WORDS:
+        return False
+    # a notice, or the header of a list of them; a subhead that names copyright is neither
+    return "©" in stop.text or stop.sentence_end or stop.text.endswith((":", "："))
 POSITION_WEIGHT = 0.3  # a run late in the page scores up to 30 % less
 TEASER_RATIO = 0.6  # headline-like lines per paragraph that make a run a teaser list
 TEASER_PENALTY = 0.5
@@ -143,7 +164,7 @@ def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
     headlines = sum(1 for b in content[start:end + 1]
                     if b.undecided and not b.sentence_end and b.n_words >= 3
                     and not is_prose(b, True))
-    long_prose = sum(1 for b in prose if len(b.text) >= GOOD_MIN_CHARS)
+    long_prose = sum(1 for b in prose if b.size >= GOOD_MIN_CHARS)
     if long_prose >= 3 and headlines >= TEASER_RATIO * long_prose:
         score *= TEASER_PENALTY  # headline, summary, headline, summary: a teaser list
     return score * (1 - POSITION_WEIGHT * start / max(1, len(content)))
@@ -174,6 +195,8 @@ def _pieces(weights: list[float], start: int, end: int, dated: set[int] | None =
 
 
 def _headline_like(block: Block) -> bool:
+    """An undecided line of three words or more that ends no sentence (in unspaced text,
+    six characters or more: ``Block.n_words``)."""
     return block.undecided and not block.sentence_end and block.n_words >= 3
 
 
@@ -185,8 +208,8 @@ def _teaser_unit(content: list[Block], piece: tuple[int, int]) -> bool:
     above = content[max(0, piece[0] - SPLIT_GAP): piece[0]]
     if not any(_headline_like(b) for b in above) and not (blocks and _headline_like(blocks[0])):
         return False
-    paragraphs = [b for b in blocks if len(b.text) >= GOOD_MIN_CHARS]
-    if sum(len(b.text) for b in paragraphs) >= TEASER_MAX_CHARS and \
+    paragraphs = [b for b in blocks if b.size >= GOOD_MIN_CHARS]
+    if sum(b.size for b in paragraphs) >= TEASER_MAX_CHARS and \
             sum(sentence_count(b.text) for b in paragraphs) >= 2:
         return False  # a section of the story (a listicle's item), not a summary
     return len(paragraphs) <= 2
@@ -231,13 +254,92 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
     return pieces[lo][0], pieces[hi][1]
 
 
+# What may stand between two sections of one story: its subheads, list items, tables,
+# code, captions and the lines the run rules took for a menu (a list of short items),
+# never a line a phrase rule knows as the site's (share, login, related, comments).
+SECTION_GAP_RULES = frozenset({
+    "menu_run", "menu_line", "counter", "ticker", "glued_teasers",
+    "image_caption", "image_credit", "caption_credit", "caption_label", "widget_residue",
+    "markup_residue", "hashtag_block", "breadcrumb_menu",
+})
+# ...and of those, the ones that are the story's own lines once it holds them: a list's
+# items, a table's rows, a subhead that the run rules took for a menu, a price or a score
+STORY_LIST_RULES = frozenset({"menu_run", "menu_line", "ticker", "glued_teasers"})
+ITEM_COST = 5  # a list item, a subhead, a table row: a line of words or a sentence
+SHORT_COST = 15  # a word or two: a menu's item as much as a table's cell
+SIGN_COST = 10  # no word at all: a form's brackets, a code block's braces
+# a later section's prose must outweigh three times what stands before it (after a story
+# come teasers and footers that hold a paragraph), an earlier one twice
+SECTION_RATIO = 3
+LEAD_RATIO = 2
+
+
+def _section_gap_cost(gap: list[Block]) -> float | None:
+    """What the lines between two sections cost to cross, or None where one of them is
+    the site's furniture: a story's lists and subheads are lines of words."""
+    total = 0.0
+    for b in gap:
+        if not (b.undecided or b.rule in SECTION_GAP_RULES):
+            return None
+        if _WORDY.search(b.text) is None:
+            total += SIGN_COST
+        elif b.n_words >= 3 or b.sentence_end or b.bullet:
+            total += ITEM_COST
+        else:
+            total += SHORT_COST
+    return total
+
+
+LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
+
+
+def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
+                   zone: tuple[int, int]) -> tuple[int, int]:
+    """Widen the story, within its zone, to the prose beyond its runs of short lines: a
+    section (``_pieces``) whose prose outweighs the subheads, lists, tables or code
+    standing between (``_section_gap_cost``) is the same story's; share buttons, a
+    "related" header, a date line that parts stories, or a long menu before little
+    prose end it. Above the story, a small piece that does not (a banner's line, a
+    table of contents' intro) is looked past to the next ones (``LEAD_LOOKAHEAD``), its
+    lines counted as gap; below it, a short line of prose before more (a site's appeal
+    under its name) ends the story."""
+    dated = {i for i in range(*zone) if _parting_date(content[i])}
+    pieces = _pieces(weights, zone[0], zone[1] - 1, dated)
+
+    def reach(ahead: list[tuple[tuple[int, int], range]], ratio: float
+              ) -> tuple[int, int] | None:
+        """The first of the pieces ``ahead`` (nearest first, each with the lines between
+        it and the story) the story may join."""
+        for piece, gap in ahead:
+            if any(i in dated for i in gap):
+                return None
+            cost = _section_gap_cost([content[i] for i in gap])
+            if cost is None:
+                return None
+            if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) >= ratio * cost:
+                return piece
+        return None
+
+    start, end = span
+    while (piece := reach([(p, range(end + 1, p[0])) for p in pieces if p[0] > end][:1],
+                          SECTION_RATIO)) is not None:
+        end = piece[1]
+    while (piece := reach([(p, range(p[1] + 1, start)) for p in reversed(pieces)
+                           if p[1] < start][:LEAD_LOOKAHEAD], LEAD_RATIO)) is not None:
+        start = piece[0]
+    return start, end
+
+
 @rule("body_region", stage="boundary")
 def body_region(blocks: list[Block], ctx: PageContext) -> None:
     """The story is the run of blocks with the most prose, chrome subtracted.
 
     Hard end markers (rights notices, comment prompts, source and tag lines)
     split the page into zones; each zone's candidate runs are scored, and the
-    best score wins.
+    best score wins. The winner is cut back to its core when teasers follow, and
+    widened across the story's own subheads, lists, tables and code to its further
+    sections (``_grow_sections``); the list lines inside it that the run rules took
+    for a menu are the story's.
     """
     content = content_blocks(blocks)
     has_stop = _page_has_stopwords(content)
@@ -249,32 +351,40 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
             zones.append((lo, i))
             lo = i + 1
     zones.append((lo, len(content)))
-    best, best_span = 0.0, None
+    best, best_span, best_zone = 0.0, None, (0, len(content))
     after_comments = False
     for zlo, zhi in zones:
         # once a comment prompt follows a story, what comes after is comments and rules
         after_comments = after_comments or (
-            best_span is not None and zlo > 0 and content[zlo - 1].rule == "comment_prompt")
+            best_span is not None and zlo > 0 and _ends_the_page(content[zlo - 1]))
         for found in _zone_runs(weights, zlo, zhi):
             score = _run_score(content, *found)
             if after_comments:
                 score *= AFTER_COMMENTS_PENALTY  # a comment section after a story
             if score > best:
-                best, best_span = score, found[1:]
+                best, best_span, best_zone = score, found[1:], (zlo, zhi)
     if best_span is None:
         return
     start, end = _trim_teasers(content, weights, *best_span)
+    # where teasers were cut off, the story ends there: it grows only on untrimmed sides
+    grown = _grow_sections(content, weights, (start, end), best_zone)
+    start = grown[0] if start == best_span[0] else start
+    end = grown[1] if end == best_span[1] else end
     ctx.body_span = (content[start].index, content[end].index)
     for b in content[start:end + 1]:
-        if not b.undecided:
+        if b.rule in STORY_LIST_RULES and _WORDY.search(b.text):
+            b.mark("body", "body_region", "a list item of the story, not a menu")
+        elif not b.undecided:
             continue
-        if b.n_words <= 2 and not b.sentence_end:
+        elif b.n_words <= 2 and not b.sentence_end:
             b.mark("chrome", "body_fragment", "a stray word inside the story")
         else:
             b.mark("body", "body_region")
 
 
 def _sentence_like(block: Block, has_stop: bool) -> bool:
+    """A sentence of three words or more (``Block.n_words``: six characters in unspaced
+    text, whose pages have no stopwords and skip the density test)."""
     return block.undecided and block.sentence_end and block.n_words >= 3 and (
         not has_stop or block.stop_density >= 0.1 or block.n_words <= 8)
 
@@ -317,6 +427,8 @@ TITLE_LOOKBACK = 12
 
 
 def _title_like(block: Block) -> bool:
+    """A headline's shape: 2 to ``TITLE_MAX_WORDS`` words (``Block.n_words``: 4 to 61
+    characters of Chinese or Japanese), no final full stop, some letters."""
     text = block.text
     return (block.undecided and 2 <= block.n_words <= TITLE_MAX_WORDS and len(text) <= 300
             and not (text.endswith(".") and not text.endswith("..."))
@@ -377,7 +489,11 @@ HEAD_MIN_WORDS = 4  # ...if the headline is a sentence too, not a byline or a se
 @rule("lead_under_headline", stage="boundary")
 def lead_under_headline(blocks: list[Block], ctx: PageContext) -> None:
     """The story's lead printed in bold right above the body, without a full stop, is
-    story text: a shorter headline stands above it, past the date line and page tools."""
+    story text: a shorter headline stands above it, past the date line and page tools.
+
+    A lead is told from a second headline by its function words, which unspaced text
+    (Chinese, Japanese) does not show as tokens: there no lead is taken (it stays out of
+    the story, as before the rule)."""
     span = ctx.body_span
     if not span:
         return
@@ -410,9 +526,31 @@ _WIRE_SLUG = re.compile(r"\w--\w|\bLd-Writethru\b", re.IGNORECASE)
 
 
 def _stems(text: str) -> set[str]:
-    """The stems of the content words of ``text`` (function words say nothing of a topic)."""
-    pattern = _STEM_WORD if not_plain(text) else _PLAIN_STEM_WORD
-    return _stems_of(set(pattern.findall(fold(text))))
+    """The stems of the content words of ``text`` (function words say nothing of a topic),
+    and in Chinese or Japanese text its character pairs (``_unspaced_stems``)."""
+    if not not_plain(text):
+        return _stems_of(set(_PLAIN_STEM_WORD.findall(fold(text))))
+    return _stems_of(set(_STEM_WORD.findall(fold(text)))) | _unspaced_stems(text)
+
+
+_CJK_RUN = re.compile(f"[{CJK_LETTERS}]{{2,}}")
+_HIRAGANA = re.compile("[\u3040-\u309f]")
+
+
+def _unspaced_stems(text: str) -> set[str]:
+    """Every pair of neighbouring Chinese, Japanese or Korean characters of ``text``.
+
+    A script without spaces gives no words to compare: a "word" found between spaces and
+    punctuation is a whole clause, which a headline and its story never share. Most of
+    its words are two characters long, so the pairs stand for them (bigrams are how
+    Chinese text is indexed for search), and a headline names its story when the story
+    uses its pairs. A pair with a hiragana character is left out: in Japanese, hiragana
+    write the grammar (particles, endings), which says nothing of a topic, as function
+    words are left out of spaced text's stems."""
+    pairs = {run[i:i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
+    if any(_HIRAGANA.search(p) for p in pairs):
+        pairs = {p for p in pairs if _HIRAGANA.search(p) is None}
+    return pairs
 
 
 def _stems_of(found: set[str]) -> set[str]:
@@ -445,7 +583,9 @@ def _story_stems(story: list[Block]) -> set[str]:
     mixed = tokens - found
     if mixed:
         found.update(_STEM_WORD.findall(" ".join(mixed)))
-    return _stems_of(found)
+    unspaced = {w for w in found if CJK.search(w) is not None} if not \
+        all(map(str.isascii, found)) else set()
+    return _stems_of(found - unspaced) | _unspaced_stems(" ".join(unspaced))
 
 
 def _opening(story: list[Block], chars: int) -> str:
@@ -489,6 +629,9 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
              if b.label == "body" and b.text not in candidates]
     story = _story_stems(lines)
     script = _script(_opening(lines, 2000))
+    dated = _dated_headline(blocks, span[0], story)
+    if dated is not None:
+        return dated
     if not group:
         return _search_headline(blocks, span[0], story)
     for b in group:
@@ -508,6 +651,27 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     if above is not group[0] or _not_headline(above) or _credits_a_caption(above, blocks):
         return None
     return above
+
+
+BYLINE_REACH = 3  # text lines under a headline its date line or byline stands within
+_BYLINE_RULES = frozenset({"timestamp_only", "author_line", "dateline_date"})
+
+
+def _dated_headline(blocks: list[Block], start: int, story: set[str]) -> Block | None:
+    """The nearest headline-like line up to ``SEARCH_LINES`` above the story with a date
+    line or byline right under it, that shares most of its words with the story (as
+    ``_search_headline`` asks): a headline stands over its byline and date, while a
+    subhead, a call to action or a disclaimer between them and the story does not."""
+    text = [b for b in blocks[:start] if b.text][-SEARCH_LINES:]
+    for k in range(len(text) - 1, -1, -1):
+        b = text[k]
+        if not _title_like(b) or _not_headline(b) or _DOMAIN.search(b.text):
+            continue
+        under = text[k + 1: k + 1 + BYLINE_REACH]
+        if any(u.rule in _BYLINE_RULES or _has_full_date(u) for u in under) and \
+                _names_the_story(_stems(b.text), story, SEARCH_SHARE, SEARCH_MIN_SHARED):
+            return b
+    return None
 
 
 # words a headline above a dek shares with the story: a byline with its source ("Эд

@@ -252,6 +252,18 @@ TEASER_MIN_UNITS = 3  # linked headline + summary pairs in a row that make a tea
 TEASER_MAX_SUMMARY = 2  # blocks a teaser's summary may take
 
 
+TEASER_FURNITURE_CHARS = 40  # a teaser's date or counter between its headline and summary
+
+
+def _past_furniture(content: list[Block], i: int) -> int:
+    """The first block from ``i`` on that is not a teaser's furniture: a short line already
+    called chrome (its date, its comment count) between the headline and the summary."""
+    while i < len(content) and content[i].label == "chrome" and \
+            len(content[i].text) <= TEASER_FURNITURE_CHARS and not _linked_headline(content[i]):
+        i += 1
+    return i
+
+
 def _linked_headline(b: Block) -> bool:
     if b.rule != "link_block" or b.link_density < TEASER_LINK:
         return False
@@ -263,20 +275,21 @@ def _linked_headline(b: Block) -> bool:
 @rule("linked_teasers", stage="html")
 def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
     """Under the story, other stories' linked headlines each followed by their summary (a
-    paragraph or two) are a teaser list, however much the summaries read like prose and
-    whichever extractor kept them. It takes three such pairs in a row, running to the end
-    of the body: a story that links a related headline between its paragraphs now and
-    then goes on after the link."""
+    paragraph or two, perhaps after the teaser's date) are a teaser list, however much the
+    summaries read like prose and whichever extractor kept them. It takes three such pairs
+    in a row, running to the end of the body: a story that links a related headline
+    between its paragraphs now and then goes on after the link."""
     content = [b for b in blocks if b.text and b.label != "meta"]
     n = len(content)
     runs: list[list[tuple[int, int]]] = []  # runs of units (headline, end of its summary)
     i = 0
     while i < n:
         if _linked_headline(content[i]):
-            j = i + 1
-            while j < n and content[j].label == "body" and j - i <= TEASER_MAX_SUMMARY:
+            first = _past_furniture(content, i + 1)
+            j = first
+            while j < n and content[j].label == "body" and j - first < TEASER_MAX_SUMMARY:
                 j += 1
-            if j > i + 1 and (j == n or content[j].label != "body"):
+            if j > first and (j == n or content[j].label != "body"):
                 joined = runs and not any(b.label == "body"
                                           for b in content[runs[-1][-1][1]:i])
                 if joined:
@@ -295,7 +308,9 @@ def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
         return
     for head, end in run:
         for b in content[head + 1:end]:
-            b.mark("chrome", "linked_teasers", "summary under another story's linked headline")
+            if b.label == "body":
+                b.mark("chrome", "linked_teasers",
+                       "summary under another story's linked headline")
     before = [b for b in content[:run[0][0]] if b.label == "body"]
     if before and not is_prose(before[-1]) and before[-1].n_words <= EDGE_MAX_WORDS:
         before[-1].mark("chrome", "linked_teasers", "the teaser list's header")
@@ -313,8 +328,11 @@ def _linked_sections(content: list[Block], run: list[tuple[int, int]]) -> bool:
 
 
 def _better_voter(blocks: list[Block]) -> str | None:
-    """The extractor whose lone picks are more prose and less link/container chrome."""
+    """The extractor whose lone picks are more prose and less link/container chrome. One
+    whose picks hold no prose at all (a date line, a section name) found no story, however
+    little chrome it kept: the other wins when it found some prose."""
     score: dict[str, float] = {}
+    prose: set[str] = set()
     for b in blocks:
         voter = _voter(b)
         if not voter:
@@ -323,7 +341,11 @@ def _better_voter(blocks: list[Block]) -> str | None:
             score[voter] = score.get(voter, 0.0) - len(b.text)
         elif is_prose(b):
             score[voter] = score.get(voter, 0.0) + len(b.text)
-    return max(score, key=score.__getitem__) if score else None
+            prose.add(voter)
+        else:
+            score.setdefault(voter, 0.0)
+    candidates = [v for v in score if v in prose] or list(score)
+    return max(candidates, key=score.__getitem__) if candidates else None
 
 
 def _near(blocks: list[Block], i: int, lo: int, hi: int) -> bool:

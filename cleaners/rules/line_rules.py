@@ -14,9 +14,11 @@ from cleaners.blocks import Block, Label
 from cleaners.rules.base import PageContext, line_rule
 from cleaners.rules.phrases import PhraseSet, label_value, phrase_set
 from cleaners.words.dates import is_timestamp_line
+from cleaners.words.features import CJK
 
-# a "Label: value" line needs a separator; most lines have none, and skip the regexes
-_LABEL_SEP = re.compile(r"[:\-–—]")
+# a "Label: value" line needs a separator (a fullwidth colon in Chinese and Japanese);
+# most lines have none, and skip the regexes
+_LABEL_SEP = re.compile(r"[:：\-–—]")
 
 
 @line_rule("widget_residue", max_words=0)
@@ -80,8 +82,18 @@ def timestamp_only(block: Block, ctx: PageContext) -> str | None:
     return "date/time alone" if is_timestamp_line(block.text) else None
 
 
+# "Getty Images / Jane Doe", "AP Photo/Jane Doe", "Jane Doe/Reuters": a photo agency and a
+# photographer joined by a slash, the credit line of a picture agency's image
+_AGENCIES = (r"(?:Getty Images|Getty|AP Photo|AP|Reuters|AFP|EPA|Shutterstock|Alamy"
+             r"|iStock(?:photo)?)")
+_AGENCY_CREDIT = re.compile(
+    rf"^(?:{_AGENCIES}\s*/\s*[^/.!?]{{2,60}}|[^/.!?]{{2,60}}?\s*/\s*{_AGENCIES}(?:\s*/\s*\w+)?)$")
+
+
 def _credit_value(block: Block) -> str | None:
     value = label_value("image_credit", block.text)
+    if value is None and "/" in block.text and _AGENCY_CREDIT.match(block.text.strip()):
+        return block.text.strip()
     if value is None and block.text.startswith("©") and block.n_words <= 8 and \
             not phrase_set("rights").pattern.search(block.key):
         value = block.text  # "© Reuters"; "© 2011 X. Все права защищены" is a rights notice
@@ -93,10 +105,11 @@ def _credit_value(block: Block) -> str | None:
 
 @line_rule("image_credit", label="meta", max_words=12)
 def image_credit(block: Block, ctx: PageContext) -> str | None:
-    """An image credit ("Источник изображения: © AP Photo", "Фото: ТАСС"): image metadata."""
+    """An image credit ("Источник изображения: © AP Photo", "Фото: ТАСС", "Getty Images /
+    Jane Doe"): image metadata."""
     if block.n_words > 12:
         return None
-    if not _LABEL_SEP.search(block.text) and "©" not in block.text:
+    if not _LABEL_SEP.search(block.text) and "©" not in block.text and "/" not in block.text:
         return None
     value = _credit_value(block)
     if value is None:
@@ -108,7 +121,8 @@ def image_credit(block: Block, ctx: PageContext) -> str | None:
 # "... shake hands in Hanoi. (AP Photo/Hau Dinh)", "... (Image: GETTY )", "[File: Reuters]":
 # a caption that ends on its image's credit, in brackets
 _CAPTION_CREDIT = re.compile(
-    r"[(\[]\s*(?P<credit>(?:AP Photo|Photo|Image|Credit|File|Getty|AFP|Reuters|Фото|Источник)"
+    r"[(\[]\s*(?P<credit>(?:AP Photo|Photo|Picture|Image|Credit|File|Getty|AFP|Reuters|Фото|"
+    r"Источник)"
     r"\b(?:\s*(?:by|credit)\b)?\s*[:/]?\s*[^()\[\]]{2,80})[)\]]\s*\.?$",
     re.IGNORECASE,
 )
@@ -118,10 +132,10 @@ _CAPTION_BYLINE = re.compile(
     r"(?<=[.!?\"”])\s*\((?P<credit>[A-Z][\w'’.-]+(?: [A-Z][\w'’.-]+){1,3}\s*/\s*"
     r"[A-Z][\w&'’.-]*(?: [A-Z][\w&'’.-]*){0,3})\)\s*\.?$"
 )
-# "Здание суда. Фото с сайта betotrade.ee", "...населения. Фото PRM.RU": the credit after the
-# caption's sentence, without brackets
+# "Здание суда. Фото с сайта betotrade.ee", "...населения. Фото PRM.RU", "Guests pick
+# pastries. | Photo by Jane Doe": the credit after the caption's sentence, without brackets
 _CAPTION_CREDIT_AFTER = re.compile(
-    r"(?:^|[.!?»\"]\s+)(?P<credit>(?:Фото|Photo|Image|Credit|Иллюстрация|Кадр)\s*"
+    r"(?:^|[.!?»\"]\s+|\s+\|\s+)(?P<credit>(?:Фото|Photo|Image|Credit|Иллюстрация|Кадр)\s*"
     r"(?:(?::|с сайта|с ресурса|пользователя|из архива|by|courtesy of|телеканала)\s*\S.{0,80}"
     r"|[A-ZА-ЯЁ][A-ZА-ЯЁ.\-]{2,40}))$"
 )
@@ -284,6 +298,28 @@ def author_box(block: Block, ctx: PageContext) -> str | None:
 _phrase_line_rule("caption_label", "caption_label",
                   "Captions and embeds that say what they are ('Image caption ...').",
                   label="meta")
+DOUBLED_MIN_CHARS = 10  # each half: "Избыточный весИзбыточный вес" is a caption, "ха-ха" none
+
+
+@line_rule("doubled_caption", label="meta")
+def doubled_caption(block: Block, ctx: PageContext) -> str | None:
+    """A line that is one text printed twice ("Президент РФ Владимир ПутинПрезидент РФ
+    Владимир Путин", "卡片机接在望远镜目镜后面。卡片机接在望远镜目镜后面。"): a picture's alt
+    text, then its caption, run together by the text browser. Story text never repeats
+    itself whole; the caption is lifted as image metadata. Asked only of lines of an even
+    length give or take one, by comparing the halves (in any script)."""
+    text = block.text
+    half = len(text) // 2
+    if half < DOUBLED_MIN_CHARS:
+        return None
+    for cut in (half, half + 1):
+        first, second = text[:cut].strip(), text[cut:].strip()
+        if first == second:
+            block.lift().caption = first
+            return "the same text twice: an image's alt text and caption"
+    return None
+
+
 _phrase_line_rule("browser_notice", "browser_notice",
                   "What a page says to a browser without video or JavaScript.")
 
@@ -315,8 +351,10 @@ _WEATHER = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CcСсFf]?")
 
 @line_rule("ticker", max_words=16)
 def ticker(block: Block, ctx: PageContext) -> str | None:
-    """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C"."""
-    if block.n_words > 16 or block.sentence_end or not _DIGIT.search(block.text):
+    """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C". Not a row
+    of a data table (an HTML <tr> the story holds): figures are what its rows are for."""
+    if block.n_words > 16 or block.sentence_end or block.tag == "tr" or \
+            not _DIGIT.search(block.text):
         return None
     if block.n_words <= 6 and _WEATHER.search(block.text):
         return "weather"
@@ -376,7 +414,19 @@ def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
-_CAPITALISED = re.compile(r"(?:^|\s)[^\W_a-zа-яё]")
+MENU_MIN_ITEMS = 4
+# punctuation that sentences and headlines carry and run-together menu items do not,
+# with the fullwidth forms Chinese and Japanese text writes
+_MENU_FREE_OF = frozenset(",;:«»\"“”()，、；：（）「」『』《》")
+
+
+def _capitalised(item: str) -> bool:
+    """Whether a menu item opens as one: on a capital, a figure, or a letter of a script
+    without case (Chinese, Japanese), which has no lower case to tell a word in a sentence
+    from an item. A lower-case letter of any cased script (Latin, Cyrillic, Greek) opens
+    no item."""
+    first = item[0]
+    return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
 
 
 @line_rule("menu_line")
@@ -385,13 +435,20 @@ def menu_line(block: Block, ctx: PageContext) -> str | None:
 
     Text browsers print a horizontal menu as one line ("Политика Экономика
     Общество Спорт"). Story sentences and headlines carry stopwords.
+
+    The items are what spaces part: in a script without spaces (Chinese, Japanese) a
+    line's "words" (``Block.n_words``, by characters) are no items, and a line of it with
+    fewer than ``MENU_MIN_ITEMS`` spaced parts is a headline or a sentence broken by the
+    page, never a menu ("女嬰腳腫住院三天後死亡"); "首頁 新聞 體育 娛樂" is one.
     """
-    if block.n_words < 4 or block.function_words > 0 or block.sentence_end:
+    if block.n_words < MENU_MIN_ITEMS or block.function_words > 0 or block.sentence_end:
         return None
-    if any(ch in block.text for ch in ",;:«»\"“”()"):
+    if not _MENU_FREE_OF.isdisjoint(block.text):
         return None
     tokens = block.text.split()
-    capitals = len(_CAPITALISED.findall(block.text))
+    if len(tokens) < MENU_MIN_ITEMS and CJK.search(block.text):
+        return None
+    capitals = sum(map(_capitalised, tokens))
     if capitals / len(tokens) >= 0.75:
         return "capitalised words, no stopwords"
     return None

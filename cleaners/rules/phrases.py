@@ -12,13 +12,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from cleaners.native import PACKAGE_DIR
-from cleaners.words.features import fold
+from cleaners.words.features import CJK, fold
 from cleaners.words.keys import norm_key
 
 # the sources' folder, not __file__'s: a compiled module's file is in build/native
 DATA = PACKAGE_DIR / "rules" / "data" / "chrome_phrases.toml"
 
 _WORD = re.compile(r"\w+")
+# how much longer than ``max_words`` a line may be and still be matched on a phrase in a
+# script without spaces: such a phrase ("版權所有", "不代表本網") is a run of four or more
+# characters that story text does not use, where a spaced phrase may be one common word
+# ("copyright"), and its notices run long (a paragraph of disclaimers)
+UNSPACED_REACH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,11 @@ class PhraseSet:
     keys: frozenset[str] = frozenset()  # the phrases themselves, normalised
     firsts: frozenset[str] = frozenset()  # the first word of each phrase
     anchors: tuple[str, ...] = ()  # the longest word of each phrase (none inside another)
+    # a prefix or contains category's phrases in a script without spaces (Chinese,
+    # Japanese), normalised: found anywhere in a line (``matches``), as the line cannot be
+    # split into words to find where one starts, and a site's name runs into the phrase
+    # with no space ("新華網版權與免責聲明")
+    unspaced: tuple[str, ...] = ()
 
     @property
     def word_limit(self) -> int:
@@ -39,7 +49,7 @@ class PhraseSet:
         ``max_words``."""
         if self.match == "whole":
             return max((len(_WORD.findall(k)) for k in self.keys), default=0) + 1
-        return self.max_words
+        return self.max_words * (UNSPACED_REACH if self.unspaced else 1)
 
     def could_match(self, first: str, text: str) -> bool:
         """Whether a line ``text`` whose normalised first word is ``first`` can be of this
@@ -47,6 +57,8 @@ class PhraseSet:
         need it): a whole-line or opening phrase begins with its own first word (or runs
         on past it across a "+" or "#"); a line that contains a phrase contains the
         phrase's longest word (``anchors``)."""
+        if self.unspaced and not text.isascii() and CJK.search(text) is not None:
+            return True
         if self.match in ("whole", "prefix"):
             return first in self.firsts or "+" in first or "#" in first
         if self.match == "contains":
@@ -67,6 +79,9 @@ class PhraseSet:
                 return True
             head, _, tail = key.rpartition(" ")
             return head in self.keys and tail.isdecimal()
+        if self.unspaced and n_words <= self.max_words * UNSPACED_REACH and \
+                any(map(key.__contains__, self.unspaced)):
+            return True
         if n_words > self.max_words:
             return False
         if self.match == "prefix":
@@ -96,20 +111,26 @@ def phrase_sets() -> dict[str, PhraseSet]:
     sets: dict[str, PhraseSet] = {}
     for name, spec in raw.items():
         match = spec.get("match", "label")
-        phrases = [p for key, vals in spec.items() if isinstance(vals, list) for p in vals]
+        every = [p for key, vals in spec.items() if isinstance(vals, list) for p in vals]
+        # a line that opens on or holds a phrase: unspaced ones are found anywhere in it
+        found = match in ("prefix", "contains")
+        unspaced = tuple(sorted({norm_key(p) for p in every if found and CJK.search(p)}))
+        phrases = [p for p in every if not (found and CJK.search(p))]
         alt = _alternation(phrases)
         if match == "whole":
             # a counter may follow a button: "Комментарии 12", "Share 0"
             pattern = re.compile(rf"(?:{alt})(?: \d+)?")
         elif match == "label":
-            # "Источник - X", "Фото: X": the phrase, then the value (matched on raw text)
-            pattern = re.compile(rf"^(?:{alt})\s*(?::|-|–|—)\s*(?P<value>.+)$", re.IGNORECASE)
+            # "Источник - X", "Фото: X", "來源：X" (a fullwidth colon): the phrase, then the
+            # value (matched on raw text)
+            pattern = re.compile(rf"^(?:{alt})\s*(?::|：|-|–|—)\s*(?P<value>.+)$",
+                                 re.IGNORECASE)
         else:
             pattern = re.compile(rf"(?:{alt})(?:\b|$)")
         keys = frozenset(norm_key(p) for p in phrases if norm_key(p))
         firsts = frozenset(k.split(" ", 1)[0] for k in keys)
         sets[name] = PhraseSet(name, match, int(spec.get("max_words", 999)), pattern, keys,
-                               firsts, _anchors(keys))
+                               firsts, _anchors(keys), unspaced)
     return sets
 
 

@@ -42,8 +42,8 @@ LINE_RULES: tuple[str, ...] = (
     "widget_residue", "markup_residue", "counter", "timestamp_only", "image_credit",
     "caption_credit", "source_line", "tags_line", "author_line", "login_link", "search_box",
     "share_button", "list_header", "rights_notice", "subscribe_box", "more_header",
-    "author_box", "caption_label", "browser_notice", "related_link", "comment_prompt",
-    "cookie_notice", "ticker", "pager", "breadcrumb_menu", "menu_line",
+    "author_box", "caption_label", "doubled_caption", "browser_notice", "related_link",
+    "comment_prompt", "cookie_notice", "ticker", "pager", "breadcrumb_menu", "menu_line",
 )
 MENU_WORD_RULES = frozenset({"menu_line", "breadcrumb_menu"})  # menus read from words alone
 
@@ -63,6 +63,8 @@ PLAN: dict[str, tuple[Step, ...]] = {
         "site_template",
         # what the markup says: the headline, empty blocks, captions, chrome containers
         "headline", "no_words", "figure_caption", "chrome_container", "link_block",
+        # the readers' comments, which an extractor that missed the story keeps
+        "comment_thread",
         # what the two extractors say
         "extractor_vote", "single_vote",
         # the story's edges: its printed headline, lead, teasers after it, date line, byline

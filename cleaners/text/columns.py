@@ -5,12 +5,53 @@ left column arrives interleaved, line by line, with a sidebar of headlines on
 the right. Columns show as text that starts, again and again, at the same
 column after a run of spaces. Where they do, each column of that stretch is
 put back together and emitted one after the other.
+
+Columns are where text stands on the screen, not in the string: an East Asian wide
+character (Chinese, Japanese, Korean, fullwidth forms) takes two terminal columns, so a
+line of Chinese reaches the sidebar's column in half as many characters as a line of
+English. Lines with wide characters are measured in screen cells (``to_cells``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
+
+# East Asian wide and fullwidth ranges (Hangul, CJK, kana, fullwidth forms, astral CJK)
+_MAYBE_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
+)
+# what fills a wide character's second screen cell in ``to_cells``: no space (a gap is
+# spaces) and no character a page holds
+FILLER = "\x00"
+
+
+def is_wide(ch: str) -> bool:
+    """Whether the character takes two terminal columns."""
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: East Asian wide characters take two."""
+    if not _MAYBE_WIDE.search(text):
+        return len(text)  # no character that could be wide: the common case, made cheap
+    return sum(2 if is_wide(c) else 1 for c in text)
+
+
+def to_cells(line: str) -> str:
+    """``line`` with one character per screen cell: each wide character followed by a
+    ``FILLER``, so that an index into it is a terminal column (the line itself when it
+    holds no wide character)."""
+    if not _MAYBE_WIDE.search(line):
+        return line
+    return "".join(c + FILLER if is_wide(c) else c for c in line)
+
+
+def from_cells(text: str) -> str:
+    """The text of a piece of a ``to_cells`` line, fillers gone."""
+    return text.replace(FILLER, "") if FILLER in text else text
 
 GAP = re.compile(r" {3,}")
 MIN_COLUMN_HITS = 5  # segments starting at one column (± TOLERANCE) that make it a column
@@ -104,10 +145,12 @@ def deinterleave(lines: list[str]) -> list[str]:
     """
     if not any("   " in line.strip() for line in lines):
         return lines
+    original = lines
+    lines = [to_cells(line) for line in lines]  # indexed by screen column from here on
     segmented = [_segments(line) for line in lines]
     bounds = _boundaries(segmented)
     if not bounds:
-        return lines
+        return original
 
     def column(start: int) -> int:
         return sum(1 for b in bounds if start >= b)
@@ -117,7 +160,7 @@ def deinterleave(lines: list[str]) -> list[str]:
     i = 0
     while i < len(lines):
         if not multi[i]:
-            out.append(lines[i])
+            out.append(original[i])
             i += 1
             continue
         j = i
@@ -133,7 +176,7 @@ def deinterleave(lines: list[str]) -> list[str]:
         for col in range(len(bounds) + 1):
             stream: list[str] = []
             for r in region:
-                texts = [t for c, t in cells[r] if c == col]
+                texts = [from_cells(t) for c, t in cells[r] if c == col]
                 if texts:
                     stream.append(" ".join(texts))
                 elif stream and stream[-1]:

@@ -7,30 +7,13 @@ wrapped at, before any rule looks at them.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from cleaners.blocks import Block
-from cleaners.text.columns import deinterleave
+from cleaners.text.columns import deinterleave, display_width, is_wide
 from cleaners.words.features import ends_sentence, fold, function_words, not_plain
 from cleaners.words.normalise import fold_spaces, may_hold_rulers, normalise_line
 
 MIN_WRAP_WIDTH = 60
 MAX_WRAP_WIDTH = 250
-
-
-# East Asian wide and fullwidth ranges (Hangul, CJK, kana, fullwidth forms, astral CJK)
-_MAYBE_WIDE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
-    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
-)
-
-
-def display_width(text: str) -> int:
-    """Terminal columns: East Asian wide characters take two."""
-    if not _MAYBE_WIDE.search(text):
-        return len(text)  # no character that could be wide: the common case, made cheap
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _wrap_width(line_widths: list[int]) -> int | None:
@@ -51,10 +34,6 @@ def _wrap_width(line_widths: list[int]) -> int | None:
         width = max(near)
     close = sum(1 for w in widths if width - 12 <= w <= width)
     return width if close >= 3 else None
-
-
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
 
 
 def _joins_next(line: str, used: int, nxt: str, width: int) -> bool:
@@ -82,7 +61,8 @@ _BULLETS = "•*·□☆■▪◦○●►"
 LOCAL_MIN_WIDTH = 45  # a narrower column than this is a menu, not wrapped prose
 PARAGRAPH_MIN_LINES = 3  # a group this long that fills its column is a wrapped paragraph
 OVERLONG = 15  # a line this much wider than all others of its group is not its width
-_CONTINUES = (",", "-", "–", "—", ":", "(")
+# ...and their fullwidth forms, which Chinese and Japanese text uses ("，", "、", "：")
+_CONTINUES = (",", "-", "–", "—", ":", "(", "，", "、", "：", "；", "（", "「", "『", "《")
 
 
 def _local_widths(lines: list[str], line_widths: list[int]) -> list[tuple[int, bool]]:
@@ -131,10 +111,27 @@ def _fills(used: int, nxt: str, width: int) -> bool:
 
 def _continues(line: str, nxt: str) -> bool:
     """The next line surely continues this one: it starts in lower case, or this one ends
-    on a comma, a dash or a preposition ("...следовавший из" / "Москвы в Иркутск")."""
+    on a comma, a dash or a preposition ("...следовавший из" / "Москвы в Иркутск"), or
+    it breaks a script without spaces mid-word (``_wraps_unspaced``)."""
     line = line.rstrip()
-    return nxt.strip()[:1].islower() or line.endswith(_CONTINUES) or \
+    head = nxt.strip()[:1]
+    return head.islower() or line.endswith(_CONTINUES) or _wraps_unspaced(line, head) or \
         fold(line.rsplit(" ", 1)[-1]) in function_words()
+
+
+def _wraps_unspaced(line: str, head: str) -> bool:
+    """Whether ``line``, in a script without spaces and without case (Chinese, Japanese),
+    goes on in the line that starts with ``head``.
+
+    Such text shows neither a lower-case start nor a preposition at a break: a text
+    browser breaks it between any two characters. A line that ends on a wide character
+    without ending a sentence goes on in a line that starts on one ("...偷換檢驗標本" /
+    "的行為，並直指..."), or on a figure or a Latin word if it ended on a letter
+    ("...婷婷突然于" / "30日經搶救無效死亡。")."""
+    last = line[-1:]
+    if not head or not last or not is_wide(last) or ends_sentence(line):
+        return False
+    return is_wide(head) or (last.isalnum() and head.isalnum())
 
 
 def _joins_in_column(line: str, used: int, nxt: str, local: tuple[int, bool]) -> bool:
@@ -187,9 +184,14 @@ def _indent(line: str) -> int:
 
 
 def _join(left: str, right: str) -> str:
+    """Two lines of one paragraph as one: with a space, as the break stood for one, but
+    without where a wide character meets the break. CJK text wraps mid-word, so no space
+    was lost there, between two of its characters or between one and a figure or a Latin
+    word it runs into ("...突然于" / "30日...": "突然于30日")."""
     left, right = left.rstrip(), right.strip()
-    if left and right and _is_wide(left[-1]) and _is_wide(right[0]):
-        return left + right  # CJK text wraps mid-word, with no space lost
+    if left and right and (is_wide(left[-1]) and (is_wide(right[0]) or right[0].isalnum())
+                           or is_wide(right[0]) and left[-1].isalnum()):
+        return left + right
     return f"{left} {right}"
 
 

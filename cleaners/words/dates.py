@@ -35,6 +35,9 @@ _PATTERNS = [
     # April 28, 2016 / Apr 28 2016
     re.compile(_MONTH_WORD + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)"
                r"(?:,?\s*(?:at\s*)?" + _TIME + r")?"),
+    # Chinese and Japanese: 2011年12月15日 20:59, 2012年01月17日08:03
+    re.compile(r"(?P<y>(?:19|20)\d\d)\s*年\s*(?P<m>[01]?\d)\s*月\s*(?P<d>[0-3]?\d)\s*日"
+               r"(?:\s*" + _TIME + r")?"),
 ]
 # a time standing before the date: "15:13 09 декабря 2011", "1:27, 27 ноября, 2011"
 _TIME_FIRST = re.compile(r"(?:^|\s)" + _TIME + r",?\s+$")
@@ -64,7 +67,7 @@ def month_number(word: str) -> int | None:
 
 
 # every pattern above needs a year of four digits: a line without one is answered by one
-# fast search instead of four
+# fast search instead of five
 _YEAR_LIKE = re.compile(r"[12][09]\d\d")
 
 

@@ -1,7 +1,11 @@
 """Cheap per-block features the rules read: words, stopword density, sentence ends.
 
-Stoplists come from jusText (Russian and English, as the issue suggests); a
-language is added by naming its jusText stoplist in ``STOPLISTS``.
+Stoplists come from jusText; a language is added by naming its jusText stoplist in
+``STOPLISTS``. Without its language's stoplist every sentence scores a stopword density
+of 0 and no rule takes it for prose: Greek and Polish pages were rejected or cut for
+that (issue 19). The union holds the major European languages; a content word of one
+language that is a stopword of another (Greek "πολιτική") raises a menu's density a
+little, which the rules' thresholds (0.15 and up, against 0.3-0.6 for prose) absorb.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ NON_LETTERS = re.compile(r"[\W\d_]+")
 SENTENCE_STOPS = ".!?…;:。！？"
 SENTENCE_CLOSERS = "\"»”’')]」』"
 _SENTENCE_STOP = re.compile(r"[.!?…](?:\s|$)|[。！？]")
-STOPLISTS = {"ru": "Russian", "en": "English"}
+STOPLISTS = {"ru": "Russian", "en": "English", "el": "Greek", "pl": "Polish", "de": "German",
+             "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+             "uk": "Ukrainian", "cs": "Czech", "nl": "Dutch"}
 # Chinese and Japanese write no spaces between words (and Korean none inside a phrase):
 # there a "word" is counted as about two characters, a Chinese word's usual length, so
 # every length rule in words (a story's minimum, a line rule's maximum) means the same
@@ -28,10 +34,26 @@ CJK = re.compile(f"[{CJK_LETTERS}]")
 CJK_CHARS_PER_WORD = 2
 
 
+# ...and a character of them holds as much text as three Latin letters: a two-character
+# word stands for a word of five letters and its space
+CJK_CHAR_SIZE = 3
+
+
 def unspaced_words(text: str) -> int:
     """Words in ``text``'s Chinese, Japanese and Korean characters, at two characters a
     word (0 for text without them)."""
     return len(CJK.findall(text)) // CJK_CHARS_PER_WORD
+
+
+def text_size(text: str) -> int:
+    """How much text ``text`` holds, in Latin letters' worth: its length, with each
+    Chinese, Japanese or Korean character counted as ``CJK_CHAR_SIZE``. A length rule in
+    characters (a paragraph's minimum, a prose run's weight) then asks as much of a
+    Chinese paragraph as of an English one: 30 Chinese characters make a sentence, 30
+    Latin letters a few words."""
+    if text.isascii():
+        return len(text)
+    return len(text) + (CJK_CHAR_SIZE - 1) * len(CJK.findall(text))
 
 
 def fold(text: str) -> str:
