@@ -43,6 +43,7 @@ class Markup:
     voter: str | None = None  # the extractor that kept it alone, when only one did
     prominent: bool = False  # set off as a headline (heading, title class, bold or large)
     template: str = ""  # why the site's template holds it (learned site chrome), if it does
+    datetime: str = ""  # the machine date of a <time datetime> (or itemprop date) in it
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ authors, tags and images. Text pages have none."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -18,7 +19,16 @@ class PageMeta:
     headings: list[str] = field(default_factory=list)  # h1-h3 and title-classed, page order
     site_name: str = ""
     published: str | None = None
+    # the other days the markup's sources give (a JSON-LD article's and article:published_time
+    # that disagree): the date printed beside the headline may confirm one of them
+    other_dates: list[str] = field(default_factory=list)
+    # where JSON-LD and article <meta> give no date: htmldate's reading of the markup, asked
+    # only when no date is printed beside the headline either (``assemble._published``)
+    date_reader: Callable[[], str | None] | None = None
     authors: list[str] = field(default_factory=list)
+    # of the authors, those JSON-LD states as people (not typed an Organization); not
+    # those of <meta name=author>, often the site's account
+    people: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     images: list[dict[str, str | None]] = field(default_factory=list)
 

@@ -11,6 +11,13 @@ from __future__ import annotations
 
 import re
 
+from cleaners.article.bylines import (
+    name_under_headline,
+    not_a_name,
+    person_like,
+    plain_name,
+    printed_byline,
+)
 from cleaners.article.dates import story_date
 from cleaners.article.model import Article
 from cleaners.blocks import Block, Lifted
@@ -34,8 +41,7 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
     art = Article(paragraphs=[b.text for b in blocks if b.label == "body"], extractor=extractor)
     art.title = _title(blocks, markup)
     art.alternate_titles = [b.text for b in blocks if b.label == "alt_title"]
-    art.published = (markup.meta.published if markup else None) or \
-        story_date(blocks, ctx.body_span, markup is not None)
+    art.published = _published(blocks, ctx)
     if markup is not None:
         art.authors, art.source = _markup_people(blocks, markup)
         art.tags = list(dict.fromkeys(t for t in markup.meta.tags if t))
@@ -43,6 +49,21 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
     else:
         _add_lifted(art, blocks)
     return art
+
+
+def _published(blocks: list[Block], ctx: PageContext) -> str | None:
+    """The story's date: what the markup states (JSON-LD, article <meta>), unless its
+    sources disagree and the date printed beside the headline confirms another of them;
+    else the printed date (``story_date``); else htmldate's reading of the markup."""
+    markup = ctx.markup
+    printed = story_date(blocks, ctx.body_span, markup is not None)
+    if markup is None:
+        return printed
+    meta = markup.meta
+    if meta.published:
+        confirmed = [d for d in meta.other_dates if printed and d[:10] == printed[:10]]
+        return confirmed[0] if confirmed else meta.published
+    return printed or (meta.date_reader() if meta.date_reader is not None else None)
 
 
 def _title(blocks: list[Block], markup: PageMarkup | None) -> str | None:
@@ -67,7 +88,8 @@ def _add_lifted(art: Article, blocks: list[Block]) -> None:
     """Authors, source, tags and image credits from the lines the rules lifted them out of;
     a source no line credits may be the agency the story's dateline names."""
     lifted = _lifted(blocks)
-    art.authors = _unique([x.author for _rule, x in lifted if x.author is not None])
+    art.authors = printed_byline(blocks) or _unique(
+        [x.author for _rule, x in lifted if x.author is not None and plain_name(x.author)])
     art.source = next((x.source for _rule, x in lifted if x.source is not None), None)
     art.tags = _unique([t for _rule, x in lifted for t in x.tags])
     art.images = [{"caption": x.caption, "credit": x.credit, "url": None}
@@ -77,20 +99,50 @@ def _add_lifted(art: Article, blocks: list[Block]) -> None:
 
 
 def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], str | None]:
-    """(authors, source) from the markup's authors, else the byline printed above the story.
-    A "person" that is the site (meta author = "DELFI", "baikaldaily.ru") is the source."""
+    """(authors, source): the byline the page prints beside the headline where the markup
+    names nobody, or someone else ("KatieS" in <meta> for "By Aoife O'Riordan" on the
+    page); else the markup's authors; else a name alone above the story (``byline``).
+    What is not a person is dropped, or is the source when it is the site itself: a domain
+    ("baikaldaily.ru"), or the site's name given by <meta> or as a JSON-LD Organization
+    ("DELFI"); the page's own byline or a JSON-LD Person keeps a name that is the site's
+    (a one-person site)."""
     meta = markup.meta
+    printed = printed_byline(blocks)
+    declared = [a for a in dict.fromkeys(meta.authors) if a]
+    if printed and not _same_people(printed, declared):
+        chosen, stated = printed, set(printed)
+    elif declared:
+        chosen, stated = declared, set(meta.people)
+    else:
+        chosen = [b.lifted.author for b in blocks if b.rule == "byline" and
+                  b.lifted is not None and b.lifted.author and plain_name(b.lifted.author)]
+        if not chosen and (alone := name_under_headline(blocks)):
+            chosen = [alone]
+        stated = set(chosen)
     site_keys = {title_key(x) for x in (meta.site_name, *title_segments(meta.html_title)) if x}
-    bylines = [b.lifted.author for b in blocks
-               if b.rule == "byline" and b.lifted is not None and b.lifted.author]
     authors: list[str] = []
     source = None
-    for a in dict.fromkeys(a for a in (meta.authors or bylines) if a):
-        if "." in a or title_key(a) in site_keys or not any(c.isalpha() for c in a):
+    for a in dict.fromkeys(chosen):
+        if _DOMAIN.search(a) or (title_key(a) in site_keys and a not in stated):
             source = source or a
-        else:
+        elif person_like(a) or (a in declared and not not_a_name(a)
+                                 and _SPELLED.match(a)):
             authors.append(a)
     return authors, source
+
+
+# a domain standing for the publisher ("baikaldaily.ru", "Paycom.com", "site.gr | Paper");
+# not a handle with dots ("sara.r.peter") nor initials ("A. J. Neal")
+_DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|news|online|site|blog)\b", re.IGNORECASE)
+# a name the markup states, even if not capitalised as names are ("bell hooks", an
+# account's handle "stephenlega"): letters, no address, no digits, short
+_SPELLED = re.compile(r"^(?=.*[^\W\d_])[^@/\d]{2,60}$")
+
+
+def _same_people(a: list[str], b: list[str]) -> bool:
+    """Whether two author lists name the same people (a shared name word of 3+ letters)."""
+    words = {w for n in b for w in re.findall(r"\w{3,}", n.casefold())}
+    return any(w in words for n in a for w in re.findall(r"\w{3,}", n.casefold()))
 
 
 def _markup_images(blocks: list[Block], markup: PageMarkup) -> list[dict[str, str | None]]:

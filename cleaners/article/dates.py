@@ -10,6 +10,7 @@ only a line the rules marked as a date line (``timestamp_only``, ``dateline_date
 from __future__ import annotations
 
 from cleaners.blocks import Block
+from cleaners.html.meta import iso_date
 from cleaners.words.dates import find_dates
 
 # a date may be taken from at most this many blocks away from the story
@@ -19,6 +20,8 @@ MARKUP_DATE_WINDOW = 6
 # rules whose lines are other stories': their dates are never this story's
 FOREIGN_DATE_RULES = frozenset({"headline_list", "menu_run", "outside_body"})
 DATE_LINE_RULES = ("timestamp_only", "dateline_date")
+STORY_DATE_LINES = 3  # the story's first lines a date line may stand in (the third if short)
+SHORT_DATE_LINE = 20  # words: a date-and-byline line, even in a container or under links
 LONG_BLOCK = 300  # characters: a paragraph, not a date line (outside the story's first lines)
 
 
@@ -57,10 +60,10 @@ def _text_date(blocks: list[Block], span: tuple[int, int]) -> str | None:
             break
         if b.rule == "timestamp_only" and (iso := _first_date(b)):
             return iso
-    for b in reversed(before):  # a title-adjacent date may also stand above the title
+    for b in reversed(before):  # a title-adjacent date line may also stand above the title
         if b.rule in FOREIGN_DATE_RULES:
             break
-        if b.rule == "timestamp_only" and (iso := _first_date(b)):
+        if b.rule in DATE_LINE_RULES and (iso := _first_date(b)):
             return iso
     return None
 
@@ -68,24 +71,39 @@ def _text_date(blocks: list[Block], span: tuple[int, int]) -> str | None:
 def _markup_date(blocks: list[Block]) -> str | None:
     """A date between the headline and the first story block, else just above the headline,
     else in the story's first lines; never from a link list, a chrome container or a
-    block as long as a paragraph (outside the story)."""
+    block as long as a paragraph (outside the story). A short line beside the headline
+    counts even inside a container or under links: a date-and-byline bar ("May 18, 2023 By
+    Jane Doe", an <aside> or a share bar holding the date) is not a sidebar. A block's
+    <time datetime> (``Markup.datetime``) is read before its text."""
     title = next((b.index for b in blocks if b.label == "title"), None)
     first = next((b.index for b in blocks if b.label == "body"), None)
     if first is None:
         return None
     anchor = title if title is not None and title < first else first
     zones = (
-        (range(anchor + 1, first), False),
-        (range(anchor - 1, max(-1, anchor - MARKUP_DATE_WINDOW), -1), False),
-        (range(first, min(len(blocks), first + 2)), True),  # the story's first lines
+        (range(anchor + 1, first), "under"),
+        (range(anchor - 1, max(-1, anchor - MARKUP_DATE_WINDOW), -1), "above"),
+        (range(first, min(len(blocks), first + STORY_DATE_LINES)), "story"),
     )
-    for rng, in_story in zones:
+    for rng, zone in zones:
         for i in rng:
             b = blocks[i]
-            if b.container or b.link_density > 0.5 or b.rule == "link_block":
+            if not _date_may_stand(b, zone, i - first):
                 continue
-            if len(b.text) > LONG_BLOCK and not in_story:
-                continue
+            if b.markup is not None and (iso := iso_date(b.markup.datetime)):
+                return iso
             if iso := _first_date(b, 200):
                 return iso
     return None
+
+
+def _date_may_stand(b: Block, zone: str, into_story: int) -> bool:
+    """Whether block ``b`` of a zone (``_markup_date``) may hold the story's date."""
+    short = len(b.text.split()) <= SHORT_DATE_LINE
+    if b.container and not (short and zone != "story"):
+        return False
+    if (b.link_density > 0.5 or b.rule == "link_block") and not (short and zone == "under"):
+        return False
+    if zone == "story":
+        return into_story < 2 or len(b.text) <= LONG_BLOCK
+    return len(b.text) <= LONG_BLOCK

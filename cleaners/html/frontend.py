@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from cleaners.blocks import Block, Markup
@@ -65,6 +66,29 @@ def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
                   blank_before=True,
                   markup=Markup(container=d.container or "", images=list(d.images)))
             for i, d in enumerate(dblocks)]
+
+
+_MACHINE_DATES = etree.XPath(
+    "//time[@datetime] | //*[@itemprop='datePublished' or @itemprop='dateCreated']")
+
+
+def _machine_dates(tree, dblocks: list[DomBlock]) -> dict[int, str]:
+    """{block: the machine date of the first <time datetime> (or itemprop datePublished)
+    whose nearest block-making ancestor is the block's element}: a date line's date as the
+    markup states it, its time and offset with it."""
+    owner: dict[object, int] = {}
+    for i, d in enumerate(dblocks):
+        owner.setdefault(d.element, i)
+    found: dict[int, str] = {}
+    for el in _MACHINE_DATES(tree):
+        value = el.get("datetime") if el.tag == "time" else (
+            el.get("content") or el.get("datetime"))
+        up = el
+        while up is not None and up not in owner:
+            up = up.getparent()
+        if value and up is not None:
+            found.setdefault(owner[up], value.strip())
+    return found
 
 
 def _headline(tree_meta: PageMeta, dblocks: list[DomBlock],
@@ -122,10 +146,14 @@ def html_to_blocks(html: str, *, url: str | None = None, site_chrome: SiteChrome
     check_text_size(sum(len(d.text) for d in dblocks), current_limits())
     check_deadline("building blocks")
     title, why = _headline(meta, dblocks, containers)
+    dates = _machine_dates(tree, dblocks)
     for el, _reason in containers:
         if el.getparent() is not None:
             el.drop_tree()
     blocks = _to_blocks(dblocks)
+    for i, value in dates.items():
+        if (m := blocks[i].markup) is not None:
+            m.datetime = value
     if site_chrome:
         cut_template(dblocks, blocks, site_chrome, title)
     vote(tree, dblocks, blocks, url, lambda: _as_parsed(html))

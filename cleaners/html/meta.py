@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from copy import deepcopy
 from datetime import datetime
 
 from lxml.html import HtmlElement
 
 from cleaners.markup import PageMeta
+from cleaners.words.dates import find_dates
 from cleaners.words.normalise import fold_spaces
 
 _SPACES = re.compile(r"\s+")
@@ -39,8 +42,12 @@ def title_key(text: str) -> str:
 # ------------------------------------------------------------------ JSON-LD
 
 
-def _ld_objects(tree: HtmlElement) -> list[dict]:
+def _ld_objects(tree: HtmlElement) -> tuple[list[dict], dict[str, dict]]:
+    """The JSON-LD objects of the page in document order (``@graph`` members and list
+    items in place), and the objects that carry an ``@id`` by it: an article's author is
+    often only a reference (``{"@id": "#/schema/person/1"}``) to a Person of the graph."""
     out: list[dict] = []
+    ids: dict[str, dict] = {}
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
@@ -52,12 +59,14 @@ def _ld_objects(tree: HtmlElement) -> list[dict]:
         while stack:
             item = stack.pop()
             if isinstance(item, list):
-                stack.extend(item)
+                stack.extend(reversed(item))
             elif isinstance(item, dict):
+                out.append(item)
+                if isinstance(item.get("@id"), str) and len(item) > 1:
+                    ids.setdefault(item["@id"], item)
                 if "@graph" in item:
                     stack.append(item["@graph"])
-                out.append(item)
-    return out
+    return out, ids
 
 
 def _ld_type(obj: dict) -> set[str]:
@@ -66,17 +75,22 @@ def _ld_type(obj: dict) -> set[str]:
     return {str(x).lower() for x in types if x}
 
 
-def _names(value: object) -> list[str]:
-    """Person / organisation names from a JSON-LD author-like value."""
+def _names(value: object, ids: dict[str, dict] | None = None) -> list[str]:
+    """Person / organisation names from a JSON-LD author-like value; a bare ``@id``
+    reference is looked up among the page's objects (``ids``)."""
     if value is None:
         return []
     if isinstance(value, str):
         return [v.strip() for v in re.split(r"\s*[,;]\s*|\s+и\s+|\s+and\s+", value) if v.strip()]
     if isinstance(value, list):
-        return [n for v in value for n in _names(v)]
+        return [n for v in value for n in _names(v, ids)]
     if isinstance(value, dict):
+        if "name" not in value and ids and isinstance(value.get("@id"), str):
+            value = ids.get(value["@id"], value)
         name = value.get("name")
-        return [clean_text(str(name))] if name else []
+        if isinstance(name, list | dict):
+            return _names(name, ids)
+        return [n for n in [clean_text(str(name))] if n] if name else []
     return []
 
 
@@ -84,7 +98,8 @@ def _names(value: object) -> list[str]:
 
 
 _ISO = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?)?"
+    r"^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?"
+    r"(Z|\s?(?:UTC|GMT)\b|[+-]\d{2}:?\d{2})?)?"
 )
 
 
@@ -106,7 +121,7 @@ def iso_date(value: str | None) -> str | None:
         time += ":00"
     out = f"{day}T{time}"
     if tz:
-        if tz == "Z":
+        if tz.strip() in ("Z", "UTC", "GMT"):
             tz = "+00:00"
         elif ":" not in tz:
             tz = tz[:3] + ":" + tz[3:]
@@ -158,38 +173,86 @@ def harvest(tree: HtmlElement) -> PageMeta:
     metas = _meta_content(tree)
     pm.og_title = _first(metas, "og:title", "twitter:title")
     pm.site_name = _first(metas, "og:site_name", "application-name")
-    for obj in _ld_objects(tree):
-        _read_ld(pm, obj)
+    objects, ids = _ld_objects(tree)
+    articles = [o for o in objects if _ld_type(o) & _ARTICLE_TYPES]
+    # an article's values over a bare WebPage's, the first article's over later ones (a
+    # related story's, a review's)
+    articles.sort(key=lambda o: _ld_type(o) == {"webpage"})
+    for obj in articles:
+        _read_ld(pm, obj, ids)
     _read_meta_fallbacks(pm, metas)
+    if not pm.published:
+        pm.date_reader = _htmldate_reader(tree)
     return pm
 
 
-def _read_ld(pm: PageMeta, obj: dict) -> None:
-    """Headline and date from one JSON-LD object of an article type (a bare WebPage's
-    only where no article gave them), and an article's authors, tags, publisher, image."""
+def _htmldate_reader(tree: HtmlElement) -> Callable[[], str | None]:
+    """htmldate's reading of the page's markup (its many <meta> names, <time> and <abbr>
+    elements; no search of the text), for a page whose JSON-LD and article <meta> give no
+    date that Winnow reads itself: a copy of the page is taken now (the front end changes
+    the tree), and read only if the assembler finds no printed date either. Links, asides,
+    navigation and footers are left out of the copy: htmldate would also take the dates of
+    other stories printed in a list of links to them ("Similar stories: 2013-01-01 ..."),
+    never this story's."""
+    doc = deepcopy(tree)
+    for el in list(doc.iter("a", "aside", "nav", "footer")):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+    def read() -> str | None:
+        import warnings
+
+        from htmldate import find_date
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                found = find_date(doc, extensive_search=False, original_date=True)
+        except Exception:  # noqa: BLE001 - a crash in the date reader is no date
+            return None
+        return iso_date(found) if found else None
+
+    return read
+
+
+def _read_ld(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
+    """Headline and date from one JSON-LD object of an article type, each where no earlier
+    object gave it, and an article's authors, tags, publisher, image."""
     types = _ld_type(obj)
-    if not types & _ARTICLE_TYPES:
-        return
-    is_article = "webpage" not in types or len(types) > 1
-    if obj.get("headline") and (is_article or not pm.ld_headline):
+    if obj.get("headline") and not pm.ld_headline:
         pm.ld_headline = clean_text(str(obj["headline"]))
     date = iso_date(str(obj.get("datePublished") or "")) or (
         iso_date(str(obj.get("dateCreated") or "")))
-    if date and (is_article or not pm.published):
-        pm.published = date
-    if is_article:
-        _read_ld_article(pm, obj)
+    if date:
+        _add_date(pm, date)
+    if types != {"webpage"}:
+        _read_ld_article(pm, obj, ids)
 
 
-def _read_ld_article(pm: PageMeta, obj: dict) -> None:
+def _ld_people(value: object, ids: dict[str, dict]) -> tuple[list[str], list[str]]:
+    """(names, the names of those not typed as an Organization) of a JSON-LD author."""
+    items = value if isinstance(value, list) else [value]
+    orgs: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            ref = ids.get(item.get("@id")) if "name" not in item and \
+                isinstance(item.get("@id"), str) else None
+            if _ld_type(ref or item) & {"organization", "newsmediaorganization", "corporation"}:
+                orgs += _names(item, ids)
+    names = _names(value, ids)
+    return names, [n for n in names if n not in orgs]
+
+
+def _read_ld_article(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
     """Authors, tags, publisher (as the site name) and image of a JSON-LD article."""
-    pm.authors = pm.authors or _names(obj.get("author"))
+    if not pm.authors:
+        pm.authors, pm.people = _ld_people(obj.get("author"), ids)
     kw = obj.get("keywords")
     if isinstance(kw, str):
         pm.tags = pm.tags or [k.strip() for k in kw.split(",") if k.strip()]
     elif isinstance(kw, list):
         pm.tags = pm.tags or [clean_text(str(k)) for k in kw if str(k).strip()]
-    pub = _names(obj.get("publisher"))
+    pub = _names(obj.get("publisher"), ids)
     if pub and not pm.site_name:
         pm.site_name = pub[0]
     img = obj.get("image")
@@ -200,16 +263,36 @@ def _read_ld_article(pm: PageMeta, obj: dict) -> None:
         pm.images.append({"url": img, "caption": None, "credit": None})
 
 
+_META_DATES = ("article:published_time", "og:article:published_time", "datepublished",
+               "pubdate", "publishdate", "date", "dc.date.issued", "dc.date", "sailthru.date",
+               "parsely-pub-date")
+
+
+def _written_date(value: str) -> str | None:
+    """A date a <meta> gives in words ("November 25, 2025"), as an ISO day."""
+    if not value or len(value) > 40:
+        return None
+    found = find_dates(value)
+    return found[0].iso[:10] if found else None
+
+
+def _add_date(pm: PageMeta, date: str) -> None:
+    """The first markup date is ``published``; a later source's other day is kept in
+    ``other_dates`` (the printed date may confirm it: ``assemble``)."""
+    if not pm.published:
+        pm.published = date
+    elif date[:10] != pm.published[:10] and all(d[:10] != date[:10] for d in pm.other_dates):
+        pm.other_dates.append(date)
+
+
 def _read_meta_fallbacks(pm: PageMeta, metas: dict[str, list[str]]) -> None:
     """Date, authors, tags and image from the <meta> tags, for each JSON-LD left unset."""
-    if not pm.published:
-        for key in ("article:published_time", "og:article:published_time", "datepublished",
-                    "pubdate", "publishdate", "date", "dc.date.issued", "dc.date",
-                    "sailthru.date", "parsely-pub-date"):
-            date = iso_date(_first(metas, key))
-            if date:
-                pm.published = date
-                break
+    for key in _META_DATES:
+        value = _first(metas, key)
+        date = iso_date(value) or _written_date(value)
+        if date:
+            _add_date(pm, date)
+            break
     if not pm.authors:
         author = _first(metas, "author", "article:author", "byl", "dc.creator",
                         "sailthru.author")

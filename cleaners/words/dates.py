@@ -54,6 +54,18 @@ def _month(word: str) -> int | None:
     return MONTHS.get(fold(word[:3]))
 
 
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december", "sept",
+                "января", "февраля", "марта", "апреля", "июня", "июля", "августа",
+                "сентября", "октября", "ноября", "декабря")
+
+
+def month_number(word: str) -> int | None:
+    """The month a whole word names ("Jun", "June", "Sept.", "июня"), or None ("Mary")."""
+    w = fold(word).rstrip(".")
+    return _month(w) if w in MONTHS or w in _MONTH_NAMES else None
+
+
 # every pattern above needs a year of four digits: a line without one is answered by one
 # fast search instead of five
 _YEAR_LIKE = re.compile(r"[12][09]\d\d")

@@ -1,0 +1,186 @@
+"""Page metadata: the printed byline and the markup's authors, what is not a person, and the
+story's date from the markup before the text (issue 19, item 7). Small hand-written pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.article.bylines import byline_names, person_like
+from cleaners.html.meta import harvest
+from cleaners.html.tree import parse_html
+from cleaners.page import analyse_decoded
+
+STORY = ("The council approved the new budget on Tuesday after a long debate about school "
+         "funding, road repairs and the cost of the city's new water treatment plant. ")
+MORE = ("Members said the plan would keep taxes flat for a second year while adding money for "
+        "libraries, parks and the fire department, which had asked for two new engines. ")
+
+
+def _html(head: str, top: str, sidebar: str = "") -> str:
+    return (f"<html><head><title>Council passes budget | Town Gazette</title>{head}</head>"
+            f"<body>{sidebar}<article><h1>Council passes budget</h1>{top}"
+            f"<p>{STORY * 2}</p><p>{MORE * 2}</p><p>{STORY}{MORE}</p></article></body></html>")
+
+
+def _article(html: str):
+    return analyse_decoded(html, "html")[1]
+
+
+# ------------------------------------------------------------------ names
+
+
+@pytest.mark.parametrize("rest, names", [
+    ("Jane Doe | May 1, 2024", ["Jane Doe"]),
+    ("Jared Newman and Sam Singleton Nov 25, 2025 5:00 am", ["Jared Newman", "Sam Singleton"]),
+    ("Jane Doe, Contributing writer", ["Jane Doe"]),
+    ("A. J. Neal View In Digital Edition", ["A. J. Neal"]),
+    ("Amanda Furrer Updated: Dec 19, 2025", ["Amanda Furrer"]),
+    ("clicking the button you agree", []),
+])
+def test_byline_names_end_where_a_date_separator_or_role_begins(rest, names):
+    assert byline_names(rest) == names
+
+
+@pytest.mark.parametrize("name, ok", [
+    ("Jane Doe", True), ("Ludwig van Beethoven", True), ("The Upwork Team", True),
+    ("Иван Петров", True), ("admin", False), ("Staff", False), ("jane@example.com", False),
+    ("https://example.com/jane", False), ("June", False), ("Wedding ChecklistsJust Engaged",
+                                                             False),
+    ("AA", False), ("Posted in 2024", False),
+    ("One Two Three Four Five Six", False),
+])
+def test_person_like(name, ok):
+    assert person_like(name) is ok
+
+
+# ------------------------------------------------------------------ authors (HTML)
+
+
+def test_printed_byline_beats_a_meta_author_naming_someone_else():
+    html = _html('<meta name="author" content="KatieS">',
+                 "<p class='meta'>By Aoife O'Riordan | December 18, 2025</p>")
+    assert _article(html).authors == ["Aoife O'Riordan"]
+
+
+def test_printed_byline_confirming_the_markup_keeps_the_markups_names():
+    html = _html('<meta name="author" content="Jane Q. Doe">', "<p>By Jane Doe</p>")
+    assert _article(html).authors == ["Jane Q. Doe"]
+
+
+def test_written_by_label_over_a_name_and_a_byline_glued_to_by():
+    html = _html("", "<div><span>Written by</span></div><div>Edzel Tabing</div>")
+    assert _article(html).authors == ["Edzel Tabing"]
+    glued = _html("", "<div class='post-meta'>ByTrevor Jones</div>")
+    assert _article(glued).authors == ["Trevor Jones"]
+
+
+def test_byline_after_the_date_on_one_line():
+    html = _html("", "<p>Posted on December 18, 2025 Posted by John Scalzi 59 Comments</p>")
+    assert _article(html).authors == ["John Scalzi"]
+
+
+def test_author_classed_element_gives_the_name_not_its_date():
+    html = _html("", "<div class='author-bar'><p>November 14, 2025</p>"
+                     "<p>Linda Rosencrance</p></div>")
+    assert _article(html).authors == ["Linda Rosencrance"]
+
+
+def test_a_by_line_in_a_sidebar_far_from_the_headline_is_not_the_byline():
+    sidebar = "".join(f"<p><a href='/{i}'>Other story number {i} about town</a></p>"
+                      for i in range(12)) + "<p>By Someone Else</p>" + "".join(
+        f"<p><a href='/x{i}'>Another story {i} on the council</a></p>" for i in range(12))
+    html = _html("", "", sidebar=f"<div class='list'>{sidebar}</div>")
+    assert _article(html).authors == []
+
+
+def test_json_ld_author_by_reference_into_the_graph():
+    ld = """<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+      {"@type": "Article", "headline": "Council passes budget",
+       "datePublished": "2025-12-18T21:09:22+00:00", "author": {"@id": "#/person/1"}},
+      {"@type": "Person", "@id": "#/person/1", "name": "Rebecca Edwards"}]}</script>"""
+    pm = harvest(parse_html(f"<html><head>{ld}</head><body></body></html>"))
+    assert pm.authors == ["Rebecca Edwards"] and pm.people == ["Rebecca Edwards"]
+    assert pm.published == "2025-12-18T21:09:22+00:00"
+
+
+def test_the_first_json_ld_article_gives_the_date_not_a_later_one():
+    ld = """<script type="application/ld+json">{"@type": "Article", "headline": "Story",
+      "datePublished": "2025-12-18"}</script><script type="application/ld+json">
+      {"@type": "Article", "headline": "A related story", "datePublished": "2025-03-01"}
+      </script>"""
+    pm = harvest(parse_html(f"<html><head>{ld}</head><body></body></html>"))
+    assert pm.published == "2025-12-18" and pm.ld_headline == "Story"
+
+
+def test_placeholders_and_addresses_are_not_authors():
+    for value in ("admin", "jane@example.com"):
+        html = _html(f'<meta name="author" content="{value}">', "")
+        assert _article(html).authors == [], value
+
+
+def test_the_site_as_meta_author_is_the_source_but_a_json_ld_person_stays_an_author():
+    html = _html('<meta name="author" content="Town Gazette">', "")
+    article = _article(html)
+    assert article.authors == [] and article.source == "Town Gazette"
+    ld = ('<script type="application/ld+json">{"@type": "BlogPosting", "author": '
+          '{"@type": "Person", "name": "Town Gazette"}}</script>')
+    assert _article(_html(ld, "")).authors == ["Town Gazette"]
+
+
+# ------------------------------------------------------------------ dates (HTML)
+
+
+def test_time_datetime_in_the_byline_bar_not_a_sidebar_time():
+    sidebar = "<aside><p>Popular</p><time datetime='2020-01-01'>Jan 1, 2020</time></aside>"
+    html = _html("", "<div class='byline'>By Jane Doe <time datetime='2025-05-14T19:30:03-07:00'>"
+                     "May 14, 2025</time></div>", sidebar=sidebar)
+    assert _article(html).published == "2025-05-14T19:30:03-07:00"
+
+
+def test_a_short_date_line_in_a_container_beside_the_headline_counts():
+    html = _html("", "<div class='share-bar'>Published: August 08, 2023 Author: Pat Smart"
+                     "</div>")
+    assert _article(html).published == "2023-08-08"
+
+
+def test_markup_date_first_unless_the_printed_date_confirms_another_markup_source():
+    ld = ('<script type="application/ld+json">{"@type": "Article", '
+          '"datePublished": "2018-04-03T16:50:31Z"}</script>')
+    meta = '<meta property="article:published_time" content="2025-12-19T18:06:00Z">'
+    printed = "<p>Updated: Dec 19, 2025</p>"
+    assert _article(_html(ld + meta, printed)).published == "2025-12-19T18:06:00+00:00"
+    assert _article(_html(ld + meta, "")).published == "2018-04-03T16:50:31+00:00"
+    assert _article(_html(ld, printed)).published == "2018-04-03T16:50:31+00:00"
+
+
+def test_a_date_meta_written_in_words():
+    pm = harvest(parse_html('<html><head><meta name="date" content="November 25, 2025">'
+                            '</head><body></body></html>'))
+    assert pm.published == "2025-11-25"
+
+
+# ------------------------------------------------------------------ text pages
+
+
+def test_text_page_byline_under_the_title():
+    page = "\n\n".join(["Menu", "Council passes budget", "By Jane Doe", STORY * 2, MORE * 2,
+                        STORY + MORE])
+    _blocks, article = analyse_decoded(page, "text")
+    assert article.title == "Council passes budget"
+    assert article.authors == ["Jane Doe"]
+
+
+def test_text_page_menu_by_lines_are_not_authors():
+    page = "\n\n".join(["Solutions", "By Role", "By Industry", "Council passes budget",
+                        STORY * 2, MORE * 2, STORY + MORE, MORE + STORY, STORY, MORE,
+                        "Products", "By Role"])
+    _blocks, article = analyse_decoded(page, "text")
+    assert "Role" not in article.authors and "Industry" not in article.authors
+
+
+def test_text_page_date_line_above_the_title():
+    page = "\n\n".join(["Travel September 8, 2021 -- min read", "Council passes budget",
+                        STORY * 2, MORE * 2, STORY + MORE])
+    _blocks, article = analyse_decoded(page, "text")
+    assert article.title == "Council passes budget"
+    assert article.published == "2021-09-08"
