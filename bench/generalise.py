@@ -15,8 +15,8 @@ the page mode's outputs, except the last, which cleans the pages of sites that l
 - **The site-chrome threshold, chosen on one half and scored on the other**
   (``threshold_table``): a real two-fold leave-sites-out of the one tuned number of
   site learning, the number of a site's pages that must print a line before it is
-  chrome (``cleaners.sitestats.MIN_PAGES``). Candidates are floors under the shipped
-  threshold (``max(floor, chrome_threshold(pages))``) and no learning at all; the
+  chrome (``cleaners.sitestats.MIN_PAGES``). Candidates are floors in its place
+  (``chrome_threshold(pages, floor)``: the shipped one among them) and no learning; the
   candidate with the best F1 on one half's pages is scored on the other half's, beside
   the shipped threshold and no learning. Only pages of sites with enough pages to
   learn from (``MIN_SITE_PAGES``) count: on the others the threshold changes nothing.
@@ -39,7 +39,7 @@ BELOW = "▼"  # marks a figure where Winnow is below an anchor
 
 #: a candidate of the leave-sites-out: a floor (pages printing a line) or None, no learning
 Candidate = int | None
-#: candidate floors under the shipped threshold, most eager first
+#: candidate floors in place of the shipped one (``MIN_PAGES``), most eager first
 FLOORS: tuple[int, ...] = (2, 3, 5, 10)
 
 
@@ -254,7 +254,7 @@ def texts_by_candidate(pages: Sequence[PageLike], sites: Mapping[str, str], inpu
             if counter is None or counter.pages < MIN_SITE_PAGES:
                 need = 0  # the site learns nothing
             else:
-                need = max(floor, chrome_threshold(counter.pages))
+                need = chrome_threshold(counter.pages, floor)
             if (p.id, need) not in done:
                 chrome = cleaners.SiteChrome(site, counter.pages, {
                     h: c for h, c in counter.counts.items() if c >= need}) if need else None

@@ -158,9 +158,10 @@ SHARE = 0.05
 MAX_PAGES = 20
 
 
-def chrome_threshold(site_pages: int) -> int:
-    """How many distinct pages of a site of ``site_pages`` pages a chrome line is printed on."""
-    return max(MIN_PAGES, min(MAX_PAGES, math.ceil(SHARE * site_pages)))
+def chrome_threshold(site_pages: int, floor: int = MIN_PAGES) -> int:
+    """How many distinct pages of a site of ``site_pages`` pages a chrome line is printed on
+    (``floor``: the least, which the bench's leave-sites-out fold varies)."""
+    return max(floor, min(MAX_PAGES, math.ceil(SHARE * site_pages)))
 
 
 # --------------------------------------------------------------------------

@@ -199,8 +199,8 @@ def test_each_candidate_cleans_with_the_lines_printed_on_enough_of_the_sites_pag
 
     monkeypatch.setattr(cleaners, "clean_page", fake_clean)
     out = g.texts_by_candidate(pages, sites, "text", floors=(2, 3, 5, 10))
-    # a site of 4 pages: the shipped threshold is 2 pages; the menu is on 4, the ticker on
-    # 3, the weather line on 2 (each story on 1)
+    # a site of 4 pages, where each floor is the threshold (5 % of 4 pages is under any of
+    # them): the menu is on 4, the ticker on 3, the weather line on 2 (each story on 1)
     assert out[2]["b0"] == "2 3 4"
     assert out[3]["b0"] == "3 4"
     assert out[5]["b0"] == out[10]["b0"] == ""  # learned, but nothing on 5 pages
