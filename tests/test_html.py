@@ -412,6 +412,21 @@ def test_edge_fragments_rule():
     assert all(b.label == "body" for b in facts)  # a closing list is content
 
 
+def test_edge_fragments_leaves_a_closing_tables_cells_but_not_a_contact_table():
+    cells = [_block(PROSE, 0)] + [_block(text, i) for i, text in enumerate(
+        ("Gateway to a degree", "No relationship to a degree", "Often needs training"), 1)]
+    contacts = [_block(PROSE, 0)] + [_block(text, i) for i, text in enumerate(
+        ("Αποστολή βιογραφικών cv@example.gr", "Διαφήμιση ads@example.gr"), 1)]
+    for blocks in (cells, contacts):
+        for b in blocks:
+            b.mark("body", "extractor_vote")
+        for b in blocks[1:]:
+            b.tag = "td"
+        hr.edge_fragments(blocks, _ctx())
+    assert all(b.label == "body" for b in cells)  # a table of facts is content
+    assert [b.label for b in contacts[1:]] == ["chrome", "chrome"]  # the site's addresses
+
+
 LEAD = "Специалисты пришли к выводу, что продукты, богатые магнием, защищают от инсульта."
 
 

@@ -467,6 +467,9 @@ def address_line(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "address_line", "a web address after the story")
 
 
+_ITEM_TAGS = frozenset({"li", "td", "th", "tr", "dd", "dt"})
+
+
 @rule("edge_fragments", stage="html")
 def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
     """A few short lines that are not sentences after the story's last sentence ("Прочтений:
@@ -478,8 +481,11 @@ def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
         if not _fragment(b):
             break
         tail.append(b)
-    # a long run, or list items, is content (a closing list of results, a table of facts)
-    if len(tail) == len(body) or len(tail) > EDGE_MAX_RUN or any(b.tag == "li" for b in tail):
+    # a long run, or list items or table cells, is content (a closing list of results, a
+    # table of facts), unless they give addresses (the site's contact table)
+    if len(tail) == len(body) or len(tail) > EDGE_MAX_RUN or (
+            any(b.tag in _ITEM_TAGS for b in tail)
+            and not any("@" in b.text or _URL.search(b.text) for b in tail)):
         return
     for b in tail:
         b.mark("chrome", "edge_fragments", "a short non-sentence after the story's last sentence")
