@@ -316,6 +316,29 @@ def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
         before[-1].mark("chrome", "linked_teasers", "the teaser list's header")
 
 
+SUBHEAD_MAX_WORDS = 15
+_SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+@rule("linked_subhead", stage="html")
+def linked_subhead(blocks: list[Block], ctx: PageContext) -> None:
+    """A heading that is a link ("2. Stanford GSB" linking the school's page), between the
+    story's text and a paragraph of its prose, is the story's own subhead: link_block
+    took it for a menu item. A teaser list's linked headlines have no story prose under
+    them by now (``linked_teasers`` ran)."""
+    content = [b for b in blocks if b.text and b.label != "meta"]
+    for i in range(1, len(content) - 1):
+        b = content[i]
+        if b.rule != "link_block" or b.tag not in _SUBHEAD_TAGS:
+            continue
+        if not b.n_words:
+            b.compute_features()
+        after = content[i + 1]
+        if b.n_words <= SUBHEAD_MAX_WORDS and content[i - 1].label == "body" and \
+                after.label == "body" and is_prose(after):
+            b.mark("body", "linked_subhead", "a linked subhead inside the story")
+
+
 def _linked_sections(content: list[Block], run: list[tuple[int, int]]) -> bool:
     """Whether a run of linked headlines with text under each is the story's own sections
     (a guide whose subheads link the places they describe): both extractors kept most of
