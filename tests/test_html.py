@@ -412,6 +412,21 @@ def test_edge_fragments_rule():
     assert all(b.label == "body" for b in facts)  # a closing list is content
 
 
+def test_edge_fragments_leaves_a_closing_tables_cells_but_not_a_contact_table():
+    cells = [_block(PROSE, 0)] + [_block(text, i) for i, text in enumerate(
+        ("Gateway to a degree", "No relationship to a degree", "Often needs training"), 1)]
+    contacts = [_block(PROSE, 0)] + [_block(text, i) for i, text in enumerate(
+        ("Αποστολή βιογραφικών cv@example.gr", "Διαφήμιση ads@example.gr"), 1)]
+    for blocks in (cells, contacts):
+        for b in blocks:
+            b.mark("body", "extractor_vote")
+        for b in blocks[1:]:
+            b.tag = "td"
+        hr.edge_fragments(blocks, _ctx())
+    assert all(b.label == "body" for b in cells)  # a table of facts is content
+    assert [b.label for b in contacts[1:]] == ["chrome", "chrome"]  # the site's addresses
+
+
 LEAD = "Специалисты пришли к выводу, что продукты, богатые магнием, защищают от инсульта."
 
 
@@ -747,3 +762,22 @@ def test_a_break_inside_a_span_ends_the_line_and_a_link_is_still_one_link():
     texts = [d.text for d in blocks]
     assert texts[:2] == ["Compact Weight Bench", "Price: $299"]
     assert texts[2] == "Read the guide today" and blocks[2].link_chars == len("the guide")
+
+
+def test_linked_subhead_rule_takes_back_a_linked_heading_inside_the_story():
+    head = _block("2. Stanford Graduate School", 1, votes=0, link_density=0.9)
+    head.tag = "h2"
+    last = _block("3. UPenn Wharton", 3, votes=0, link_density=0.9)
+    last.tag = "h2"
+    blocks = [_block(PROSE, 0), head, _block(PROSE + " Ещё.", 2), last]
+    hr.link_block(blocks, _ctx())
+    hr.extractor_vote(blocks, _ctx())
+    hr.linked_subhead(blocks, _ctx())
+    assert blocks[1].label == "body" and blocks[1].rule == "linked_subhead"
+    assert blocks[3].label == "chrome"  # nothing of the story under it: a link, not a subhead
+    menu = _block("Главная", 1, votes=0, link_density=1.0)  # not a heading: a menu link
+    blocks = [_block(PROSE, 0), menu, _block(PROSE + " Ещё.", 2)]
+    hr.link_block(blocks, _ctx())
+    hr.extractor_vote(blocks, _ctx())
+    hr.linked_subhead(blocks, _ctx())
+    assert menu.label == "chrome"

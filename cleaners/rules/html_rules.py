@@ -316,6 +316,29 @@ def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
         before[-1].mark("chrome", "linked_teasers", "the teaser list's header")
 
 
+SUBHEAD_MAX_WORDS = 15
+_SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+@rule("linked_subhead", stage="html")
+def linked_subhead(blocks: list[Block], ctx: PageContext) -> None:
+    """A heading that is a link ("2. Stanford GSB" linking the school's page), between the
+    story's text and a paragraph of its prose, is the story's own subhead: link_block
+    took it for a menu item. A teaser list's linked headlines have no story prose under
+    them by now (``linked_teasers`` ran)."""
+    content = [b for b in blocks if b.text and b.label != "meta"]
+    for i in range(1, len(content) - 1):
+        b = content[i]
+        if b.rule != "link_block" or b.tag not in _SUBHEAD_TAGS:
+            continue
+        if not b.n_words:
+            b.compute_features()
+        after = content[i + 1]
+        if b.n_words <= SUBHEAD_MAX_WORDS and content[i - 1].label == "body" and \
+                after.label == "body" and is_prose(after):
+            b.mark("body", "linked_subhead", "a linked subhead inside the story")
+
+
 def _linked_sections(content: list[Block], run: list[tuple[int, int]]) -> bool:
     """Whether a run of linked headlines with text under each is the story's own sections
     (a guide whose subheads link the places they describe): both extractors kept most of
@@ -467,6 +490,9 @@ def address_line(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "address_line", "a web address after the story")
 
 
+_ITEM_TAGS = frozenset({"li", "td", "th", "tr", "dd", "dt"})
+
+
 @rule("edge_fragments", stage="html")
 def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
     """A few short lines that are not sentences after the story's last sentence ("Прочтений:
@@ -478,8 +504,11 @@ def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
         if not _fragment(b):
             break
         tail.append(b)
-    # a long run, or list items, is content (a closing list of results, a table of facts)
-    if len(tail) == len(body) or len(tail) > EDGE_MAX_RUN or any(b.tag == "li" for b in tail):
+    # a long run, or list items or table cells, is content (a closing list of results, a
+    # table of facts), unless they give addresses (the site's contact table)
+    if len(tail) == len(body) or len(tail) > EDGE_MAX_RUN or (
+            any(b.tag in _ITEM_TAGS for b in tail)
+            and not any("@" in b.text or _URL.search(b.text) for b in tail)):
         return
     for b in tail:
         b.mark("chrome", "edge_fragments", "a short non-sentence after the story's last sentence")

@@ -358,8 +358,10 @@ def ticker(block: Block, ctx: PageContext) -> str | None:
         return None
     if block.n_words <= 6 and _WEATHER.search(block.text):
         return "weather"
-    # the cheap count first: a ticker's rates hold four digits at least
-    if len(_DIGIT.findall(block.text)) >= 4 and len(_CURRENCY.findall(block.text)) >= 2:
+    # the cheap count first: a ticker's rates hold four digits at least, and two currencies
+    # (one currency twice is a price range: "Mid-range remodels: $50,000 – $150,000")
+    if len(_DIGIT.findall(block.text)) >= 4 and \
+            len({c.lower() for c in _CURRENCY.findall(block.text)}) >= 2:
         return "currency rates"
     return None
 
