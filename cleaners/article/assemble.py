@@ -19,7 +19,7 @@ from cleaners.article.bylines import (
     plain_name,
     printed_byline,
 )
-from cleaners.article.dates import local_day_of, story_date
+from cleaners.article.dates import story_date
 from cleaners.article.model import Article
 from cleaners.blocks import Block, Lifted
 from cleaners.html.meta import title_key, title_segments
@@ -54,9 +54,8 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
 
 def _published(blocks: list[Block], ctx: PageContext) -> str | None:
     """The story's date: what the markup states (JSON-LD, article <meta>), unless its
-    sources disagree and the date printed beside the headline confirms another of them, or
-    it is a UTC date-time whose local day is the printed one (``local_day_of``); else the
-    printed date (``story_date``); else htmldate's reading of the markup."""
+    sources disagree and the date printed beside the headline confirms another of them;
+    else the printed date (``story_date``); else htmldate's reading of the markup."""
     markup = ctx.markup
     printed = story_date(blocks, ctx.body_span, markup is not None)
     if markup is None:
@@ -64,8 +63,6 @@ def _published(blocks: list[Block], ctx: PageContext) -> str | None:
     meta = markup.meta
     if meta.published:
         confirmed = [d for d in meta.other_dates if printed and d[:10] == printed[:10]]
-        if not confirmed and local_day_of(meta.published, printed):
-            return printed  # the page's local day of a date-time the markup gives in UTC
         return confirmed[0] if confirmed else meta.published
     return printed or (meta.date_reader() if meta.date_reader is not None else None)
 

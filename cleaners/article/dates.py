@@ -9,8 +9,6 @@ only a line the rules marked as a date line (``timestamp_only``, ``dateline_date
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-
 from cleaners.blocks import Block
 from cleaners.html.meta import iso_date
 from cleaners.words.dates import find_dates
@@ -109,24 +107,3 @@ def _date_may_stand(b: Block, zone: str, into_story: int) -> bool:
     if zone == "story":
         return into_story < 2 or len(b.text) <= LONG_BLOCK
     return len(b.text) <= LONG_BLOCK
-
-
-# the offsets a local time may stand at from UTC (hours): UTC-12 to UTC+14
-UTC_OFFSETS = (-12, 14)
-
-
-def local_day_of(utc_iso: str, printed: str | None) -> bool:
-    """Whether the day ``printed`` beside the headline is the local day of ``utc_iso``, a
-    markup date-time in UTC whose own day differs ("2025-12-19T02:41:41+00:00" printed as
-    "December 18, 2025" on a page five hours behind UTC): the story's day is the page's own,
-    as written."""
-    if not printed or not utc_iso.endswith(("+00:00", "Z")) or len(utc_iso) < 19:
-        return False
-    try:
-        moment = datetime.fromisoformat(utc_iso.replace("Z", "+00:00"))
-        day = date.fromisoformat(printed[:10])
-    except ValueError:
-        return False
-    lo, hi = UTC_OFFSETS
-    return day != moment.date() and \
-        (moment + timedelta(hours=lo)).date() <= day <= (moment + timedelta(hours=hi)).date()
