@@ -224,3 +224,22 @@ def test_no_author_box_from_a_heading_over_a_list_nor_from_the_comments():
     comments = ("<div class='comments'><p>Posted by John Roe</p>"
                 "<p>John Roe is right about the budget.</p></div>")
     assert _article(_boxed(comments)).authors == []
+
+
+def test_the_date_in_a_header_box_repeating_the_headline_counts():
+    # a chrome container under the headline that starts with the headline again is the
+    # article's header (headline, byline, date), however long its byline bar; a container
+    # that does not repeat the headline (a sidebar) gives no date
+    from cleaners.article.dates import story_date
+    from cleaners.blocks import Block, Markup
+
+    def blocks(box_text: str) -> list[Block]:
+        head = Block(0, "Eight cloud providers compared", "", label="title", markup=Markup())
+        box = Block(1, box_text, "", label="chrome", markup=Markup(container="<header>"))
+        body = Block(2, STORY, "", label="body", markup=Markup())
+        return [head, box, body]
+
+    bar = (" Jane Doe #Cloud Computing #Hosting #Servers #Storage #Security #Networking "
+           "#Pricing #Backups #Compliance Published on Oct 21, 2025 Updated on Nov 2, 2025")
+    assert story_date(blocks("Eight cloud providers compared" + bar), None, True) == "2025-10-21"
+    assert story_date(blocks("Popular this week" + bar), None, True) is None
