@@ -21,6 +21,16 @@ CASES = [
     ("Apr 28th 2016", "2016-04-28"),
     ("2011年12月15日 20:59", "2011-12-15T20:59:00"),
     ("2012年01月17日08:03", "2012-01-17T08:03:00"),
+    # ordinal days, and month names beyond English and Russian
+    ("16th Jan, 2012", "2012-01-16"),
+    ("3 października 2019", "2019-10-03"),
+    ("12 stycznia 2020 r. 14:30", "2020-01-12T14:30:00"),
+    ("16. März 2012", "2012-03-16"),
+    ("1er juillet 2012", "2012-07-01"),
+    ("5 juin 2012", "2012-06-05"),
+    ("16 de enero de 2012", "2012-01-16"),
+    ("12 Μαΐου 2020", "2020-05-12"),
+    ("5 Ιουλίου 2021", "2021-07-05"),
 ]
 
 
@@ -61,3 +71,11 @@ def _line(text: str) -> Block:
 ])
 def test_a_teaser_ends_with_its_own_date(text: str, dated: bool) -> None:
     assert _ends_with_date(_line(text)) is dated
+
+
+def test_other_languages_month_stems_do_not_make_a_name_a_month() -> None:
+    # month_number tells a name from a month for bylines: it knows English and Russian only,
+    # so "Lis" or "Mai" stays a name (find_dates still reads "3 lis 2019")
+    from cleaners.words.dates import month_number
+    assert month_number("Lis") is None and month_number("Mai") is None
+    assert month_number("Sept.") == 9

@@ -36,6 +36,9 @@ def _article(html: str):
     ("A. J. Neal View In Digital Edition", ["A. J. Neal"]),
     ("Amanda Furrer Updated: Dec 19, 2025", ["Amanda Furrer"]),
     ("clicking the button you agree", []),
+    ("James Gallagher Health reporter", ["James Gallagher"]),
+    ("Jane Doe, Head of Marketing and Community Development", ["Jane Doe"]),
+    ("Jane Doe and John Roe", ["Jane Doe", "John Roe"]),
 ])
 def test_byline_names_end_where_a_date_separator_or_role_begins(rest, names):
     assert byline_names(rest) == names
@@ -184,3 +187,59 @@ def test_text_page_date_line_above_the_title():
     _blocks, article = analyse_decoded(page, "text")
     assert article.title == "Council passes budget"
     assert article.published == "2021-09-08"
+
+
+# ------------------------------------------------------------------ author box after the story
+
+
+def _boxed(box: str, head: str = "") -> str:
+    # a story long enough that the box stands beyond the byline's window by the headline
+    more = "".join(f"<p>{MORE if i % 2 else STORY}{i} {STORY}</p>" for i in range(6))
+    return _html(head, "").replace("</article>", f"{more}</article><div class='box'>{box}</div>")
+
+
+@pytest.mark.parametrize("box", [
+    "<p>Jane Doe</p><p>Jane Doe is a reporter who covers the city council.</p>",
+    "<p>Jane Doe</p><p>Jane has written about local politics for ten years.</p>",
+    "<h4>About the author</h4><p>Jane Doe</p><p>Read more</p>",
+    "<p>Jane Doe</p><p>Author</p><p>@janedoe</p>",
+    "<p>Article written by:</p><p>Jane Doe, MD, PhD</p>",
+    "<p>This post was written by Jane Doe, Head of Marketing and Community Development</p>",
+    "<p>Text by Jane Doe</p>",
+])
+def test_an_author_box_after_the_story_names_the_author(box):
+    assert _article(_boxed(box)).authors == ["Jane Doe"]
+
+
+def test_an_author_box_does_not_beat_the_byline_by_the_headline():
+    html = _boxed("<p>Jane Doe</p><p>Jane Doe is a reporter.</p>").replace(
+        "<h1>Council passes budget</h1>", "<h1>Council passes budget</h1><p>By John Roe</p>")
+    assert _article(html).authors == ["John Roe"]
+
+
+def test_no_author_box_from_a_heading_over_a_list_nor_from_the_comments():
+    related = ("<p>Related Topics</p><p><a href='/a'>Personal finance</a></p>"
+               "<p>Related articles on personal finance and taxes</p>")
+    assert _article(_boxed(related)).authors == []
+    comments = ("<div class='comments'><p>Posted by John Roe</p>"
+                "<p>John Roe is right about the budget.</p></div>")
+    assert _article(_boxed(comments)).authors == []
+
+
+def test_the_date_in_a_header_box_repeating_the_headline_counts():
+    # a chrome container under the headline that starts with the headline again is the
+    # article's header (headline, byline, date), however long its byline bar; a container
+    # that does not repeat the headline (a sidebar) gives no date
+    from cleaners.article.dates import story_date
+    from cleaners.blocks import Block, Markup
+
+    def blocks(box_text: str) -> list[Block]:
+        head = Block(0, "Eight cloud providers compared", "", label="title", markup=Markup())
+        box = Block(1, box_text, "", label="chrome", markup=Markup(container="<header>"))
+        body = Block(2, STORY, "", label="body", markup=Markup())
+        return [head, box, body]
+
+    bar = (" Jane Doe #Cloud Computing #Hosting #Servers #Storage #Security #Networking "
+           "#Pricing #Backups #Compliance Published on Oct 21, 2025 Updated on Nov 2, 2025")
+    assert story_date(blocks("Eight cloud providers compared" + bar), None, True) == "2025-10-21"
+    assert story_date(blocks("Popular this week" + bar), None, True) is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from cleaners.article.bylines import (
+    author_box,
     name_under_headline,
     not_a_name,
     person_like,
@@ -118,6 +119,8 @@ def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], 
                   b.lifted is not None and b.lifted.author and plain_name(b.lifted.author)]
         if not chosen and (alone := name_under_headline(blocks)):
             chosen = [alone]
+        if not chosen:
+            chosen = author_box(blocks)
         stated = set(chosen)
     site_keys = {title_key(x) for x in (meta.site_name, *title_segments(meta.html_title)) if x}
     authors: list[str] = []

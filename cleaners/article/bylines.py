@@ -93,6 +93,19 @@ def person_like(name: str) -> bool:
         all(w.isalpha() for w in lower)
 
 
+# a role after the names: "Jane Doe, Head of Marketing and Community Development"
+_ROLE_LINK = re.compile(r"\s(?:of|at|for|in)\s")
+
+
+def _without_role(name: str) -> str:
+    """``name`` without a role after it in lower case and the word qualifying it ("James
+    Gallagher Health reporter", "Jane Doe Staff writer"), where two words are left."""
+    words = name.split()
+    if len(words) >= 4 and words[-1].islower() and not_a_name(words[-1]):
+        return " ".join(words[:-2])
+    return name
+
+
 def byline_names(rest: str) -> list[str]:
     """The names at the start of what follows "By": up to a date, a separator or a role
     ("By A. J. Neal View In Digital Edition": the longest name the line starts with)."""
@@ -107,7 +120,8 @@ def byline_names(rest: str) -> list[str]:
         part = part.strip(" ,.:;")
         if not part:
             continue
-        if not person_like(part):
+        part = _without_role(part)
+        if not person_like(part) or (names and _ROLE_LINK.search(part)):
             if not names:  # the first name runs into what follows it
                 words = part.split()
                 part = next((" ".join(words[:n]) for n in (3, 2)
@@ -221,3 +235,63 @@ def name_under_headline(blocks: list[Block]) -> str | None:
                 and not (b.markup is not None and b.markup.container):
             return b.text.strip()
     return None
+
+
+AFTER_STORY = 15  # text blocks after the story's last block an author box may stand in
+BOX_NEAR = 3  # ...and how near the author's name its bio (or its label) stands
+_BOX_LABEL = re.compile(
+    r"^(?:about the (?:author|writer)|(?:article |post )?written by|posted by|author|"
+    r"об авторе|автор[ыа]?)\s*:?$", re.IGNORECASE)
+# a bio's first words after the name: "Lauren Vetter is a...", "Bence has..."
+_BIO_VERB = re.compile(
+    r"^(?:'s\s|’s\s|\s*,?\s+(?:is|was|has|had|writes|wrote|works|worked|lives|joined|leads|"
+    r"covers|holds|serves|loves|spent|began|started|brings|specializes|specialises|founded|"
+    r"helps|enjoys|graduated|teaches|taught|studied|studies)\b)")
+
+
+def author_box(blocks: list[Block]) -> list[str]:
+    """The author an author box after the story names, or []: a line that says "By" ("Text
+    by Jane Doe", "This post was written by Jane Doe, Head of..."), a label ("About the
+    author", "Written by") next to a name, or a name over its bio ("Jane Doe" then "Jane is
+    a..."). Weaker than a byline by the headline; never in the comments."""
+    last = max((b.index for b in blocks if b.label == "body"), default=None)
+    if last is None:
+        return []
+    after: list[Block] = []
+    for b in blocks[last + 1:]:
+        if b.hints and "comment" in b.hints.casefold():
+            break
+        if len(after) == AFTER_STORY:
+            break
+        if b.text:
+            after.append(b)
+    for i, b in enumerate(after):
+        text = b.text.strip()
+        if len(text.split()) > LATER_BY_WORDS:
+            continue
+        if (m := _BY.match(text) or _BY_LATER.search(text)) and (names := byline_names(
+                m.group("rest"))):
+            return names
+        if _BOX_LABEL.match(text):
+            nxt = after[i + 1].text.strip() if i + 1 < len(after) else ""
+            if person_like(nxt) and not _NAME_SPLIT.search(nxt):
+                return [nxt]  # "About the author" over "Jane (Guha) Doe"
+            if len(nxt.split()) <= MAX_NAME_WORDS * 2 and (names := byline_names(nxt)):
+                return names  # "Written by:" over "Jane Doe, MD"
+            if i and plain_name(prev := after[i - 1].text.strip()):
+                return [prev]  # "Jane Doe" over "Author"
+        if plain_name(text) and _bio_follows(text, after[i + 1:i + 1 + BOX_NEAR]):
+            return [text]
+    return []
+
+
+def _bio_follows(name: str, nxt: list[Block]) -> bool:
+    """Whether one of ``nxt`` starts as a bio of ``name``: its whole or first name, then a
+    word in lower case ("Jane Doe is...", "Jane has written...")."""
+    first = name.split()[0]
+    for b in nxt:
+        text = b.text.strip()
+        for head in (name, first):
+            if text.startswith(head) and _BIO_VERB.match(text[len(head):]):
+                return True
+    return False

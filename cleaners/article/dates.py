@@ -85,10 +85,11 @@ def _markup_date(blocks: list[Block]) -> str | None:
         (range(anchor - 1, max(-1, anchor - MARKUP_DATE_WINDOW), -1), "above"),
         (range(first, min(len(blocks), first + STORY_DATE_LINES)), "story"),
     )
+    headline = blocks[anchor].text.strip() if anchor == title else ""
     for rng, zone in zones:
         for i in rng:
             b = blocks[i]
-            if not _date_may_stand(b, zone, i - first):
+            if not (_date_may_stand(b, zone, i - first) or _header_box(b, zone, headline)):
                 continue
             if b.markup is not None and (iso := iso_date(b.markup.datetime)):
                 return iso
@@ -107,3 +108,14 @@ def _date_may_stand(b: Block, zone: str, into_story: int) -> bool:
     if zone == "story":
         return into_story < 2 or len(b.text) <= LONG_BLOCK
     return len(b.text) <= LONG_BLOCK
+
+
+HEADER_BOX = 600  # characters: an article's header box (headline, byline, date), not a sidebar
+
+
+def _header_box(b: Block, zone: str, headline: str) -> bool:
+    """Whether ``b`` is the article's header under the headline: a container that starts
+    with the headline again, then its byline and date ("8 Cloud Providers Compared Jane Doe
+    Published on Oct 21, 2025"), however many words its byline bar adds."""
+    return zone == "under" and len(headline) >= 10 and len(b.text) <= HEADER_BOX and \
+        b.text.startswith(headline)

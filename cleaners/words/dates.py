@@ -20,7 +20,24 @@ MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
     "oct": 10, "nov": 11, "dec": 12,
 }
-_MONTH_WORD = r"(?P<mon>[A-Za-zА-Яа-яЁё]{3,10})\.?"
+# the three-letter stems of other languages' month names (a date reads them; a name is not
+# taken for a month by them: ``month_number`` knows MONTHS only): Polish, German, French,
+# Spanish, Portuguese, Italian, Greek
+OTHER_MONTHS = {
+    "sty": 1, "lut": 2, "kwi": 4, "maj": 5, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paź": 10,
+    "lis": 11, "gru": 12,
+    "jän": 1, "mär": 3, "mai": 5, "okt": 10, "dez": 12,
+    "fév": 2, "fev": 2, "avr": 4, "aoû": 8, "aou": 8, "déc": 12,
+    "ene": 1, "abr": 4, "ago": 8, "set": 9, "dic": 12,
+    "gen": 1, "mag": 5, "giu": 6, "lug": 7, "ott": 10,
+    "ιαν": 1, "φεβ": 2, "μαρ": 3, "απρ": 4, "μαΐ": 5, "μάι": 5, "μαι": 5, "αυγ": 8,
+    "σεπ": 9, "οκτ": 10, "νοε": 11, "δεκ": 12,
+}
+# where three letters name two months: French "juin"/"juillet", Greek June and July
+MONTHS_BY_FOUR = {"juin": 6, "juil": 7, "ιουν": 6, "ιουλ": 7, "ιούν": 6, "ιούλ": 7}
+_MONTH_WORD = r"(?P<mon>[^\W\d_]{3,12})\.?"
+# "16th Jan, 2012", "1er janvier 2012", "16. Januar 2012", "16 de enero de 2012"
+_DAY_FIRST = r"(?P<d>[0-3]?\d)(?:st|nd|rd|th|er)?[\s.\-]+(?:de\s+)?"
 _TIME = r"(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?"
 
 _PATTERNS = [
@@ -29,9 +46,9 @@ _PATTERNS = [
     # 29.12.2021 09:46, 29/12/2021, 10.04.201310:20 (a glued time)
     re.compile(r"(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>(?:19|20)\d\d)"
                r"(?:,?\s*" + _TIME + r")?"),
-    # 23.Feb.2026, 27 ноября 2011, 27 ноября, 2011, 1 дек 2016 г.
-    re.compile(r"(?P<d>[0-3]?\d)[\s.\-]+" + _MONTH_WORD + r"[\s.,\-]+(?P<y>(?:19|20)\d\d)"
-               r"(?:\s*(?:г\.|года)?,?\s*(?:в\s*)?" + _TIME + r")?"),
+    # 23.Feb.2026, 27 ноября 2011, 27 ноября, 2011, 1 дек 2016 г., 12 stycznia 2020 r. 14:30
+    re.compile(_DAY_FIRST + _MONTH_WORD + r"[\s.,\-]+(?:de\s+)?(?P<y>(?:19|20)\d\d)"
+               r"(?:\s*(?:г\.|года|r\.)?,?\s*(?:в\s*)?" + _TIME + r")?"),
     # April 28, 2016 / Apr 28 2016
     re.compile(_MONTH_WORD + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)"
                r"(?:,?\s*(?:at\s*)?" + _TIME + r")?"),
@@ -51,7 +68,8 @@ class FoundDate:
 
 
 def _month(word: str) -> int | None:
-    return MONTHS.get(fold(word[:3]))
+    w = fold(word)
+    return MONTHS.get(w[:3]) or MONTHS_BY_FOUR.get(w[:4]) or OTHER_MONTHS.get(w[:3])
 
 
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
