@@ -10,6 +10,7 @@ are taken in, so the story's last line is never lost to a length threshold.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.rules.base import PageContext, rule
@@ -251,6 +252,54 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
     while lo > 0 and not parted(lo - 1, lo) and \
             not (units[lo - 1] and (lo < 2 or units[lo - 2])):
         lo -= 1
+    return _listicle_sides(content, pieces, mass, lo, hi)
+
+
+_ITEM_NUMBER = re.compile(r"\s*(\d{1,2})\s*[.)]\s+\w")  # "3. Set up a profile", "3) ..."
+MIN_NUMBERED = 3  # numbered subheads in a row that make a run a listicle's items
+
+
+def _numbers(content: list[Block], start: int, end: int) -> list[int]:
+    """The numbers that open the short lines of content[start:end] ("3. Set up a profile")."""
+    return [int(m.group(1)) for b in content[start:end]
+            if b.n_words <= 20 and (m := _ITEM_NUMBER.match(b.text))]
+
+
+def _numbered_items(content: list[Block], pieces: list[tuple[int, int]], lo: int, hi: int
+                    ) -> int:
+    """The last piece after ``hi`` that the story's count of numbered subheads reaches:
+    each piece whose lines above it (or its first line) go on counting (1, 2, 3...) from
+    the story's last number, at least MIN_NUMBERED numbers in all; ``hi`` if none."""
+    count = _numbers(content, pieces[lo][0], pieces[hi][1] + 1)
+    reach = hi
+    for k in range(hi + 1, len(pieces)):
+        found = _numbers(content, pieces[k - 1][1] + 1, pieces[k][0] + 1)
+        if not found or found[0] != (count[-1] if count else 0) + 1 or \
+                any(b != a + 1 for a, b in zip(found, found[1:], strict=False)):
+            break
+        count += found
+        if len(count) >= MIN_NUMBERED:
+            reach = k
+    return reach
+
+
+def _listicle_sides(content: list[Block], pieces: list[tuple[int, int]],
+                    mass: Callable[[tuple[int, int]], float], lo: int, hi: int
+                    ) -> tuple[int, int]:
+    """Undo the trim where it cut a listicle's items (a subhead and a short paragraph,
+    many times over), not teasers. Above the core, where what it cut holds more prose than
+    what it kept: the core is one item whose opening and earlier items were taken for
+    teasers (teasers stand after a story, and are its smaller part); below such a core,
+    on the same terms. Below a core that opens the story, where the subheads it cut
+    count on (1, 2, 3...): a story's items, which teasers never are."""
+    kept = sum(mass(p) for p in pieces[lo: hi + 1])
+    # across date lines too: an events list dates each of its items
+    if lo > 0 and sum(mass(p) for p in pieces[:lo]) > kept:
+        kept += sum(mass(p) for p in pieces[:lo])
+        lo = 0
+        if sum(mass(p) for p in pieces[hi + 1:]) > kept:
+            hi = len(pieces) - 1
+    hi = _numbered_items(content, pieces, lo, hi)
     return pieces[lo][0], pieces[hi][1]
 
 
