@@ -695,3 +695,21 @@ def test_a_teaser_list_bigger_than_nothing_but_smaller_than_the_story_is_still_c
                     "World news", f"A short summary of that other story number {n}, in a sentence."]
     page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4, *teasers])
     assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]
+
+
+def test_a_source_line_under_a_chart_does_not_end_the_story() -> None:
+    # "Source: X" credits a chart in the middle of the story: the story goes on after it
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2,
+                        "Chart: what hikers carry", "Source: Example Hiking Survey",
+                        HIKE3, HIKE4])
+    body = body_of(page)
+    assert all(p in body for p in (HIKE1, HIKE2, HIKE3, HIKE4))
+    assert "Source: Example Hiking Survey" not in body
+
+
+def test_a_comment_prompt_ends_the_story_though_prose_follows() -> None:
+    comment = ("I tried this last summer and it worked well, although I would add a spare "
+               "pair of socks to the list because my feet got wet at the first stream.")
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4,
+                        "Leave a comment", comment, comment.replace("summer", "spring")])
+    assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]

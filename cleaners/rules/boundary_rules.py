@@ -92,6 +92,39 @@ AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a stor
 FOOTER_MIN_WORDS = 3  # a rights notice this long is a footer's, not a menu's "About us"
 
 
+STOP_REACH = 3  # lines either side of a hard stop looked at for the story's prose
+STOP_PROSE_AFTER = 2  # paragraphs in those after it that go on with the story
+# a comment prompt, and an author box: what follows them is comments and a bio, prose too
+ENDS_ALWAYS = frozenset({"comment_prompt", "author_box"})
+NO_CHROME = -15.0  # a weight above this is prose, a caption, a subhead: no chrome
+
+
+def _prose_within(weights: list[float], lines: range) -> list[int]:
+    """The paragraphs among ``lines`` up to the first chrome one (nearest first)."""
+    found = []
+    for i in lines:
+        if weights[i] < NO_CHROME:
+            break
+        if weights[i] >= GOOD_MIN_CHARS:  # a paragraph, not a short line ending in "?"
+            found.append(i)
+    return found
+
+
+def _inside_the_story(content: list[Block], weights: list[float], i: int) -> bool:
+    """A hard stop set in the story's prose: a paragraph a line or two before it and
+    more just after, with no chrome between ("Source: X" under a chart, a newsletter
+    line, a subhead that names copyright). Its story goes on; a comment prompt, an author
+    box or a rights notice that is no subhead ends the story whatever follows: the
+    comments, the bio and the terms after them are prose too."""
+    stop = content[i]
+    if stop.rule in ENDS_ALWAYS or (stop.rule == "rights_notice" and (
+            stop.n_words < FOOTER_MIN_WORDS or _ends_the_page(stop))):
+        return False
+    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - STOP_REACH), -1))
+    after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
+    return bool(before) and len(after) >= STOP_PROSE_AFTER
+
+
 def _ends_the_page(stop: Block) -> bool:
     """A hard stop after which no story follows a story: a comment prompt, or a rights
     notice that is a sentence, holds the copyright sign or heads a list ("Copyright ©
@@ -396,7 +429,9 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     weights = [_weight(b, has_stop) for b in content]  # once: runs, pieces and trimming read it
     zones, lo = [], 0
     for i, b in enumerate(content):
-        if b.rule in HARD_STOPS:
+        if b.rule in HARD_STOPS and _inside_the_story(content, weights, i):
+            weights[i] = -(40.0 + b.size / 2)  # chrome inside the story, not its end
+        elif b.rule in HARD_STOPS:
             zones.append((lo, i))
             lo = i + 1
     zones.append((lo, len(content)))
