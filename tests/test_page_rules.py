@@ -713,3 +713,16 @@ def test_a_comment_prompt_ends_the_story_though_prose_follows() -> None:
     page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4,
                         "Leave a comment", comment, comment.replace("summer", "spring")])
     assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]
+
+
+def test_a_list_the_last_paragraph_announces_ends_the_story() -> None:
+    # the story ends in a list its last line announces, with no prose after it
+    lead = "Compared with a paper map, the new trail app gives every hiker the following:"
+    items = ["Offline maps of the valley", "Weather alerts for the ridge",
+             "Your position on the trail"]
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, lead, *items,
+                        "Share", "Facebook", "Twitter"])
+    _blocks, article = analyse_text(page)
+    text = "\n".join(article.paragraphs)
+    assert lead in text and all(item in text for item in items)
+    assert "Facebook" not in text

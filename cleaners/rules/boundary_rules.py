@@ -373,6 +373,29 @@ def _section_gap_cost(gap: list[Block]) -> float | None:
 
 
 LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
+ANNOUNCE_MIN_WORDS = 4  # "Compared with X, it provides:", not "Share:" nor "Tags:"
+
+
+def _announced_list(content: list[Block], end: int, zone_end: int) -> int:
+    """The story's end taken past the list its last line announces ("Examples of tax
+    evasion:", "This produces output like:"): the lines after it, up to the first that is
+    the site's furniture (``_section_gap_cost``, ``_list_ends``), are its items, its code
+    or its table;
+    with no prose after them, ``_grow_sections`` has no section to reach them by."""
+    last = content[end]
+    if not (last.undecided and last.n_words >= ANNOUNCE_MIN_WORDS and
+            last.text.rstrip().endswith((":", "："))):
+        return end
+    while end + 1 < zone_end and _section_gap_cost([content[end + 1]]) is not None and \
+            not _list_ends(content[end + 1]):
+        end += 1
+    return end
+
+
+def _list_ends(block: Block) -> bool:
+    """A line after an announced list that is no item of it: a counter (a rating's stars,
+    a share count). Not a date: a list of mail or HTTP headers, or a log, holds dates."""
+    return block.rule == "counter"
 
 
 def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
@@ -454,6 +477,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     grown = _grow_sections(content, weights, (start, end), best_zone)
     start = grown[0] if start == best_span[0] else start
     end = grown[1] if end == best_span[1] else end
+    end = _announced_list(content, end, best_zone[1])
     ctx.body_span = (content[start].index, content[end].index)
     for b in content[start:end + 1]:
         if b.rule in STORY_LIST_RULES and _WORDY.search(b.text):
