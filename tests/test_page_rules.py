@@ -664,3 +664,65 @@ def test_the_headline_over_the_date_line_wins_over_a_subhead_nearer_the_story() 
     _blocks, article = analyse_text(page)
     assert article.title == "Packing for a mountain walk in summer"
     assert article.paragraphs == [walk1, walk2]
+
+
+def test_a_listicle_keeps_its_items_past_the_teaser_trim() -> None:
+    # an intro, then numbered items of a subhead, two short fields and one short sentence:
+    # each item reads as a teaser, but together they hold most of the story's prose
+    intro = " ".join([HIKE1, HIKE2])
+    events = [("Valley trail run", "North Gate", "walkers and runners"),
+              ("Lake shore walk", "Boat House", "young families"),
+              ("Ridge night hike", "Upper Farm", "keen hikers"),
+              ("Forest bird walk", "Old Mill", "bird watchers"),
+              ("River canoe day", "Stone Bridge", "anyone who can swim"),
+              ("Harvest fair hike", "Church Green", "walkers of every age")]
+    items = []
+    for n, (name, place, who) in enumerate(events, start=1):
+        items += [f"{n}. {name}", f"Where: {place}", f"Who: {who}",
+                  f"The {name.lower()} starts at the {place.lower()} at {n + 7} in the "
+                  f"morning, and it is meant for {who}."]
+    page = "\n\n".join(["Events in the valley this spring", intro, *items])
+    body = body_of(page)
+    assert intro in body
+    assert all(item in body for item in items[3::4])
+
+
+def test_a_teaser_list_bigger_than_nothing_but_smaller_than_the_story_is_still_cut() -> None:
+    # the same kind of items after a story that outweighs them: teasers, cut off
+    teasers = []
+    for n in range(3):
+        teasers += [f"Another headline about a different event number {n}", "Five minute read",
+                    "World news", f"A short summary of that other story number {n}, in a sentence."]
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4, *teasers])
+    assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]
+
+
+def test_a_source_line_under_a_chart_does_not_end_the_story() -> None:
+    # "Source: X" credits a chart in the middle of the story: the story goes on after it
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2,
+                        "Chart: what hikers carry", "Source: Example Hiking Survey",
+                        HIKE3, HIKE4])
+    body = body_of(page)
+    assert all(p in body for p in (HIKE1, HIKE2, HIKE3, HIKE4))
+    assert "Source: Example Hiking Survey" not in body
+
+
+def test_a_comment_prompt_ends_the_story_though_prose_follows() -> None:
+    comment = ("I tried this last summer and it worked well, although I would add a spare "
+               "pair of socks to the list because my feet got wet at the first stream.")
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4,
+                        "Leave a comment", comment, comment.replace("summer", "spring")])
+    assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]
+
+
+def test_a_list_the_last_paragraph_announces_ends_the_story() -> None:
+    # the story ends in a list its last line announces, with no prose after it
+    lead = "Compared with a paper map, the new trail app gives every hiker the following:"
+    items = ["Offline maps of the valley", "Weather alerts for the ridge",
+             "Your position on the trail"]
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, lead, *items,
+                        "Share", "Facebook", "Twitter"])
+    _blocks, article = analyse_text(page)
+    text = "\n".join(article.paragraphs)
+    assert lead in text and all(item in text for item in items)
+    assert "Facebook" not in text

@@ -10,6 +10,7 @@ are taken in, so the story's last line is never lost to a length threshold.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.rules.base import PageContext, rule
@@ -89,6 +90,39 @@ SITE_TALK_DENSITY = 0.015  # site words per word of prose that make a run site t
 SITE_TALK_STEMS = 3  # ...of at least this many different kinds
 AFTER_COMMENTS_PENALTY = 0.3  # prose after a comment prompt that follows a story
 FOOTER_MIN_WORDS = 3  # a rights notice this long is a footer's, not a menu's "About us"
+
+
+STOP_REACH = 3  # lines either side of a hard stop looked at for the story's prose
+STOP_PROSE_AFTER = 2  # paragraphs in those after it that go on with the story
+# a comment prompt, and an author box: what follows them is comments and a bio, prose too
+ENDS_ALWAYS = frozenset({"comment_prompt", "author_box"})
+NO_CHROME = -15.0  # a weight above this is prose, a caption, a subhead: no chrome
+
+
+def _prose_within(weights: list[float], lines: range) -> list[int]:
+    """The paragraphs among ``lines`` up to the first chrome one (nearest first)."""
+    found = []
+    for i in lines:
+        if weights[i] < NO_CHROME:
+            break
+        if weights[i] >= GOOD_MIN_CHARS:  # a paragraph, not a short line ending in "?"
+            found.append(i)
+    return found
+
+
+def _inside_the_story(content: list[Block], weights: list[float], i: int) -> bool:
+    """A hard stop set in the story's prose: a paragraph a line or two before it and
+    more just after, with no chrome between ("Source: X" under a chart, a newsletter
+    line, a subhead that names copyright). Its story goes on; a comment prompt, an author
+    box or a rights notice that is no subhead ends the story whatever follows: the
+    comments, the bio and the terms after them are prose too."""
+    stop = content[i]
+    if stop.rule in ENDS_ALWAYS or (stop.rule == "rights_notice" and (
+            stop.n_words < FOOTER_MIN_WORDS or _ends_the_page(stop))):
+        return False
+    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - STOP_REACH), -1))
+    after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
+    return bool(before) and len(after) >= STOP_PROSE_AFTER
 
 
 def _ends_the_page(stop: Block) -> bool:
@@ -251,6 +285,54 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
     while lo > 0 and not parted(lo - 1, lo) and \
             not (units[lo - 1] and (lo < 2 or units[lo - 2])):
         lo -= 1
+    return _listicle_sides(content, pieces, mass, lo, hi)
+
+
+_ITEM_NUMBER = re.compile(r"\s*(\d{1,2})\s*[.)]\s+\w")  # "3. Set up a profile", "3) ..."
+MIN_NUMBERED = 3  # numbered subheads in a row that make a run a listicle's items
+
+
+def _numbers(content: list[Block], start: int, end: int) -> list[int]:
+    """The numbers that open the short lines of content[start:end] ("3. Set up a profile")."""
+    return [int(m.group(1)) for b in content[start:end]
+            if b.n_words <= 20 and (m := _ITEM_NUMBER.match(b.text))]
+
+
+def _numbered_items(content: list[Block], pieces: list[tuple[int, int]], lo: int, hi: int
+                    ) -> int:
+    """The last piece after ``hi`` that the story's count of numbered subheads reaches:
+    each piece whose lines above it (or its first line) go on counting (1, 2, 3...) from
+    the story's last number, at least MIN_NUMBERED numbers in all; ``hi`` if none."""
+    count = _numbers(content, pieces[lo][0], pieces[hi][1] + 1)
+    reach = hi
+    for k in range(hi + 1, len(pieces)):
+        found = _numbers(content, pieces[k - 1][1] + 1, pieces[k][0] + 1)
+        if not found or found[0] != (count[-1] if count else 0) + 1 or \
+                any(b != a + 1 for a, b in zip(found, found[1:], strict=False)):
+            break
+        count += found
+        if len(count) >= MIN_NUMBERED:
+            reach = k
+    return reach
+
+
+def _listicle_sides(content: list[Block], pieces: list[tuple[int, int]],
+                    mass: Callable[[tuple[int, int]], float], lo: int, hi: int
+                    ) -> tuple[int, int]:
+    """Undo the trim where it cut a listicle's items (a subhead and a short paragraph,
+    many times over), not teasers. Above the core, where what it cut holds more prose than
+    what it kept: the core is one item whose opening and earlier items were taken for
+    teasers (teasers stand after a story, and are its smaller part); below such a core,
+    on the same terms. Below a core that opens the story, where the subheads it cut
+    count on (1, 2, 3...): a story's items, which teasers never are."""
+    kept = sum(mass(p) for p in pieces[lo: hi + 1])
+    # across date lines too: an events list dates each of its items
+    if lo > 0 and sum(mass(p) for p in pieces[:lo]) > kept:
+        kept += sum(mass(p) for p in pieces[:lo])
+        lo = 0
+        if sum(mass(p) for p in pieces[hi + 1:]) > kept:
+            hi = len(pieces) - 1
+    hi = _numbered_items(content, pieces, lo, hi)
     return pieces[lo][0], pieces[hi][1]
 
 
@@ -291,6 +373,29 @@ def _section_gap_cost(gap: list[Block]) -> float | None:
 
 
 LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
+ANNOUNCE_MIN_WORDS = 4  # "Compared with X, it provides:", not "Share:" nor "Tags:"
+
+
+def _announced_list(content: list[Block], end: int, zone_end: int) -> int:
+    """The story's end taken past the list its last line announces ("Examples of tax
+    evasion:", "This produces output like:"): the lines after it, up to the first that is
+    the site's furniture (``_section_gap_cost``, ``_list_ends``), are its items, its code
+    or its table;
+    with no prose after them, ``_grow_sections`` has no section to reach them by."""
+    last = content[end]
+    if not (last.undecided and last.n_words >= ANNOUNCE_MIN_WORDS and
+            last.text.rstrip().endswith((":", "："))):
+        return end
+    while end + 1 < zone_end and _section_gap_cost([content[end + 1]]) is not None and \
+            not _list_ends(content[end + 1]):
+        end += 1
+    return end
+
+
+def _list_ends(block: Block) -> bool:
+    """A line after an announced list that is no item of it: a counter (a rating's stars,
+    a share count). Not a date: a list of mail or HTTP headers, or a log, holds dates."""
+    return block.rule == "counter"
 
 
 def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
@@ -347,7 +452,9 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     weights = [_weight(b, has_stop) for b in content]  # once: runs, pieces and trimming read it
     zones, lo = [], 0
     for i, b in enumerate(content):
-        if b.rule in HARD_STOPS:
+        if b.rule in HARD_STOPS and _inside_the_story(content, weights, i):
+            weights[i] = -(40.0 + b.size / 2)  # chrome inside the story, not its end
+        elif b.rule in HARD_STOPS:
             zones.append((lo, i))
             lo = i + 1
     zones.append((lo, len(content)))
@@ -370,6 +477,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     grown = _grow_sections(content, weights, (start, end), best_zone)
     start = grown[0] if start == best_span[0] else start
     end = grown[1] if end == best_span[1] else end
+    end = _announced_list(content, end, best_zone[1])
     ctx.body_span = (content[start].index, content[end].index)
     for b in content[start:end + 1]:
         if b.rule in STORY_LIST_RULES and _WORDY.search(b.text):
