@@ -14,7 +14,7 @@ from cleaners.blocks import Block, Label
 from cleaners.rules.base import PageContext, line_rule
 from cleaners.rules.phrases import PhraseSet, label_value, phrase_set
 from cleaners.words.dates import is_timestamp_line
-from cleaners.words.features import CJK
+from cleaners.words.features import CJK, fold
 
 # a "Label: value" line needs a separator (a fullwidth colon in Chinese and Japanese);
 # most lines have none, and skip the regexes
@@ -361,7 +361,7 @@ def ticker(block: Block, ctx: PageContext) -> str | None:
     # the cheap count first: a ticker's rates hold four digits at least, and two currencies
     # (one currency twice is a price range: "Mid-range remodels: $50,000 – $150,000")
     if len(_DIGIT.findall(block.text)) >= 4 and \
-            len({c.lower() for c in _CURRENCY.findall(block.text)}) >= 2:
+            len({fold(c) for c in _CURRENCY.findall(block.text)}) >= 2:
         return "currency rates"
     return None
 
