@@ -290,6 +290,15 @@ def _section_gap_cost(gap: list[Block]) -> float | None:
     return total
 
 
+def _holds_paragraph(content: list[Block], piece: tuple[int, int]) -> bool:
+    """Whether a piece holds a paragraph that ends a sentence, as a story's section does.
+    A page without stopwords (Chinese, Japanese) judges prose by length and any sentence
+    stop inside a line, which a breadcrumb ending in its headline's "！" or a ranked list
+    of headlines ("1.美刊…评论606条") also pass; neither ends a sentence."""
+    return any(b.undecided and b.sentence_end and b.size >= GOOD_MIN_CHARS
+               for b in content[piece[0]: piece[1] + 1])
+
+
 LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
 
 
@@ -316,6 +325,8 @@ def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, 
             cost = _section_gap_cost([content[i] for i in gap])
             if cost is None:
                 return None
+            if not _holds_paragraph(content, piece):
+                continue  # a breadcrumb, a ranked list of headlines: no section of prose
             if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) >= ratio * cost:
                 return piece
         return None
