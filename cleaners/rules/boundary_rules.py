@@ -290,20 +290,21 @@ def _section_gap_cost(gap: list[Block]) -> float | None:
     return total
 
 
-def _holds_paragraph(content: list[Block], piece: tuple[int, int]) -> bool:
-    """Whether a piece holds a paragraph that ends a sentence, as a story's section does.
-    A page without stopwords (Chinese, Japanese) judges prose by length and any sentence
-    stop inside a line, which a breadcrumb ending in its headline's "！" or a ranked list
-    of headlines ("1.美刊…评论606条") also pass; neither ends a sentence."""
-    return any(b.undecided and b.sentence_end and b.size >= GOOD_MIN_CHARS
-               for b in content[piece[0]: piece[1] + 1])
+def _holds_paragraph(content: list[Block], piece: tuple[int, int], has_stop: bool) -> bool:
+    """Whether a piece holds a paragraph, as a story's section does. A page with stopwords
+    has its prose told by them (``is_prose``); a page without (Chinese, Japanese) judges
+    prose by length and any sentence stop inside a line, which a breadcrumb with its
+    headline's "！" or a ranked list of headlines ("1.美刊…评论606条") also pass, so there a
+    paragraph must end a sentence."""
+    return has_stop or any(b.undecided and b.sentence_end and b.size >= GOOD_MIN_CHARS
+                           for b in content[piece[0]: piece[1] + 1])
 
 
 LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
 
 
 def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
-                   zone: tuple[int, int]) -> tuple[int, int]:
+                   zone: tuple[int, int], has_stop: bool = True) -> tuple[int, int]:
     """Widen the story, within its zone, to the prose beyond its runs of short lines: a
     section (``_pieces``) whose prose outweighs the subheads, lists, tables or code
     standing between (``_section_gap_cost``) is the same story's; share buttons, a
@@ -325,7 +326,7 @@ def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, 
             cost = _section_gap_cost([content[i] for i in gap])
             if cost is None:
                 return None
-            if not _holds_paragraph(content, piece):
+            if not _holds_paragraph(content, piece, has_stop):
                 continue  # a breadcrumb, a ranked list of headlines: no section of prose
             if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) >= ratio * cost:
                 return piece
@@ -378,7 +379,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
         return
     start, end = _trim_teasers(content, weights, *best_span)
     # where teasers were cut off, the story ends there: it grows only on untrimmed sides
-    grown = _grow_sections(content, weights, (start, end), best_zone)
+    grown = _grow_sections(content, weights, (start, end), best_zone, has_stop)
     start = grown[0] if start == best_span[0] else start
     end = grown[1] if end == best_span[1] else end
     ctx.body_span = (content[start].index, content[end].index)
