@@ -664,3 +664,47 @@ def test_the_headline_over_the_date_line_wins_over_a_subhead_nearer_the_story() 
     _blocks, article = analyse_text(page)
     assert article.title == "Packing for a mountain walk in summer"
     assert article.paragraphs == [walk1, walk2]
+
+
+ZH1 = ("国家体育总局今天发表了全民健身计划纲要实施十五年的白皮书，全面介绍了十五年来"
+       "我国全民健身事业取得的成就和面临的问题。")
+ZH2 = ("白皮书指出，十五年间在社会各界和广大群众的支持参与下，我国全民健身事业取得了"
+       "令人瞩目的成就，纲要确定的奋斗目标和主要任务顺利完成。")
+ZH3 = ("白皮书强调，城乡居民体育健身意识普遍提高，体育健身活动广泛开展，群众健身的环境"
+       "和条件明显改善，国民体质显著增强。")
+ZH4 = ("据了解，这是继五年前发布的白皮书之后，国家体育总局再次发表关于我国全民健身事业"
+       "发展情况的白皮书，全书去年十一月编撰完成。")
+
+
+def test_a_chinese_story_does_not_grow_to_a_ranked_list_of_headlines() -> None:
+    # a page without stopwords takes any long line with a "！" for prose: a ranked list of
+    # headlines under the page tools is no section of the story, as it ends no sentence
+    ranked = "\n".join([
+        "1. 1.美刊诬蔑中国即便以牺牲领土为代价也要维稳评论606条",
+        "2. 2.小心国内外矛盾激化被霸权国利用挑起内战!评论416条",
+        "3. 3.专家：知识界崇美仇日恨俄但最危险敌是美国评论273条",
+        "4. 4.美不满霍尔木兹美军护航中国没出一分保护费评论229条",
+    ])
+    page = "\n\n".join(["体育总局发表全民健身计划纲要实施十五年白皮书", ZH1, ZH2, ZH3, ZH4,
+                        "手机看新闻", "打印", "收藏", "纠错", "网友评论点击查看", "用户名：",
+                        "到环球网论坛注册", "新闻48小时评论排行", ranked])
+    body = body_of(page)
+    assert body[:4] == [ZH1, ZH2, ZH3, ZH4]
+    assert not any("评论606条" in p for p in body)
+
+
+def test_a_chinese_story_still_grows_across_its_subhead_to_its_next_section() -> None:
+    items = ["一、锻炼身体", "二、合理饮食", "三、充足睡眠", "四、定期体检", "五、心情愉快"]
+    page = "\n\n".join(["体育总局发表全民健身计划纲要实施十五年白皮书", ZH1, ZH2,
+                        "\n".join(f"* {item}" for item in items), ZH3, ZH4])
+    body = body_of(page)
+    assert ZH1 in body and ZH4 in body
+
+
+def test_teasers_cut_short_with_two_dots_are_a_teaser_list() -> None:
+    teasers = ["六月拍床戲心怦怦跳 不..", "老年人最好別開車騎車 ..", "善用天然清潔劑 無毒大..",
+               "肩膀「啪」一聲！婦人大..", "下水道藥物濃度高 廢舊.."]
+    page = "\n\n".join(["體育總局發表白皮書", ZH1, ZH2, ZH3, ZH4, "本週最新文章",
+                        *(f"•{t}" for t in teasers)])
+    labels = labelled(page)
+    assert all(labels[t] == ("chrome", "truncated_teasers") for t in teasers)
