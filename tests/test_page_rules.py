@@ -708,3 +708,15 @@ def test_teasers_cut_short_with_two_dots_are_a_teaser_list() -> None:
                         *(f"•{t}" for t in teasers)])
     labels = labelled(page)
     assert all(labels[t] == ("chrome", "truncated_teasers") for t in teasers)
+
+
+def test_a_chinese_story_does_not_grow_up_to_a_breadcrumb_ending_in_its_headline() -> None:
+    # the breadcrumb is long enough for prose where no stopwords judge it, and its "？"
+    # is a sentence stop; a headline's "？" ends no paragraph
+    crumb = "健康網 〉檢視火線新聞 〉菸害防制新法實施已經整整三年 青少年吸菸的問題仍然嚴重？"
+    page = "\n\n".join([crumb, "》菸害防制新法實施已經整整三年 青少年吸菸的問題仍然嚴重？",
+                        "日期：2012.01.12", "* 推文到 FaceBook\n* 推文到 Twitter\n* 推文到 Plurk",
+                        "◎ 記者林又旻/採訪報導", "此篇文章同步刊登於", ZH1, ZH2, ZH3, ZH4])
+    body = body_of(page)
+    assert ZH1 in body and ZH4 in body
+    assert crumb not in body

@@ -19,6 +19,7 @@ from cleaners.words.features import (
     CJK,
     CJK_LETTERS,
     PLAIN_LETTERS,
+    SENTENCE_CLOSERS,
     cyrillic_share,
     fold,
     function_words,
@@ -290,14 +291,20 @@ def _section_gap_cost(gap: list[Block]) -> float | None:
     return total
 
 
+_HEADLINE_STOPS = "!?！？"
+
+
 def _holds_paragraph(content: list[Block], piece: tuple[int, int], has_stop: bool) -> bool:
     """Whether a piece holds a paragraph, as a story's section does. A page with stopwords
     has its prose told by them (``is_prose``); a page without (Chinese, Japanese) judges
     prose by length and any sentence stop inside a line, which a breadcrumb with its
     headline's "！" or a ranked list of headlines ("1.美刊…评论606条") also pass, so there a
-    paragraph must end a sentence."""
-    return has_stop or any(b.undecided and b.sentence_end and b.size >= GOOD_MIN_CHARS
-                           for b in content[piece[0]: piece[1] + 1])
+    paragraph must end a sentence, and not with the "？" or "！" a headline ends in
+    ("uho健康網 〉檢視新聞 〉青少年吸菸仍嚴重？")."""
+    return has_stop or any(
+        b.undecided and b.sentence_end and b.size >= GOOD_MIN_CHARS and
+        b.text.rstrip().rstrip(SENTENCE_CLOSERS)[-1:] not in _HEADLINE_STOPS
+        for b in content[piece[0]: piece[1] + 1])
 
 
 LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
