@@ -720,3 +720,31 @@ def test_a_chinese_story_does_not_grow_up_to_a_breadcrumb_ending_in_its_headline
     body = body_of(page)
     assert ZH1 in body and ZH4 in body
     assert crumb not in body
+
+
+def test_a_sidebar_the_column_reader_placed_inside_the_story_is_left_out() -> None:
+    # the story breaks off mid-sentence where the sidebar's column begins, and goes on
+    # under it; the sidebar's list stands between the two parts
+    broken = ("林醫師表示，要避免肩膀受傷，首先還是要提醒主婦們動作不要太趕或太急，因為如果受傷，"
+              "浪費的時間可能多上好")
+    tail = ("幾倍。做家事時，避免手臂過度伸展，必要時使用工具協助；在擦洗高處的家具時，可在腳下"
+            "墊個板凳，而且不要過度施力，若感覺不適更要馬上停止。")
+    sidebar = ["廣 告", "優活揪您一同A好康", "加入粉絲就送禮卷", "本週最新文章",
+               "•六月拍床戲心怦怦跳 不..", "•老年人最好別開車騎車 ..", "•善用天然清潔劑 無毒大..",
+               "•肩膀「啪」一聲！婦人大..", "更多最新文章"]
+    page = "\n\n".join(["女大掃除肌腱斷裂 手酸軟舉不起來", ZH1, ZH2, broken, *sidebar, tail])
+    body = body_of(page)
+    assert body[:3] == [ZH1, ZH2, broken] and tail in body
+    assert not any("本週最新文章" in p or "好康" in p for p in body)
+
+
+def test_a_story_ending_in_a_full_stop_does_not_reach_past_a_sidebar() -> None:
+    # the same page with the story's last paragraph whole: what follows the sidebar is
+    # another text, not the story's rest
+    whole = ZH3
+    other = ("幾倍的人選擇了在家做家事，避免手臂過度伸展，必要時使用工具協助；在擦洗高處的家具"
+             "時，可在腳下墊個板凳，而且不要過度施力，若感覺不適更要馬上停止。")
+    sidebar = ["本週最新文章", "•六月拍床戲心怦怦跳 不..", "•老年人最好別開車騎車 ..",
+               "•善用天然清潔劑 無毒大..", "•肩膀「啪」一聲！婦人大..", "更多最新文章"]
+    page = "\n\n".join(["女大掃除肌腱斷裂 手酸軟舉不起來", ZH1, ZH2, ZH4, whole, *sidebar, other])
+    assert other not in body_of(page)

@@ -307,6 +307,39 @@ def _holds_paragraph(content: list[Block], piece: tuple[int, int], has_stop: boo
         for b in content[piece[0]: piece[1] + 1])
 
 
+def _broken_off(block: Block) -> bool:
+    """A paragraph cut off mid-sentence: long, no sentence stop, its last character a
+    letter or digit (a text dump's line wrapped where a sidebar's column began)."""
+    return block.label != "chrome" and block.size >= GOOD_MIN_CHARS and \
+        not block.sentence_end and block.text.rstrip()[-1:].isalnum()
+
+
+def _resumed(content: list[Block], weights: list[float], pieces: list[tuple[int, int]],
+             end: int) -> tuple[int, int] | None:
+    """The piece after a sidebar that the column reader placed inside the story: the
+    story breaks off mid-sentence at its end (or in the line after it), and the next
+    piece goes on with a letter that opens no sentence (no capital, no bullet), holds a
+    paragraph that ends in a full stop (``_holds_paragraph``), and
+    outweighs the sidebar's lines at ``ITEM_COST`` each. The sidebar's lines are marked
+    chrome here, so that the grown story leaves them out."""
+    ahead = [p for p in pieces if p[0] > end][:1]
+    if not ahead:
+        return None
+    piece = ahead[0]
+    broken = next((i for i in (end, end + 1) if i < piece[0] and _broken_off(content[i])), None)
+    first = content[piece[0]].text.lstrip()[:1]
+    if broken is None or not first.isalpha() or first.isupper() or \
+            not _holds_paragraph(content, piece, False):
+        return None
+    gap = [content[i] for i in range(broken + 1, piece[0])]
+    if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) < ITEM_COST * len(gap):
+        return None
+    for b in gap:
+        if b.undecided or b.rule in STORY_LIST_RULES:
+            b.mark("chrome", "sidebar_in_story", "a sidebar between two parts of the story")
+    return piece
+
+
 LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
 
 
@@ -341,7 +374,7 @@ def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, 
 
     start, end = span
     while (piece := reach([(p, range(end + 1, p[0])) for p in pieces if p[0] > end][:1],
-                          SECTION_RATIO)) is not None:
+                          SECTION_RATIO) or _resumed(content, weights, pieces, end)) is not None:
         end = piece[1]
     while (piece := reach([(p, range(p[1] + 1, start)) for p in reversed(pieces)
                            if p[1] < start][:LEAD_LOOKAHEAD], LEAD_RATIO)) is not None:
