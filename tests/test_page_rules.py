@@ -748,3 +748,21 @@ def test_a_story_ending_in_a_full_stop_does_not_reach_past_a_sidebar() -> None:
                "•善用天然清潔劑 無毒大..", "•肩膀「啪」一聲！婦人大..", "更多最新文章"]
     page = "\n\n".join(["女大掃除肌腱斷裂 手酸軟舉不起來", ZH1, ZH2, ZH4, whole, *sidebar, other])
     assert other not in body_of(page)
+
+
+def test_a_chinese_headline_has_the_same_stems_as_the_story_reading_it() -> None:
+    """A clause between spaces in a Chinese headline is no stem of its own (the story's
+    stems hold none), only its character pairs, so a headline whose clauses are parted by
+    a space shares as much with its story as one written without."""
+    from cleaners.blocks import Block
+    from cleaners.rules.boundary_rules import _stems, _story_stems
+
+    headline = "菸害防制新法實施三年 青少年吸菸仍嚴重"
+    stems = _stems(headline)
+    assert stems == _stems(headline.replace(" ", "，"))
+    assert all(len(s) == 2 for s in stems)
+    lines = ["國民健康局表示，菸害防制新法實施三年，青少年吸菸仍嚴重，呼籲家長多加關心。"]
+    blocks = [Block(index=0, text=lines[0], raw=lines[0])]
+    blocks[0].compute_features(plain=False)
+    assert _story_stems(blocks) == _stems(lines[0])
+    assert stems <= _story_stems(blocks)

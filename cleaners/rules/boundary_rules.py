@@ -582,7 +582,10 @@ def _stems(text: str) -> set[str]:
     and in Chinese or Japanese text its character pairs (``_unspaced_stems``)."""
     if not not_plain(text):
         return _stems_of(set(_PLAIN_STEM_WORD.findall(fold(text))))
-    return _stems_of(set(_STEM_WORD.findall(fold(text)))) | _unspaced_stems(text)
+    # as in ``_story_stems``, a "word" of those characters (a clause between spaces) is
+    # left to its pairs: the story's stems hold no such word for it to share
+    found = {w for w in _STEM_WORD.findall(fold(text)) if CJK.search(w) is None}
+    return _stems_of(found) | _unspaced_stems(text)
 
 
 _CJK_RUN = re.compile(f"[{CJK_LETTERS}]{{2,}}")
