@@ -726,3 +726,105 @@ def test_a_list_the_last_paragraph_announces_ends_the_story() -> None:
     text = "\n".join(article.paragraphs)
     assert lead in text and all(item in text for item in items)
     assert "Facebook" not in text
+
+
+ZH1 = ("国家体育总局今天发表了全民健身计划纲要实施十五年的白皮书，全面介绍了十五年来"
+       "我国全民健身事业取得的成就和面临的问题。")
+ZH2 = ("白皮书指出，十五年间在社会各界和广大群众的支持参与下，我国全民健身事业取得了"
+       "令人瞩目的成就，纲要确定的奋斗目标和主要任务顺利完成。")
+ZH3 = ("白皮书强调，城乡居民体育健身意识普遍提高，体育健身活动广泛开展，群众健身的环境"
+       "和条件明显改善，国民体质显著增强。")
+ZH4 = ("据了解，这是继五年前发布的白皮书之后，国家体育总局再次发表关于我国全民健身事业"
+       "发展情况的白皮书，全书去年十一月编撰完成。")
+
+
+def test_a_chinese_story_does_not_grow_to_a_ranked_list_of_headlines() -> None:
+    # a page without stopwords takes any long line with a "！" for prose: a ranked list of
+    # headlines under the page tools is no section of the story, as it ends no sentence
+    ranked = "\n".join([
+        "1. 1.美刊诬蔑中国即便以牺牲领土为代价也要维稳评论606条",
+        "2. 2.小心国内外矛盾激化被霸权国利用挑起内战!评论416条",
+        "3. 3.专家：知识界崇美仇日恨俄但最危险敌是美国评论273条",
+        "4. 4.美不满霍尔木兹美军护航中国没出一分保护费评论229条",
+    ])
+    page = "\n\n".join(["体育总局发表全民健身计划纲要实施十五年白皮书", ZH1, ZH2, ZH3, ZH4,
+                        "手机看新闻", "打印", "收藏", "纠错", "网友评论点击查看", "用户名：",
+                        "到环球网论坛注册", "新闻48小时评论排行", ranked])
+    body = body_of(page)
+    assert body[:4] == [ZH1, ZH2, ZH3, ZH4]
+    assert not any("评论606条" in p for p in body)
+
+
+def test_a_chinese_story_still_grows_across_its_subhead_to_its_next_section() -> None:
+    items = ["一、锻炼身体", "二、合理饮食", "三、充足睡眠", "四、定期体检", "五、心情愉快"]
+    page = "\n\n".join(["体育总局发表全民健身计划纲要实施十五年白皮书", ZH1, ZH2,
+                        "\n".join(f"* {item}" for item in items), ZH3, ZH4])
+    body = body_of(page)
+    assert ZH1 in body and ZH4 in body
+
+
+def test_teasers_cut_short_with_two_dots_are_a_teaser_list() -> None:
+    teasers = ["六月拍床戲心怦怦跳 不..", "老年人最好別開車騎車 ..", "善用天然清潔劑 無毒大..",
+               "肩膀「啪」一聲！婦人大..", "下水道藥物濃度高 廢舊.."]
+    page = "\n\n".join(["體育總局發表白皮書", ZH1, ZH2, ZH3, ZH4, "本週最新文章",
+                        *(f"•{t}" for t in teasers)])
+    labels = labelled(page)
+    assert all(labels[t] == ("chrome", "truncated_teasers") for t in teasers)
+
+
+def test_a_chinese_story_does_not_grow_up_to_a_breadcrumb_ending_in_its_headline() -> None:
+    # the breadcrumb is long enough for prose where no stopwords judge it, and its "？"
+    # is a sentence stop; a headline's "？" ends no paragraph
+    crumb = "健康網 〉檢視火線新聞 〉菸害防制新法實施已經整整三年 青少年吸菸的問題仍然嚴重？"
+    page = "\n\n".join([crumb, "》菸害防制新法實施已經整整三年 青少年吸菸的問題仍然嚴重？",
+                        "日期：2012.01.12", "* 推文到 FaceBook\n* 推文到 Twitter\n* 推文到 Plurk",
+                        "◎ 記者林又旻/採訪報導", "此篇文章同步刊登於", ZH1, ZH2, ZH3, ZH4])
+    body = body_of(page)
+    assert ZH1 in body and ZH4 in body
+    assert crumb not in body
+
+
+def test_a_sidebar_the_column_reader_placed_inside_the_story_is_left_out() -> None:
+    # the story breaks off mid-sentence where the sidebar's column begins, and goes on
+    # under it; the sidebar's list stands between the two parts
+    broken = ("林醫師表示，要避免肩膀受傷，首先還是要提醒主婦們動作不要太趕或太急，因為如果受傷，"
+              "浪費的時間可能多上好")
+    tail = ("幾倍。做家事時，避免手臂過度伸展，必要時使用工具協助；在擦洗高處的家具時，可在腳下"
+            "墊個板凳，而且不要過度施力，若感覺不適更要馬上停止。")
+    sidebar = ["廣 告", "優活揪您一同A好康", "加入粉絲就送禮卷", "本週最新文章",
+               "•六月拍床戲心怦怦跳 不..", "•老年人最好別開車騎車 ..", "•善用天然清潔劑 無毒大..",
+               "•肩膀「啪」一聲！婦人大..", "更多最新文章"]
+    page = "\n\n".join(["女大掃除肌腱斷裂 手酸軟舉不起來", ZH1, ZH2, broken, *sidebar, tail])
+    body = body_of(page)
+    assert body[:3] == [ZH1, ZH2, broken] and tail in body
+    assert not any("本週最新文章" in p or "好康" in p for p in body)
+
+
+def test_a_story_ending_in_a_full_stop_does_not_reach_past_a_sidebar() -> None:
+    # the same page with the story's last paragraph whole: what follows the sidebar is
+    # another text, not the story's rest
+    whole = ZH3
+    other = ("幾倍的人選擇了在家做家事，避免手臂過度伸展，必要時使用工具協助；在擦洗高處的家具"
+             "時，可在腳下墊個板凳，而且不要過度施力，若感覺不適更要馬上停止。")
+    sidebar = ["本週最新文章", "•六月拍床戲心怦怦跳 不..", "•老年人最好別開車騎車 ..",
+               "•善用天然清潔劑 無毒大..", "•肩膀「啪」一聲！婦人大..", "更多最新文章"]
+    page = "\n\n".join(["女大掃除肌腱斷裂 手酸軟舉不起來", ZH1, ZH2, ZH4, whole, *sidebar, other])
+    assert other not in body_of(page)
+
+
+def test_a_chinese_headline_has_the_same_stems_as_the_story_reading_it() -> None:
+    """A clause between spaces in a Chinese headline is no stem of its own (the story's
+    stems hold none), only its character pairs, so a headline whose clauses are parted by
+    a space shares as much with its story as one written without."""
+    from cleaners.blocks import Block
+    from cleaners.rules.boundary_rules import _stems, _story_stems
+
+    headline = "菸害防制新法實施三年 青少年吸菸仍嚴重"
+    stems = _stems(headline)
+    assert stems == _stems(headline.replace(" ", "，"))
+    assert all(len(s) == 2 for s in stems)
+    lines = ["國民健康局表示，菸害防制新法實施三年，青少年吸菸仍嚴重，呼籲家長多加關心。"]
+    blocks = [Block(index=0, text=lines[0], raw=lines[0])]
+    blocks[0].compute_features(plain=False)
+    assert _story_stems(blocks) == _stems(lines[0])
+    assert stems <= _story_stems(blocks)

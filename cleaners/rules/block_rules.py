@@ -105,15 +105,16 @@ def glued_teasers(blocks: list[Block], ctx: PageContext) -> None:
 
 
 # A teaser's summary cut short by the page: "...the heavy rains ...", "...погибли 2 человека…",
-# "...with the Southeast Asian nation. less" (a caption's expand/collapse toggle)
-_TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*(?:more|read more|подробнее|далее|читать далее)?$"
+# "•六月拍床戲心怦怦跳 不.." (two dots will do), "...with the Southeast Asian nation. less" (a
+# caption's expand/collapse toggle)
+_TRUNCATED = re.compile(r"(?:\.\.|…)\s*(?:more|read more|подробнее|далее|читать далее)?$"
                         r"|\s(?:less|more)$", re.IGNORECASE)
 # the expand / collapse toggles of a caption: "...the Southeast Asian nation. less",
 # "...relations with the ... more"; a story line never ends so
 _TOGGLED = re.compile(r"[.!?]\s+less$|(?:\.\.\.|…)\s*more$", re.IGNORECASE)
 TAIL = 40  # characters at the end of a line that hold either pattern's whole match
 # how a line must end for either pattern to match it: asked first, with string methods
-_CUT_ENDINGS = ("...", "…", "more", "less", "подробнее", "далее")
+_CUT_ENDINGS = ("..", "…", "more", "less", "подробнее", "далее")
 TRUNCATED_MIN = 3  # cut-short lines that make a list of teasers...
 TRUNCATED_REACH = 4  # ...each at most this many lines after the last
 

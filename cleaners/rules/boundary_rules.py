@@ -20,6 +20,7 @@ from cleaners.words.features import (
     CJK,
     CJK_LETTERS,
     PLAIN_LETTERS,
+    SENTENCE_CLOSERS,
     cyrillic_share,
     fold,
     function_words,
@@ -372,6 +373,55 @@ def _section_gap_cost(gap: list[Block]) -> float | None:
     return total
 
 
+_HEADLINE_STOPS = "!?！？"
+
+
+def _holds_paragraph(content: list[Block], piece: tuple[int, int], has_stop: bool) -> bool:
+    """Whether a piece holds a paragraph, as a story's section does. A page with stopwords
+    has its prose told by them (``is_prose``); a page without (Chinese, Japanese) judges
+    prose by length and any sentence stop inside a line, which a breadcrumb with its
+    headline's "！" or a ranked list of headlines ("1.美刊…评论606条") also pass, so there a
+    paragraph must end a sentence, and not with the "？" or "！" a headline ends in
+    ("uho健康網 〉檢視新聞 〉青少年吸菸仍嚴重？")."""
+    return has_stop or any(
+        b.undecided and b.sentence_end and b.size >= GOOD_MIN_CHARS and
+        b.text.rstrip().rstrip(SENTENCE_CLOSERS)[-1:] not in _HEADLINE_STOPS
+        for b in content[piece[0]: piece[1] + 1])
+
+
+def _broken_off(block: Block) -> bool:
+    """A paragraph cut off mid-sentence: long, no sentence stop, its last character a
+    letter or digit (a text dump's line wrapped where a sidebar's column began)."""
+    return block.label != "chrome" and block.size >= GOOD_MIN_CHARS and \
+        not block.sentence_end and block.text.rstrip()[-1:].isalnum()
+
+
+def _resumed(content: list[Block], weights: list[float], pieces: list[tuple[int, int]],
+             end: int) -> tuple[int, int] | None:
+    """The piece after a sidebar that the column reader placed inside the story: the
+    story breaks off mid-sentence at its end (or in the line after it), and the next
+    piece goes on with a letter that opens no sentence (no capital, no bullet), holds a
+    paragraph that ends in a full stop (``_holds_paragraph``), and
+    outweighs the sidebar's lines at ``ITEM_COST`` each. The sidebar's lines are marked
+    chrome here, so that the grown story leaves them out."""
+    ahead = [p for p in pieces if p[0] > end][:1]
+    if not ahead:
+        return None
+    piece = ahead[0]
+    broken = next((i for i in (end, end + 1) if i < piece[0] and _broken_off(content[i])), None)
+    first = content[piece[0]].text.lstrip()[:1]
+    if broken is None or not first.isalpha() or first.isupper() or \
+            not _holds_paragraph(content, piece, False):
+        return None
+    gap = [content[i] for i in range(broken + 1, piece[0])]
+    if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) < ITEM_COST * len(gap):
+        return None
+    for b in gap:
+        if b.undecided or b.rule in STORY_LIST_RULES:
+            b.mark("chrome", "sidebar_in_story", "a sidebar between two parts of the story")
+    return piece
+
+
 LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
 ANNOUNCE_MIN_WORDS = 4  # "Compared with X, it provides:", not "Share:" nor "Tags:"
 
@@ -399,7 +449,7 @@ def _list_ends(block: Block) -> bool:
 
 
 def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
-                   zone: tuple[int, int]) -> tuple[int, int]:
+                   zone: tuple[int, int], has_stop: bool = True) -> tuple[int, int]:
     """Widen the story, within its zone, to the prose beyond its runs of short lines: a
     section (``_pieces``) whose prose outweighs the subheads, lists, tables or code
     standing between (``_section_gap_cost``) is the same story's; share buttons, a
@@ -421,13 +471,15 @@ def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, 
             cost = _section_gap_cost([content[i] for i in gap])
             if cost is None:
                 return None
+            if not _holds_paragraph(content, piece, has_stop):
+                continue  # a breadcrumb, a ranked list of headlines: no section of prose
             if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) >= ratio * cost:
                 return piece
         return None
 
     start, end = span
     while (piece := reach([(p, range(end + 1, p[0])) for p in pieces if p[0] > end][:1],
-                          SECTION_RATIO)) is not None:
+                          SECTION_RATIO) or _resumed(content, weights, pieces, end)) is not None:
         end = piece[1]
     while (piece := reach([(p, range(p[1] + 1, start)) for p in reversed(pieces)
                            if p[1] < start][:LEAD_LOOKAHEAD], LEAD_RATIO)) is not None:
@@ -474,7 +526,7 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
         return
     start, end = _trim_teasers(content, weights, *best_span)
     # where teasers were cut off, the story ends there: it grows only on untrimmed sides
-    grown = _grow_sections(content, weights, (start, end), best_zone)
+    grown = _grow_sections(content, weights, (start, end), best_zone, has_stop)
     start = grown[0] if start == best_span[0] else start
     end = grown[1] if end == best_span[1] else end
     end = _announced_list(content, end, best_zone[1])
@@ -638,7 +690,10 @@ def _stems(text: str) -> set[str]:
     and in Chinese or Japanese text its character pairs (``_unspaced_stems``)."""
     if not not_plain(text):
         return _stems_of(set(_PLAIN_STEM_WORD.findall(fold(text))))
-    return _stems_of(set(_STEM_WORD.findall(fold(text)))) | _unspaced_stems(text)
+    # as in ``_story_stems``, a "word" of those characters (a clause between spaces) is
+    # left to its pairs: the story's stems hold no such word for it to share
+    found = {w for w in _STEM_WORD.findall(fold(text)) if CJK.search(w) is None}
+    return _stems_of(found) | _unspaced_stems(text)
 
 
 _CJK_RUN = re.compile(f"[{CJK_LETTERS}]{{2,}}")
