@@ -326,12 +326,14 @@ def _listicle_sides(content: list[Block], pieces: list[tuple[int, int]],
     teasers (teasers stand after a story, and are its smaller part); below such a core,
     on the same terms. Below a core that opens the story, where the subheads it cut
     count on (1, 2, 3...): a story's items, which teasers never are."""
-    kept = sum(mass(p) for p in pieces[lo: hi + 1])
+    # floats from the start: mypyc types a sum of an empty run as int
+    kept: float = sum((mass(p) for p in pieces[lo: hi + 1]), 0.0)
     # across date lines too: an events list dates each of its items
-    if lo > 0 and sum(mass(p) for p in pieces[:lo]) > kept:
-        kept += sum(mass(p) for p in pieces[:lo])
+    above: float = sum((mass(p) for p in pieces[:lo]), 0.0)
+    if lo > 0 and above > kept:
+        kept += above
         lo = 0
-        if sum(mass(p) for p in pieces[hi + 1:]) > kept:
+        if sum((mass(p) for p in pieces[hi + 1:]), 0.0) > kept:
             hi = len(pieces) - 1
     hi = _numbered_items(content, pieces, lo, hi)
     return pieces[lo][0], pieces[hi][1]
