@@ -10,7 +10,6 @@ are taken in, so the story's last line is never lost to a length threshold.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.rules.base import PageContext, rule
@@ -268,11 +267,7 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
     pieces = _pieces(weights, start, end, dated)
     if len(pieces) <= 1:
         return start, end
-
-    def mass(p: tuple[int, int]) -> float:
-        return sum(max(0.0, w) for w in weights[p[0]: p[1] + 1])
-
-    core = max(range(len(pieces)), key=lambda k: mass(pieces[k]))
+    core = max(range(len(pieces)), key=lambda k: _mass(weights, pieces[k]))
     units = [_teaser_unit(content, p) for p in pieces]
 
     def parted(a: int, b: int) -> bool:  # a date line between two pieces: another story
@@ -286,7 +281,12 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
     while lo > 0 and not parted(lo - 1, lo) and \
             not (units[lo - 1] and (lo < 2 or units[lo - 2])):
         lo -= 1
-    return _listicle_sides(content, pieces, mass, lo, hi)
+    return _listicle_sides(content, pieces, weights, lo, hi)
+
+
+def _mass(weights: list[float], piece: tuple[int, int]) -> float:
+    """The prose a piece holds: its lines' positive weights (chrome counts nothing)."""
+    return sum((max(0.0, w) for w in weights[piece[0]: piece[1] + 1]), 0.0)
 
 
 _ITEM_NUMBER = re.compile(r"\s*(\d{1,2})\s*[.)]\s+\w")  # "3. Set up a profile", "3) ..."
@@ -318,8 +318,7 @@ def _numbered_items(content: list[Block], pieces: list[tuple[int, int]], lo: int
 
 
 def _listicle_sides(content: list[Block], pieces: list[tuple[int, int]],
-                    mass: Callable[[tuple[int, int]], float], lo: int, hi: int
-                    ) -> tuple[int, int]:
+                    weights: list[float], lo: int, hi: int) -> tuple[int, int]:
     """Undo the trim where it cut a listicle's items (a subhead and a short paragraph,
     many times over), not teasers. Above the core, where what it cut holds more prose than
     what it kept: the core is one item whose opening and earlier items were taken for
@@ -327,13 +326,13 @@ def _listicle_sides(content: list[Block], pieces: list[tuple[int, int]],
     on the same terms. Below a core that opens the story, where the subheads it cut
     count on (1, 2, 3...): a story's items, which teasers never are."""
     # floats from the start: mypyc types a sum of an empty run as int
-    kept: float = sum((mass(p) for p in pieces[lo: hi + 1]), 0.0)
+    kept: float = sum((_mass(weights, p) for p in pieces[lo: hi + 1]), 0.0)
     # across date lines too: an events list dates each of its items
-    above: float = sum((mass(p) for p in pieces[:lo]), 0.0)
+    above: float = sum((_mass(weights, p) for p in pieces[:lo]), 0.0)
     if lo > 0 and above > kept:
         kept += above
         lo = 0
-        if sum((mass(p) for p in pieces[hi + 1:]), 0.0) > kept:
+        if sum((_mass(weights, p) for p in pieces[hi + 1:]), 0.0) > kept:
             hi = len(pieces) - 1
     hi = _numbered_items(content, pieces, lo, hi)
     return pieces[lo][0], pieces[hi][1]
@@ -416,7 +415,7 @@ def _resumed(content: list[Block], weights: list[float], pieces: list[tuple[int,
             not _holds_paragraph(content, piece, False):
         return None
     gap = [content[i] for i in range(broken + 1, piece[0])]
-    if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) < ITEM_COST * len(gap):
+    if _mass(weights, piece) < ITEM_COST * len(gap):
         return None
     for b in gap:
         if b.undecided or b.rule in STORY_LIST_RULES:
@@ -475,7 +474,7 @@ def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, 
                 return None
             if not _holds_paragraph(content, piece, has_stop):
                 continue  # a breadcrumb, a ranked list of headlines: no section of prose
-            if sum(max(0.0, w) for w in weights[piece[0]: piece[1] + 1]) >= ratio * cost:
+            if _mass(weights, piece) >= ratio * cost:
                 return piece
         return None
 
@@ -793,10 +792,10 @@ def _pick_headline(group: list[Block], blocks: list[Block], span: tuple[int, int
     lines = [b for b in blocks[span[0]: span[1] + 1]
              if b.label == "body" and b.text not in candidates]
     story = _story_stems(lines)
-    script = _script(_opening(lines, 2000))
     dated = _dated_headline(blocks, span[0], story)
     if dated is not None:
         return dated
+    script = _script(_opening(lines, 2000))
     if not group:
         return _search_headline(blocks, span[0], story)
     for b in group:
