@@ -38,10 +38,10 @@ def is_signature(b: Block) -> bool:
     return 1 <= len(_LETTERS.findall(rest)) <= SIGNATURE_MAX_NAME_WORDS
 
 
-def _threads(content: list[Block]) -> list[tuple[int, int]]:
-    """(first, last) content index of each run of THREAD_MIN_SIGNATURES signatures or more,
-    at most POST_MAX_BLOCKS blocks apart, with its last post."""
-    sigs = [i for i, b in enumerate(content) if is_signature(b)]
+def _threads(content: list[Block], sigs: list[int]) -> list[tuple[int, int]]:
+    """(first, last) content index of each run of THREAD_MIN_SIGNATURES signatures or more
+    (``sigs``: the signatures' indices), at most POST_MAX_BLOCKS blocks apart, with its
+    last post."""
     runs: list[list[int]] = []
     for i in sigs:
         if runs and i - runs[-1][-1] <= POST_MAX_BLOCKS + 1:
@@ -61,11 +61,12 @@ def comment_thread(blocks: list[Block], ctx: PageContext) -> None:
     """A run of three signed, dated headers or more with short posts between them is the
     readers' comments: chrome, unless both extractors kept a block inside it."""
     content = [b for b in blocks if b.text]
-    for first, last in _threads(content):
-        span = content[first:last + 1]
-        if any(b.votes == 2 for b in span):
+    sigs = [i for i, b in enumerate(content) if is_signature(b)]
+    signed = set(sigs)
+    for first, last in _threads(content, sigs):
+        if any(b.votes == 2 for b in content[first:last + 1]):
             continue
-        for b in span:
-            if b.undecided:
-                b.mark("chrome", "comment_thread",
-                       "comment signature" if is_signature(b) else "a reader's comment")
+        for i in range(first, last + 1):
+            if content[i].undecided:
+                content[i].mark("chrome", "comment_thread", "comment signature"
+                                if i in signed else "a reader's comment")
