@@ -251,7 +251,8 @@ def _data_row(tr: HtmlElement, hints: str) -> DomBlock | None:
     cell that holds paragraphs or boxes, or a column of text) is walked as before, and so
     is a row that chrome markup marks."""
     cells = [c for c in tr if c.tag in ("td", "th")]
-    if len(cells) < 2 or len(cells) != len(tr) or chrome_reason(tr, _attr_hints(tr)):
+    own = _attr_hints(tr)
+    if len(cells) < 2 or len(cells) != len(tr) or chrome_reason(tr, own):
         return None
     texts = []
     for cell in cells:
@@ -265,8 +266,7 @@ def _data_row(tr: HtmlElement, hints: str) -> DomBlock | None:
     if not text or len(text) > ROW_CHARS:
         return None
     links = len(fold("".join(_LINK_TEXT(tr))))
-    return DomBlock(text, "tr", min(links, len(text)), (hints + " " + _attr_hints(tr))[-240:],
-                    None, tr)
+    return DomBlock(text, "tr", min(links, len(text)), (hints + " " + own)[-240:], None, tr)
 
 
 def _holds_break(el: HtmlElement) -> bool:
