@@ -316,6 +316,17 @@ def linked_teasers(blocks: list[Block], ctx: PageContext) -> None:
         before[-1].mark("chrome", "linked_teasers", "the teaser list's header")
 
 
+def _linked_sections(content: list[Block], run: list[tuple[int, int]]) -> bool:
+    """Whether a run of linked headlines with text under each is the story's own sections
+    (a guide whose subheads link the places they describe): both extractors kept most of
+    its headlines, and the text under them outweighs the story above the run. A teaser
+    list under a story is smaller than the story, and the extractors leave its links."""
+    kept = sum(1 for head, _end in run if content[head].votes == 2)
+    under = sum(len(b.text) for head, end in run for b in content[head + 1:end])
+    above = sum(len(b.text) for b in content[:run[0][0]] if b.label == "body")
+    return kept * 2 > len(run) and under > above
+
+
 SUBHEAD_MAX_WORDS = 15
 _SUBHEAD_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 
@@ -337,17 +348,6 @@ def linked_subhead(blocks: list[Block], ctx: PageContext) -> None:
         if b.n_words <= SUBHEAD_MAX_WORDS and content[i - 1].label == "body" and \
                 after.label == "body" and is_prose(after):
             b.mark("body", "linked_subhead", "a linked subhead inside the story")
-
-
-def _linked_sections(content: list[Block], run: list[tuple[int, int]]) -> bool:
-    """Whether a run of linked headlines with text under each is the story's own sections
-    (a guide whose subheads link the places they describe): both extractors kept most of
-    its headlines, and the text under them outweighs the story above the run. A teaser
-    list under a story is smaller than the story, and the extractors leave its links."""
-    kept = sum(1 for head, _end in run if content[head].votes == 2)
-    under = sum(len(b.text) for head, end in run for b in content[head + 1:end])
-    above = sum(len(b.text) for b in content[:run[0][0]] if b.label == "body")
-    return kept * 2 > len(run) and under > above
 
 
 def _better_voter(blocks: list[Block]) -> str | None:
