@@ -227,3 +227,51 @@ def test_the_utf8_pair_search_finds_what_the_pattern_finds() -> None:
                 assert _has_utf8_pair(text) == (_UTF8_PAIR.search(text) is not None), text
     assert not _has_utf8_pair("ПРИВЕТ С") and not _has_utf8_pair("")
     assert _has_utf8_pair("РџСЂРёРІРµС‚")  # "Привет", UTF-8 read as cp1251
+
+
+_ZH = ("北京市消防局确认，今天下午位于立交桥畔的购物中心外墙保温材料发生火灾，"
+       "不到二十分钟火已扑灭，过火面积仅二十平方米，现场无人员伤亡。记者在现场看到，"
+       "傍晚晚高峰到来之际，仍有两辆消防车尚未撤离，但周边交通已经恢复正常。") * 3
+
+
+def _misread(text: str, charset: str, western: str, layers: int) -> bytes:
+    """What a page in ``charset`` becomes when a tool reads it as ``western`` and saves it
+    as UTF-8, then ``layers - 1`` more tools read that UTF-8 as Latin-1 and save it again."""
+    garbled = text.encode(charset).decode(western)
+    for _ in range(layers - 1):
+        garbled = garbled.encode("utf-8").decode("latin-1")
+    return garbled.encode("utf-8")
+
+
+@pytest.mark.parametrize(("charset", "western", "layers"), [
+    ("gb2312", "iso8859-15", 2), ("gbk", "cp1252", 1), ("gbk", "latin-1", 3)])
+def test_a_declared_cjk_page_saved_through_a_western_code_page_is_given_back(
+        charset, western, layers) -> None:
+    page = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+            f"<title>火灾</title></head><body><p>{_ZH}</p></body></html>")
+    data = _misread(page, charset, western, layers)
+    assert _ZH not in data.decode("utf-8")
+    decoded = decode_page(data, filename="p.html")
+    assert _ZH in decoded.text
+    assert decoded.encoding.endswith("->gb18030")
+
+
+def test_an_undeclared_big5_dump_read_as_cp1252_is_given_back() -> None:
+    text = ("臺北市政府今天宣布，明年起將擴大公共運輸補助，"
+            "鼓勵市民搭乘捷運與公車通勤，減少空氣污染。") * 4
+    data = text.encode("big5").decode("cp1252", errors="strict").encode("utf-8")
+    decoded = decode_page(data, filename="p.txt")
+    assert decoded.text == text
+    assert decoded.encoding.endswith("cp1252->big5")
+
+
+def test_a_page_whose_characters_were_lost_stays_undecodable() -> None:
+    """Replacement characters read as GBK ("锟斤拷") and a garbled page whose C1 bytes were
+    dropped have nothing left to give back: they stay rejected, never half-repaired."""
+    lost = ("锟斤拷" * 40 + "\ufffd" * 40).encode("utf-8")
+    with pytest.raises(Rejected, match="undecodable"):
+        decode_page(lost, filename="p.txt")
+    garbled = _misread(_ZH, "gbk", "latin-1", 1).decode("utf-8")
+    dropped = "".join(c for i, c in enumerate(garbled) if i % 7)  # a renderer's losses
+    with pytest.raises(Rejected, match="undecodable"):
+        decode_page(dropped.encode("utf-8"), filename="p.txt")

@@ -451,6 +451,85 @@ def _decode_text(data: bytes, hint: str | None) -> tuple[str, str]:
     return _detect(data)
 
 
+# the single-byte code pages a browser or a crawler falls back to when it misreads a page
+_WESTERN = ("cp1252", "iso8859-15", "latin-1")
+MAX_UTF8_LAYERS = 3
+
+
+def _peel_utf8_layers(text: str) -> str:
+    """Undo UTF-8 that was read as Latin-1 and saved again as UTF-8, once or more: each
+    layer turns one character into two ("Ã\x8e" for "Î"), and a strict round trip
+    peels it off only where the bytes were really UTF-8."""
+    for _ in range(MAX_UTF8_LAYERS):
+        try:
+            inner = text.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            break
+        if inner == text:
+            break
+        text = inner
+    return text
+
+
+def _undo_western_misread(text: str) -> tuple[str, str] | None:
+    """Legacy multi-byte text (GBK, Big5, Shift_JIS...) that was read as a Western code
+    page and saved as UTF-8, perhaps more than once: the bytes are all still there, so
+    the page's own charset (or, undeclared, the multi-byte one that reads best) gives
+    the story back. None when no such path reads as text.
+
+    ftfy repairs UTF-8 read as Latin-1 but never reaches a CJK charset, which is why
+    this step exists. GB18030 decodes almost any byte pairs, so a strict decode proves
+    little: a candidate must read as text by charset_normalizer's mess measure (bytes
+    lost on the way leave symbols and broken pairs), and the one kept is the one whose
+    letters fall most in its charset's first level, where each standard puts its
+    frequent characters.
+    """
+    from charset_normalizer.md import mess_ratio
+
+    peeled = _peel_utf8_layers(text)
+    if peeled.isascii():
+        return None
+    declared = _norm_label(_declared_charset(peeled[:SNIFF_BYTES].encode("utf-8", "ignore")))
+    targets = (declared,) if declared in _FREQUENT_LEADS else tuple(_FREQUENT_LEADS)
+    best: tuple[float, str, str] | None = None
+    for western in _WESTERN:
+        try:
+            raw = peeled.encode(western)
+        except UnicodeEncodeError:
+            continue
+        for target in targets:
+            try:
+                fixed = raw.decode(target)
+            except UnicodeDecodeError:
+                continue
+            share = _frequent_share(fixed, target)
+            if mess_ratio(_visible(fixed, 20000), MAX_MESS) >= MAX_MESS:
+                continue
+            if best is None or share > best[0]:
+                best = (share, fixed, f"{western}->{target}")
+    if best is None or best[0] < MIN_FREQUENT_SHARE or mojibake_kind(best[1]) is not None:
+        return None
+    return best[1], best[2]
+
+
+# each legacy charset's first level, by lead byte: GB2312 level 1, Big5's frequent
+# characters, JIS X 0208 kana and level 1 (Shift_JIS and EUC-JP), KS X 1001 hangul
+_FREQUENT_LEADS = {"gb18030": (0xB0, 0xD7), "big5": (0xA4, 0xC6), "shift_jis": (0x82, 0x98),
+                   "euc_jp": (0xA4, 0xCF), "euc_kr": (0xB0, 0xC8)}
+MIN_FREQUENT_SHARE = 0.6  # simplified Chinese news ~99%, traditional in GB ~70%
+MAX_MESS = 0.2  # news text measures under 0.1; a page that lost bytes on the way 0.6 and up
+
+
+def _frequent_share(text: str, charset: str) -> float:
+    """The share of ``text``'s non-ASCII letters in ``charset``'s first level."""
+    lo, hi = _FREQUENT_LEADS[charset]
+    letters = [c for c in _visible(text, 20000) if not c.isascii() and c.isalpha()]
+    if not letters:
+        return 0.0
+    inside = sum(1 for c in letters if lo <= c.encode(charset)[0] <= hi)
+    return inside / len(letters)
+
+
 def _repair_mojibake(text: str, encoding: str) -> tuple[str, str]:
     """Text that was already mojibake when it was saved (a dump of a page decoded with the
     wrong charset, then stored as UTF-8) is repaired with ftfy where it can be, and rejected
@@ -464,6 +543,9 @@ def _repair_mojibake(text: str, encoding: str) -> tuple[str, str]:
     fixed = ftfy.fix_encoding(text)
     if fixed != text and mojibake_kind(fixed) is None:
         return fixed, f"{encoding}+ftfy"
+    undone = _undo_western_misread(text)
+    if undone is not None:
+        return undone[0], f"{encoding}+{undone[1]}"
     sample = " ".join(_visible(text, 4000).split())[:60]
     raise Rejected(
         "undecodable",
