@@ -313,13 +313,17 @@ class RunState:
 
     def known_contents(self, version: int, source_paths: Iterable[str]
                        ) -> dict[str, frozenset[tuple[str, str]]]:
-        """(raw sha256, sidecar sha256 or "") of each content of these pages ``version``
-        holds: the pages a run reads, so the memory is theirs, not the archive's."""
+        """(raw sha256, sidecar sha256 or "") of the content of these pages ``version``
+        cleaned last: the pages a run reads, so the memory is theirs, not the archive's.
+
+        Only the last one: a page edited from A to B and back to A must be cleaned again,
+        or the output's newest record for it would stay B's. ``INSERT OR REPLACE`` gives
+        a re-cleaned content a new rowid, so the highest rowid is the last cleaned."""
         out = {}
         for path in source_paths:
             rows = self._db.execute(
                 "SELECT raw_sha256, sidecar_sha256 FROM pages WHERE version = ?"
-                " AND source_path = ?", (version, path)).fetchall()
+                " AND source_path = ? ORDER BY rowid DESC LIMIT 1", (version, path)).fetchall()
             if rows:
                 out[path] = frozenset((a, b) for a, b in rows)
         return out

@@ -173,6 +173,24 @@ def test_changed_content_and_changed_sidecars_are_cleaned_and_reprocess_reads_al
         name: 1 for name in sample_names}
 
 
+def test_a_page_edited_back_to_an_earlier_content_is_cleaned_again(
+    sample_raw, sample_names, tmp_path, settled_at_once
+):
+    """A -> B -> A: the output's newest record must be A's again, not stay B's because A
+    was cleaned once before."""
+    out = tmp_path / "clean"
+    page = sample_raw / sample_names[1]
+    first = page.read_bytes()
+    run(sample_raw, out)
+    page.write_bytes(first + "\n\nПоправка: уточнена дата события.\n".encode())
+    assert run(sample_raw, out).records == 1
+    page.write_bytes(first)
+    summary = run(sample_raw, out)
+    assert (summary.records, summary.skipped) == (1, 4)
+    assert current_records(out)[sample_names[1]]["raw_sha256"] == hashlib.sha256(
+        first).hexdigest()
+
+
 def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(
     sample_raw, sample_names, tmp_path, settled_at_once
 ):
