@@ -258,8 +258,7 @@ def _print_plan() -> int:
 
 def _explain_site_chrome(args: argparse.Namespace, path: Path):  # -> SiteChrome | None
     """The chrome learned for the page's site in the output folder ``args.out``."""
-    from flows.discover import sidecar_name
-    from flows.sidecar import page_site, parse_sidecar
+    from flows.sidecar import page_site, sidecar_of
     from flows.sitestats_store import STATS_DB, SiteStatsStore
     from flows.state import STATE_DIR
 
@@ -268,9 +267,7 @@ def _explain_site_chrome(args: argparse.Namespace, path: Path):  # -> SiteChrome
                        EXIT_USAGE)
     site = args.site
     if not site:
-        sidecar = path.with_name(sidecar_name(path.name))
-        meta = parse_sidecar(sidecar.read_bytes(), sidecar.name) if sidecar.is_file() else None
-        site = page_site(meta, path.parent.name or None)
+        site = page_site(sidecar_of(path), path.parent.name or None)
     with SiteStatsStore(args.out) as store:
         learned = store.sites().get(site or "", 0)
         chrome = store.chrome([site], pending=False).get(site) if site else None

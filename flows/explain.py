@@ -96,13 +96,8 @@ def render_rich(lines: list[ExplainLine], console: object) -> None:
 
 def read_for_explain(path: Path) -> tuple[bytes, str | None, str | None]:
     """The page's bytes and, from its sidecar if it has one, its URL and encoding."""
-    from flows.discover import sidecar_name
-    from flows.sidecar import parse_sidecar
+    from flows.sidecar import sidecar_of
 
     data = path.read_bytes()
-    url = encoding = None
-    sidecar = path.with_name(sidecar_name(path.name))
-    if sidecar.is_file():
-        meta = parse_sidecar(sidecar.read_bytes(), sidecar.name)
-        url, encoding = meta.url, meta.encoding
-    return data, url, encoding
+    meta = sidecar_of(path)
+    return data, meta and meta.url, meta and meta.encoding

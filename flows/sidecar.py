@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from cleaners import Rejected
-from flows.discover import FileStat
+from flows.discover import FileStat, sidecar_name
 
 _STRING_FIELDS = ("url", "site", "encoding", "fetched_at")
 MAX_SIDECAR_BYTES = 1024 * 1024  # a larger "sidecar" is not metadata: bad_sidecar
@@ -116,6 +116,16 @@ def read_sidecar_file(path: str) -> SidecarFile:
         return SidecarFile(parse_sidecar(data, name), sha, None, settled)
     except Rejected as exc:
         return SidecarFile(None, sha, exc.detail, settled)
+
+
+def sidecar_of(page: str | os.PathLike[str]) -> Sidecar | None:
+    """The parsed sidecar beside one page, None when it has none: for the commands that
+    look at a single page (``winnow explain``), read as a run reads it (``bad_sidecar``
+    for a sidecar it would reject)."""
+    sidecar = os.path.join(os.path.dirname(page), sidecar_name(os.path.basename(page)))
+    if not os.path.isfile(sidecar):
+        return None
+    return read_sidecar_file(sidecar).fields()
 
 
 def _is_unicode(value: str) -> bool:
