@@ -243,3 +243,34 @@ def test_the_date_in_a_header_box_repeating_the_headline_counts():
            "#Pricing #Backups #Compliance Published on Oct 21, 2025 Updated on Nov 2, 2025")
     assert story_date(blocks("Eight cloud providers compared" + bar), None, True) == "2025-10-21"
     assert story_date(blocks("Popular this week" + bar), None, True) is None
+
+
+# ------------------------------------------------------------------ printed tags and source (HTML)
+
+
+def _with_footer(footer: str, head: str = "") -> str:
+    return _html(head, "").replace("</article>", f"{footer}</article>")
+
+
+def test_printed_tags_and_source_fill_what_the_markup_does_not_state():
+    footer = "<p>Source: Reuters</p><div class='tags'>Tags: budget, council, schools</div>"
+    article = _article(_with_footer(footer))
+    assert article.tags == ["budget", "council", "schools"]
+    assert article.source == "Reuters"
+    assert "Tags:" not in "\n".join(article.paragraphs)
+
+
+def test_the_markup_tags_come_before_the_printed_ones():
+    footer = "<div class='tags'>Tags: budget, council</div>"
+    head = '<meta property="article:tag" content="Local government">'
+    assert _article(_with_footer(footer, head)).tags == ["Local government"]
+
+
+def test_printed_labels_are_lifted_by_a_named_rule_and_only_near_the_story():
+    footer = "<div class='tags'>Tags: budget, council</div>"
+    blocks = analyse_decoded(_with_footer(footer), "html")[0]
+    assert [(b.label, b.rule) for b in blocks if b.text.startswith("Tags:")] == [
+        ("meta", "story_labels")]
+    far = "".join(f"<div class='promo'><a href='/x{i}'>Other story number {i}</a></div>"
+                  for i in range(12))
+    assert _article(_with_footer(far + footer)).tags == []
