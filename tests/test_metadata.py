@@ -274,3 +274,32 @@ def test_printed_labels_are_lifted_by_a_named_rule_and_only_near_the_story():
     far = "".join(f"<div class='promo'><a href='/x{i}'>Other story number {i}</a></div>"
                   for i in range(12))
     assert _article(_with_footer(far + footer)).tags == []
+
+
+# ------------------------------------------------------------------ the page's own URL
+
+
+def _clean(head: str, url: str | None = None):
+    from cleaners import clean_page
+
+    return clean_page(_html(head, "").encode(), url=url, input_format="html")
+
+
+def test_a_page_without_a_known_url_takes_the_one_it_gives_itself():
+    """#22 rough edge 4: the id fell back to a content hash and the site was unknown."""
+    rec = _clean('<link rel="canonical" href="https://www.gazette.example/news/budget-passes">')
+    assert rec.url == "https://www.gazette.example/news/budget-passes"
+    assert rec.id.startswith("u") and rec.site == "gazette.example"
+    og = _clean('<meta property="og:url" content="https://gazette.example/news/budget">')
+    assert og.url == "https://gazette.example/news/budget"
+
+
+def test_the_own_url_replaces_a_fetched_one_only_for_a_real_page_of_the_same_site():
+    fetched = "https://m.gazette.example/news/budget-passes?utm_source=feed"
+    same = '<link rel="canonical" href="/news/budget-passes">'
+    assert _clean(same, fetched).url == "https://m.gazette.example/news/budget-passes"
+    root = '<link rel="canonical" href="https://m.gazette.example/">'
+    assert _clean(root, fetched).url == fetched
+    other = '<link rel="canonical" href="https://wire.example/story/123">'
+    assert _clean(other, fetched).url == fetched
+    assert _clean('<link rel="canonical" href="/">').url is None

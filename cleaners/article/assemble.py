@@ -48,6 +48,7 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
         art.authors, art.source = _markup_people(blocks, markup)
         art.tags = list(dict.fromkeys(t for t in markup.meta.tags if t))
         art.images = _markup_images(blocks, markup)
+        art.own_url = markup.meta.own_url
         _fill_from_lifted(art, blocks)
     else:
         _add_lifted(art, blocks)
