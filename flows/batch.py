@@ -273,6 +273,7 @@ def clean_job(
         record: ArticleRecord | RejectRecord = clean_page(
             read.data, source_path=page.source_path, url=fields.url if fields else None,
             site=site, encoding=fields.encoding if fields else None, limits=limits,
+            fetched_at=fields.fetched_at if fields else None,
             site_chrome=job.site_chrome, on_lines=_line_collector(job, site, lines),
             raw_sha256=read.sha256, tally=tally,
         )

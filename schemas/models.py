@@ -13,9 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1.1"
-# Every version a record may carry: 1.1 only added optional fields, so 1.0 records stay valid.
-SchemaVersion = Literal["1.0", "1.1"]
+SCHEMA_VERSION = "1.2"
+# Every version a record may carry: 1.1 and 1.2 only added optional fields, so 1.0 records
+# stay valid.
+SchemaVersion = Literal["1.0", "1.1", "1.2"]
 
 InputFormat = Literal["html", "text"]
 
@@ -82,6 +83,11 @@ class ArticleRecord(_Strict):
     raw_sha256: str = Field(pattern=_SHA256)
     url: str | None = None
     site: str | None = None
+    fetched_at: datetime | None = Field(
+        default=None,
+        description="Since 1.2: when the page was fetched (its sidecar's fetched_at), with "
+        "its offset (UTC where the sidecar gave none); null when unknown.",
+    )
     title: str | None = Field(
         default=None, description="The story's headline; null when the page has none."
     )

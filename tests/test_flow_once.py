@@ -213,6 +213,16 @@ def test_the_manifest_totals_count_current_records_not_superseded_lines(
     assert manifest["totals"] == kinds == {"articles": 6, "rejects": 0}
 
 
+def test_the_sidecars_fetched_at_is_in_the_record(raw_with_sidecars, sample_names, tmp_path):
+    """#22 rough edge 7: the fetch time the sidecar gives reaches the record (schema 1.2);
+    a page without one has null."""
+    out = tmp_path / "clean"
+    run(raw_with_sidecars, out)
+    records = current_records(out)
+    assert records[sample_names[0]]["fetched_at"] == "2024-03-01T10:00:00Z"
+    assert records[sample_names[1]]["fetched_at"] is None
+
+
 def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(
     sample_raw, sample_names, tmp_path, settled_at_once
 ):
