@@ -83,3 +83,36 @@ def test_a_broken_progress_display_does_not_break_the_run():
     with reporting_to(Broken()):
         report_start(10)  # must not raise
         report_page()
+
+
+def test_the_run_console_leaves_out_the_summary_log_and_dask_chatter():
+    """#22 rough edge 5: the summary printed twice (the flow's log line and the CLI's
+    print) and Dask's INFO lines flooded the terminal; its warnings still show."""
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from flows.console import CONSOLE_KEY
+
+    stream = io.StringIO()
+    handler = PrefectConsoleHandler(stream=stream)
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    logger = logging.getLogger("winnow.test.console")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    dask = logger.getChild("distributed.scheduler")
+    try:
+        with RunConsole():
+            logger.info("5 pages seen", extra={CONSOLE_KEY: False})
+            logger.info("a run line")
+            for record in (logging.INFO, logging.WARNING):
+                rec = dask.makeRecord("distributed.scheduler", record, __file__, 1,
+                                      f"dask {logging.getLevelName(record)}", (), None)
+                handler.handle(rec)
+        logger.info("after the run")
+    finally:
+        logger.removeHandler(handler)
+    printed = stream.getvalue()
+    assert "5 pages seen" not in printed and "dask INFO" not in printed
+    assert "a run line" in printed and "dask WARNING" in printed
+    assert "after the run" in printed
