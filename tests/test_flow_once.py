@@ -223,6 +223,21 @@ def test_the_sidecars_fetched_at_is_in_the_record(raw_with_sidecars, sample_name
     assert records[sample_names[1]]["fetched_at"] is None
 
 
+def test_a_page_that_timed_out_is_cleaned_again_by_the_next_run(sample_raw, tmp_path):
+    """#23: a timeout left out of the transient reasons survived: the page would be
+    skipped for ever as known, its reject its only record."""
+    from cleaners import Limits
+
+    out = tmp_path / "clean"
+    hurried = Limits(page_timeout=1e-9)
+    first = execute(RunRequest(raw=str(sample_raw), out=str(out)),
+                    submit=lambda jobs, part: Done(clean_batch(jobs, part, limits=hurried)),
+                    logger=log)
+    assert (first.records, first.rejects) == (0, 5)
+    again = run(sample_raw, out)
+    assert (again.records, again.skipped) == (5, 0)
+
+
 def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(
     sample_raw, sample_names, tmp_path, settled_at_once
 ):
