@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from flows.console import RunConsole
-from flows.progress import report_page, report_start, reporting_to
+from flows.progress import report_page, report_pages, report_start, reporting_to
 
 ERASE_LINE = "\r\x1b[2K"
 
@@ -73,16 +73,24 @@ def test_no_bar_for_a_short_run_or_off_a_terminal(prefect_logger):
 
 
 def test_a_broken_progress_display_does_not_break_the_run():
+    """A display that fails is dropped: the run goes on and never calls it again (#23:
+    the AssertionError below was swallowed by report_pages, and nothing checked the
+    display was dropped, so keeping a broken one survived)."""
+    calls: list[str] = []
+
     class Broken:
         def start(self, total):
+            calls.append("start")
             raise RuntimeError("no terminal")
 
         def advance(self, pages=1):
-            raise AssertionError("never called after start failed")
+            calls.append("advance")
 
     with reporting_to(Broken()):
         report_start(10)  # must not raise
-        report_page()
+        assert report_page() is False  # no display is told any more
+        report_pages(3)
+    assert calls == ["start"]
 
 
 def test_the_run_console_leaves_out_the_summary_log_and_dask_chatter():
