@@ -120,6 +120,9 @@ def _check_file(path: str) -> None:
     try:
         st = FileStat.of(os.stat(path))
     except FileNotFoundError:
+        if os.path.islink(path):  # found as a link, which leads nowhere: nothing vanished
+            raise Rejected("unreadable", "a symbolic link to a missing file"
+                           f" ({os.readlink(path)}): fix or remove the link") from None
         raise Rejected("vanished", "the file disappeared after it was found") from None
     except OSError as exc:
         raise Rejected("unreadable", f"cannot stat the file: {exc.strerror or exc}") from None
