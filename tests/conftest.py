@@ -43,3 +43,18 @@ def sample_raw(tmp_path: Path) -> Path:
 def sample_names() -> list[str]:
     """The names of the sample pages in raw/ (the five seeds)."""
     return sorted(p.name for p in RAW_SAMPLES.iterdir() if p.is_file())
+
+
+# --- every rule acts in some test (tests/rule_coverage.py) --------------------------
+import rule_coverage  # noqa: E402
+
+rule_coverage.install()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("WINNOW_RULE_COVERAGE") != "1" or exitstatus != 0:
+        return
+    missing = rule_coverage.unfired()
+    if missing:
+        print(f"\nrule coverage: no test made these rules label anything: {missing}")
+        session.exitstatus = 1

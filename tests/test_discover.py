@@ -117,7 +117,7 @@ def test_a_sidecar_may_carry_more_than_winnow_reads():
     )
     assert meta == Sidecar(
         url="https://ria.ru/a", site="ria.ru", encoding="windows-1251",
-        fetched_at="2019-12-01T10:00:00Z",
+        fetched_at="2019-12-01T10:00:00+00:00",  # normalised, with its offset
     )
 
 

@@ -284,18 +284,39 @@ def mojibake_kind(text: str) -> str | None:
     utf8_pairs = len(_UTF8_PAIR.findall(sample))
     if cyr_words >= 5 and flipped / cyr_words > 0.2:
         return "Cyrillic words with their case flipped (KOI8-R and cp1251 mixed up)"
-    one_case = max(upper, sum(map(str.islower, cyr)))
-    if cyr_words >= 5 and one_case / cyr_words > 0.6 and _vowel_share(sample) < FEW_VOWELS:
-        # words in one case happen (a telegram in capitals, ordinary lowercase prose); in
-        # one case with few vowels (see FEW_VOWELS) they are KOI8-R and cp1251 mixed up,
-        # which swaps the cases: lowercase prose turns to capitals, a text in capitals to
-        # lowercase
+    if cyr_words >= 5 and _one_case_garbled(cyr, upper, sample):
         return "Cyrillic words in one case with too few vowels (KOI8-R and cp1251 mixed up)"
     if latin_words >= 5 and accented / latin_words > 0.3:
         return "Latin words made of accented letters (Cyrillic read as Latin-1)"
     if cyr_words >= 5 and utf8_pairs > cyr_words * 0.3:
         return "Р/С letter pairs (UTF-8 read as cp1251)"
     return None
+
+
+def _one_case_garbled(cyr: list[str], upper: int, sample: str) -> bool:
+    """KOI8-R and cp1251 mixed up swap the cases: lowercase prose turns to capitals, a
+    text in capitals (a telegram, a headline list) to lowercase. Capitals happen, and
+    lowercase is the rule, so each needs its own tell: capitals with few vowels (see
+    FEW_VOWELS); lowercase with few vowels *and* many rare letters (the swap makes "й"
+    and "ф" of the common "И" and "Т": a quarter of the letters are rare, against under
+    a tenth in any Russian text), as a short real text can be poor in vowels."""
+    words = len(cyr)
+    if upper / words > 0.6:
+        return _vowel_share(sample) < FEW_VOWELS
+    if sum(map(str.islower, cyr)) / words > 0.6:
+        return _vowel_share(sample) < FEW_VOWELS and _rare_share(sample) > MANY_RARE
+    return False
+
+
+_RARE = "фъэщцшюйжхФЪЭЩЦШЮЙЖХ"
+MANY_RARE = 0.15  # Russian news text 4-8 %, capitals read as KOI8-R/cp1251 the wrong way ~27 %
+_NOT_RARE_BYTES = bytes(b for b in range(256) if b not in _RARE.encode("cp1251"))
+
+
+def _rare_share(text: str) -> float:
+    """Rare Russian letters among the characters of the Cyrillic block, counted in C."""
+    rare = len(text.encode("cp1251", "ignore").translate(None, _NOT_RARE_BYTES))
+    return rare / max(1, cyrillic_in_utf8(text.encode("utf-8", "surrogatepass")))
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")

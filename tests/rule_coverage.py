@@ -1,0 +1,51 @@
+"""Every rule labels a block somewhere in the suite, or the suite fails (#23).
+
+The old check passed when a rule's name appeared in quotes in any test file: a rule only
+ever named as a hand-set label (``body_region``) counted as tested. Here each registered
+rule is wrapped for the session; a line rule counts once it matches a line, a block rule
+once it labels a block with its own name. ``pytest_sessionfinish`` in conftest fails a
+whole-suite run (``WINNOW_RULE_COVERAGE=1``, which ``make test`` sets) that left a rule
+unfired, naming it: a rule no test makes act is a rule no test guards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+from cleaners import engine
+from cleaners.rules import REGISTRY
+from cleaners.rules.base import Rule
+
+FIRED: set[str] = set()
+
+
+def _recording(rule: Rule) -> Rule:
+    fn = rule.fn
+    if rule.per_line:
+        @functools.wraps(fn)
+        def line(block, ctx):
+            note = fn(block, ctx)
+            if note:
+                FIRED.add(rule.name)
+            return note
+        return dataclasses.replace(rule, fn=line)
+
+    @functools.wraps(fn)
+    def blocks(all_blocks, ctx):
+        fn(all_blocks, ctx)
+        if any(b.rule == rule.name for b in all_blocks):
+            FIRED.add(rule.name)
+    return dataclasses.replace(rule, fn=blocks)
+
+
+def install() -> None:
+    """Wrap every registered rule, once; the engine's cached plans are made again."""
+    for name, rule in list(REGISTRY.items()):
+        if not getattr(rule.fn, "__wrapped__", None):
+            REGISTRY[name] = _recording(rule)
+    engine.plan.cache_clear()
+
+
+def unfired() -> list[str]:
+    return sorted(set(REGISTRY) - FIRED)
