@@ -858,3 +858,13 @@ def test_linked_item_rule_leaves_teaser_headlines_in_a_run_or_over_a_date():
         b.mark("chrome", "link_block") if b.link_density else b.mark("body", "extractor_vote")
     hr.linked_item(blocks, _ctx())
     assert [b.label for b in (first, second, dated)] == ["chrome"] * 3
+
+
+def test_a_headings_id_made_of_its_own_text_is_no_chrome_hint():
+    found = _containers(
+        "<html><body><article><h2 id='what-is-social-media-marketing'>What is Social Media"
+        " Marketing?</h2><p>Text.</p><div id='social-share'>Share on X</div>"
+        "<h3 id='social' class='post-heading'>Social</h3></article></body></html>")
+    assert found["What is Social Media Marketing?"] is None
+    assert found["Share on X"] == "class/id 'social' <div>"  # not its own words
+    assert found["Social"] == "class/id 'social' <h3>"  # one word: no slug of a sentence
