@@ -868,3 +868,20 @@ def test_a_headings_id_made_of_its_own_text_is_no_chrome_hint():
     assert found["What is Social Media Marketing?"] is None
     assert found["Share on X"] == "class/id 'social' <div>"  # not its own words
     assert found["Social"] == "class/id 'social' <h3>"  # one word: no slug of a sentence
+
+
+def test_story_copy_rule_drops_the_story_joined_again_in_one_block_but_not_a_twin():
+    paras = [PROSE, LEAD_PROSE, "Пациентка, которой исполнилось сто лет, чувствует себя"
+             " хорошо и уже встаёт с постели, рассказал лечащий врач.",
+             "Следующая операция такого рода запланирована на весну, добавили в больнице,"
+             " где прежде не оперировали столь пожилых пациентов.",
+             "В прошлом году хирурги больницы провели более двухсот таких операций, и все"
+             " пациенты вернулись домой через неделю после вмешательства."]
+    blocks = _story(*paras, " ".join(paras))
+    hr.story_copy(blocks, _ctx())
+    assert blocks[-1].rule == "story_copy"
+    assert all(b.label == "body" for b in blocks[:-1])
+    terms = "US: " + " ".join(paras)  # the same terms printed for two regions
+    blocks = _story(*paras[:1], terms, "UK: " + " ".join(paras))
+    hr.story_copy(blocks, _ctx())
+    assert all(b.label == "body" for b in blocks)

@@ -534,6 +534,39 @@ def story_copy(blocks: list[Block], ctx: PageContext) -> None:
             p += n
         else:
             p += 1
+    _copy_in_one(body)
+
+
+COPY_SHARE = 0.8  # of a block's word trigrams found in the story's other blocks
+COPY_PARTS = 3  # other blocks, each mostly inside it, that it joins
+COPY_TWIN = 0.5  # of its trigrams in one other block: a twin, not a copy of the story
+
+
+def _copy_in_one(body: list[Block]) -> None:
+    """A long block that is the story's other blocks joined (a plain-text or markdown copy
+    in a <pre>, an embed's text): most of its word trigrams are theirs, gathered from
+    ``COPY_PARTS`` paragraphs or more, none of which alone holds half of it. The story's own
+    paragraphs each say something new; a block printed twice on purpose (the same terms
+    for each region) has a twin, not parts; a lead summary is ``duplicate_text``'s."""
+    kept = [(b, _trigrams(b.text)) for b in body if b.label == "body"]
+    for b, mine in kept:
+        if len(b.text) < COPY_MIN_CHARS or not mine:
+            continue
+        parts = 0
+        found: set[tuple[str, ...]] = set()
+        for o, theirs in kept:
+            if o is b or o.label != "body":
+                continue
+            common = mine & theirs
+            if len(common) >= COPY_TWIN * len(mine):
+                break  # a twin
+            if theirs and len(common) >= COPY_SHARE * len(theirs):
+                parts += 1
+            found |= common
+        else:
+            if parts >= COPY_PARTS and len(found) >= COPY_SHARE * len(mine):
+                b.mark("chrome", "story_copy", f"the text of {parts} of the story's blocks"
+                       " again in one block")
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
