@@ -174,7 +174,7 @@ def chrome_reason(el: HtmlElement, hints: str) -> str | None:
     itemtype = el.get("itemtype")
     if itemtype and (m := _CHROME_ITEMTYPE.search(itemtype)):
         return f"schema.org {m.group(0)}"
-    if hints:
+    if hints and tag not in _HEADING_TAGS:
         m = _CHROME_HINT.search(hints)
         if m and _slug_id(el):  # the id names the element's own text: read the class alone
             m = _CHROME_HINT.search((el.get("class") or "").lower())
@@ -183,6 +183,9 @@ def chrome_reason(el: HtmlElement, hints: str) -> str | None:
     return None
 
 
+# a heading is one line, not a box of furniture: its class names its style
+# ("kt-adv-heading", "social-title"), and a widget's title is judged with its widget
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SLUG_WORDS = re.compile(r"[^\W\d_]+")
 SLUG_MIN_WORDS = 2
 
