@@ -781,3 +781,92 @@ def test_linked_subhead_rule_takes_back_a_linked_heading_inside_the_story():
     hr.extractor_vote(blocks, _ctx())
     hr.linked_subhead(blocks, _ctx())
     assert menu.label == "chrome"
+
+
+def _heading(text: str, i: int, *, votes: int, link_density: float = 0.9,
+             tag: str = "h2") -> Block:
+    b = _block(text, i, votes=votes, link_density=link_density)
+    b.tag = tag
+    return b
+
+
+def test_story_copy_rule_drops_the_story_printed_again_but_not_repeated_short_lines():
+    paras = [PROSE + f" Абзац номер {n}, и ещё немного текста для длины строки." for n in
+             range(4)]
+    blocks = _story("Заголовок раздела", *paras, "Заголовок раздела", *paras)
+    hr.story_copy(blocks, _ctx())
+    assert [b.label for b in blocks[:5]] == ["body"] * 5  # the first printing stays
+    assert all(b.rule == "story_copy" for b in blocks[5:])
+    # a plan's short lines repeated under a second heading (a meal plan, a price list)
+    lines = ["Eat 60-90 minutes before your workout", "1 cup asparagus, 2 eggs",
+             "Portion: 1 Green, 1 Red, 1 Yellow", "Drink 20-30 minutes before it"]
+    blocks = _story("Plan C", *lines, PROSE, "Plan D", *lines)
+    hr.story_copy(blocks, _ctx())
+    assert all(b.label == "body" for b in blocks)
+
+
+def test_contents_list_rule_drops_the_linked_entries_that_repeat_the_headings():
+    heads = ["When is the best time to go", "What to pack for the trip",
+             "Where to stay in the city"]
+    entries = [_block(f"{n}. {h}", n, votes=2, link_density=0.9) for n, h in
+               enumerate(heads, 1)]
+    story: list[Block] = []
+    for n, h in enumerate(heads):
+        story += [_heading(h, 10 + 2 * n, votes=2, link_density=0.0),
+                  _block(PROSE + f" {n}.", 11 + 2 * n)]
+    blocks = [_block(PROSE, 0)] + entries + story
+    for b in blocks:
+        b.mark("body", "extractor_vote")
+    hr.contents_list(blocks, _ctx())
+    assert all(b.rule == "contents_list" for b in entries)
+    assert all(b.label == "body" for b in story)
+    # two linked lines that repeat headings are no table of contents
+    blocks = [_block(PROSE, 0)] + entries[:2] + story
+    for b in blocks:
+        b.mark("body", "extractor_vote")
+    hr.contents_list(blocks, _ctx())
+    assert all(b.label == "body" for b in blocks)
+
+
+def test_linked_item_rule_takes_back_the_storys_linked_subheads_and_list_items():
+    sub = _heading("Garmin inReach Mini", 1, votes=1)
+    item = _block("Hamilton Beach Bread Machine Cookbook", 3, votes=2, link_density=1.0)
+    item.tag = "li"
+    lone = _block("Best Camping Chairs", 4, votes=1, link_density=1.0)  # one voter's item
+    lone.tag = "li"
+    blocks = [_block(PROSE, 0), sub, _block(PROSE + " Ещё.", 2), item, lone,
+              _block(PROSE + " Конец.", 5), _heading("Another story", 6, votes=1)]
+    hr.link_block(blocks, _ctx())
+    hr.extractor_vote(blocks, _ctx())
+    for b in blocks:
+        if b.markup.votes == 1:
+            b.mark("chrome", "link_block")
+    hr.linked_item(blocks, _ctx())
+    assert sub.label == "body" and sub.rule == "linked_item"
+    assert item.label == "body" and item.rule == "linked_item"
+    assert lone.label == "chrome"
+    assert blocks[6].label == "chrome"  # after the story's last block: outside it
+
+
+def test_linked_item_rule_leaves_teaser_headlines_in_a_run_or_over_a_date():
+    first = _heading("Afghan politician sees talks as hope", 1, votes=1)
+    second = _heading("China invites officials for talks", 2, votes=1)
+    dated = _heading("Court declines the appeal", 4, votes=2)
+    blocks = [_block(PROSE, 0), first, second, _block(PROSE + " Ещё.", 3), dated,
+              _block("14 марта 2012, 22:46", 5), _block(PROSE + " Конец.", 6)]
+    for b in blocks:
+        b.mark("chrome", "link_block") if b.link_density else b.mark("body", "extractor_vote")
+    hr.linked_item(blocks, _ctx())
+    assert [b.label for b in (first, second, dated)] == ["chrome"] * 3
+
+
+def test_an_id_made_of_the_elements_own_text_and_a_headings_class_are_no_chrome_hints():
+    found = _containers(
+        "<html><body><article><h2 class='kt-adv-heading'>Posture Tips for Long Days</h2>"
+        "<section id='social-media-marketing-tips'><p>Social media marketing tips.</p>"
+        "</section><p>Text.</p><div id='social-share'>Share on X</div>"
+        "<div id='social'><p>Social</p></div></article></body></html>")
+    assert found["Posture Tips for Long Days"] is None  # a heading's style, not a box
+    assert found["Social media marketing tips."] is None  # an anchor named by its text
+    assert found["Share on X"] == "class/id 'social' <div>"  # not its own words
+    assert found["Social"] == "class/id 'social' <div>"  # one word: no slug of a sentence

@@ -174,11 +174,32 @@ def chrome_reason(el: HtmlElement, hints: str) -> str | None:
     itemtype = el.get("itemtype")
     if itemtype and (m := _CHROME_ITEMTYPE.search(itemtype)):
         return f"schema.org {m.group(0)}"
-    if hints:
+    if hints and tag not in _HEADING_TAGS:
         m = _CHROME_HINT.search(hints)
+        if m and _slug_id(el):  # the id names the element's own text: read the class alone
+            m = _CHROME_HINT.search((el.get("class") or "").lower())
         if m:
             return f"class/id {m.group(0).strip(' -_')!r}"
     return None
+
+
+# a heading is one line, not a box of furniture: its class names its style
+# ("kt-adv-heading", "social-title"), and a widget's title is judged with its widget
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SLUG_WORDS = re.compile(r"[^\W\d_]+")
+SLUG_MIN_WORDS = 2
+
+
+def _slug_id(el: HtmlElement) -> bool:
+    """Whether the element's id is its own text made an anchor ("what-is-social-media-
+    marketing" on the heading "What is Social Media Marketing?", the target of a table of
+    contents): words of the story's subject, not the site's furniture ("social")."""
+    ident = (el.get("id") or "").lower()
+    words = _SLUG_WORDS.findall(ident)
+    if len(words) < SLUG_MIN_WORDS:
+        return False
+    text = set(_SLUG_WORDS.findall(el.text_content().lower()))
+    return all(w in text for w in words)
 
 
 # ------------------------------------------------------------------ DOM blocks

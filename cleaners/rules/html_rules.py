@@ -350,6 +350,89 @@ def linked_subhead(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("body", "linked_subhead", "a linked subhead inside the story")
 
 
+# link-heavy list items both extractors kept inside the story are the story's own list
+# (one voter's lone linked items are as often a "read also" list as the story's; a table
+# row of links is a pager's "Previous | Next" as often as a table's)
+_VOTED_ITEM_TAGS = frozenset({"li", "dt", "dd"})
+
+
+def _story_link(content: list[Block], i: int) -> bool:
+    """Whether the link-heavy block ``content[i]`` inside the story is the story's own: a
+    list item both voters kept, or a heading one kept that heads a section of the story
+    (the block under it is body, and no teaser's date) and stands alone (no linked line
+    just above it: a run of linked headlines is a teaser list)."""
+    b = content[i]
+    if b.tag in _VOTED_ITEM_TAGS:
+        return _votes(b) == 2
+    if b.tag not in _SUBHEAD_TAGS or not _votes(b):
+        return False
+    after = content[i + 1]
+    return content[i - 1].rule != "link_block" and after.label == "body" and \
+        not _short_date(after)
+
+
+def _short_date(b: Block) -> bool:
+    """A short line holding a date: a teaser's date under its linked headline."""
+    from cleaners.words.dates import find_dates
+
+    if not b.n_words:
+        b.compute_features()
+    return b.n_words <= EDGE_MAX_WORDS and bool(find_dates(b.text))
+
+
+@rule("linked_item", stage="html")
+def linked_item(blocks: list[Block], ctx: PageContext) -> None:
+    """A link-heavy heading or list item that the extractors kept, standing between the
+    story's first and last body blocks, is the story's own (a linked subhead "Garmin
+    inReach Mini", a list of the places or tools the story names): ``link_block`` took
+    it for a menu line. A list item needs both voters' keep; a heading one voter's, the
+    story's text under it (not a date) and no linked line above it. A menu or a teaser list
+    beside the story lies outside its span, a run of linked teasers under it was cut by
+    ``linked_teasers`` first, and a table of contents by ``contents_list``."""
+    content = [b for b in blocks if b.text and b.label != "meta"]
+    body = [i for i, b in enumerate(content) if b.label == "body"]
+    if len(body) < 2:
+        return
+    for i in range(body[0] + 1, body[-1]):
+        b = content[i]
+        if b.rule == "link_block" and not b.container and _story_link(content, i):
+            b.mark("body", "linked_item", f"a linked {b.tag} the extractors kept in the story")
+
+
+CONTENTS_MIN_ENTRIES = 3
+CONTENTS_LINKS = 0.5  # a contents entry is a link (its number may stand outside it)
+
+
+def _contents_entries(blocks: list[Block]) -> list[Block]:
+    """The page's table of contents: linked lines that each repeat a heading further down
+    the page (its number aside: "2.1 Cherry blossom time" for the heading "Cherry blossom
+    time"), at least ``CONTENTS_MIN_ENTRIES`` of them."""
+    later: set[str] = set()
+    entries: list[Block] = []
+    for b in reversed(blocks):
+        key = _match_key(b)
+        if not key:
+            continue
+        if b.link_density >= CONTENTS_LINKS and b.tag not in _HEADINGS:
+            bare = key.lstrip("0123456789")
+            if key in later or (bare and bare in later):
+                entries.append(b)
+        elif b.tag in _HEADINGS and b.link_density < CONTENTS_LINKS:
+            later.add(key)
+            later.add(key.lstrip("0123456789"))
+    return entries if len(entries) >= CONTENTS_MIN_ENTRIES else []
+
+
+@rule("contents_list", stage="html")
+def contents_list(blocks: list[Block], ctx: PageContext) -> None:
+    """A table of contents (linked lines, each the text of one of the story's headings
+    below it) is the page's navigation, not the story: the headings stay where they head
+    their sections, their list of links goes, whichever extractor kept it."""
+    for b in _contents_entries(blocks):
+        if b.label in ("body", "chrome"):
+            b.mark("chrome", "contents_list", "an entry of the table of contents")
+
+
 def _better_voter(blocks: list[Block]) -> str | None:
     """The extractor whose lone picks are more prose and less link/container chrome. One
     whose picks hold no prose at all (a date line, a section name) found no story, however
@@ -402,6 +485,88 @@ def duplicate_text(blocks: list[Block], ctx: PageContext) -> None:
 
 
 DUPLICATE_SHARE = 0.8
+COPY_MIN_BLOCKS = 3  # blocks in a row, each repeating the block at the same place before
+COPY_MIN_CHARS = 500  # and their text: a story's worth, not a recipe's repeated lines
+COPY_PARAGRAPHS = 2  # of them paragraphs, not a list's short items printed twice on purpose
+COPY_PARAGRAPH_CHARS = 150
+COPY_SOURCES = 20  # earlier places of a block's text tried as the start of the original
+
+
+def _copied_paragraph(b: Block) -> bool:
+    return len(b.text) >= COPY_PARAGRAPH_CHARS and is_prose(b)
+
+
+def _copy_at(keys: list[str], where: dict[str, list[int]], p: int) -> int:
+    """How many body blocks from ``p`` on repeat, in order, a run that starts before
+    ``p`` (and ends before it: the copy follows its original)."""
+    best = 0
+    for q in where.get(keys[p], [])[-COPY_SOURCES:]:
+        if q >= p:
+            break
+        n = 0
+        while p + n < len(keys) and q + n < p and keys[p + n] == keys[q + n]:
+            n += 1
+        best = max(best, n)
+    return best
+
+
+@rule("story_copy", stage="html")
+def story_copy(blocks: list[Block], ctx: PageContext) -> None:
+    """The story printed again, whole or a long run of it, after its first printing (a
+    page builder's copy for each screen size, the print version under the screen one):
+    a run of body blocks that repeats, block for block, a run before it is a copy; the
+    first printing stays. Single lines that recur (a recipe's "1 tbsp salt", a list's
+    "Pricing not published") and a list printed twice (a summary of plans repeated under
+    a comparison) hold no run of a story's paragraphs and stay."""
+    body = [b for b in blocks if b.label == "body" and _match_key(b)]
+    keys = [_match_key(b) for b in body]
+    where: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        where.setdefault(key, []).append(i)
+    p = 0
+    while p < len(keys):
+        n = _copy_at(keys, where, p)
+        run = body[p:p + n]
+        if n >= COPY_MIN_BLOCKS and sum(len(b.text) for b in run) >= COPY_MIN_CHARS and \
+                sum(1 for b in run if _copied_paragraph(b)) >= COPY_PARAGRAPHS:
+            for b in run:
+                b.mark("chrome", "story_copy", "a copy of the story's text printed above")
+            p += n
+        else:
+            p += 1
+    _copy_in_one(body)
+
+
+COPY_SHARE = 0.8  # of a block's word trigrams found in the story's other blocks
+COPY_PARTS = 3  # other blocks, each mostly inside it, that it joins
+COPY_TWIN = 0.5  # of its trigrams in one other block: a twin, not a copy of the story
+
+
+def _copy_in_one(body: list[Block]) -> None:
+    """A long block that is the story's other blocks joined (a plain-text or markdown copy
+    in a <pre>, an embed's text): most of its word trigrams are theirs, gathered from
+    ``COPY_PARTS`` paragraphs or more, none of which alone holds half of it. The story's own
+    paragraphs each say something new; a block printed twice on purpose (the same terms
+    for each region) has a twin, not parts; a lead summary is ``duplicate_text``'s."""
+    kept = [(b, _trigrams(b.text)) for b in body if b.label == "body"]
+    for b, mine in kept:
+        if len(b.text) < COPY_MIN_CHARS or not mine:
+            continue
+        parts = 0
+        found: set[tuple[str, ...]] = set()
+        for o, theirs in kept:
+            if o is b or o.label != "body":
+                continue
+            common = mine & theirs
+            if len(common) >= COPY_TWIN * len(mine):
+                break  # a twin
+            if theirs and len(common) >= COPY_SHARE * len(theirs):
+                parts += 1
+            found |= common
+        else:
+            if parts >= COPY_PARTS and len(found) >= COPY_SHARE * len(mine):
+                b.mark("chrome", "story_copy", f"the text of {parts} of the story's blocks"
+                       " again in one block")
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:

@@ -69,7 +69,8 @@ PLAN: dict[str, tuple[Step, ...]] = {
         "extractor_vote", "single_vote",
         # the story's edges: its printed headline, lead, teasers after it, date line, byline
         "printed_headline", "lead_paragraph", "linked_teasers", "linked_subhead",
-        "duplicate_text",
+        "contents_list", "linked_item",
+        "duplicate_text", "story_copy",
         "date_line", "byline", "address_line", "edge_fragments", "story_labels",
         # the shared line rules on the short story blocks the extractors let through
         LinePass(LINE_RULES, scope="body", max_words=25, links_only=MENU_WORD_RULES,
