@@ -156,6 +156,44 @@ def test_markup_date_first_unless_the_printed_date_confirms_another_markup_sourc
     assert _article(_html(ld, printed)).published == "2018-04-03T16:50:31+00:00"
 
 
+def test_a_printed_updated_day_the_markup_states_as_modified_wins_over_json_ld_alone():
+    # the page shows its reader only the updated day; JSON-LD (schema.org alone) states an
+    # older first-published day: the printed day, as the markup writes it
+    ld = ('<script type="application/ld+json">{"@type": "Article", "datePublished": '
+          '"2024-04-10T19:30:39Z", "dateModified": "2025-09-04T19:24:33Z"}</script>')
+    printed = "<p>Last updated: Sep 4, 2025</p>"
+    assert _article(_html(ld, printed)).published == "2025-09-04T19:24:33+00:00"
+    # an article:published_time <meta> states the first-published day a second time: kept
+    og = '<meta property="article:published_time" content="2024-04-10T19:30:39Z">'
+    assert _article(_html(ld + og, printed)).published == "2024-04-10T19:30:39+00:00"
+    # a printed day no markup date states is not taken over the markup's
+    assert _article(_html(ld, "<p>Last updated: Sep 9, 2025</p>")).published == \
+        "2024-04-10T19:30:39+00:00"
+    # nor the modified day when the page prints none
+    assert _article(_html(ld, "")).published == "2024-04-10T19:30:39+00:00"
+
+
+def test_a_printed_day_the_url_files_the_story_under_wins_over_a_utc_markup_day():
+    # 02:41 UTC on the 19th is the evening of the 18th where the site is; the page prints
+    # the 18th and files the story under /2025/12/18/
+    og = '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+    printed = "<p>Posted on December 18, 2025</p>"
+    url = "https://example.org/2025/12/18/council-passes-budget/"
+    assert analyse_decoded(_html(og, printed), "html", url=url)[1].published == "2025-12-18"
+    assert _article(_html(og, printed)).published == "2025-12-19T02:41:41+00:00"
+    other = "https://example.org/2025/12/17/council-passes-budget/"
+    assert analyse_decoded(_html(og, printed), "html", url=other)[1].published == \
+        "2025-12-19T02:41:41+00:00"
+
+
+def test_the_same_moment_printed_in_another_zone_keeps_the_markups_value():
+    og = '<meta property="article:published_time" content="2026-02-23T00:57:30+00:00">'
+    printed = "<p><time datetime='2026-02-22T19:57:30-05:00'>Feb 22, 2026</time></p>"
+    url = "https://example.org/2026/02/22/council-passes-budget/"
+    assert analyse_decoded(_html(og, printed), "html", url=url)[1].published == \
+        "2026-02-23T00:57:30+00:00"
+
+
 def test_a_date_meta_written_in_words():
     pm = harvest(parse_html('<html><head><meta name="date" content="November 25, 2025">'
                             '</head><body></body></html>'))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from cleaners.words.features import fold
 
@@ -150,3 +150,34 @@ def is_timestamp_line(text: str) -> bool:
     return bool(text) and len(text) <= 60 and _DIGIT.search(text) is not None and (
         _STAMP_ONLY.match(text) is not None
     )
+
+
+# a day written as folders of a URL's path ("/2025/12/18/", "/2025-12-18-slug"): blogs and
+# news sites file a story under the day it was published
+_URL_DAY = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?=[/\-_.]|$)")
+
+
+def url_day(url: str | None) -> str | None:
+    """The day a URL's path names ("https://x.org/2025/12/18/story" -> "2025-12-18")."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    m = _URL_DAY.search(path.split("//", 1)[-1])
+    if m is None:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
+
+
+def same_moment(a: str, b: str) -> bool:
+    """Whether two ISO date-times with offsets name the same instant (the same time written
+    in two zones); False when either lacks a time or an offset."""
+    try:
+        x, y = datetime.fromisoformat(a), datetime.fromisoformat(b)
+    except ValueError:
+        return False
+    if x.tzinfo is None or y.tzinfo is None or len(a) <= 10 or len(b) <= 10:
+        return False
+    return x == y
