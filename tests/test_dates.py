@@ -99,3 +99,16 @@ def test_same_moment() -> None:
     assert not same_moment("2026-02-22T19:57:30", "2026-02-23T00:57:30+00:00")
     assert not same_moment("2026-02-22", "2026-02-22T00:00:00+00:00")
     assert not same_moment("2026-02-22T19:57:30-05:00", "2026-02-22T19:57:30+00:00")
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Thu, 01/12/2012 - 9:35am", "2012-01-12"),  # Thursday 12 January, not Sunday 1 Dec
+    ("Sat, 01/12/2012", "2012-12-01"),  # the weekday names the day-first reading
+    ("01/12/2012", "2012-12-01"),  # no evidence: day first
+    ("Posted 12/25/2012 10:00", "2012-12-25T10:00:00"),  # no 25th month: month first
+    ("Thu, 01.12.2012", "2012-12-01"),  # dots: day first whatever the weekday
+    ("13/25/2012", None),
+])
+def test_a_slashed_date_is_read_month_first_only_on_evidence(text, iso) -> None:
+    found = find_dates(text)
+    assert (found[0].iso[:len(iso)] if found else None) == iso

@@ -43,8 +43,9 @@ _TIME = r"(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?"
 _PATTERNS = [
     # 2021-12-29, 2021-12-29T09:46
     re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:[T ]" + _TIME + r")?"),
-    # 29.12.2021 09:46, 29/12/2021, 10.04.201310:20 (a glued time)
-    re.compile(r"(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>(?:19|20)\d\d)"
+    # 29.12.2021 09:46, 29/12/2021, 10.04.201310:20 (a glued time); 12/25/2021 (month
+    # first: ``_day_month``)
+    re.compile(r"(?P<d>[0-3]?\d)(?P<sep>[./])(?P<m>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)"
                r"(?:,?\s*" + _TIME + r")?"),
     # 23.Feb.2026, 27 ноября 2011, 27 ноября, 2011, 1 дек 2016 г., 12 stycznia 2020 r. 14:30
     re.compile(_DAY_FIRST + _MONTH_WORD + r"[\s.,\-]+(?:de\s+)?(?P<y>(?:19|20)\d\d)"
@@ -84,6 +85,35 @@ def month_number(word: str) -> int | None:
     return _month(w) if w in MONTHS or w in _MONTH_NAMES else None
 
 
+# a weekday name standing right before a date ("Thu, 01/12/2012")
+_WEEKDAY_BEFORE = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*$", re.IGNORECASE)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _day_month(text: str, start: int, first: int, second: int, year: int,
+               sep: str) -> date | None:
+    """A numeric date's day: day first (29.12.2021, 29/12/2021) unless it cannot be
+    (12/25/2021: no 25th month), or, written with slashes, a weekday printed before it
+    names the month-first reading's weekday and not the day-first one's ("Thu, 01/12/2012"
+    is Thursday 12 January, not Sunday 1 December)."""
+    def make(d: int, m: int) -> date | None:
+        try:
+            return date(year, m, d)
+        except ValueError:
+            return None
+
+    day_first, month_first = make(first, second), make(second, first)
+    if sep != "/" or month_first is None or day_first == month_first:
+        return day_first
+    if day_first is None:
+        return month_first
+    named = _WEEKDAY_BEFORE.search(text[max(0, start - 12):start])
+    if named and _WEEKDAYS.index(named[1].lower()) == month_first.weekday() != \
+            day_first.weekday():
+        return month_first
+    return day_first
+
+
 # every pattern above needs a year of four digits: a line without one is answered by one
 # fast search instead of five
 _YEAR_LIKE = re.compile(r"[12][09]\d\d")
@@ -100,13 +130,17 @@ def find_dates(text: str) -> list[FoundDate]:
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             parts = m.groupdict()
-            month = int(parts["m"]) if parts.get("m") else _month(parts.get("mon") or "")
-            if not month:
-                continue
-            try:
-                day = date(int(parts["y"]), month, int(parts["d"]))
-            except ValueError:
-                continue
+            if parts.get("sep"):
+                day = _day_month(text, m.start(), int(parts["d"]), int(parts["m"]),
+                                 int(parts["y"]), parts["sep"])
+                if day is None:
+                    continue
+            else:
+                month = _month(parts.get("mon") or "") if not parts.get("m") else int(parts["m"])
+                try:
+                    day = date(int(parts["y"]), month or 0, int(parts["d"]))
+                except ValueError:
+                    continue
             hh, mi, ss = parts.get("hh"), parts.get("mi"), parts.get("ss")
             start = m.start()
             if hh is None:
