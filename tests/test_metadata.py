@@ -194,6 +194,34 @@ def test_the_same_moment_printed_in_another_zone_keeps_the_markups_value():
         "2026-02-23T00:57:30+00:00"
 
 
+def test_the_headline_copy_nearest_the_story_anchors_its_date():
+    # a bar at the top links to the story under its headline with another day (a promo);
+    # the headline printed again over the story has the story's date under it
+    top = ("<p><a href='/s'>Council passes budget</a></p><p>10 April 2013</p>"
+           "<p><a href='/a'>Sport</a></p><p><a href='/b'>Weather</a></p>")
+    html = _html("", "<p>02.01.2012, 18:15</p>").replace("<body>", "<body>" + top, 1)
+    assert _article(html).published == "2012-01-02T18:15:00"
+    # no date by the nearer copy: the one above the linked headline still counts
+    dated = "<p>Tuesday 13 December 2011</p>" + top.replace("<p>10 April 2013</p>", "")
+    html = _html("", "").replace("<body>", "<body>" + dated, 1)
+    assert _article(html).published == "2011-12-13"
+    # a headline that is no link keeps the date under it, not the one under a later copy
+    plain = top.replace("<a href='/s'>Council passes budget</a>", "<b>Council passes budget</b>")
+    html = _html("", "<p>Last update: July 16, 2025</p>").replace(
+        "<body>", "<body>" + plain.replace("10 April 2013", "8 February 2022"), 1)
+    assert _article(html).published == "2022-02-08"
+
+
+def test_the_date_of_the_headline_linked_to_its_own_page_counts():
+    # a blog prints the headline as a link to the post, the date in the same line
+    html = _html("", "").replace(
+        "<h1>Council passes budget</h1>",
+        "<h2><a href='/2025/council'><time>Dec 18 2025</time> Council passes budget</a></h2>")
+    assert _article(html).published == "2025-12-18"
+    other = html.replace("Council passes budget</a>", "Parks reopen in spring</a>")
+    assert _article(other).published is None
+
+
 def test_a_date_meta_written_in_words():
     pm = harvest(parse_html('<html><head><meta name="date" content="November 25, 2025">'
                             '</head><body></body></html>'))

@@ -58,7 +58,8 @@ def _published(blocks: list[Block], ctx: PageContext) -> str | None:
     printed beside the headline is another day the page vouches for (``_printed_over``);
     else the printed date (``story_date``); else htmldate's reading of the markup."""
     markup = ctx.markup
-    printed = story_date(blocks, ctx.body_span, markup is not None)
+    printed = story_date(blocks, ctx.body_span, markup is not None,
+                         markup.title_key if markup is not None else "")
     if markup is None:
         return printed
     meta = markup.meta
