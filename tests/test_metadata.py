@@ -255,6 +255,30 @@ def test_text_page_date_line_above_the_title():
     assert article.published == "2021-09-08"
 
 
+def test_text_page_date_line_right_under_the_title_whatever_dropped_it():
+    # a date line under the title that a menu run or no rule took is the story's date;
+    # one further down than the title's first lines, or in a long line, is not
+    from cleaners.article.dates import story_date
+    from cleaners.blocks import Block
+
+    def page(*under: tuple[str, str]) -> list[Block]:
+        out = [Block(0, "Council passes budget", "", label="title", rule="title")]
+        out += [Block(i + 1, text, "", label="chrome", rule=rule)
+                for i, (text, rule) in enumerate(under)]
+        out.append(Block(len(out), STORY, "", label="body", rule="body_region"))
+        return out
+
+    blocks = page(("Jane Doe", "outside_body"), ("Last updated: Dec 4, 2025", "menu_run"),
+                  ("Share article", "menu_run"))
+    assert story_date(blocks, (len(blocks) - 1, len(blocks) - 1), False) == "2025-12-04"
+    blocks = page(("Jane Doe", "outside_body"), ("Share article", "menu_run"),
+                  ("View comments", "menu_run"), ("Last updated: Dec 4, 2025", "menu_run"))
+    assert story_date(blocks, (len(blocks) - 1, len(blocks) - 1), False) is None
+    blocks = page(("Parks reopen on December 4, 2025 after the council found the money "
+                   "for new paths and benches", "outside_body"),)
+    assert story_date(blocks, (len(blocks) - 1, len(blocks) - 1), False) is None
+
+
 # ------------------------------------------------------------------ author box after the story
 
 

@@ -46,6 +46,8 @@ def _text_date(blocks: list[Block], span: tuple[int, int]) -> str | None:
     """A date line between the title and the body, else one right after the body (before
     any list starts), else one above the title; never a date from a headline list."""
     start, end = span
+    if iso := _under_title(blocks, start):
+        return iso
     before = [b for b in blocks[:start] if b.text][-DATE_WINDOW:]
     for b in reversed(before):
         if b.label == "title":
@@ -66,6 +68,29 @@ def _text_date(blocks: list[Block], span: tuple[int, int]) -> str | None:
         if b.rule in FOREIGN_DATE_RULES:
             break
         if b.rule in DATE_LINE_RULES and (iso := _first_date(b)):
+            return iso
+    return None
+
+
+TITLE_DATE_LINES = 3  # the lines right under a text page's title a date line may stand in
+TITLE_DATE_WORDS = 12  # words: a date-and-byline line, not a teaser
+
+
+def _under_title(blocks: list[Block], start: int) -> str | None:
+    """A short line with a date among the first lines right under the title ("Last
+    updated: Dec 4, 2025", "Tom Talbot October 14, 2025"), before the story starts,
+    whatever rule dropped it (a menu run takes a lone date line for one of its items)."""
+    title = next((b.index for b in blocks[:start] if b.label == "title"), None)
+    if title is None:
+        return None
+    seen = 0
+    for b in blocks[title + 1:start]:
+        if not b.text:
+            continue
+        seen += 1
+        if seen > TITLE_DATE_LINES or b.rule == "headline_list":
+            break
+        if len(b.text.split()) <= TITLE_DATE_WORDS and (iso := _first_date(b)):
             return iso
     return None
 
