@@ -173,17 +173,29 @@ def test_a_printed_updated_day_the_markup_states_as_modified_wins_over_json_ld_a
     assert _article(_html(ld, "")).published == "2024-04-10T19:30:39+00:00"
 
 
-def test_a_printed_day_the_url_files_the_story_under_wins_over_a_utc_markup_day():
-    # 02:41 UTC on the 19th is the evening of the 18th where the site is; the page prints
-    # the 18th and files the story under /2025/12/18/
-    og = '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
-    printed = "<p>Posted on December 18, 2025</p>"
-    url = "https://example.org/2025/12/18/council-passes-budget/"
-    assert analyse_decoded(_html(og, printed), "html", url=url)[1].published == "2025-12-18"
-    assert _article(_html(og, printed)).published == "2025-12-19T02:41:41+00:00"
-    other = "https://example.org/2025/12/17/council-passes-budget/"
+def test_a_printed_day_the_url_files_the_story_under_wins_over_the_markup_day():
+    # 23:00 UTC on the 2nd is already the 3rd where the site is; the page prints the 3rd
+    # and files the story under /2025/12/03/
+    og = '<meta property="article:published_time" content="2025-12-02T23:00:55+00:00">'
+    printed = "<p>Published: 03 Dec 2025</p>"
+    url = "https://example.org/2025/12/03/council-passes-budget/"
+    assert analyse_decoded(_html(og, printed), "html", url=url)[1].published == "2025-12-03"
+    # without the URL's word, a printed day after the markup's may be an update: markup
+    assert _article(_html(og, printed)).published == "2025-12-02T23:00:55+00:00"
+    other = "https://example.org/2025/12/01/council-passes-budget/"
     assert analyse_decoded(_html(og, printed), "html", url=other)[1].published == \
-        "2025-12-19T02:41:41+00:00"
+        "2025-12-02T23:00:55+00:00"
+
+
+def test_a_printed_day_before_the_markups_is_the_storys():
+    # the markup dates the page a day after the day it prints (a re-publication, or the
+    # UTC day of an evening story): the story is not shown as of a day before it appeared
+    ld = ('<script type="application/ld+json">{"@type": "BlogPosting", "datePublished": '
+          '"2025-12-19T22:02:58Z", "dateModified": "2025-12-19T22:02:45Z"}</script>')
+    assert _article(_html(ld, "<p>Dec 18, 2025</p>")).published == "2025-12-18"
+    og = '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+    assert _article(_html(og, "<p>Posted on December 18, 2025</p>")).published == \
+        "2025-12-18"
 
 
 def test_the_same_moment_printed_in_another_zone_keeps_the_markups_value():

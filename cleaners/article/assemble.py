@@ -74,7 +74,9 @@ def _printed_over(printed: str, meta: PageMeta, url: str | None) -> str | None:
     states the printed day (another published date; or the modified date, where JSON-LD
     alone states the published one: the page shows its reader the updated day as its
     date, and no article <meta> says otherwise); else the printed date itself where the
-    URL's path files the story under that day. Never when the printed date is the same
+    URL's path files the story under that day, or where it is earlier than the markup's
+    (a story is not shown as of a day before it was published: a later markup date is
+    the page's re-publication, the printed one the story's). Never when the printed date is the same
     moment in another zone (a ``<time datetime>`` with its offset)."""
     day = printed[:10]
     if day == meta.published[:10] or same_moment(printed, meta.published):
@@ -84,7 +86,7 @@ def _printed_over(printed: str, meta: PageMeta, url: str | None) -> str | None:
         confirmed = [d for d in meta.modified if d[:10] == day]
     if confirmed:
         return confirmed[0]
-    return printed if url_day(url) == day else None
+    return printed if url_day(url) == day or day < meta.published[:10] else None
 
 
 def _title(blocks: list[Block], markup: PageMarkup | None) -> str | None:
