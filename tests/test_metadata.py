@@ -140,6 +140,16 @@ def test_time_datetime_in_the_byline_bar_not_a_sidebar_time():
     assert _article(html).published == "2025-05-14T19:30:03-07:00"
 
 
+def test_a_microformat_published_date_gives_its_title_not_its_text():
+    # hAtom: the machine date stands in the title; the text's "01.11.12" has no full year
+    html = _html("", "<h5 class='storyPublishDate published' title='2012-01-11T18:02:36Z'>"
+                     "Posted on Wednesday, 01.11.12</h5>")
+    assert _article(html).published == "2012-01-11T18:02:36+00:00"
+    # a title that is no date is not read as one
+    html = _html("", "<p class='published' title='Town Gazette'>Posted on January 11, 2012</p>")
+    assert _article(html).published == "2012-01-11"
+
+
 def test_a_short_date_line_in_a_container_beside_the_headline_counts():
     html = _html("", "<div class='share-bar'>Published: August 08, 2023 Author: Pat Smart"
                      "</div>")
