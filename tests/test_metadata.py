@@ -70,6 +70,11 @@ def test_printed_byline_confirming_the_markup_keeps_the_markups_names():
     assert _article(html).authors == ["Jane Q. Doe"]
 
 
+def test_a_contributors_label_names_the_author():
+    assert _article(_html("", "<p>Contributors: Jane Doe</p>")).authors == ["Jane Doe"]
+    assert _article(_html("", "<p>Contributor - Jane Doe</p>")).authors == ["Jane Doe"]
+
+
 def test_written_by_label_over_a_name_and_a_byline_glued_to_by():
     html = _html("", "<div><span>Written by</span></div><div>Edzel Tabing</div>")
     assert _article(html).authors == ["Edzel Tabing"]
@@ -128,6 +133,16 @@ def test_the_site_as_meta_author_is_the_source_but_a_json_ld_person_stays_an_aut
     ld = ('<script type="application/ld+json">{"@type": "BlogPosting", "author": '
           '{"@type": "Person", "name": "Town Gazette"}}</script>')
     assert _article(_html(ld, "")).authors == ["Town Gazette"]
+    # a one-person site: the byline beside the headline names the site's own name too
+    site = ("<title>Council passes budget — Jane Doe</title>"
+            '<meta property="og:site_name" content="Jane Doe">')
+    html = _html('<meta name="author" content="Jane Doe">' + site,
+                 "<p>Written By Jane Doe</p>").replace(
+        "<title>Council passes budget | Town Gazette</title>", "")
+    assert _article(html).authors == ["Jane Doe"]
+    html = _html('<meta name="author" content="Jane Doe">' + site, "").replace(
+        "<title>Council passes budget | Town Gazette</title>", "")
+    assert _article(html).authors == [] and _article(html).source == "Jane Doe"
 
 
 # ------------------------------------------------------------------ dates (HTML)
