@@ -143,6 +143,11 @@ def test_the_site_as_meta_author_is_the_source_but_a_json_ld_person_stays_an_aut
     html = _html('<meta name="author" content="Jane Doe">' + site, "").replace(
         "<title>Council passes budget | Town Gazette</title>", "")
     assert _article(html).authors == [] and _article(html).source == "Jane Doe"
+    # the agency after the reporter in the byline stays the source
+    html = _html('<meta name="author" content="Matt Smith, Town Gazette">',
+                 "<p>By Matt Smith, Town Gazette</p>")
+    assert _article(html).authors == ["Matt Smith"]
+    assert _article(html).source == "Town Gazette"
 
 
 # ------------------------------------------------------------------ dates (HTML)

@@ -134,9 +134,9 @@ def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], 
     declared = [a for a in dict.fromkeys(meta.authors) if a]
     if printed and not _same_people(printed, declared):
         chosen, stated = printed, set(printed)
-    elif declared:  # a printed byline naming them states them as people too
-        chosen = declared
-        stated = set(meta.people) | {a for a in declared if printed and _same_people([a], printed)}
+    elif declared:  # the name a printed byline starts with is stated as a person too
+        chosen = declared  # (not an affiliation after it: "By Matt Smith, CNN")
+        stated = set(meta.people) | {a for a in declared if _same_people([a], printed[:1])}
     else:
         chosen = [b.lifted.author for b in blocks if b.rule == "byline" and
                   b.lifted is not None and b.lifted.author and plain_name(b.lifted.author)]
