@@ -108,7 +108,7 @@ def _day_month(text: str, start: int, first: int, second: int, year: int,
     if day_first is None:
         return month_first
     named = _WEEKDAY_BEFORE.search(text[max(0, start - 12):start])
-    if named and _WEEKDAYS.index(named[1].lower()) == month_first.weekday() != \
+    if named and _WEEKDAYS.index(fold(named[1])) == month_first.weekday() != \
             day_first.weekday():
         return month_first
     return day_first
