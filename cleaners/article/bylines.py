@@ -44,7 +44,7 @@ _BY_LATER = re.compile(
     r"(?:(?:\d{4}|[|•·—–])\s*(?i:(?:posted |written )?by)|(?i:posted by|written by))"
     r"(?:\s*:?\s+|(?=[A-Z]))(?P<rest>[A-Z].*)$")
 _LABELLED = re.compile(
-    r"^(?:authors?|автор[ыа]?|текст|корреспондент)\s*[:\-–—]\s*(?P<rest>\S.*)$",
+    r"^(?:authors?|contributors?|автор[ыа]?|текст|корреспондент)\s*[:\-–—]\s*(?P<rest>\S.*)$",
     re.IGNORECASE)
 _LABEL = re.compile(
     r"^(?:authors?|written by|posted by|words by|by|автор[ыа]?|текст)\s*:?$", re.IGNORECASE)

@@ -235,6 +235,8 @@ def _read_ld(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
         iso_date(str(obj.get("dateCreated") or "")))
     if date:
         _add_date(pm, date)
+    if modified := iso_date(str(obj.get("dateModified") or "")):
+        _add_modified(pm, modified)
     if types != {"webpage"}:
         _read_ld_article(pm, obj, ids)
 
@@ -286,6 +288,16 @@ def _written_date(value: str) -> str | None:
     return found[0].iso[:10] if found else None
 
 
+_META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified",
+                  "dc.date.modified", "dcterms.modified")
+
+
+def _add_modified(pm: PageMeta, date: str) -> None:
+    """Keep a modified date the markup states, once per day."""
+    if all(d[:10] != date[:10] for d in pm.modified):
+        pm.modified.append(date)
+
+
 def _add_date(pm: PageMeta, date: str) -> None:
     """The first markup date is ``published``; a later source's other day is kept in
     ``other_dates`` (the printed date may confirm it: ``assemble``)."""
@@ -302,7 +314,12 @@ def _read_meta_fallbacks(pm: PageMeta, metas: dict[str, list[str]]) -> None:
         date = iso_date(value) or _written_date(value)
         if date:
             _add_date(pm, date)
+            if key != "datepublished":  # schema.org microdata: JSON-LD's vocabulary again
+                pm.meta_published = date
             break
+    for key in _META_MODIFIED:
+        if date := iso_date(_first(metas, key)):
+            _add_modified(pm, date)
     if not pm.authors:
         author = _first(metas, "author", "article:author", "byl", "dc.creator",
                         "sailthru.author")
