@@ -184,6 +184,16 @@ def test_a_single_repeated_line_is_not_a_teaser_list() -> None:
     assert P1 in body_of(page)
 
 
+def test_a_hash_and_a_space_in_code_is_no_tag() -> None:
+    code = "\n\n".join(["# Merging", "git merge feature-login", "# Bad", "git commit -am x"])
+    page = "\n\n".join(["Новый метод очистки воды", P1, code, P2, P3])
+    labels = labelled(page)
+    assert labels["# Merging"][1] != "hashtag_block"
+    assert labelled("\n\n".join(["Новый метод очистки воды", P1, P2, P3, "#НАУКА"])
+                    )["#НАУКА"] == ("meta", "hashtag_block")
+    assert P3 in body_of(page)
+
+
 def test_hashtag_inside_a_sentence_is_story() -> None:
     line = "#МыВместе стал самым популярным хештегом года, сообщили аналитики соцсетей."
     page = "\n\n".join(["Новый метод очистки воды", P1, line, P2])
@@ -644,6 +654,48 @@ def test_a_story_keeps_its_sections_across_its_subheads_and_lists() -> None:
     assert HIKE1 in body and HIKE4 in body
     assert all(any(item in p for p in body) for item in items)
     assert article.title == "How to pack for a day hike"
+
+
+def test_a_story_grows_past_a_small_section_to_the_larger_one_beyond_it() -> None:
+    # code blocks part the story's sections; the first section beyond them is one short
+    # sentence, too little alone to outweigh the code before it, but the section after
+    # the next block holds more prose than both blocks cost together
+    code1 = "\n".join(["git init my-project", "cd my-project", "git add hello.py",
+                       "git status", "git commit -m 'first'"])
+    code2 = "\n".join(["git branch feature-login", "git checkout feature-login",
+                       "git switch -c feature-login", "git merge feature-login",
+                       "git log --oneline --graph"])
+    short = "This creates the project's history in a hidden folder of its own."
+    page = "\n\n".join(["How to start with version control", HIKE1, HIKE2, code1, short,
+                        code2, HIKE3, HIKE4])
+    body = "\n".join(body_of(page))
+    assert all(p in body for p in (HIKE1, HIKE2, short, HIKE3, HIKE4))
+    assert "git switch -c feature-login" in body
+
+
+def test_the_story_of_many_short_sections_wins_over_a_late_block_of_prose() -> None:
+    # each item (a subhead, a pick, a price, a focus and one short sentence) stands apart
+    # from the next by more short lines than a run of prose crosses: a run too small to
+    # win alone; the shop's notice at the page's foot is one block of more prose than any
+    items = []
+    for n, thing in enumerate(["bench", "rope", "mat", "rower", "rack", "bike"], start=1):
+        items += [f"{n}. A {thing} for the home gym", f"Our pick: the Acme {thing} {n}",
+                  f"Price: ${n * 50}", f"Key focus: strength and space {n}",
+                  f"A solid {thing} is a good start for training at home, and it is easy to "
+                  f"store away when you need the space."]
+    closing = " ".join([HIKE2, HIKE3])
+    notice = ("Due to the high volume of orders this season, processing may take up to "
+              "fifteen business days, and we thank every customer for their patience. "
+              "Our showroom stays open every day of the week until eight in the evening, "
+              "and our staff will help you choose the right equipment for your home gym.")
+    page = "\n\n".join(["The best home gym for any budget", HIKE1, *items, closing,
+                        "Share:", "Related Articles", "How to keep a new year resolution",
+                        "Power rack or half rack: which to buy", "Holiday delays", notice])
+    _blocks, article = analyse_text(page)
+    assert HIKE1 in article.paragraphs and closing in article.paragraphs
+    assert items[4] in article.paragraphs and items[-1] in article.paragraphs
+    assert notice not in article.paragraphs
+    assert article.title == "The best home gym for any budget"
 
 
 def test_share_buttons_end_the_story_before_a_footer_paragraph() -> None:
