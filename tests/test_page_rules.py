@@ -683,19 +683,32 @@ def test_the_story_of_many_short_sections_wins_over_a_late_block_of_prose() -> N
                   f"Price: ${n * 50}", f"Key focus: strength and space {n}",
                   f"A solid {thing} is a good start for training at home, and it is easy to "
                   f"store away when you need the space."]
-    closing = " ".join([HIKE2, HIKE3])
+    intro, closing = " ".join([HIKE1, HIKE3, HIKE4]), HIKE2
     notice = ("Due to the high volume of orders this season, processing may take up to "
               "fifteen business days, and we thank every customer for their patience. "
               "Our showroom stays open every day of the week until eight in the evening, "
-              "and our staff will help you choose the right equipment for your home gym.")
-    page = "\n\n".join(["The best home gym for any budget", HIKE1, *items, closing,
+              "and our staff will help you choose the right equipment for your home gym. "
+              "Orders placed before noon leave our warehouse on the same day, and every "
+              "delivery can be followed online from the moment it leaves until it arrives.")
+    page = "\n\n".join(["The best home gym for any budget", intro, *items, closing,
                         "Share:", "Related Articles", "How to keep a new year resolution",
-                        "Power rack or half rack: which to buy", "Holiday delays", notice])
+                        "Power rack or half rack: which to buy", "Home gym or a club",
+                        "Ten stretches for the morning", "Holiday delays", notice])
     _blocks, article = analyse_text(page)
-    assert HIKE1 in article.paragraphs and closing in article.paragraphs
+    assert intro in article.paragraphs and closing in article.paragraphs
     assert items[4] in article.paragraphs and items[-1] in article.paragraphs
     assert notice not in article.paragraphs
     assert article.title == "The best home gym for any budget"
+
+
+def test_a_story_keeps_its_numbered_items_of_a_word_or_two() -> None:
+    # "1. Size" is an item of the story's list; a stray "Advertisement" is not
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, "1. Size", HIKE2,
+                        "Advertisement", HIKE3, "2. Weight", HIKE4])
+    labels = labelled(page)
+    assert labels["1. Size"] == ("body", "body_region")
+    assert labels["2. Weight"] == ("body", "body_region")
+    assert labels["Advertisement"][0] == "chrome"
 
 
 def test_share_buttons_end_the_story_before_a_footer_paragraph() -> None:

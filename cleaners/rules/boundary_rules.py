@@ -593,10 +593,16 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("body", "body_region", "a list item of the story, not a menu")
         elif not b.undecided:
             continue
-        elif b.n_words <= 2 and not b.sentence_end:
+        elif b.n_words <= 2 and not b.sentence_end and not _list_item(b):
             b.mark("chrome", "body_fragment", "a stray word inside the story")
         else:
             b.mark("body", "body_region")
+
+
+def _list_item(block: Block) -> bool:
+    """A short line that is an item of the story's list: bulleted, or numbered ("1. Size",
+    "3) Tents"), not a stray word ("Advertisement", "Share")."""
+    return block.bullet or _ITEM_NUMBER.match(block.text) is not None
 
 
 def _story_span(content: list[Block], weights: list[float], run: tuple[int, int],
