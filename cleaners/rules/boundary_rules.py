@@ -122,7 +122,18 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
         return False
     before = _prose_within(weights, range(i - 1, max(-1, i - 1 - STOP_REACH), -1))
     after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
-    return bool(before) and len(after) >= STOP_PROSE_AFTER
+    # a source line under a picture's or a chart's caption credits it: one paragraph after
+    # it says the story goes on
+    needed = 1 if stop.rule == "source_line" and i > 0 and _figure_caption(content[i - 1]) \
+        else STOP_PROSE_AFTER
+    return bool(before) and len(after) >= needed
+
+
+def _figure_caption(block: Block) -> bool:
+    """A short line of words that ends no sentence and is no aside in brackets: a picture's
+    or a chart's caption ("Example of a footer design", "Highest ROI platforms")."""
+    return block.undecided and 2 <= block.n_words <= 12 and not block.sentence_end and \
+        not block.text.startswith(("(", "[")) and _WORDY.search(block.text) is not None
 
 
 def _ends_the_page(stop: Block) -> bool:
