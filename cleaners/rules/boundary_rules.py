@@ -120,13 +120,13 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
     if stop.rule in ENDS_ALWAYS or (stop.rule == "rights_notice" and (
             stop.n_words < FOOTER_MIN_WORDS or _ends_the_page(stop))):
         return False
-    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - STOP_REACH), -1))
-    after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
     # a source line under a picture's or a chart's caption credits it: one paragraph after
-    # it says the story goes on
-    needed = 1 if stop.rule == "source_line" and i > 0 and _figure_caption(content[i - 1]) \
-        else STOP_PROSE_AFTER
-    return bool(before) and len(after) >= needed
+    # it says the story goes on, and the story's paragraph before may stand above a list
+    credit = stop.rule == "source_line" and i > 0 and _figure_caption(content[i - 1])
+    reach = 2 * STOP_REACH if credit else STOP_REACH
+    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - reach), -1))
+    after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
+    return bool(before) and len(after) >= (1 if credit else STOP_PROSE_AFTER)
 
 
 def _figure_caption(block: Block) -> bool:
