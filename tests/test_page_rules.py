@@ -711,6 +711,27 @@ def test_a_story_keeps_its_numbered_items_of_a_word_or_two() -> None:
     assert labels["Advertisement"][0] == "chrome"
 
 
+def test_a_story_printed_again_is_kept_once_but_a_notice_under_each_item_stays() -> None:
+    # a tabbed page prints the story's paragraphs a second time under another tab
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4,
+                        "Print version", HIKE1, HIKE2, HIKE3])
+    assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]
+    # the same notice under each item of a list is the story's, every time
+    notice = ("This webcam image is provided courtesy of the valley trust, and you may "
+              "feature it on your own site if you fill out our usage agreement first.")
+    page = "\n\n".join(["Webcams of the valley", "North ridge", HIKE1, notice, "Old mill",
+                        HIKE2, notice, "Lake shore", HIKE3, notice])
+    assert body_of(page).count(notice) == 3
+
+
+def test_a_caption_printed_twice_in_a_row_is_kept_once() -> None:
+    caption = ("Hikers on the north ridge at dawn, with the valley and the lake below "
+               "them. Picture: Example Valley News")
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, caption,
+                        "hikers at dawn", caption, HIKE3, HIKE4])
+    assert body_of(page).count(caption) == 1
+
+
 def test_share_buttons_end_the_story_before_a_footer_paragraph() -> None:
     footer = ("Example Valley News is the region's leading source of local news, sport and "
               "weather, and has been published in the valley since the spring of 1990.")
@@ -770,6 +791,21 @@ def test_a_source_line_under_a_chart_does_not_end_the_story() -> None:
     body = body_of(page)
     assert all(p in body for p in (HIKE1, HIKE2, HIKE3, HIKE4))
     assert "Source: Example Hiking Survey" not in body
+
+
+def test_a_source_line_under_a_figure_caption_needs_one_paragraph_after_it() -> None:
+    # two charts, each a caption and its credit, with one paragraph between them
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, "What hikers carry",
+                        "Source: Example Hiking Survey", HIKE3, "Where hikers walk",
+                        "Source: Example Trail Census", HIKE4])
+    body = body_of(page)
+    assert all(p in body for p in (HIKE1, HIKE2, HIKE3, HIKE4))
+    # the story's own credit in brackets, then one paragraph of the site's: the end
+    appeal = ("Get the latest news and updates on hiking, trails and the valley's weather "
+              "from Example Valley News, every morning in your inbox.")
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3,
+                        "(With inputs from the agencies)", "Source: Agencies", appeal])
+    assert appeal not in body_of(page)
 
 
 def test_a_comment_prompt_ends_the_story_though_prose_follows() -> None:

@@ -599,7 +599,11 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     span, zone = _pick_story(content, weights, runs, has_stop)
     start, end, _ = _story_span(content, weights, span, zone, has_stop, True)
     ctx.body_span = (content[start].index, content[end].index)
+    reprinted = _reprinted(content[start:end + 1])
     for b in content[start:end + 1]:
+        if b.index in reprinted:
+            b.mark("chrome", "reprinted_story", "the story's paragraphs printed again")
+            continue
         if b.rule in STORY_LIST_RULES and _WORDY.search(b.text):
             b.mark("body", "body_region", "a list item of the story, not a menu")
         elif not b.undecided:
@@ -608,6 +612,35 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("chrome", "body_fragment", "a stray word inside the story")
         else:
             b.mark("body", "body_region")
+
+
+REPRINT_MIN = 3  # paragraphs in a row printed before that make the story printed again
+
+
+def _reprinted(story: list[Block]) -> set[int]:
+    """The indexes of the paragraphs of ``story`` that print its earlier ones again,
+    ``REPRINT_MIN`` or more in a row (a tabbed or accordion page prints its story twice or
+    thrice); a notice repeated under each item of a list ("This webcam image is provided
+    courtesy of...") is the story's, as it stands between new paragraphs. A paragraph
+    printed twice in a row is a picture's caption, doubled: its second copy."""
+    seen: set[str] = set()
+    found: set[int] = set()
+    run: list[int] = []
+    last = ""  # the paragraph before
+    for b in story:
+        if b.size < GOOD_MIN_CHARS:
+            continue
+        if b.text == last:
+            found.add(b.index)  # printed twice in a row: a gallery's caption, doubled
+        last = b.text
+        if b.text in seen:
+            run.append(b.index)
+            continue
+        found.update(run if len(run) >= REPRINT_MIN else ())
+        run = []
+        seen.add(b.text)
+    found.update(run if len(run) >= REPRINT_MIN else ())
+    return found
 
 
 def _list_item(block: Block) -> bool:
