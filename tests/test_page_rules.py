@@ -829,6 +829,19 @@ def test_a_list_the_last_paragraph_announces_ends_the_story() -> None:
     assert "Facebook" not in text
 
 
+def test_an_announced_list_ends_at_a_form_button() -> None:
+    # the last line announces a list; a button in brackets ends it: what follows is a poll
+    lead = "To read the rest of this story, choose one of the following options:"
+    items = ["Send a text message with the code VALLEY", "One day of access for two euros"]
+    poll = ["Should the valley trail close in winter?", "Yes, it is too dangerous",
+            "No, it should stay open"]
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, lead, *items,
+                        "[Sign in with a code]", *poll])
+    text = "\n".join(body_of(page))
+    assert all(item in text for item in items)
+    assert not any(line in text for line in poll)
+
+
 ZH1 = ("国家体育总局今天发表了全民健身计划纲要实施十五年的白皮书，全面介绍了十五年来"
        "我国全民健身事业取得的成就和面临的问题。")
 ZH2 = ("白皮书指出，十五年间在社会各界和广大群众的支持参与下，我国全民健身事业取得了"

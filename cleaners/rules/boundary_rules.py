@@ -460,8 +460,12 @@ def _announced_list(content: list[Block], end: int, zone_end: int) -> int:
 
 def _list_ends(block: Block) -> bool:
     """A line after an announced list that is no item of it: a counter (a rating's stars,
-    a share count). Not a date: a list of mail or HTTP headers, or a log, holds dates."""
-    return block.rule == "counter"
+    a share count), or a form's button in brackets ("[Zaloguj się kodem]", "[Sign in]":
+    the list was a paywall's or a form's options). Not a date: a list of mail or HTTP
+    headers, or a log, holds dates."""
+    text = block.text
+    return block.rule == "counter" or (text.startswith("[") and text.endswith("]")
+                                       and block.n_words <= 5)
 
 
 def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
