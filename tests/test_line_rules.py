@@ -102,6 +102,10 @@ CASES = [
     ("subscribe_box", "Читайте новости Comments.UA в социальных сетях facebook и twitter.",
      "Читайте новости о выборах в нашем специальном разделе, где собраны все материалы "
      "кампании и мнения экспертов."),
+    ("comment_prompt", "59 Comments on “The December Comfort Watches 2025, Day Eighteen”",
+     "59 comments on the bill were read out in parliament on Tuesday, the speaker said."),
+    ("comment_prompt", "One thought on “Nine course platforms I tested”",
+     "One thought on the new bridge kept coming back to the engineers."),
     ("comment_prompt", "Спасибо! Ваше мнение учтено.",
      "Спасибо вашим врачам, сказала она журналистам после выписки из больницы."),
     ("list_header", "Ссылки по теме:", "Ссылки по теме доклада он не привёл, заметили журналисты."),
