@@ -435,3 +435,19 @@ def test_the_own_url_replaces_a_fetched_one_only_for_a_real_page_of_the_same_sit
     other = '<link rel="canonical" href="https://wire.example/story/123">'
     assert _clean(other, fetched).url == fetched
     assert _clean('<link rel="canonical" href="/">').url is None
+
+
+def test_the_kind_of_piece_before_by_is_not_part_of_the_name():
+    """#22 rough edge 7: authors came out as 'Analysis by …'."""
+    meta = _article(_html('<meta name="author" content="Analysis by Stephen Collinson">', ""))
+    assert meta.authors == ["Stephen Collinson"]
+    printed = _article(_html("", "<p class='byline'>Opinion by Jane Doe</p>"))
+    assert printed.authors == ["Jane Doe"]
+
+
+def test_a_cms_filing_is_no_tag():
+    """#22 rough edge 7: tags came out as 'Articles' (where the site files every post)."""
+    head = ('<meta property="article:tag" content="Articles">'
+            '<meta property="article:tag" content="Uncategorized">'
+            '<meta property="article:tag" content="School funding">')
+    assert _article(_html(head, "")).tags == ["School funding"]

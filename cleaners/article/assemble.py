@@ -27,6 +27,7 @@ from cleaners.html.meta import title_key, title_segments
 from cleaners.markup import PageMarkup, PageMeta
 from cleaners.rules.base import PageContext
 from cleaners.words.dates import same_moment, url_day
+from cleaners.words.features import fold
 
 MAX_IMAGES = 10  # image entries a record keeps from the markup and the captions
 # "МОСКВА, 1 дек - РИА Новости. ...": the agency a dateline credits (the dateline stays)
@@ -47,13 +48,26 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
     art.published = _published(blocks, ctx)
     if markup is not None:
         art.authors, art.source = _markup_people(blocks, markup)
-        art.tags = list(dict.fromkeys(t for t in markup.meta.tags if t))
+        art.tags = list(dict.fromkeys(t for t in markup.meta.tags if t and not _filing(t)))
         art.images = _markup_images(blocks, markup)
         art.own_url = markup.meta.own_url
         _fill_from_lifted(art, blocks)
     else:
         _add_lifted(art, blocks)
     return art
+
+
+# where a CMS files every post, not what one story is about (#22: tags "Articles")
+_FILINGS = frozenset({
+    "article", "articles", "news", "blog", "blogs", "post", "posts", "story", "stories",
+    "uncategorized", "uncategorised", "general", "home", "featured", "latest",
+    "latest news", "top stories", "main", "misc", "other", "default", "all",
+    "новости", "статьи", "главная", "без рубрики", "разное",
+})
+
+
+def _filing(tag: str) -> bool:
+    return fold(tag.strip(" #")) in _FILINGS
 
 
 def _fill_from_lifted(art: Article, blocks: list[Block]) -> None:

@@ -75,12 +75,19 @@ def _ld_type(obj: dict) -> set[str]:
     return {str(x).lower() for x in types if x}
 
 
+# what kind of piece it is, before the name: "Analysis by Stephen Collinson" (#22)
+_GENRE_BY = re.compile(r"^(?:analysis|opinion|commentary|review|interview|column|report|"
+                       r"reporting|story|text|words|photos?|written|posted)\s+by\s+",
+                       re.IGNORECASE)
+
+
 def _names(value: object, ids: dict[str, dict] | None = None) -> list[str]:
     """Person / organisation names from a JSON-LD author-like value; a bare ``@id``
     reference is looked up among the page's objects (``ids``)."""
     if value is None:
         return []
     if isinstance(value, str):
+        value = _GENRE_BY.sub("", value.strip())
         return [v.strip() for v in re.split(r"\s*[,;]\s*|\s+и\s+|\s+and\s+", value) if v.strip()]
     if isinstance(value, list):
         return [n for v in value for n in _names(v, ids)]
