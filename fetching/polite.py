@@ -195,7 +195,7 @@ class Polite:
                 host.defer(min(result.retry_after, settings.max_retry_after))
             return result
 
-        backoff = tenacity.wait_exponential_jitter(initial=settings.backoff,
+        backoff = tenacity.wait_exponential_jitter(multiplier=settings.backoff,
                                                    max=settings.max_backoff,
                                                    jitter=settings.backoff)
 

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from fetching.log import FetchLog
 from fetching.outcomes import FETCHED, FetchResult
 from fetching.page import PageFetcher
 from fetching.polite import Polite, Scheduler
+from fetching.safety import strip_userinfo
 from fetching.settings import FetchSettings
 from fetching.sources import Source
 from fetching.state import FetchState
@@ -134,9 +135,11 @@ def fetch(
 
 def discover_all(sources: Sequence[Source], polite: Polite, log: FetchLog, logger: Logger,
                  discover_fn: Discover, threads: int) -> list[Candidate]:
-    """Every source's candidates, the first source to name a URL keeping it."""
+    """Every source's candidates, the first source to name a URL keeping it; URLs
+    without credentials from here on (the log, the state and the sidecars never see them)."""
 
     def get(url: str) -> bytes | None:
+        url = strip_userinfo(url)
         result = polite.fetch(url, page=False)
         if result.outcome == FETCHED:
             return result.body
@@ -157,7 +160,10 @@ def discover_all(sources: Sequence[Source], polite: Polite, log: FetchLog, logge
     with ThreadPoolExecutor(max_workers=max(1, min(threads, len(sources) or 1))) as pool:
         for candidates in pool.map(one, sources):
             for candidate in candidates:
-                found.setdefault(candidate.url, candidate)
+                url = strip_userinfo(candidate.url)  # nothing past here sees credentials
+                if url != candidate.url:
+                    candidate = replace(candidate, url=url)
+                found.setdefault(url, candidate)
     return list(found.values())
 
 

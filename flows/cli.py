@@ -187,6 +187,66 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- fetch ----------------------------------------------------------------------------
+
+
+def _fetch_table(path: str) -> dict:
+    """The settings file's ``[fetch]`` table, checked as the fetch will use it."""
+    import tomllib
+
+    from flows.fetch import fetch_request
+
+    try:
+        with open(path, "rb") as fh:
+            table = tomllib.load(fh).get("fetch")
+    except OSError as exc:
+        raise CliError(f"cannot read settings {path!r}: {exc.strerror or exc}",
+                       EXIT_USAGE) from exc
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise CliError(f"settings {path!r}: {exc}", EXIT_USAGE) from exc
+    if not isinstance(table, dict):
+        raise CliError(f"settings {path!r}: no [fetch] table", EXIT_USAGE)
+    try:
+        request = fetch_request("raw", "clean", table)
+    except ValueError as exc:  # SettingsError, SourceError
+        raise CliError(f"settings {path!r}: {exc}", EXIT_USAGE) from exc
+    if not request.sources:
+        raise CliError(f"settings {path!r}: [fetch] names no sources ([[fetch.sources]])",
+                       EXIT_USAGE)
+    return table
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    table = _fetch_table(args.settings)
+    raw = _folder_arg(args.raw, "raw", must_exist=False)
+    out = _folder_arg(args.out, "output", must_exist=False)
+    _positive(args.batch_size, "--batch-size")
+    limits = _limits(args) if args.clean else None
+    raw.mkdir(parents=True, exist_ok=True)
+
+    from fetching.state import FetchLocked
+    from flows.console import RunConsole
+    from flows.fetch import FetchFailed, fetch_pages
+    from flows.pipeline import RunFailed
+    from flows.progress import reporting_to
+    from flows.state import StateLocked
+
+    try:
+        with RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
+            result = fetch_pages(raw=str(raw), out=str(out), fetch_settings=table,
+                                 clean=args.clean, batch_size=args.batch_size,
+                                 limits=limits.to_dict() if limits else None)
+    except (FetchFailed, FetchLocked, RunFailed, StateLocked) as exc:
+        raise CliError(str(exc)) from exc
+    from fetching.run import FetchSummary
+    from flows.summary import RunSummary
+
+    print(FetchSummary(**result["fetch"]).to_text(), flush=True)
+    if "clean" in result:
+        print(RunSummary(**result["clean"]).to_text(), flush=True)
+    return EXIT_OK
+
+
 # --- explain --------------------------------------------------------------------------
 
 
@@ -366,6 +426,21 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
     serve.set_defaults(func=cmd_serve)
 
+    fetch = sub.add_parser("fetch", help="fetch the settings' feeds, sitemaps, sites and URL"
+                                         " lists into raw/ (politely, resumably)")
+    fetch.add_argument("--settings", metavar="FILE", required=True,
+                       help="a TOML file whose [fetch] table names the sources (and whose"
+                            " [limits] table --clean uses)")
+    fetch.add_argument("--raw", default="raw", help="folder the pages go to (default: raw)")
+    fetch.add_argument("--out", default="clean",
+                       help="output folder: fetch state and log, and --clean's records"
+                            " (default: clean)")
+    fetch.add_argument("--clean", action="store_true",
+                       help="then clean exactly the pages saved, in the same flow run")
+    fetch.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
+    fetch.set_defaults(func=cmd_fetch, max_raw_bytes=None, max_decompressed_bytes=None,
+                       page_timeout=None)
+
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file", nargs="?")
     explain.add_argument("--plan", action="store_true",
@@ -377,8 +452,9 @@ def build_parser() -> argparse.ArgumentParser:
                                         " site, else its URL's host, else the page's folder)")
     explain.set_defaults(func=cmd_explain)
 
-    schema = sub.add_parser("schema", help="print (or --write) the records' JSON Schemas")
-    schema.add_argument("name", nargs="?", choices=["article", "reject", "link"])
+    schema = sub.add_parser("schema", help="print (or --write) the records' and the"
+                                           " sidecar's JSON Schemas")
+    schema.add_argument("name", nargs="?", choices=["article", "reject", "link", "sidecar"])
     schema.add_argument("--write", action="store_true", help="rewrite schemas/*.schema.json")
     schema.set_defaults(func=cmd_schema)
 

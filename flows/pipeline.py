@@ -125,6 +125,7 @@ def clean_pages(
     wait: bool = False,
     limits: dict[str, float | int | None] | None = None,
     learn_sites: bool = False,
+    paths: list[str] | None = None,
 ) -> dict:
     """Clean every new or changed page under ``raw`` into ``out``; return the run summary.
 
@@ -148,6 +149,7 @@ def clean_pages(
     request = RunRequest(
         raw=str(raw), out=str(out), batch_size=batch_size, since=since, until=until,
         reprocess=reprocess, wait=wait, learn_sites=learn_sites,
+        paths=tuple(paths) if paths is not None else None,
     )
     summary = execute(
         request,

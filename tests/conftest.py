@@ -43,3 +43,10 @@ def sample_raw(tmp_path: Path) -> Path:
 def sample_names() -> list[str]:
     """The names of the sample pages in raw/ (the five seeds)."""
     return sorted(p.name for p in RAW_SAMPLES.iterdir() if p.is_file())
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver on 127.0.0.1 (its default, "localhost", may resolve to ::1 too):
+    the fetch tests reach it with allow_private=true, and never anything else."""
+    return ("127.0.0.1", 0)
