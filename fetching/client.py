@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -75,6 +76,25 @@ class _Transport(httpx.HTTPTransport):
         )
 
 
+class Refused(Exception):
+    """Raised by a hop gate: this hop may not be requested (robots.txt, a paused host)."""
+
+    def __init__(self, outcome: str, detail: str) -> None:
+        super().__init__(detail)
+        self.outcome, self.detail = outcome, detail
+
+
+OnSend = Callable[[], None]
+#: ``gate(url)``: entered around each hop's request, it may wait (the host's turn) or
+#: raise ``Refused``; what it yields, if not None, is called when the request's headers
+#: start going out on the wire (the request's true start, after connecting).
+HopGate = Callable[[str], AbstractContextManager[OnSend | None]]
+
+
+def _no_gate(url: str) -> AbstractContextManager[OnSend | None]:
+    return nullcontext(None)
+
+
 class _Capped(Exception):
     """The body went over a cap; ``outcome`` says which."""
 
@@ -106,10 +126,12 @@ class SafeClient:
         self.close()
 
     def fetch(self, url: str, *, page: bool = True,
-              conditional: Mapping[str, str] | None = None) -> FetchResult:
+              conditional: Mapping[str, str] | None = None,
+              gate: HopGate = _no_gate) -> FetchResult:
         """GET ``url`` following redirects; never raises for what the network does.
         ``page`` keeps only HTML and text bodies; ``conditional`` are the validators
-        (``If-None-Match``, ``If-Modified-Since``) sent with the first hop."""
+        (``If-None-Match``, ``If-Modified-Since``) sent with the first hop; ``gate`` is
+        entered around every hop (the polite layer's turn and robots.txt check)."""
         url = strip_userinfo(url)
         deadline = time.monotonic() + self.limits.timeout
         hops: list[str] = []
@@ -123,7 +145,11 @@ class SafeClient:
                                    detail=f"redirect loop back to {current}")
             hops.append(current)
             headers = dict(conditional or {}) if len(hops) == 1 else {}
-            result = self._one_hop(url, current, headers, page, deadline)
+            try:
+                with gate(current) as on_send:
+                    result = self._one_hop(url, current, headers, page, deadline, on_send)
+            except Refused as exc:
+                result = FetchResult(exc.outcome, url, current, detail=exc.detail)
             result.hops = hops
             location = result.detail if result.outcome == "redirect" else None
             if location is None:
@@ -133,14 +159,21 @@ class SafeClient:
                                    detail=f"more than {self.limits.max_redirects} redirects")
             current = strip_userinfo(urljoin(current, location))
 
+    # shape: one hop's request and its context (the first URL, the deadline, the send hook)
     def _one_hop(self, url: str, current: str, headers: dict[str, str], page: bool,
-                 deadline: float) -> FetchResult:
+                 deadline: float, on_send: OnSend | None) -> FetchResult:
         """One request without following its redirect (a ``redirect`` result names the
         Location in ``detail``); every network failure becomes its outcome."""
         remaining = max(0.05, deadline - time.monotonic())
         timeout = httpx.Timeout(remaining, connect=min(remaining, 10.0))
+
+        def trace(event: str, info: object) -> None:
+            if event == "http11.send_request_headers.started" and on_send is not None:
+                on_send()
+
         try:
-            with self._http.stream("GET", current, headers=headers, timeout=timeout) as response:
+            with self._http.stream("GET", current, headers=headers, timeout=timeout,
+                                   extensions={"trace": trace}) as response:
                 return self._response(url, current, response, page, deadline)
         except BlockedAddress as exc:
             return FetchResult(BLOCKED_ADDRESS, url, current, detail=str(exc))

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 import tenacity
 from protego import Protego
 
-from fetching.client import SafeClient
+from fetching.client import Refused, SafeClient
 from fetching.outcomes import (
     DNS_ERROR,
     FETCHED,
@@ -82,17 +82,23 @@ class Host:
         return max(self.last_start + self.delay, self.not_before)
 
     @contextmanager
-    def turn(self) -> Iterator[None]:
-        """Wait for a free slot and this host's turn, then hold the slot for one request."""
+    def turn(self) -> Iterator[Callable[[], None]]:
+        """Wait for a free slot and this host's turn, then hold the slot for one request.
+        Yields the hook the client calls when the request goes out: the delay counts from
+        then (after connecting), so the server never sees two starts closer than it."""
         assert self.slots is not None
         with self.slots:
             with self.lock:
                 start = max(time.monotonic(), self.next_start())
                 self.last_start = start  # reserved before sleeping: the next one queues after
             time.sleep(max(0.0, start - time.monotonic()))
-            with self.lock:
-                self.starts.append(time.monotonic())
-            yield
+            yield self._sent
+
+    def _sent(self) -> None:
+        now = time.monotonic()
+        with self.lock:
+            self.last_start = max(self.last_start, now)
+            self.starts.append(now)
 
     def defer(self, seconds: float) -> None:
         with self.lock:
@@ -137,13 +143,27 @@ class Polite:
         paused = self._paused(host, url)
         if paused is not None:
             return paused
-        self._load_robots(host)
-        refusal = self._robots_refusal(host, url)
-        if refusal is not None:
-            return refusal
         result = self._with_retries(host, url, page, conditional)
-        host.record(result, self.settings.max_host_failures)
+        if result.outcome != ROBOTS_DISALLOWED:
+            host.record(result, self.settings.max_host_failures)
         return result
+
+    @contextmanager
+    def _gate(self, url: str) -> Iterator[Callable[[], None]]:
+        """Around every hop, redirects included: a redirect to another host meets that
+        host's robots.txt and waits for that host's turn, like a first request."""
+        host = self.host(url)
+        refusal = self._paused(host, url) or self._robots_checked(host, url)
+        if refusal is not None:
+            raise Refused(refusal.outcome, refusal.detail)
+        with host.turn() as on_send:
+            yield on_send
+
+    def _robots_checked(self, host: Host, url: str) -> FetchResult | None:
+        if urlsplit(url).path != "/robots.txt":
+            self._load_robots(host)
+            return self._robots_refusal(host, url)
+        return None
 
     def _paused(self, host: Host, url: str) -> FetchResult | None:
         cause = host.paused
@@ -189,10 +209,11 @@ class Polite:
         settings = self.settings
 
         def once() -> FetchResult:
-            with host.turn():
-                result = self.client.fetch(url, page=page, conditional=conditional)
+            result = self.client.fetch(url, page=page, conditional=conditional,
+                                       gate=self._gate)
             if result.retry_after is not None:
-                host.defer(min(result.retry_after, settings.max_retry_after))
+                self.host(result.final_url).defer(min(result.retry_after,
+                                                      settings.max_retry_after))
             return result
 
         backoff = tenacity.wait_exponential_jitter(multiplier=settings.backoff,
@@ -209,7 +230,8 @@ class Polite:
             last = state.outcome.result() if state.outcome else None
             too_long = (last is not None and last.retry_after is not None
                         and last.retry_after > settings.max_retry_after)
-            return too_long or state.attempt_number > settings.retries
+            return (too_long or state.attempt_number > settings.retries
+                    or host.paused is not None)
 
         retrying = tenacity.Retrying(
             stop=stop, wait=wait, sleep=self._sleep,
