@@ -38,15 +38,20 @@ from protego import Protego
 
 from fetching.client import Refused, SafeClient
 from fetching.outcomes import (
+    BLOCKED_ADDRESS,
+    CONNECT_ERROR,
     DNS_ERROR,
     FETCHED,
     ROBOTS_DISALLOWED,
+    TIMEOUT,
     FetchResult,
     is_transient,
 )
 from fetching.settings import FetchSettings
 
 MAX_ROBOTS_BYTES = 500 * 1024  # Google's limit: the rest of a longer file is ignored
+# robots.txt failures that are the host's, not its robots.txt's: its URLs end with them
+UNREACHABLE = frozenset({DNS_ERROR, CONNECT_ERROR, TIMEOUT, BLOCKED_ADDRESS})
 
 
 def host_key(url: str) -> str:
@@ -64,7 +69,7 @@ class Host:
     delay: float
     per_host: int = 1
     robots: Protego | None = None
-    robots_problem: str | None = None  # robots.txt unavailable: nothing is allowed
+    robots_problem: FetchResult | None = None  # robots.txt unavailable: nothing allowed
     robots_loaded: bool = False
     last_start: float = float("-inf")
     not_before: float = 0.0  # a Retry-After's end
@@ -175,10 +180,14 @@ class Polite:
                                   f" (last: {cause.outcome} {cause.detail})".strip())
 
     def _robots_refusal(self, host: Host, url: str) -> FetchResult | None:
-        if host.robots_problem:
+        problem = host.robots_problem
+        if problem is not None:
+            why = f"{problem.outcome} {problem.detail}".strip()
+            if problem.outcome in UNREACHABLE:  # the host itself: say so, not "robots"
+                return FetchResult(problem.outcome, url, url, problem.status,
+                                   detail=f"robots.txt: {why}")
             return FetchResult(ROBOTS_DISALLOWED, url, url,
-                               detail=f"robots.txt unavailable ({host.robots_problem}):"
-                                      " nothing is allowed")
+                               detail=f"robots.txt unavailable ({why}): nothing is allowed")
         if host.robots is not None and not host.robots.can_fetch(
                 url, self.settings.robots_agent):
             return FetchResult(ROBOTS_DISALLOWED, url, url,
@@ -201,7 +210,7 @@ class Polite:
                     with host.lock:
                         host.delay = max(host.delay, float(crawl_delay))
             elif not (result.status is not None and 400 <= result.status < 500):
-                host.robots_problem = f"{result.outcome} {result.detail}".strip()
+                host.robots_problem = result
             host.robots_loaded = True
 
     def _with_retries(self, host: Host, url: str, page: bool,

@@ -123,9 +123,13 @@ def test_connection_refused_is_a_connect_error(tmp_path):
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/x"
     summary = run_fetch(tmp_path, [urls_source(tmp_path, [url])], settings(retries=0))
-    assert outcomes(summary)[url] == "robots_disallowed"  # robots.txt unreachable: RFC 9309
-    client = SafeClient(ClientLimits("t", allow_private=True))
-    assert client.fetch(url).outcome == "connect_error"
+    assert outcomes(summary)[url] == "connect_error"  # found on its robots.txt already
+
+
+def test_unresolvable_host_in_a_fetch_is_a_dns_error(tmp_path):
+    url = "http://no-such-host.invalid/page"
+    summary = run_fetch(tmp_path, [urls_source(tmp_path, [url])], settings(retries=0))
+    assert outcomes(summary)[url] == "dns_error"
 
 
 def test_unresolvable_host_is_a_dns_error():
