@@ -53,7 +53,7 @@ def discover(source: Source, get: Getter, limits: Limits | None = None) -> Itera
     than ``since`` (an entry without a date is kept: nothing says it is old); stops after
     ``max_pages``.
     """
-    walk = _Walk(get, limits or Limits())
+    walk = _Walk(get, limits or Limits(), source.since)
     return _select(source, _entries(source, walk))
 
 
@@ -167,9 +167,10 @@ def _url_lines(path: Path) -> Iterator[Entry]:
 class _Walk:
     """One source's discovery documents: fetched once each, within :class:`Limits`."""
 
-    def __init__(self, get: Getter, limits: Limits) -> None:
+    def __init__(self, get: Getter, limits: Limits, since: datetime.date | None) -> None:
         self.get = get
         self.limits = limits
+        self.since = since
         self.fetched: set[str] = set()
 
     def fetch(self, url: str) -> bytes | None:
@@ -207,7 +208,10 @@ class _Walk:
                         url, len(found.children), depth + 1)
             return
         for child in found.children:
-            yield from self.sitemap(child, depth + 1)
+            if _too_old(child.published, self.since):  # its lastmod: nothing in it is newer
+                log.info("sitemap %s: unchanged since %s, not read", child.url, child.published)
+                continue
+            yield from self.sitemap(child.url, depth + 1)
 
     def site(self, url: str) -> Iterator[Entry]:
         """A site's home-page feeds first (the newest stories), then its robots.txt sitemaps."""

@@ -262,6 +262,27 @@ def test_a_sitemap_keeps_to_its_registered_domain_by_default() -> None:
     assert urls(found) == ["https://spam.example.net/c"]
 
 
+def test_since_skips_child_sitemaps_last_changed_before_it() -> None:
+    docs = {
+        "https://example.com/sitemap.xml": INDEX.format("".join(
+            f"<sitemap><loc>https://example.com/{name}.xml</loc>{mod}</sitemap>"
+            for name, mod in (("2023-12", "<lastmod>2023-12-31T23:59:59Z</lastmod>"),
+                              ("2024-05", "<lastmod>2024-05-20</lastmod>"),
+                              ("undated", ""), ("garbled", "<lastmod>soon</lastmod>")))),
+        "https://example.com/2023-12.xml": urlset("https://example.com/dec"),
+        "https://example.com/2024-05.xml": urlset("https://example.com/may"),
+        "https://example.com/undated.xml": urlset("https://example.com/u"),
+        "https://example.com/garbled.xml": urlset("https://example.com/g"),
+    }
+    source = Source("sitemap", "https://example.com/sitemap.xml", since=datetime.date(2024, 1, 1))
+    found, web = run(source, docs)
+    assert "https://example.com/2023-12.xml" not in web.asked
+    assert urls(found) == ["https://example.com/may", "https://example.com/u",
+                           "https://example.com/g"]
+    # without since, every child is read
+    assert len(run(Source("sitemap", "https://example.com/sitemap.xml"), docs)[0]) == 4
+
+
 def test_a_news_sitemap_gives_title_and_publication_date() -> None:
     sitemap = "https://example.com/news-sitemap.xml"
     found, _ = run(Source("sitemap", sitemap, name="ex"), {sitemap: NEWS})
