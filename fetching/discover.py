@@ -27,6 +27,7 @@ import courlan
 from protego import Protego
 
 from fetching.feeds import feed_links, parse_feed
+from fetching.safety import strip_userinfo
 from fetching.sitemaps import inflate, parse_sitemap
 from fetching.sources import Candidate, Entry, Source
 
@@ -58,14 +59,15 @@ def discover(source: Source, get: Getter, limits: Limits | None = None) -> Itera
 
 
 def normalise_url(url: str) -> str | None:
-    """``url`` normalised by courlan, less its fragment; ``None`` when it is no http(s) URL.
+    """``url`` normalised by courlan, less fragment and credentials; ``None`` if no http(s) URL.
 
     courlan lower-cases scheme and host, drops the scheme's default port and the tracking
     parameters (``utm_*``, ``fbclid``, ``ref``...), sorts the others and keeps them: an
     ``?id=`` or ``?page=`` names a different page. The fragment goes too, because it
-    never reaches the server: ``/a#top`` and ``/a`` are one page.
+    never reaches the server: ``/a#top`` and ``/a`` are one page. ``user:password@`` goes
+    because the client never sends it and nothing may log or write it.
     """
-    url = url.strip()
+    url = strip_userinfo(url.strip())
     try:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
@@ -110,7 +112,7 @@ def _entries(source: Source, walk: _Walk) -> Iterator[Entry]:
 
 
 def _select(source: Source, entries: Iterator[Entry]) -> Iterator[Candidate]:
-    label = f"{source.kind} {source.location}"
+    label = f"{source.kind} {strip_userinfo(source.location)}"
     own = urlsplit(normalise_url(source.location) or source.location).hostname or ""
     seen: set[str] = set()
     taken = 0
@@ -193,11 +195,13 @@ class _Walk:
         return inflated
 
     def feed(self, url: str) -> Iterator[Entry]:
+        url = strip_userinfo(url)  # for the log: the client strips it too
         body = self.fetch(url)
         if body is not None:
             yield from parse_feed(body, url)
 
     def sitemap(self, url: str, depth: int) -> Iterator[Entry]:
+        url = strip_userinfo(url)  # for the log: the client strips it too
         body = self.fetch(url)
         if body is None:
             return
@@ -215,6 +219,7 @@ class _Walk:
 
     def site(self, url: str) -> Iterator[Entry]:
         """A site's home-page feeds first (the newest stories), then its robots.txt sitemaps."""
+        url = strip_userinfo(url)
         parts = urlsplit(url)
         robots_url = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
         robots = self.fetch(robots_url)

@@ -106,6 +106,7 @@ def index(*locs: str) -> str:
     ("https://example.com/list?page=2&ref=twitter", "https://example.com/list?page=2"),
     ("https://example.com/a?b=2&a=1", "https://example.com/a?a=1&b=2"),
     ("  https://example.com/a  ", "https://example.com/a"),
+    ("https://user:secret@example.com/a", "https://example.com/a"),
     ("ftp://example.com/a", None),
     ("javascript:alert(1)", None),
     ("mailto:desk@example.com", None),
@@ -419,6 +420,22 @@ def test_a_url_list(tmp_path: Path) -> None:
                                                 ("https://example.org/b", "example.org")]
     found, _ = run(Source("urls", str(listed), name="picks", allow_hosts=("example.org",)), {})
     assert [(c.url, c.site) for c in found] == [("https://example.org/b", "picks")]
+
+
+def test_credentials_never_reach_a_candidate_or_the_log(caplog) -> None:
+    sitemap = "https://user:secret@example.com/sitemap.xml"
+    docs = {"https://example.com/sitemap.xml": index("https://u:p@example.com/child.xml"),
+            "https://example.com/child.xml": "<html>no sitemap</html>"}
+    web = FakeWeb(docs)
+    found = list(discover(Source("sitemap", sitemap), web))
+    assert found == [] and web.asked == list(docs)
+    assert "https://example.com/child.xml" in caplog.text  # the warning names the document
+    assert "secret" not in caplog.text and "u:p@" not in caplog.text
+    feed = "https://feeds.example.co.uk/news/rss.xml"
+    found, _ = run(Source("feed", "https://me:secret@feeds.example.co.uk/news/rss.xml"),
+                   {feed: RSS.replace("https://www.", "https://me:pw@www.")})
+    assert found[0].url == "https://www.example.co.uk/news/1"
+    assert found[0].source == f"feed {feed}"
 
 
 def test_a_url_list_that_vanished_gives_nothing(tmp_path: Path) -> None:
