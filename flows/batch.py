@@ -271,11 +271,13 @@ def clean_job(
         if read.data is None:
             raise Rejected("too_large", read.too_large or "over the size limit")
         record: ArticleRecord | RejectRecord = clean_page(
-            read.data, source_path=page.source_path, url=fields.url if fields else None,
+            read.data, source_path=page.source_path, url=fields.page_url if fields else None,
             site=site, encoding=fields.encoding if fields else None, limits=limits,
             site_chrome=job.site_chrome, on_lines=_line_collector(job, site, lines),
             raw_sha256=read.sha256, tally=tally,
         )
+        if fields is not None and fields.fetched_at:
+            record = record.model_copy(update={"fetched_at": fields.fetched_at})
     except Rejected as exc:
         record = _reject(page.source_path, read.sha256, exc.reason, exc.detail)
     except Exception as exc:  # a bug in Winnow: report it on the page, keep the run going

@@ -207,13 +207,17 @@ def _fetch_table(path: str) -> dict:
     if not isinstance(table, dict):
         raise CliError(f"settings {path!r}: no [fetch] table", EXIT_USAGE)
     try:
-        request = fetch_request("raw", "clean", table)
+        request = fetch_request("raw", "clean", table, _settings_dir(path))
     except ValueError as exc:  # SettingsError, SourceError
         raise CliError(f"settings {path!r}: {exc}", EXIT_USAGE) from exc
     if not request.sources:
         raise CliError(f"settings {path!r}: [fetch] names no sources ([[fetch.sources]])",
                        EXIT_USAGE)
     return table
+
+
+def _settings_dir(path: str) -> str:
+    return str(Path(path).resolve().parent)
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -235,7 +239,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         with RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
             result = fetch_pages(raw=str(raw), out=str(out), fetch_settings=table,
                                  clean=args.clean, batch_size=args.batch_size,
-                                 limits=limits.to_dict() if limits else None)
+                                 limits=limits.to_dict() if limits else None,
+                                 settings_dir=_settings_dir(args.settings))
     except (FetchFailed, FetchLocked, RunFailed, StateLocked) as exc:
         raise CliError(str(exc)) from exc
     from fetching.run import FetchSummary

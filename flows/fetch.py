@@ -10,6 +10,7 @@ fetch's summary becomes a markdown artifact, as the cleaning run's does.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -26,11 +27,13 @@ class FetchFailed(RuntimeError):
     """The fetch stopped on an error that is not a URL's (the disk, the state)."""
 
 
-def fetch_request(raw: str, out: str, fetch_table: Mapping[str, object]) -> FetchRequest:
-    """The request from a parsed ``[fetch]`` table; ``SettingsError``/``SourceError``
-    (both ``ValueError``) name what is wrong."""
+def fetch_request(raw: str, out: str, fetch_table: Mapping[str, object],
+                  base: str | None = None) -> FetchRequest:
+    """The request from a parsed ``[fetch]`` table (``base``: the settings file's folder,
+    where relative URL-list paths start); ``SettingsError``/``SourceError`` (both
+    ``ValueError``) name what is wrong."""
     settings = FetchSettings.from_table(fetch_table)
-    sources = tuple(load_sources(fetch_table))
+    sources = tuple(load_sources(fetch_table, Path(base) if base else None))
     return FetchRequest(raw=raw, out=out, settings=settings, sources=sources)
 
 
@@ -59,12 +62,14 @@ def fetch_pages(
     clean: bool = False,
     batch_size: int = BATCH_SIZE,
     limits: dict[str, float | int | None] | None = None,
+    settings_dir: str | None = None,
 ) -> dict:
-    """Fetch the ``[fetch]`` table's sources into ``raw`` (state and log under ``out``);
-    with ``clean``, then clean exactly the pages saved into ``out``. Returns the fetch
+    """Fetch the ``[fetch]`` table's sources into ``raw`` (state and log under ``out``;
+    relative URL-list paths from ``settings_dir``); with ``clean``, then clean exactly the
+    pages saved into ``out``. Returns the fetch
     summary (with ``clean``: and the cleaning run's under ``"clean"``)."""
     logger = get_run_logger()
-    request = fetch_request(raw, out, fetch_settings or {})
+    request = fetch_request(raw, out, fetch_settings or {}, settings_dir)
     summary = fetch_task(request, f"{len(request.sources)} sources")
     logger.info("%s", summary.to_text())
     create_markdown_artifact(markdown=_markdown(summary), key="winnow-fetch-summary",

@@ -13,9 +13,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-SCHEMA_VERSION = "1.1"
-# Every version a record may carry: 1.1 only added optional fields, so 1.0 records stay valid.
-SchemaVersion = Literal["1.0", "1.1"]
+SCHEMA_VERSION = "1.2"
+# Every version a record may carry: 1.1 and 1.2 only added optional fields, so older
+# records stay valid.
+SchemaVersion = Literal["1.0", "1.1", "1.2"]
 
 InputFormat = Literal["html", "text"]
 
@@ -80,7 +81,10 @@ class ArticleRecord(_Strict):
     )
     source_path: str = Field(description="POSIX path of the raw file, relative to the raw root.")
     raw_sha256: str = Field(pattern=_SHA256)
-    url: str | None = None
+    url: str | None = Field(default=None, description="The page's URL: its sidecar's"
+                            " final_url (after redirects) when it has one, else its url.")
+    fetched_at: str | None = Field(default=None, description="Since 1.2: when the page was"
+                                   " fetched (its sidecar's fetched_at), as given there.")
     site: str | None = None
     title: str | None = Field(
         default=None, description="The story's headline; null when the page has none."
