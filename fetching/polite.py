@@ -71,6 +71,7 @@ class Host:
     robots: Protego | None = None
     robots_problem: FetchResult | None = None  # robots.txt unavailable: nothing allowed
     robots_loaded: bool = False
+    robots_body: bytes | None = None  # as fetched: discovery reads its Sitemap: lines
     last_start: float = float("-inf")
     not_before: float = 0.0  # a Retry-After's end
     failures: int = 0  # URLs failed in a row
@@ -153,6 +154,13 @@ class Polite:
             host.record(result, self.settings.max_host_failures)
         return result
 
+    def robots_txt(self, url: str) -> bytes | None:
+        """The robots.txt of ``url``'s host, read once for both the policy and discovery
+        (a ``site`` source reads its ``Sitemap:`` lines): None when it has none."""
+        host = self.host(url)
+        self._load_robots(host)
+        return host.robots_body
+
     @contextmanager
     def _gate(self, url: str) -> Iterator[Callable[[], None]]:
         """Around every hop, redirects included: a redirect to another host meets that
@@ -203,7 +211,8 @@ class Polite:
             robots_url = urlunsplit((parts.scheme, parts.netloc, "/robots.txt", "", ""))
             result = self._with_retries(host, robots_url, False, None)
             if result.outcome == FETCHED:
-                text = result.body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace")
+                host.robots_body = result.body[:MAX_ROBOTS_BYTES]
+                text = host.robots_body.decode("utf-8", "replace")
                 host.robots = Protego.parse(text)
                 crawl_delay = host.robots.crawl_delay(self.settings.robots_agent)
                 if crawl_delay:

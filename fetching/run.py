@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fetching.client import ClientLimits, SafeClient
 from fetching.discover import Candidate, discover, normalise_url
@@ -140,6 +141,8 @@ def discover_all(sources: Sequence[Source], polite: Polite, log: FetchLog, logge
 
     def get(url: str) -> bytes | None:
         url = strip_userinfo(url)
+        if urlsplit(url).path == "/robots.txt" and not urlsplit(url).query:
+            return polite.robots_txt(url)  # the policy read it already, or reads it now
         result = polite.fetch(url, page=False)
         if result.outcome == FETCHED:
             return result.body
