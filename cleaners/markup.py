@@ -31,6 +31,8 @@ class PageMeta:
     people: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     images: list[dict[str, str | None]] = field(default_factory=list)
+    # the address the page gives itself (<link rel=canonical>, else og:url), as written
+    own_url: str = ""
 
 
 # how ``choose_title`` says it fell back to a title no other candidate confirms: too weak

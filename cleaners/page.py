@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
 
 from pydantic import ValidationError
 
@@ -53,6 +54,27 @@ def page_id(url: str | None, raw_sha256: str) -> str:
     if url:
         return "u" + hashlib.sha256(url.strip().encode("utf-8")).hexdigest()[:31]
     return "c" + raw_sha256[:31]
+
+
+def record_url(given: str | None, stated: str) -> str | None:
+    """The record's URL: the address the page gives itself (canonical, og:url) where it
+    is a real page of the same site as ``given`` (the fetched URL, if known), else
+    ``given``. The page's own address drops tracking parameters and mobile or AMP
+    variants, so one story keeps one id; a site-root canonical (a template's mistake) or
+    another site's (a syndicated copy) does not stand for this page."""
+    if not stated:
+        return given
+    own = urljoin(given or "", stated.strip())
+    parts = urlsplit(own)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path in ("", "/"):
+        return given
+    if given and _bare_host(given) != _bare_host(own):
+        return given
+    return own
+
+
+def _bare_host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def _as_bytes(content: bytes | str) -> bytes:
@@ -251,8 +273,9 @@ def clean_page(
         raise
     if tally is not None:
         tally.add_page(analysis.blocks)
-    return _record(analysis, source_path=source_path, url=url, site=site,
-                   raw_sha256=raw_sha256)
+    url = record_url(url, analysis.article.own_url)
+    return _record(analysis, source_path=source_path, url=url,
+                   site=site or (_bare_host(url) if url else None), raw_sha256=raw_sha256)
 
 
 def _record(analysis: PageAnalysis, *, source_path: str | None, url: str | None,

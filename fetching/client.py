@@ -159,7 +159,6 @@ class SafeClient:
                                    detail=f"more than {self.limits.max_redirects} redirects")
             current = strip_userinfo(urljoin(current, location))
 
-    # shape: one hop's request and its context (the first URL, the deadline, the send hook)
     def _one_hop(self, url: str, current: str, headers: dict[str, str], page: bool,
                  deadline: float, on_send: OnSend | None) -> FetchResult:
         """One request without following its redirect (a ``redirect`` result names the

@@ -431,20 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
     serve.set_defaults(func=cmd_serve)
 
-    fetch = sub.add_parser("fetch", help="fetch the settings' feeds, sitemaps, sites and URL"
-                                         " lists into raw/ (politely, resumably)")
-    fetch.add_argument("--settings", metavar="FILE", required=True,
-                       help="a TOML file whose [fetch] table names the sources (and whose"
-                            " [limits] table --clean uses)")
-    fetch.add_argument("--raw", default="raw", help="folder the pages go to (default: raw)")
-    fetch.add_argument("--out", default="clean",
-                       help="output folder: fetch state and log, and --clean's records"
-                            " (default: clean)")
-    fetch.add_argument("--clean", action="store_true",
-                       help="then clean exactly the pages saved, in the same flow run")
-    fetch.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
-    fetch.set_defaults(func=cmd_fetch, max_raw_bytes=None, max_decompressed_bytes=None,
-                       page_timeout=None)
+    _fetch_parser(sub)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file", nargs="?")
@@ -467,6 +454,24 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(func=cmd_validate)
     return parser
+
+
+def _fetch_parser(sub: argparse._SubParsersAction) -> None:
+    """``winnow fetch``: its own options (it cleans with --clean, so no limit options)."""
+    fetch = sub.add_parser("fetch", help="fetch the settings' feeds, sitemaps, sites and URL"
+                                         " lists into raw/ (politely, resumably)")
+    fetch.add_argument("--settings", metavar="FILE", required=True,
+                       help="a TOML file whose [fetch] table names the sources (and whose"
+                            " [limits] table --clean uses)")
+    fetch.add_argument("--raw", default="raw", help="folder the pages go to (default: raw)")
+    fetch.add_argument("--out", default="clean",
+                       help="output folder: fetch state and log, and --clean's records"
+                            " (default: clean)")
+    fetch.add_argument("--clean", action="store_true",
+                       help="then clean exactly the pages saved, in the same flow run")
+    fetch.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
+    fetch.set_defaults(func=cmd_fetch, max_raw_bytes=None, max_decompressed_bytes=None,
+                       page_timeout=None)
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:

@@ -61,6 +61,10 @@ def prefect_server(port: int | None = None, timeout: float = 120.0) -> Iterator[
     url = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, **{k: os.environ.get(k, v) for k, v in QUIET.items()}}
     env.pop("PREFECT_API_URL", None)  # the server must not think it is a client of another
+    # the UI it serves asks the API at PREFECT_UI_API_URL, which otherwise defaults to the
+    # settings' port (4200), not the free port given on the command line: the UI opened
+    # empty, or showed another server's runs
+    env["PREFECT_UI_API_URL"] = url
     proc = subprocess.Popen(
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
          "--port", str(port)],

@@ -142,11 +142,17 @@ def page_jobs(pages: Sequence[PageRef], state: RunState, version: int, *, everyt
     return jobs, len(pages) - len(jobs)
 
 
+def publish_manifest(state: RunState, version: int) -> None:
+    """Write the manifest of ``version``'s parts with its current totals."""
+    write_manifest(state.out_root, state.parts(version), version,
+                   state.current_totals(version))
+
+
 def tidy_output(out_root: Path, state: RunState, logger: Logger, current: str = "") -> int:
     """Before a run writes: make the manifest match the state, then remove the part files
     no version lists (a killed run's last batch, a replaced version). In that order, so
     the manifest on disk never names a file that is gone. Return files removed."""
-    write_manifest(out_root, state.parts(), state.live_version())
+    publish_manifest(state, state.live_version())
     for run_id in state.interrupted_runs():
         if run_id == current:
             continue
@@ -311,8 +317,7 @@ def _finish(state: RunState, plan: RunPlan, errors: list[str], summary: RunSumma
     elif plan.new_version:
         state.promote(plan.version)
         logger.info("output version %d is complete and now live", plan.version)
-    live = state.live_version()
-    write_manifest(state.out_root, state.parts(live), live)
+    publish_manifest(state, state.live_version())
     if plan.new_version and not errors:
         sweep_unlisted(state.out_root, state.run_ids(), state.listed_paths())
     summary.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -416,7 +421,7 @@ class BatchSink:
         self.summary.parts.extend(info.path for info in written)
         report_pages(len(group) - result.reported)
         if self.live and time.monotonic() - self.last_manifest >= MANIFEST_EVERY:
-            write_manifest(self.state.out_root, self.state.parts(self.version), self.version)
+            publish_manifest(self.state, self.version)
             self.last_manifest = time.monotonic()
 
 

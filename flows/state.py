@@ -392,6 +392,18 @@ class RunState:
         )
         return [PartRow(*row) for row in rows]
 
+    def current_totals(self, version: int) -> dict[str, int]:
+        """Per part kind, how many pages' current records (each page's last cleaned
+        content) are of that kind: what the manifest's totals promise a consumer who
+        keeps the last record per page. A page cleaned twice has two records in the
+        parts, and counts once."""
+        rows = self._db.execute(
+            "SELECT outcome, COUNT(*) FROM pages p WHERE version = ? AND rowid ="
+            " (SELECT MAX(rowid) FROM pages q WHERE q.version = p.version"
+            " AND q.source_path = p.source_path) GROUP BY outcome", (version,))
+        counts = dict(rows.fetchall())
+        return {"articles": counts.get("record", 0), "rejects": counts.get("reject", 0)}
+
     def listed_paths(self) -> set[str]:
         """Every part file any version holds (live or being built): never to be removed."""
         return {r[0] for r in self._db.execute("SELECT path FROM parts")}

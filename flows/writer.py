@@ -141,16 +141,20 @@ def read_manifest(out_root: str | Path) -> dict[str, object] | None:
     return data if isinstance(data, dict) else None
 
 
-def build_manifest(parts: Iterable[PartInfo], output_version: int = 1) -> dict[str, object]:
+def build_manifest(parts: Iterable[PartInfo], output_version: int = 1,
+                   totals: Mapping[str, int] | None = None) -> dict[str, object]:
     """The manifest of the live part files, in the order they were committed.
 
     Order matters: a page cleaned again (it changed, or its earlier outcome was a
     transient reject) has a record in a later part, and the later record is the
     page's current one. ``parts`` come from the state, which lists a part file
-    only once the batch that wrote it is committed.
+    only once the batch that wrote it is committed. ``totals``: the current records
+    per kind (``RunState.current_totals``); without them, the lines of the parts,
+    superseded records included.
     """
     listed = list(parts)
-    totals = {kind: sum(p.records for p in listed if p.kind == kind) for kind in KINDS}
+    if totals is None:
+        totals = {kind: sum(p.records for p in listed if p.kind == kind) for kind in KINDS}
     return {
         "schema_version": SCHEMA_VERSION,
         "output_version": output_version,
@@ -172,10 +176,11 @@ def build_manifest(parts: Iterable[PartInfo], output_version: int = 1) -> dict[s
 
 
 def write_manifest(
-    out_root: str | Path, parts: Iterable[PartInfo], output_version: int = 1
+    out_root: str | Path, parts: Iterable[PartInfo], output_version: int = 1,
+    totals: Mapping[str, int] | None = None,
 ) -> dict[str, object]:
     """Rebuild ``<out>/_manifest.json`` and replace it atomically; return what was written."""
-    manifest = build_manifest(parts, output_version)
+    manifest = build_manifest(parts, output_version, totals)
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     atomic_write_text(Path(out_root) / MANIFEST_NAME, text)
     return manifest

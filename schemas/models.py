@@ -81,8 +81,9 @@ class ArticleRecord(_Strict):
     )
     source_path: str = Field(description="POSIX path of the raw file, relative to the raw root.")
     raw_sha256: str = Field(pattern=_SHA256)
-    url: str | None = Field(default=None, description="The page's URL: its sidecar's"
-                            " final_url (after redirects) when it has one, else its url.")
+    url: str | None = Field(default=None, description="The page's URL: the canonical or"
+                            " og:url it gives itself on its own site, else its sidecar's"
+                            " final_url (after redirects), else the sidecar's url.")
     fetched_at: str | None = Field(default=None, description="Since 1.2: when the page was"
                                    " fetched (its sidecar's fetched_at), as given there.")
     site: str | None = None

@@ -122,7 +122,18 @@ def test_format_is_sniffed_for_unknown_names():
     assert decode_page(html).input_format == "html"
     text = "Заголовок\n\nПервый абзац статьи. Второй абзац.\n".encode()
     assert decode_page(text, filename="page").input_format == "text"
-    assert decode_page(html, filename="page.txt").input_format == "text"  # the name decides
+    # a whole HTML document saved under a .txt name is still HTML (its markers say so)
+    assert decode_page(html, filename="page.txt").input_format == "html"
+
+
+def test_a_text_dump_named_html_goes_to_the_text_front_end():
+    """#22: a page saved as text under a .html name came out as one junk HTML block."""
+    dump = ("Главная | Новости | Спорт\n\nЗаголовок статьи о погоде\n\n"
+            "Синоптики обещают тёплую погоду до конца недели. Ночью возможен дождь.\n"
+            "Об этом сообщили в гидрометцентре во вторник.\n").encode()
+    assert decode_page(dump, filename="page.html").input_format == "text"
+    fragment = b"<p>One short story paragraph.</p><p>Another.</p><div>x</div><br>"
+    assert decode_page(fragment, filename="page.html").input_format == "html"
 
 
 def test_feed_is_unsupported():

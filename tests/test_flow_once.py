@@ -191,6 +191,28 @@ def test_a_page_edited_back_to_an_earlier_content_is_cleaned_again(
         first).hexdigest()
 
 
+def test_the_manifest_totals_count_current_records_not_superseded_lines(
+    sample_raw, sample_names, tmp_path, settled_at_once
+):
+    """#22 rough edge 6: a page cleaned twice has two lines in the parts but one current
+    record; the totals promise what a consumer keeping the last record per page gets."""
+    out = tmp_path / "clean"
+    (sample_raw / "empty.html").write_bytes(b"")
+    run(sample_raw, out)
+    page = sample_raw / sample_names[0]
+    page.write_bytes(page.read_bytes() + "\n\nДополнение к статье.\n".encode())
+    (sample_raw / "empty.html").write_bytes(b"<p>" + "Ещё одна новость дня. ".encode() * 40
+                                           + b"</p>")
+    run(sample_raw, out)
+    manifest = json.loads((out / "_manifest.json").read_text())
+    lines = sum(p["records"] for p in manifest["parts"])
+    current = current_records(out)
+    kinds = {k: sum(1 for r in current.values() if ("reason" in r) == (k == "rejects"))
+             for k in ("articles", "rejects")}
+    assert lines == len(current) + 2
+    assert manifest["totals"] == kinds == {"articles": 6, "rejects": 0}
+
+
 def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(
     sample_raw, sample_names, tmp_path, settled_at_once
 ):

@@ -243,3 +243,63 @@ def test_the_date_in_a_header_box_repeating_the_headline_counts():
            "#Pricing #Backups #Compliance Published on Oct 21, 2025 Updated on Nov 2, 2025")
     assert story_date(blocks("Eight cloud providers compared" + bar), None, True) == "2025-10-21"
     assert story_date(blocks("Popular this week" + bar), None, True) is None
+
+
+# ------------------------------------------------------------------ printed tags and source (HTML)
+
+
+def _with_footer(footer: str, head: str = "") -> str:
+    return _html(head, "").replace("</article>", f"{footer}</article>")
+
+
+def test_printed_tags_and_source_fill_what_the_markup_does_not_state():
+    footer = "<p>Source: Reuters</p><div class='tags'>Tags: budget, council, schools</div>"
+    article = _article(_with_footer(footer))
+    assert article.tags == ["budget", "council", "schools"]
+    assert article.source == "Reuters"
+    assert "Tags:" not in "\n".join(article.paragraphs)
+
+
+def test_the_markup_tags_come_before_the_printed_ones():
+    footer = "<div class='tags'>Tags: budget, council</div>"
+    head = '<meta property="article:tag" content="Local government">'
+    assert _article(_with_footer(footer, head)).tags == ["Local government"]
+
+
+def test_printed_labels_are_lifted_by_a_named_rule_and_only_near_the_story():
+    footer = "<div class='tags'>Tags: budget, council</div>"
+    blocks = analyse_decoded(_with_footer(footer), "html")[0]
+    assert [(b.label, b.rule) for b in blocks if b.text.startswith("Tags:")] == [
+        ("meta", "story_labels")]
+    far = "".join(f"<div class='promo'><a href='/x{i}'>Other story number {i}</a></div>"
+                  for i in range(12))
+    assert _article(_with_footer(far + footer)).tags == []
+
+
+# ------------------------------------------------------------------ the page's own URL
+
+
+def _clean(head: str, url: str | None = None):
+    from cleaners import clean_page
+
+    return clean_page(_html(head, "").encode(), url=url, input_format="html")
+
+
+def test_a_page_without_a_known_url_takes_the_one_it_gives_itself():
+    """#22 rough edge 4: the id fell back to a content hash and the site was unknown."""
+    rec = _clean('<link rel="canonical" href="https://www.gazette.example/news/budget-passes">')
+    assert rec.url == "https://www.gazette.example/news/budget-passes"
+    assert rec.id.startswith("u") and rec.site == "gazette.example"
+    og = _clean('<meta property="og:url" content="https://gazette.example/news/budget">')
+    assert og.url == "https://gazette.example/news/budget"
+
+
+def test_the_own_url_replaces_a_fetched_one_only_for_a_real_page_of_the_same_site():
+    fetched = "https://m.gazette.example/news/budget-passes?utm_source=feed"
+    same = '<link rel="canonical" href="/news/budget-passes">'
+    assert _clean(same, fetched).url == "https://m.gazette.example/news/budget-passes"
+    root = '<link rel="canonical" href="https://m.gazette.example/">'
+    assert _clean(root, fetched).url == fetched
+    other = '<link rel="canonical" href="https://wire.example/story/123">'
+    assert _clean(other, fetched).url == fetched
+    assert _clean('<link rel="canonical" href="/">').url is None

@@ -4,7 +4,8 @@ It decides nothing about what is chrome (the rules did); it reads the story's pa
 off the blocks labelled body, and its metadata from two sources, in this order: what the
 page's markup states (HTML: ``PageMarkup``), then what the rules lifted out of the lines
 they dropped (``Block.lifted``). On HTML pages the markup's authors, tags and images are
-taken first and, of the lifted metadata, the bylines and the figure captions.
+taken first and, of the lifted metadata, the bylines and the figure captions, and the
+printed tags and credited source where the markup states none.
 """
 
 from __future__ import annotations
@@ -47,9 +48,22 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
         art.authors, art.source = _markup_people(blocks, markup)
         art.tags = list(dict.fromkeys(t for t in markup.meta.tags if t))
         art.images = _markup_images(blocks, markup)
+        art.own_url = markup.meta.own_url
+        _fill_from_lifted(art, blocks)
     else:
         _add_lifted(art, blocks)
     return art
+
+
+def _fill_from_lifted(art: Article, blocks: list[Block]) -> None:
+    """On an HTML page, the tags and the credited source the page prints ("Теги: …",
+    "Источник: ТАСС") where its markup states none: the rules lifted them out of the
+    lines they dropped, and a record without them would lose what the reader saw."""
+    lifted = _lifted(blocks)
+    if not art.tags:
+        art.tags = _unique([t for _rule, x in lifted for t in x.tags])
+    if art.source is None:
+        art.source = next((x.source for _rule, x in lifted if x.source is not None), None)
 
 
 def _published(blocks: list[Block], ctx: PageContext) -> str | None:

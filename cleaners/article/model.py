@@ -18,3 +18,4 @@ class Article:
     source: str | None = None
     images: list[dict[str, str | None]] = field(default_factory=list)
     extractor: str = "winnow"
+    own_url: str = ""  # the address the page gives itself (canonical, og:url), as written

@@ -587,9 +587,21 @@ def decode_page(
     text = text.replace("\x00", "")
     if not text.strip():
         raise Rejected("empty", "the file decodes to whitespace only")
-    fmt = _format_from_name(filename)
-    if fmt is None:
+    return Decoded(text=text, input_format=_input_format(text, filename), encoding=used)
+
+
+def _input_format(text: str, filename: str | None) -> str:
+    """"html" or "text", from the content where the name says nothing or says wrong: a
+    page saved as text under a ``.html`` name (no document marker, hardly a tag) went
+    through the HTML front end as one junk block, and a whole HTML document saved as
+    ``.txt`` through the text one as lines of tags."""
+    named = _format_from_name(filename)
+    if named == "html" and not _looks_like_html(text):
+        return "text"
+    if named == "text" and _HTML_MARKERS.search(text[:8192]) and _looks_like_html(text):
+        return "html"
+    if named is None:
         if _FEED.match(text[:4096]):
             raise Rejected("unsupported_type", "an RSS/Atom feed or SVG image, not a page")
-        fmt = "html" if _looks_like_html(text) else "text"
-    return Decoded(text=text, input_format=fmt, encoding=used)
+        return "html" if _looks_like_html(text) else "text"
+    return named

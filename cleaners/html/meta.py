@@ -159,6 +159,15 @@ def _first(metas: dict[str, list[str]], *keys: str) -> str:
     return ""
 
 
+def _own_url(tree: HtmlElement) -> str:
+    """The page's <link rel="canonical"> address, as written (``page.record_url`` vets it)."""
+    head = tree.find("head")
+    for link in (head if head is not None else tree).iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return str(link.get("href")).strip()
+    return ""
+
+
 def harvest(tree: HtmlElement) -> PageMeta:
     """Read the metadata the markup gives, before anything is removed from the tree.
 
@@ -173,6 +182,7 @@ def harvest(tree: HtmlElement) -> PageMeta:
     metas = _meta_content(tree)
     pm.og_title = _first(metas, "og:title", "twitter:title")
     pm.site_name = _first(metas, "og:site_name", "application-name")
+    pm.own_url = _own_url(tree) or _first(metas, "og:url")
     objects, ids = _ld_objects(tree)
     articles = [o for o in objects if _ld_type(o) & _ARTICLE_TYPES]
     # an article's values over a bare WebPage's, the first article's over later ones (a

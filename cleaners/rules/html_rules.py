@@ -13,7 +13,7 @@ import re
 
 from cleaners.blocks import Block
 from cleaners.html.tree import text_key
-from cleaners.rules.base import PageContext, rule
+from cleaners.rules.base import REGISTRY, PageContext, rule
 from cleaners.words.features import sentence_count
 
 LINK_HEAVY = 0.6  # share of a block's text inside <a>
@@ -518,6 +518,32 @@ def edge_fragments(blocks: list[Block], ctx: PageContext) -> None:
             break
         if b.label == "body" and b.text.endswith(":") and b.n_words <= 3:
             b.mark("chrome", "edge_fragments", "a bare label before the story")
+
+
+LABELS_REACH = 8  # blocks past the story's last one where its tags and source lines stand
+LABELS_MAX_WORDS = 30
+_LABEL_LIFTERS = ("source_line", "tags_line")
+
+
+@rule("story_labels", stage="html")
+def story_labels(blocks: list[Block], ctx: PageContext) -> None:
+    """The story's labelled tag and source lines ("Tags: budget, council", "Источник:
+    ТАСС") that an extractor dropped with the chrome, among the few blocks right after the
+    story, are lifted into metadata; they stay out of the text. Only a line that names
+    itself counts (the line rules ``tags_line`` and ``source_line`` read it): a tag cloud
+    under another heading, or far below the story, is not read."""
+    last = next((i for i in range(len(blocks) - 1, -1, -1) if blocks[i].label == "body"), None)
+    if last is None:
+        return
+    lifters = [REGISTRY[name] for name in _LABEL_LIFTERS]
+    for b in blocks[last + 1: last + 1 + LABELS_REACH]:
+        if b.label != "chrome" or b.n_words > LABELS_MAX_WORDS:
+            continue
+        for lifter in lifters:
+            note = lifter.fn(b, ctx)
+            if note:
+                b.mark("meta", "story_labels", f"{lifter.name}: {note}")
+                break
 
 
 STYLED_LOOKBACK = 6  # text blocks above the story's first paragraph a headline may stand in

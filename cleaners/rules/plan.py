@@ -70,7 +70,7 @@ PLAN: dict[str, tuple[Step, ...]] = {
         # the story's edges: its printed headline, lead, teasers after it, date line, byline
         "printed_headline", "lead_paragraph", "linked_teasers", "linked_subhead",
         "duplicate_text",
-        "date_line", "byline", "address_line", "edge_fragments",
+        "date_line", "byline", "address_line", "edge_fragments", "story_labels",
         # the shared line rules on the short story blocks the extractors let through
         LinePass(LINE_RULES, scope="body", max_words=25, links_only=MENU_WORD_RULES,
                  min_links=0.3),
