@@ -430,7 +430,6 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
     serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
     serve.set_defaults(func=cmd_serve)
-
     _fetch_parser(sub)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
