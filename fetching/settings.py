@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-DEFAULT_AGENT = "Winnow/0.1 (news article fetcher; +https://github.com/winnow-news/winnow)"
+DEFAULT_AGENT = "Winnow/0.1 (news article fetcher)"
 
 
 class SettingsError(ValueError):
@@ -39,7 +39,7 @@ class FetchSettings:
     def agent(self) -> str:
         """The User-Agent header sent: the agent, with the contact when given."""
         if self.contact and self.contact not in self.user_agent:
-            return f"{self.user_agent} contact: {self.contact}"
+            return f"{self.user_agent} (+{self.contact})"
         return self.user_agent
 
     @property
