@@ -163,7 +163,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    raw = _folder_arg(args.raw, "raw", must_exist=True)
+    raw = _folder_arg(args.raw, "raw", must_exist=not args.settings)  # a fetch makes it
     out = _folder_arg(args.out, "output", must_exist=False)
     _positive(args.batch_size, "--batch-size")
     from flows.schedule import (
@@ -174,14 +174,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve_deployment,
     )
 
+    fetch = None
+    if args.settings:  # a [fetch] table with sources: each tick fetches, then cleans
+        fetch = {"fetch_settings": _fetch_table(args.settings),
+                 "settings_dir": _settings_dir(args.settings)}
+        raw.mkdir(parents=True, exist_ok=True)
     try:
         check_cron(args.cron)
         url = require_server()
         deployment = build_deployment(args.cron, str(raw), str(out), name=args.name,
-                                      batch_size=args.batch_size)
+                                      batch_size=args.batch_size, fetch=fetch)
     except ScheduleError as exc:
         raise CliError(str(exc), EXIT_USAGE if "cron" in str(exc) else EXIT_FAILED) from exc
-    print(f"serving clean_pages/{args.name} on {url}: {args.cron}, {raw} -> {out}"
+    flow = "fetch_pages" if fetch else "clean_pages"
+    print(f"serving {flow}/{args.name} on {url}: {args.cron}, {raw} -> {out}"
           " (Ctrl-C stops)", file=sys.stderr)
     serve_deployment(deployment)
     return EXIT_OK
@@ -429,6 +435,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", default="clean", help="output folder (default: clean)")
     serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
     serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
+    serve.add_argument("--settings", metavar="FILE",
+                       help="a settings file whose [fetch] table names sources: each run"
+                            " fetches them, then cleans what it saved (winnow fetch --clean)")
     serve.set_defaults(func=cmd_serve)
     _fetch_parser(sub)
 

@@ -113,3 +113,20 @@ name = "local"
     assert "6 URLs: 5 not_modified, 1 robots_disallowed" in printed, printed
     assert "nothing" in printed or "records" not in printed.split("\n", 2)[-1]
     assert sorted(p for p in raw.rglob("*") if p.is_file()) == files
+
+
+def test_serve_with_sources_deploys_fetch_then_clean(prefect_server, tmp_path):
+    from prefect.client.orchestration import get_client
+
+    from flows.schedule import build_deployment
+
+    fetch = {"fetch_settings": {"sources": [{"feed": "http://example.org/rss"}]},
+             "settings_dir": str(tmp_path)}
+    deployment = build_deployment("0 * * * *", raw=str(tmp_path / "raw"),
+                                  out=str(tmp_path / "clean"), name="test-fetch", fetch=fetch)
+    deployment.apply()
+    with get_client(sync_client=True) as client:
+        found = client.read_deployment_by_name("fetch_pages/test-fetch")
+    assert found.parameters["clean"] is True
+    assert found.parameters["fetch_settings"] == fetch["fetch_settings"]
+    assert found.schedules[0].schedule.cron == "0 * * * *"
