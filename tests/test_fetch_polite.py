@@ -161,3 +161,24 @@ def test_settings_from_a_table():
                                     "contact": "me@example.org", "sources": []})
     assert got.delay == 2.0 and got.concurrency == 16 and got.allow_private
     assert got.robots_agent == "Winnow"
+
+
+def test_a_redirect_hop_meets_robots_and_waits_its_turn(httpserver, tmp_path):
+    """A redirect is a request like any other: into a disallowed path it is refused, and
+    a hop to the same host keeps the delay after the request that redirected."""
+    clock = Clock()
+    httpserver.expect_request("/robots.txt").respond_with_handler(
+        clock.page(ROBOTS, content_type="text/plain"))
+    httpserver.expect_request("/to-members").respond_with_handler(
+        clock.page("", status=302, Location="/members/x"))
+    httpserver.expect_request("/hop").respond_with_handler(
+        clock.page("", status=301, Location="/open/landing"))
+    httpserver.expect_request("/open/landing").respond_with_handler(
+        clock.page(HTML.format("landing")))
+    urls = [httpserver.url_for("/to-members"), httpserver.url_for("/hop")]
+    summary = run_fetch(tmp_path, [urls_source(tmp_path, urls)], settings(concurrency=1))
+    got = outcomes(summary)
+    assert got == {urls[0]: "robots_disallowed", urls[1]: "saved"}
+    assert "/members/x" not in clock.times
+    hop, landing = clock.times["/hop"][0], clock.times["/open/landing"][0]
+    assert landing - hop >= 0.3 - JITTER  # the Crawl-delay, between the two hops
