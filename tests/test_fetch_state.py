@@ -172,3 +172,18 @@ def test_one_fetch_at_a_time_per_output_folder(tmp_path):
 
     with FetchState(tmp_path / "clean", tmp_path / "raw"), pytest.raises(FetchLocked):
         FetchState(tmp_path / "clean", tmp_path / "raw").__enter__()
+
+
+def test_a_cleaning_run_mid_fetch_never_reads_a_half_written_file(tmp_path):
+    """What the atomic writer has not renamed yet is not a page for flows.discover."""
+    import tempfile
+
+    from flows.discover import discover
+
+    folder = tmp_path / "raw" / "site" / "2025-01-01"
+    folder.mkdir(parents=True)
+    (folder / "a.html").write_text(HTML.format("A"))
+    fd, _ = tempfile.mkstemp(dir=folder, prefix=".b.html.", suffix=".tmp")  # mid-write
+    os.close(fd)
+    assert [p.source_path for p in discover(tmp_path / "raw").pages] == [
+        "site/2025-01-01/a.html"]
