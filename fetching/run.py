@@ -12,6 +12,7 @@ benchmark drive it directly.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -22,9 +23,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from fetching.atomic import atomic_write_text
 from fetching.client import ClientLimits, SafeClient
 from fetching.discover import Candidate, discover, normalise_url
-from fetching.log import FetchLog
+from fetching.log import LOG_DIR, FetchLog
 from fetching.outcomes import FETCHED, FetchResult
 from fetching.page import PageFetcher
 from fetching.polite import Polite, Scheduler
@@ -55,13 +57,17 @@ class FetchSummary:
     discovered: int = 0
     counts: dict[str, int] = field(default_factory=dict)
     saved_paths: list[str] = field(default_factory=list)  # relative to the raw root
+    saved_list: str | None = None  # the file listing them, one a line (what --clean reads)
     recovered: int = 0  # saves a killed fetch had finished, found on start
     seconds: float = 0.0
     status: str = "completed"
     error: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+        """Everything but the saved paths themselves (``saved_list`` names their file):
+        a fetch may save 100,000 pages, too many for a flow parameter or a summary."""
+        return {f: getattr(self, f) for f in self.__dataclass_fields__
+                if f != "saved_paths"}
 
     def headline(self) -> str:
         counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(
@@ -131,7 +137,17 @@ def fetch(
     if error is not None:
         summary.status, summary.error = "failed", f"{type(error).__name__}: {error}"
     summary.seconds = round(time.monotonic() - started, 2)
+    _save(summary, out / LOG_DIR)
     return summary
+
+
+def _save(summary: FetchSummary, folder: Path) -> None:
+    """``<run id>.saved`` (the pages saved, one a line) and ``<run id>.summary.json``."""
+    saved = folder / f"{summary.run_id}.saved"
+    atomic_write_text(saved, "".join(f"{path}\n" for path in summary.saved_paths))
+    summary.saved_list = str(saved)
+    atomic_write_text(folder / f"{summary.run_id}.summary.json",
+                      json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n")
 
 
 def discover_all(sources: Sequence[Source], polite: Polite, log: FetchLog, logger: Logger,

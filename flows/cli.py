@@ -427,18 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
                                " clean with what earlier runs learned")
     backfill.set_defaults(func=cmd_backfill)
 
-    serve = sub.add_parser("serve", help="register the clean_pages deployment on a cron"
-                                         " schedule and run its scheduled runs")
-    serve.add_argument("--cron", default="*/15 * * * *",
-                       help="when to run, as a cron expression (default: every 15 minutes)")
-    serve.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
-    serve.add_argument("--out", default="clean", help="output folder (default: clean)")
-    serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
-    serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
-    serve.add_argument("--settings", metavar="FILE",
-                       help="a settings file whose [fetch] table names sources: each run"
-                            " fetches them, then cleans what it saved (winnow fetch --clean)")
-    serve.set_defaults(func=cmd_serve)
+    _serve_parser(sub)
     _fetch_parser(sub)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
@@ -462,6 +451,22 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", metavar="FILE")
     validate.set_defaults(func=cmd_validate)
     return parser
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:
+    """``winnow serve``: the scheduled deployment's options."""
+    serve = sub.add_parser("serve", help="register the clean_pages deployment on a cron"
+                                         " schedule and run its scheduled runs")
+    serve.add_argument("--cron", default="*/15 * * * *",
+                       help="when to run, as a cron expression (default: every 15 minutes)")
+    serve.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
+    serve.add_argument("--out", default="clean", help="output folder (default: clean)")
+    serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
+    serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
+    serve.add_argument("--settings", metavar="FILE",
+                       help="a settings file whose [fetch] table names sources: each run"
+                            " fetches them, then cleans what it saved (winnow fetch --clean)")
+    serve.set_defaults(func=cmd_serve)
 
 
 def _fetch_parser(sub: argparse._SubParsersAction) -> None:

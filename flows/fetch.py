@@ -3,7 +3,8 @@ exactly those pages cleaned by the ``clean_pages`` flow, as a subflow of the sam
 
 The fetch itself is ``fetching.run.fetch`` (pure Python, threads inside); here it is one
 Prefect task, so the Prefect UI shows the two steps of ``winnow fetch --clean``: the
-``fetch`` task, then the ``clean_pages`` subflow run on the saved pages' paths. The
+``fetch`` task, then the ``clean_pages`` subflow run on the saved pages (the file that
+lists them: ``<out>/_fetch/<run id>.saved``). The
 fetch's summary becomes a markdown artifact, as the cleaning run's does.
 """
 
@@ -79,7 +80,7 @@ def fetch_pages(
     result: dict = {"fetch": summary.to_dict()}
     if clean and summary.saved_paths:
         result["clean"] = clean_pages(raw=raw, out=out, batch_size=batch_size, limits=limits,
-                                      paths=summary.saved_paths)
+                                      paths_file=summary.saved_list)
     elif clean:
         logger.info("nothing new was saved: nothing to clean")
     return result
