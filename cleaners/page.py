@@ -247,6 +247,7 @@ def clean_page(
     on_lines: Callable[[frozenset[int]], None] | None = None,
     raw_sha256: str | None = None,
     tally: RuleTally | None = None,
+    fetched_at: str | None = None,
 ) -> ArticleRecord:
     """Clean one raw page into a validated ``ArticleRecord``.
 
@@ -257,6 +258,7 @@ def clean_page(
     its own. ``raw_sha256``: the page's hash when the caller already took it (it is not
     taken again). ``tally``: when given, the blocks and lines each rule removed from this
     page are added to it, for a page then rejected as having no story too.
+    ``fetched_at``: when the page was fetched (ISO 8601), carried into the record.
     """
     data = _as_bytes(content)
     if raw_sha256 is None:
@@ -275,11 +277,12 @@ def clean_page(
         tally.add_page(analysis.blocks)
     url = record_url(url, analysis.article.own_url)
     return _record(analysis, source_path=source_path, url=url,
-                   site=site or (_bare_host(url) if url else None), raw_sha256=raw_sha256)
+                   site=site or (_bare_host(url) if url else None), raw_sha256=raw_sha256,
+                   fetched_at=fetched_at)
 
 
 def _record(analysis: PageAnalysis, *, source_path: str | None, url: str | None,
-            site: str | None, raw_sha256: str) -> ArticleRecord:
+            site: str | None, raw_sha256: str, fetched_at: str | None) -> ArticleRecord:
     """The validated record of an analysed page; ``Rejected("invalid_record")`` if the
     schema refuses it."""
     art = analysis.article
@@ -291,6 +294,7 @@ def _record(analysis: PageAnalysis, *, source_path: str | None, url: str | None,
             raw_sha256=raw_sha256,
             url=url,
             site=site,
+            fetched_at=fetched_at,
             title=art.title,
             alternate_titles=art.alternate_titles,
             text=text,

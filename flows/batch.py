@@ -120,6 +120,9 @@ def _check_file(path: str) -> None:
     try:
         st = FileStat.of(os.stat(path))
     except FileNotFoundError:
+        if os.path.islink(path):  # found as a link, which leads nowhere: nothing vanished
+            raise Rejected("unreadable", "a symbolic link to a missing file"
+                           f" ({os.readlink(path)}): fix or remove the link") from None
         raise Rejected("vanished", "the file disappeared after it was found") from None
     except OSError as exc:
         raise Rejected("unreadable", f"cannot stat the file: {exc.strerror or exc}") from None
@@ -273,11 +276,10 @@ def clean_job(
         record: ArticleRecord | RejectRecord = clean_page(
             read.data, source_path=page.source_path, url=fields.page_url if fields else None,
             site=site, encoding=fields.encoding if fields else None, limits=limits,
+            fetched_at=fields.fetched_at if fields else None,
             site_chrome=job.site_chrome, on_lines=_line_collector(job, site, lines),
             raw_sha256=read.sha256, tally=tally,
         )
-        if fields is not None and fields.fetched_at:
-            record = record.model_copy(update={"fetched_at": fields.fetched_at})
     except Rejected as exc:
         record = _reject(page.source_path, read.sha256, exc.reason, exc.detail)
     except Exception as exc:  # a bug in Winnow: report it on the page, keep the run going

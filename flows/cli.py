@@ -448,7 +448,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(func=cmd_schema)
 
     validate = sub.add_parser("validate", help="check JSONL files against the record models")
-    validate.add_argument("files", nargs="+", metavar="FILE")
+    validate.add_argument("files", nargs="+", metavar="PATH",
+                          help="a JSONL file, an output folder or its _manifest.json (the"
+                               " files it lists), or a folder of JSONL files")
     validate.set_defaults(func=cmd_validate)
     return parser
 

@@ -65,6 +65,21 @@ class _WithoutTraceback(logging.Formatter):
         return self.inner.format(bare)
 
 
+CONSOLE_KEY = "winnow_console"  # extra={CONSOLE_KEY: False}: for the run's log, not the terminal
+
+
+class QuietConsole(logging.Filter):
+    """What the terminal of ``winnow run`` leaves out of Prefect's console: the lines the
+    flow logs for the Prefect UI that the CLI prints itself (the run summary, which
+    appeared twice), and Dask's INFO chatter (a cluster's start and stop is some forty
+    lines around a run of five pages). Warnings and errors from Dask still show."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, CONSOLE_KEY, True) is False:
+            return False
+        return not (record.name.startswith("distributed") and record.levelno < logging.WARNING)
+
+
 class PagesPerSecondColumn(ProgressColumn):
     """The run's recent speed: ``37.5 pages/s`` (blank until rich has measured it)."""
 
@@ -92,8 +107,13 @@ class RunConsole:
         self._themed: Console | None = None
         self._saved_consoles: list[tuple[logging.Handler, Console]] = []
         self._saved_formatters: list[tuple[logging.Handler, logging.Formatter | None]] = []
+        self._quiet = QuietConsole()
+        self._filtered: list[logging.Handler] = []
 
     def __enter__(self) -> RunConsole:
+        for handler in prefect_console_handlers():
+            handler.addFilter(self._quiet)
+            self._filtered.append(handler)
         if not self.tracebacks:
             for handler in prefect_console_handlers():
                 self._saved_formatters.append((handler, handler.formatter))
@@ -107,6 +127,9 @@ class RunConsole:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+        for handler in self._filtered:
+            handler.removeFilter(self._quiet)
+        self._filtered.clear()
         for handler, formatter in self._saved_formatters:
             handler.formatter = formatter
         self._saved_formatters.clear()

@@ -23,6 +23,9 @@ _STYLES = {
 }
 
 
+META_STYLE = "blue"  # lifted into the record's metadata: out of the text, not lost
+
+
 @dataclass(frozen=True, slots=True)
 class ExplainLine:
     mark: str  # + kept, - dropped, ? undecided, blank: a separator
@@ -77,13 +80,22 @@ def render_plain(lines: list[ExplainLine], out: TextIO) -> None:
         out.write(format_plain(line, width) + "\n")
 
 
+def style_of(line: ExplainLine) -> str:
+    """A line's colour: a line lifted into metadata (a date, a byline, tags) left the
+    text as chrome did, but what it said is in the record, so it is not shown as lost."""
+    if line.mark == DROPPED_MARK and line.label == "meta":
+        return META_STYLE
+    return _STYLES.get(line.mark, "")
+
+
 def render_rich(lines: list[ExplainLine], console: object) -> None:
-    """The same columns, coloured: green kept, red dropped, dim separators."""
+    """The same columns, coloured: green kept, red dropped, blue lifted into metadata,
+    dim separators."""
     from rich.text import Text
 
     width = max([len(x.rule) for x in lines] + [4])
     for line in lines:
-        style = _STYLES.get(line.mark, "")
+        style = style_of(line)
         row = Text()
         row.append(f"{line.mark} {line.label:<9} ", style=f"bold {style}")
         row.append(f"{line.rule:<{width}} ", style="cyan")

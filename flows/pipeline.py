@@ -26,6 +26,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from cleaners import DEFAULT_LIMITS, Limits
 from flows.batch import BatchResult, PageJob, clean_batch, learn_batch
+from flows.console import CONSOLE_KEY
 from flows.progress import report_page
 from flows.run import BATCH_SIZE, RunRequest, batches, execute, new_run_id
 from flows.runners import TASK_WORKERS, in_flight_for
@@ -164,7 +165,8 @@ def clean_pages(
         in_flight=in_flight_for(runner),
         on_selected=_name_run_after,
     )
-    logger.info("%s", summary.to_text())
+    # for the flow run's log in Prefect; the CLI prints the summary itself
+    logger.info("%s", summary.to_text(), extra={CONSOLE_KEY: False})
     create_markdown_artifact(
         markdown=summary.to_markdown(),
         key="winnow-run-summary",

@@ -271,7 +271,7 @@ def _selected_pages(request: RunRequest, summary: RunSummary, logger: Logger,
         load_sidecars(pages, sidecars)
         pages = select_by_date(pages, request.since, request.until,
                                lambda page: sidecars[page.sidecar] if page.sidecar else None)
-        summary.out_of_range = len(found.pages) - len(pages)  # not asked for: out of range
+        summary.out_of_range = len(found.pages) - len(pages)
         kept = {page.sidecar for page in pages}  # memory for the range's pages only
         for path in [path for path in sidecars if path not in kept]:
             del sidecars[path]

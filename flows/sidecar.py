@@ -18,6 +18,7 @@ import json
 import os
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from cleaners import Rejected
@@ -74,6 +75,8 @@ def parse_sidecar(data: bytes, name: str = "sidecar") -> Sidecar:
             raise Rejected(
                 "bad_sidecar", f"{name}: {values['encoding']!r} is not a text encoding"
             )
+    if values["fetched_at"]:
+        values["fetched_at"] = _fetch_time(values["fetched_at"], name)
     for key in ("url", "final_url"):
         if values[key]:
             _check_host(values[key], key, name)
@@ -105,6 +108,20 @@ class SidecarFile:
         if self.sidecar is None:
             raise Rejected("bad_sidecar", self.problem or "the sidecar is unusable")
         return self.sidecar
+
+
+def _fetch_time(value: str, name: str) -> str:
+    """``fetched_at`` as an ISO 8601 date-time with its offset: one without an offset is
+    UTC (what fetchers write); one that is no date at all rejects the page, which would
+    otherwise be dated and selected by its path or mtime with nobody told."""
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise Rejected("bad_sidecar", f"{name}: fetched_at {value!r} is not an ISO 8601"
+                       " date-time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
 
 
 def read_sidecar_file(path: str) -> SidecarFile:

@@ -87,6 +87,43 @@ def validate_file(path: str | Path) -> tuple[int, list[LineError]]:
 
 
 def validate_files(paths: list[str]) -> Iterator[tuple[str, int, list[LineError]]]:
+    """Each JSONL file named, or found behind a named output folder or manifest."""
     for path in paths:
-        count, errors = validate_file(path)
-        yield path, count, errors
+        files, problems = expand(path)
+        for problem in problems:
+            yield problem.path, 0, [problem]
+        for file in files:
+            count, errors = validate_file(file)
+            yield file, count, errors
+
+
+MANIFEST = "_manifest.json"
+LINKS = "links.jsonl"
+
+
+def expand(path: str) -> tuple[list[str], list[LineError]]:
+    """The JSONL files ``path`` stands for: itself; for an output folder or its
+    ``_manifest.json``, the part files the manifest lists (the live output, in commit
+    order) and ``links.jsonl``; for another folder, every ``*.jsonl`` under it. A part
+    the manifest lists but the disk lacks is an error, not a skip."""
+    p = Path(path)
+    if p.is_dir() and not (p / MANIFEST).is_file():
+        return sorted(str(f) for f in p.rglob("*.jsonl")), []
+    if p.is_dir() or p.name == MANIFEST:
+        return _listed(p / MANIFEST if p.is_dir() else p)
+    return [path], []
+
+
+def _listed(manifest: Path) -> tuple[list[str], list[LineError]]:
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        parts = [str(manifest.parent / part["path"]) for part in data["parts"]]
+    except OSError as exc:
+        return [], [LineError(str(manifest), 0, f"cannot read: {exc.strerror or exc}")]
+    except (ValueError, KeyError, TypeError) as exc:
+        return [], [LineError(str(manifest), 0, f"not a Winnow manifest: {exc!r}")]
+    missing = [LineError(f, 0, f"listed in {manifest.name} but missing")
+               for f in parts if not Path(f).is_file()]
+    links = manifest.parent / LINKS
+    found = [f for f in parts if Path(f).is_file()] + ([str(links)] if links.is_file() else [])
+    return found, missing

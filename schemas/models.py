@@ -14,8 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = "1.2"
-# Every version a record may carry: 1.1 and 1.2 only added optional fields, so older
-# records stay valid.
+# Every version a record may carry: 1.1 and 1.2 only added optional fields, so 1.0 records
+# stay valid.
 SchemaVersion = Literal["1.0", "1.1", "1.2"]
 
 InputFormat = Literal["html", "text"]
@@ -84,9 +84,12 @@ class ArticleRecord(_Strict):
     url: str | None = Field(default=None, description="The page's URL: the canonical or"
                             " og:url it gives itself on its own site, else its sidecar's"
                             " final_url (after redirects), else the sidecar's url.")
-    fetched_at: str | None = Field(default=None, description="Since 1.2: when the page was"
-                                   " fetched (its sidecar's fetched_at), as given there.")
     site: str | None = None
+    fetched_at: datetime | None = Field(
+        default=None,
+        description="Since 1.2: when the page was fetched (its sidecar's fetched_at), with "
+        "its offset (UTC where the sidecar gave none); null when unknown.",
+    )
     title: str | None = Field(
         default=None, description="The story's headline; null when the page has none."
     )

@@ -199,7 +199,10 @@ def build(raw: Path, *, max_decompressed_bytes: int = 64 << 20) -> list[Case]:
         "sidecar fields with ../ and absolute paths: data, never a path")
     _write(raw, "sidecars/escape.html.meta.json",
            b'{"url": "https://../../../../tmp/escape", "site": "../../../../tmp/escape",'
-           b' "fetched_at": "/etc/passwd"}')
+           b' "fetched_at": "2024-03-01T10:00:00"}')
+    add("sidecars/bad_fetched_at.html", story.encode(), "bad_sidecar", "not an ISO 8601",
+        "its sidecar's fetched_at is a path, not a time: said, not ignored")
+    _write(raw, "sidecars/bad_fetched_at.html.meta.json", b'{"fetched_at": "/etc/passwd"}')
 
     # --- changed under our feet (see after_discovery)
     add("race/vanishes.html", story.encode(), "vanished", "disappeared",

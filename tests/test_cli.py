@@ -259,10 +259,14 @@ def test_schema_write_rewrites_the_files(tmp_path, monkeypatch, capsys):
         assert (tmp_path / f"{name}.schema.json").read_text() == schema_json(name)
 
 
-@pytest.mark.parametrize("name", ["article", "reject"])
+@pytest.mark.parametrize("name", ["article", "reject", "link"])
 def test_schema_of_one_model_is_the_committed_file(name, capsys):
+    """What `winnow schema NAME` prints is the file committed in schemas/ (#23: the test
+    compared the output with the function the command calls)."""
+    from schemas.export import schema_path
+
     assert main(["schema", name]) == 0
-    assert capsys.readouterr().out == schema_json(name)
+    assert capsys.readouterr().out == schema_path(name).read_text(encoding="utf-8")
 
 
 def test_explain_plan_prints_every_rule_of_each_format_in_plan_order(capsys):
@@ -281,3 +285,54 @@ def test_explain_plan_prints_every_rule_of_each_format_in_plan_order(capsys):
 def test_explain_needs_a_file_or_the_plan(capsys):
     assert main(["explain"]) != 0
     assert "explain needs a page file" in capsys.readouterr().err
+
+
+def test_explain_colours_lifted_metadata_apart_from_removed_chrome():
+    """#22 rough edge 8: a date or byline lifted into the record was shown in the red of a
+    line thrown away."""
+    from io import StringIO
+
+    from rich.console import Console
+
+    from flows.explain import ExplainLine, render_rich
+
+    lines = [ExplainLine("-", "meta", "author_line", "Автор: Иван Петров"),
+             ExplainLine("-", "chrome", "login_link", "Войти"),
+             ExplainLine("+", "body", "extractor_vote", "Текст статьи.")]
+    out = StringIO()
+    render_rich(lines, Console(file=out, force_terminal=True, color_system="standard",
+                               width=200))
+    rows = out.getvalue().splitlines()
+    assert "\x1b[1;34m" in rows[0] and "\x1b[1;31m" not in rows[0]  # bold blue, not red
+    assert "\x1b[1;31m" in rows[1]
+    assert "\x1b[1;32m" in rows[2]
+
+
+def test_validate_takes_an_output_folder_or_its_manifest(sample_raw, tmp_path, capsys):
+    """#22 rough edge 8: `winnow validate clean` could not take the folder it writes."""
+    import logging
+
+    from flows.batch import clean_batch
+    from flows.run import RunRequest, execute
+
+    class Done:
+        def __init__(self, value):
+            self.value = value
+
+        def result(self):
+            return self.value
+
+    out = tmp_path / "clean"
+    summary = execute(RunRequest(raw=str(sample_raw), out=str(out)),
+                      submit=lambda jobs, part: Done(clean_batch(jobs, part)),
+                      logger=logging.getLogger("test"))
+    links = out / "links.jsonl"
+    records = summary.records + summary.rejects + (
+        len(links.read_text().splitlines()) if links.is_file() else 0)
+    for target in (out, out / "_manifest.json"):
+        assert main(["validate", str(target)]) == 0
+        assert f"{records} record(s) valid" in capsys.readouterr().err
+    manifest = json.loads((out / "_manifest.json").read_text())
+    (out / manifest["parts"][0]["path"]).unlink()
+    assert main(["validate", str(out)]) == 1
+    assert "listed in _manifest.json but missing" in capsys.readouterr().out

@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from flows.console import RunConsole
-from flows.progress import report_page, report_start, reporting_to
+from flows.progress import report_page, report_pages, report_start, reporting_to
 
 ERASE_LINE = "\r\x1b[2K"
 
@@ -73,13 +73,54 @@ def test_no_bar_for_a_short_run_or_off_a_terminal(prefect_logger):
 
 
 def test_a_broken_progress_display_does_not_break_the_run():
+    """A display that fails is dropped: the run goes on and never calls it again (#23:
+    the AssertionError below was swallowed by report_pages, and nothing checked the
+    display was dropped, so keeping a broken one survived)."""
+    calls: list[str] = []
+
     class Broken:
         def start(self, total):
+            calls.append("start")
             raise RuntimeError("no terminal")
 
         def advance(self, pages=1):
-            raise AssertionError("never called after start failed")
+            calls.append("advance")
 
     with reporting_to(Broken()):
         report_start(10)  # must not raise
-        report_page()
+        assert report_page() is False  # no display is told any more
+        report_pages(3)
+    assert calls == ["start"]
+
+
+def test_the_run_console_leaves_out_the_summary_log_and_dask_chatter():
+    """#22 rough edge 5: the summary printed twice (the flow's log line and the CLI's
+    print) and Dask's INFO lines flooded the terminal; its warnings still show."""
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from flows.console import CONSOLE_KEY
+
+    stream = io.StringIO()
+    handler = PrefectConsoleHandler(stream=stream)
+    handler.setFormatter(logging.Formatter("%(name)s %(message)s"))
+    logger = logging.getLogger("winnow.test.console")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    dask = logger.getChild("distributed.scheduler")
+    try:
+        with RunConsole():
+            logger.info("5 pages seen", extra={CONSOLE_KEY: False})
+            logger.info("a run line")
+            for record in (logging.INFO, logging.WARNING):
+                rec = dask.makeRecord("distributed.scheduler", record, __file__, 1,
+                                      f"dask {logging.getLevelName(record)}", (), None)
+                handler.handle(rec)
+        logger.info("after the run")
+    finally:
+        logger.removeHandler(handler)
+    printed = stream.getvalue()
+    assert "5 pages seen" not in printed and "dask INFO" not in printed
+    assert "a run line" in printed and "dask WARNING" in printed
+    assert "after the run" in printed

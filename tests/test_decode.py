@@ -168,6 +168,34 @@ def test_mojibake_ftfy_cannot_repair_is_undecodable(garble, tell):
     assert tell in exc.value.detail and "fetch it again" in exc.value.detail
 
 
+def test_a_text_in_capitals_garbled_into_lowercase_is_mojibake():
+    """#23: every KOI8-R/cp1251 sample had capitalised words, so the case-flip check
+    always fired; a text in capitals read the wrong way comes out all lowercase, and
+    passed as text. Its few vowels give it away, as they do for the capitals."""
+    telegram = STORY.upper()
+    for garbled in (telegram.encode("koi8-r").decode("cp1251"),
+                    STORY.lower().encode("koi8-r").decode("cp1251")):
+        with pytest.raises(Rejected) as exc:
+            decode_page(garbled.encode("utf-8"), filename="dump.txt")
+        assert "one case with too few vowels" in exc.value.detail
+    assert decode_page(STORY.lower().encode("utf-8"), filename="dump.txt").text == STORY.lower()
+    assert decode_page(telegram.encode("utf-8"), filename="dump.txt").text == telegram
+
+
+def test_a_text_with_a_third_of_its_words_capitalised_garbled_either_way_is_mojibake():
+    """Names and places capitalise a third of the words of this text; read the wrong
+    way, each of them has its case flipped inside ("нЙОЙУФТ") while the rest change case
+    whole, so neither one case nor few vowels tell: the flipped words do (over a fifth
+    of them, where a real text has almost none)."""
+    names = ("Жители Москвы, Казани и Самары ждут весну. Синоптики Гидрометцентра обещают"
+             " тепло уже в марте, сообщил Роман Вильфанд. ") * 3
+    for garbled in (names.encode("koi8-r").decode("cp1251"),
+                    names.encode("cp1251").decode("koi8-r")):
+        with pytest.raises(Rejected) as exc:
+            decode_page(garbled.encode("utf-8"), filename="dump.txt")
+        assert "case flipped" in exc.value.detail
+
+
 def test_text_in_capitals_and_other_scripts_is_not_mojibake():
     caps = "СРОЧНО. ПРАВИТЕЛЬСТВО ОБЪЯВИЛО О НОВЫХ МЕРАХ ПОДДЕРЖКИ ЖИТЕЛЕЙ РЕГИОНА СЕГОДНЯ."
     assert decode_page(caps.encode("utf-8"), filename="a.txt").text == caps

@@ -213,6 +213,31 @@ def test_the_manifest_totals_count_current_records_not_superseded_lines(
     assert manifest["totals"] == kinds == {"articles": 6, "rejects": 0}
 
 
+def test_the_sidecars_fetched_at_is_in_the_record(raw_with_sidecars, sample_names, tmp_path):
+    """#22 rough edge 7: the fetch time the sidecar gives reaches the record (schema 1.2);
+    a page without one has null."""
+    out = tmp_path / "clean"
+    run(raw_with_sidecars, out)
+    records = current_records(out)
+    assert records[sample_names[0]]["fetched_at"] == "2024-03-01T10:00:00Z"
+    assert records[sample_names[1]]["fetched_at"] is None
+
+
+def test_a_page_that_timed_out_is_cleaned_again_by_the_next_run(sample_raw, tmp_path):
+    """#23: a timeout left out of the transient reasons survived: the page would be
+    skipped for ever as known, its reject its only record."""
+    from cleaners import Limits
+
+    out = tmp_path / "clean"
+    hurried = Limits(page_timeout=1e-9)
+    first = execute(RunRequest(raw=str(sample_raw), out=str(out)),
+                    submit=lambda jobs, part: Done(clean_batch(jobs, part, limits=hurried)),
+                    logger=log)
+    assert (first.records, first.rejects) == (0, 5)
+    again = run(sample_raw, out)
+    assert (again.records, again.skipped) == (5, 0)
+
+
 def test_a_rewrite_that_keeps_size_and_mtime_is_still_seen(
     sample_raw, sample_names, tmp_path, settled_at_once
 ):

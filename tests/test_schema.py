@@ -4,6 +4,8 @@ committed JSON Schemas that consumers read stay equal to them."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import get_args
 
 import pytest
@@ -113,3 +115,41 @@ def test_exported_schema_forbids_unknown_fields():
         assert json.loads(schema_json(name))["additionalProperties"] is False
     # a sidecar is input: the contract lets it carry keys Winnow does not read
     assert json.loads(schema_json("sidecar"))["additionalProperties"] is True
+
+
+# The contract as consumers read it, written by hand: a model change that is exported
+# with `winnow schema --write` but not meant (no version bump, a field lost) fails here,
+# where comparing the files with a fresh export of the models cannot (#23).
+ARTICLE_FIELDS = {
+    "schema_version", "id", "source_path", "raw_sha256", "url", "site", "fetched_at",
+    "title", "alternate_titles", "text", "language", "published", "authors", "tags",
+    "source", "images", "input_format", "extractor", "processed_at", "pipeline_version",
+    "duplicate_of", "related",
+}
+ARTICLE_REQUIRED = {"id", "source_path", "raw_sha256", "text", "language", "input_format",
+                    "extractor", "processed_at", "pipeline_version"}
+REJECT_FIELDS = {"schema_version", "source_path", "raw_sha256", "reason", "detail",
+                 "processed_at", "pipeline_version"}
+REJECT_REQUIRED = {"source_path", "reason", "detail", "processed_at", "pipeline_version"}
+LINK_FIELDS = {"schema_version", "id", "related"}
+VERSIONS = ["1.0", "1.1", "1.2"]  # every version a consumer may meet; the last is written
+
+
+@pytest.mark.parametrize(("name", "fields", "required"), [
+    ("article", ARTICLE_FIELDS, ARTICLE_REQUIRED),
+    ("reject", REJECT_FIELDS, REJECT_REQUIRED),
+    ("link", LINK_FIELDS, {"id", "related"}),
+])
+def test_the_committed_schema_files_hold_the_contract(name, fields, required):
+    schema = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    assert set(schema["properties"]) == fields
+    assert set(schema.get("required", [])) == required
+    version = schema["properties"]["schema_version"]
+    assert version["enum"] == VERSIONS and version["default"] == VERSIONS[-1]
+
+
+def test_the_committed_reject_reasons_are_the_readmes():
+    schema = json.loads(schema_path("reject").read_text(encoding="utf-8"))
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    table = set(re.findall(r"^\| `([a-z_]+)` \|", readme, flags=re.MULTILINE))
+    assert set(schema["properties"]["reason"]["enum"]) <= table

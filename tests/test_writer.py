@@ -177,3 +177,33 @@ def test_a_batch_whose_second_file_fails_leaves_neither(tmp_path, monkeypatch):
     with pytest.raises(OSError):
         write_batch(tmp_path, "run1", 0, [reject("a")], [reject("b")])
     assert list(tmp_path.rglob("*.jsonl")) == []
+
+
+def test_an_atomic_write_syncs_the_file_before_the_rename_and_the_folder_after(
+        tmp_path, monkeypatch):
+    """#23: dropping either fsync survived every test. A crash after the rename but before
+    the data reached the disk leaves an empty file under the final name; one before the
+    folder is synced can lose the rename itself."""
+    import stat
+
+    from flows import writer
+
+    target = tmp_path / "out" / "part.jsonl"
+    synced: list[tuple[str, int, bytes | None]] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        st = os.fstat(fd)
+        kind = "dir" if stat.S_ISDIR(st.st_mode) else "file"
+        now = target.read_bytes() if target.exists() else None
+        synced.append((kind, st.st_ino, now))
+        real_fsync(fd)
+
+    from fetching import atomic  # where the writer's atomic write lives (shared with the fetch)
+
+    monkeypatch.setattr(atomic.os, "fsync", recording_fsync)
+    writer.atomic_write_bytes(target, b"one line\n")
+    final_inode = target.stat().st_ino
+    assert ("file", final_inode, None) in synced  # the data, before its name existed
+    folder = target.parent.stat().st_ino
+    assert ("dir", folder, b"one line\n") in synced  # the folder, once the rename was made

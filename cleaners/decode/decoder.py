@@ -284,10 +284,13 @@ def mojibake_kind(text: str) -> str | None:
     utf8_pairs = len(_UTF8_PAIR.findall(sample))
     if cyr_words >= 5 and flipped / cyr_words > 0.2:
         return "Cyrillic words with their case flipped (KOI8-R and cp1251 mixed up)"
-    if cyr_words >= 5 and upper / cyr_words > 0.6 and _vowel_share(sample) < FEW_VOWELS:
-        # capitals alone happen (a telegram, a shouted headline list); capitals with few
-        # vowels are KOI8-R read as cp1251 (see FEW_VOWELS)
-        return "Cyrillic words in capitals with too few vowels (KOI8-R and cp1251 mixed up)"
+    one_case = max(upper, sum(map(str.islower, cyr)))
+    if cyr_words >= 5 and one_case / cyr_words > 0.6 and _vowel_share(sample) < FEW_VOWELS:
+        # words in one case happen (a telegram in capitals, ordinary lowercase prose); in
+        # one case with few vowels (see FEW_VOWELS) they are KOI8-R and cp1251 mixed up,
+        # which swaps the cases: lowercase prose turns to capitals, a text in capitals to
+        # lowercase
+        return "Cyrillic words in one case with too few vowels (KOI8-R and cp1251 mixed up)"
     if latin_words >= 5 and accented / latin_words > 0.3:
         return "Latin words made of accented letters (Cyrillic read as Latin-1)"
     if cyr_words >= 5 and utf8_pairs > cyr_words * 0.3:
