@@ -234,9 +234,11 @@ class Polite:
                                                       settings.max_retry_after))
             return result
 
-        backoff = tenacity.wait_exponential_jitter(multiplier=settings.backoff,
-                                                   max=settings.max_backoff,
-                                                   jitter=settings.backoff)
+        # backoff, 2 x backoff, 4 x backoff... up to max_backoff, plus up to one backoff
+        # of random jitter (so hosts' retries do not fall in step)
+        backoff = (tenacity.wait_exponential(multiplier=settings.backoff,
+                                             max=settings.max_backoff)
+                   + tenacity.wait_random(0, settings.backoff))
 
         def wait(state: tenacity.RetryCallState) -> float:
             last = state.outcome.result() if state.outcome else None
