@@ -781,3 +781,22 @@ def test_linked_subhead_rule_takes_back_a_linked_heading_inside_the_story():
     hr.extractor_vote(blocks, _ctx())
     hr.linked_subhead(blocks, _ctx())
     assert menu.label == "chrome"
+
+
+def test_a_voter_keeps_the_blocks_whose_trigrams_or_key_its_output_holds():
+    """A block counts as kept when KEPT_SHARE of its word trigrams are in the voter's output
+    (paragraphs split differently), a block of one or two words when its whole key is; a
+    block inside a chrome container is never the voters' to keep."""
+    from cleaners.html import votes
+
+    blocks = [_block("The council met on Monday to vote on the budget", 0),
+              _block("Breaking news", 1),
+              _block("Share this", 2),
+              _block("The council met on Monday to vote", 3, container="<nav>"),
+              _block("Nothing of this is in the story at all", 4)]
+    voter = votes._Votes("x", ["Breaking news!", "The council met on Monday to vote on",
+                               "the budget. It passed."])
+    grams = {i: votes._grams(votes._WORDS.findall(b.text.lower()))
+             for i, b in enumerate(blocks) if not b.container}
+    assert votes._kept(voter, blocks, grams) == {0, 1}
+    assert voter.keyset >= {text_key("Breaking news!")}
