@@ -208,19 +208,19 @@ def _htmldate_reader(tree: HtmlElement) -> Callable[[], str | None]:
     elements; no search of the text), for a page whose JSON-LD and article <meta> give no
     date that Winnow reads itself: a copy of the page is taken now (the front end changes
     the tree), and read only if the assembler finds no printed date either. Links, asides,
-    navigation and footers are left out of the copy: htmldate would also take the dates of
-    other stories printed in a list of links to them ("Similar stories: 2013-01-01 ..."),
-    never this story's."""
+    navigation and footers are left out of the copy (when it is read: most pages are
+    dated before): htmldate would also take the dates of other stories printed in a list
+    of links to them ("Similar stories: 2013-01-01 ..."), never this story's."""
     doc = deepcopy(tree)
-    for el in list(doc.iter("a", "aside", "nav", "footer")):
-        if el.getparent() is not None:
-            el.drop_tree()
 
     def read() -> str | None:
         import warnings
 
         from htmldate import find_date
 
+        for el in list(doc.iter("a", "aside", "nav", "footer")):
+            if el.getparent() is not None:
+                el.drop_tree()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

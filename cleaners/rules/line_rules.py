@@ -312,7 +312,11 @@ def doubled_caption(block: Block, ctx: PageContext) -> str | None:
     half = len(text) // 2
     if half < DOUBLED_MIN_CHARS:
         return None
+    opening = text[:1]
     for cut in (half, half + 1):
+        at = text[cut:cut + 1]
+        if at != opening and not at.isspace() and not opening.isspace():
+            continue  # the halves open on different characters: no copy made to see it
         first, second = text[:cut].strip(), text[cut:].strip()
         if first == second:
             block.lift().caption = first
