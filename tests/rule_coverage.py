@@ -49,9 +49,12 @@ def install() -> None:
             continue
         wrapped = _recording(rule)
         REGISTRY[name] = wrapped
-        module = sys.modules.get(rule.fn.__module__)
-        if module is not None and getattr(module, rule.fn.__name__, None) is rule.fn:
-            setattr(module, rule.fn.__name__, wrapped.fn)
+        # a compiled closure (a phrase rule made by a factory) has no name of its own
+        name_in_module = getattr(rule.fn, "__name__", None)
+        module = sys.modules.get(getattr(rule.fn, "__module__", None) or "")
+        if module is not None and name_in_module and \
+                getattr(module, name_in_module, None) is rule.fn:
+            setattr(module, name_in_module, wrapped.fn)
     engine.plan.cache_clear()
 
 
