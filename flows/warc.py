@@ -1,0 +1,256 @@
+"""WARC files as pages: find the pages among a WARC file's records, and read one back.
+
+A WARC file under the raw root (``.warc`` or ``.warc.gz``), or given itself as ``--raw``,
+is not a page: its records are. ``scan_warc`` streams through it once (FastWARC, record
+headers and HTTP heads only: bodies are skipped, never held) and turns each ``response``
+record with HTTP status 200 and an HTML or text content type (or none: the cleaner sniffs)
+into a ``PageRef`` named ``<file>#<WARC-Record-ID>``, with the offset its record starts
+at. Every other record is counted by kind (``warcinfo``, ``request``, ``metadata``,
+``revisit``, ``resource``..., ``response_not_200``, ``response_not_html``), so nothing in
+the file goes unaccounted for.
+
+``read_warc_page`` is what a worker does with such a page: it opens the WARC file, seeks
+to the record's offset and reads that record's HTTP body, decoded per its
+``Transfer-Encoding`` and ``Content-Encoding``. In a ``.warc.gz`` made as the standard
+says, one gzip member per record, the offset is the member's start and the record is the
+first one there. A WARC gzipped as a whole has one member: every record's offset is 0 and
+the worker reads forward from the start to its record (correct, but each page costs the
+records before it: such a file is best recompressed per record).
+
+A record cut short (a truncated file, a corrupt gzip member) is a page that becomes an
+``unreadable`` reject saying so; the records after it are still read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from fastwarc.stream_io import FastWARCError, FileStream, GZipStream, IOStream
+from fastwarc.warc import ArchiveIterator, WarcRecord, WarcRecordType
+
+from cleaners import Rejected
+from flows.discover import FileStat, PageRef, WarcSpot, is_warc_name
+from flows.sidecar import Sidecar, SidecarFile
+
+PAGE_TYPES = ("text/", "application/xhtml+xml", "application/xml")
+_CHUNK = 1 << 16
+
+
+def is_warc(page: PageRef) -> bool:
+    """A page file that is a WARC file (its records are the pages), not a record of one."""
+    return page.warc is None and is_warc_name(page.path)
+
+
+def _open(path: str, offset: int = 0) -> IOStream:
+    stream: IOStream = FileStream(path, "rb")
+    if offset:
+        stream.seek(offset)
+    return GZipStream(stream) if path.lower().endswith(".gz") else stream
+
+
+def _kind(record: WarcRecord) -> str | None:
+    """None for a record that is a page; else the kind it is counted as."""
+    if record.record_type != WarcRecordType.response:
+        return record.record_type.name
+    http = record.http_headers
+    if http is None:
+        return None  # no HTTP head: cut short or corrupt, the page's reader says so
+    if http.status_code != 200:
+        return "response_not_200"
+    ctype = (record.http_content_type or "").lower()
+    if ctype and not ctype.startswith(PAGE_TYPES):
+        return "response_not_html"
+    return None
+
+
+def _charset(record: WarcRecord) -> str | None:
+    """The HTTP charset, where Python knows it as a text encoding (else sniffing decides)."""
+    name = (record.http_charset or "").strip().strip("\"'")
+    if not name:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return None
+    return name if getattr(info, "_is_text_encoding", True) else None
+
+
+def _spot(record: WarcRecord) -> WarcSpot:
+    date = record.record_date
+    problem = None
+    if record.http_headers is None:
+        problem = "a truncated or corrupt WARC response record: no HTTP response head"
+    return WarcSpot(
+        offset=record.stream_pos,
+        record_id=record.record_id or f"@{record.stream_pos}",
+        url=record.headers.get("WARC-Target-URI") or None,
+        fetched_at=date.isoformat() if date is not None else None,
+        encoding=_charset(record),
+        problem=problem,
+    )
+
+
+def scan_warc(page: PageRef, kinds: Counter[str]) -> Iterator[PageRef]:
+    """The pages among the records of the WARC file ``page``, in file order; every other
+    record counted in ``kinds``. A file that cannot be read to its end yields one more
+    page, named after the offset where reading stopped, that becomes its reject."""
+    stream = None
+    last = 0
+    try:
+        stream = _open(page.path)
+        for record in ArchiveIterator(stream, parse_http=True, strict_mode=False):
+            last = record.stream_pos
+            kind = _kind(record)
+            if kind is not None:
+                kinds[kind] += 1
+                continue
+            spot = _spot(record)
+            yield PageRef(page.path, f"{page.source_path}#{spot.record_id}", None,
+                          page.folder_site, page.stat, None, spot)
+    except (OSError, FastWARCError) as exc:
+        spot = WarcSpot(last, f"@{last}", problem=f"the WARC file cannot be read past"
+                        f" offset {last}: {exc}")
+        yield PageRef(page.path, f"{page.source_path}#@{last}", None, page.folder_site,
+                      page.stat, None, spot)
+    finally:
+        if stream is not None:
+            stream.close()
+
+
+def expand_warcs(pages: list[PageRef]) -> tuple[list[PageRef], Counter[str]]:
+    """``pages`` with each WARC file replaced by its pages (sorted by source path, as
+    discovery sorts), and the records that are no page counted by kind."""
+    kinds: Counter[str] = Counter()
+    if not any(is_warc(p) for p in pages):
+        return pages, kinds
+    out: list[PageRef] = []
+    for page in pages:
+        if is_warc(page):
+            out.extend(scan_warc(page, kinds))
+        else:
+            out.append(page)
+    out.sort(key=lambda p: p.source_path)
+    return out, kinds
+
+
+def warc_sidecar(spot: WarcSpot) -> SidecarFile:
+    """What the WARC says of a page, as a sidecar would say it (no file: no hash)."""
+    return SidecarFile(Sidecar(url=spot.url, encoding=spot.encoding,
+                               fetched_at=spot.fetched_at), None)
+
+
+# ----------------------------------------------------------------------- reading back
+
+
+def _unchunk(data: bytes) -> bytes:
+    """An HTTP/1.1 chunked body's content (what is left of a broken one, as it stands)."""
+    out = bytearray()
+    pos = 0
+    while pos < len(data):
+        end = data.find(b"\r\n", pos)
+        if end < 0:
+            break
+        try:
+            size = int(data[pos:end].split(b";")[0].strip() or b"0", 16)
+        except ValueError:
+            return data  # not chunked after all: what the server sent
+        if size == 0:
+            break
+        out += data[end + 2 : end + 2 + size]
+        pos = end + 2 + size + 2
+    return bytes(out)
+
+
+def _inflate(data: bytes, coding: str, max_bytes: int) -> bytes:
+    """A Content-Encoding undone; ``bad_gzip`` when the body is not what it says."""
+    if coding == "br":
+        import brotli  # FastWARC's own dependency
+
+        try:
+            return brotli.decompress(data)
+        except brotli.error as exc:
+            raise Rejected("bad_gzip", f"the brotli-encoded body is corrupt: {exc}") from None
+    wbits = 47 if coding in ("gzip", "x-gzip") else 15
+    try:
+        inflater = zlib.decompressobj(wbits)
+        out = inflater.decompress(data, max_bytes + 1 if max_bytes else 0)
+    except zlib.error:
+        if coding != "deflate":
+            raise Rejected("bad_gzip", f"the {coding}-encoded body is corrupt") from None
+        out = zlib.decompressobj(-15).decompress(data, max_bytes + 1 if max_bytes else 0)
+    if max_bytes and len(out) > max_bytes:
+        raise Rejected("too_large", f"the body decompresses past the {max_bytes}-byte"
+                       " limit (--max-raw-bytes)")
+    return out
+
+
+def _decoded(record: WarcRecord, body: bytes, max_bytes: int) -> bytes:
+    http = record.http_headers
+    transfer = (http.get("Transfer-Encoding") or "").lower() if http is not None else ""
+    if "chunked" in transfer:
+        body = _unchunk(body)
+    coding = (http.get("Content-Encoding") or "").strip().lower() if http is not None else ""
+    if coding in ("gzip", "x-gzip", "deflate", "br"):
+        body = _inflate(body, coding, max_bytes)
+    return body
+
+
+def _find(stream: IOStream, record_id: str) -> WarcRecord:
+    for record in ArchiveIterator(stream, parse_http=True, strict_mode=False,
+                                  record_types=WarcRecordType.response):
+        if record.record_id == record_id:
+            return record
+    raise Rejected("vanished", f"no record {record_id} where the WARC file had it:"
+                   " the file changed after it was found")
+
+
+@dataclass(frozen=True, slots=True)
+class WarcBody:
+    """A page's record read back: the page's bytes, or the problem that rejects it with
+    the bytes that were there (hashed all the same, so the reject is remembered: a record
+    of an unchanged WARC file is the same bytes next time)."""
+
+    data: bytes  # the HTTP body decoded; with a problem, what could be read of it
+    stat: FileStat  # the WARC file's, as opened
+    problem: Rejected | None = None
+
+
+def read_warc_page(path: str, spot: WarcSpot, max_bytes: int) -> WarcBody:
+    """The page's record read back by seeking to its offset. ``Rejected`` only when the
+    WARC file is gone or cannot be opened, or no longer holds the record (transient)."""
+    try:
+        stat = FileStat.of(os.stat(path))
+        stream = _open(path, spot.offset)
+    except FileNotFoundError:
+        raise Rejected("vanished", "the WARC file disappeared after it was found") from None
+    except (OSError, FastWARCError) as exc:
+        raise Rejected("unreadable", f"cannot read the WARC file: {exc}") from None
+    if spot.problem:
+        stream.close()
+        return WarcBody(b"", stat, Rejected("unreadable", spot.problem))
+    try:
+        record = _find(stream, spot.record_id)
+        expected = record.content_length
+        reader = record.reader
+        body = reader.read(max_bytes + 1) if max_bytes and expected > max_bytes else reader.read()
+    except FastWARCError as exc:
+        return WarcBody(b"", stat, Rejected("unreadable", f"the WARC record is corrupt: {exc}"))
+    finally:
+        stream.close()
+    if max_bytes and len(body) > max_bytes:
+        return WarcBody(body, stat, Rejected(
+            "too_large", f"the record's body is {expected} bytes, over the {max_bytes}-byte"
+            " limit (--max-raw-bytes)"))
+    if len(body) < expected:
+        return WarcBody(body, stat, Rejected(
+            "unreadable", f"a truncated WARC record: its body has {len(body)} of the"
+            f" {expected} bytes it announces"))
+    try:
+        return WarcBody(_decoded(record, body, max_bytes), stat)
+    except Rejected as exc:
+        return WarcBody(body, stat, exc)
