@@ -80,13 +80,13 @@ def _charset(record: WarcRecord) -> str | None:
     return name if getattr(info, "_is_text_encoding", True) else None
 
 
-def _spot(record: WarcRecord) -> WarcSpot:
+def _spot(record: WarcRecord, offset: int) -> WarcSpot:
     date = record.record_date
     problem = None
     if record.http_headers is None:
         problem = "a truncated or corrupt WARC response record: no HTTP response head"
     return WarcSpot(
-        offset=record.stream_pos,
+        offset=offset,
         record_id=record.record_id or f"@{record.stream_pos}",
         url=record.headers.get("WARC-Target-URI") or None,
         fetched_at=date.isoformat() if date is not None else None,
@@ -95,21 +95,43 @@ def _spot(record: WarcRecord) -> WarcSpot:
     )
 
 
+class _Members:
+    """Whether a record's offset in a .warc.gz is a gzip member's start, where a reader
+    can seek to. In a file gzipped as a whole, FastWARC's positions are somewhere inside
+    the one member: from the first such record on, offsets are 0 (read from the start)."""
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_RDONLY) if path.lower().endswith(".gz") else None
+        self.whole = False
+
+    def offset(self, pos: int) -> int:
+        if self.fd is None:
+            return pos
+        if not self.whole and os.pread(self.fd, 3, pos) != b"\x1f\x8b\x08":
+            self.whole = True
+        return 0 if self.whole else pos
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+
+
 def scan_warc(page: PageRef, kinds: Counter[str]) -> Iterator[PageRef]:
     """The pages among the records of the WARC file ``page``, in file order; every other
     record counted in ``kinds``. A file that cannot be read to its end yields one more
     page, named after the offset where reading stopped, that becomes its reject."""
-    stream = None
+    stream = members = None
     last = 0
     try:
         stream = _open(page.path)
+        members = _Members(page.path)
         for record in ArchiveIterator(stream, parse_http=True, strict_mode=False):
             last = record.stream_pos
             kind = _kind(record)
             if kind is not None:
                 kinds[kind] += 1
                 continue
-            spot = _spot(record)
+            spot = _spot(record, members.offset(record.stream_pos))
             yield PageRef(page.path, f"{page.source_path}#{spot.record_id}", None,
                           page.folder_site, page.stat, None, spot)
     except (OSError, FastWARCError) as exc:
@@ -120,6 +142,8 @@ def scan_warc(page: PageRef, kinds: Counter[str]) -> Iterator[PageRef]:
     finally:
         if stream is not None:
             stream.close()
+        if members is not None:
+            members.close()
 
 
 def expand_warcs(pages: list[PageRef]) -> tuple[list[PageRef], Counter[str]]:
