@@ -225,9 +225,12 @@ def _decoded(record: WarcRecord, body: bytes, max_bytes: int) -> bytes:
 
 
 def _find(stream: IOStream, record_id: str) -> WarcRecord:
-    for record in ArchiveIterator(stream, parse_http=True, strict_mode=False,
+    """The record ``record_id``: the first one at a member's start; in a file gzipped
+    as a whole, found by reading on (HTTP heads parsed only for the one record)."""
+    for record in ArchiveIterator(stream, parse_http=False, strict_mode=False,
                                   record_types=WarcRecordType.response):
         if record.record_id == record_id:
+            record.parse_http(strict_mode=False)
             return record
     raise Rejected("vanished", f"no record {record_id} where the WARC file had it:"
                    " the file changed after it was found")
