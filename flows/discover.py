@@ -65,6 +65,7 @@ class WarcSpot:
     fetched_at: str | None = None  # WARC-Date, ISO 8601
     encoding: str | None = None  # the charset of the HTTP Content-Type header, if any
     problem: str | None = None  # the record could not be read whole when found: why
+    whole: bool = False  # in a .warc.gz gzipped as a whole (one member): no offset to seek
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import threading
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -80,13 +81,14 @@ def _charset(record: WarcRecord) -> str | None:
     return name if getattr(info, "_is_text_encoding", True) else None
 
 
-def _spot(record: WarcRecord, offset: int) -> WarcSpot:
+def _spot(record: WarcRecord, offset: int | None) -> WarcSpot:
     date = record.record_date
     problem = None
     if record.http_headers is None:
         problem = "a truncated or corrupt WARC response record: no HTTP response head"
     return WarcSpot(
-        offset=offset,
+        offset=record.stream_pos if offset is None else offset,
+        whole=offset is None,
         record_id=record.record_id or f"@{record.stream_pos}",
         url=record.headers.get("WARC-Target-URI") or None,
         fetched_at=date.isoformat() if date is not None else None,
@@ -98,18 +100,18 @@ def _spot(record: WarcRecord, offset: int) -> WarcSpot:
 class _Members:
     """Whether a record's offset in a .warc.gz is a gzip member's start, where a reader
     can seek to. In a file gzipped as a whole, FastWARC's positions are somewhere inside
-    the one member: from the first such record on, offsets are 0 (read from the start)."""
+    the one member: from the first such record on, there is no offset (None)."""
 
     def __init__(self, path: str) -> None:
         self.fd = os.open(path, os.O_RDONLY) if path.lower().endswith(".gz") else None
         self.whole = False
 
-    def offset(self, pos: int) -> int:
+    def offset(self, pos: int) -> int | None:
         if self.fd is None:
             return pos
         if not self.whole and os.pread(self.fd, 3, pos) != b"\x1f\x8b\x08":
             self.whole = True
-        return 0 if self.whole else pos
+        return None if self.whole else pos
 
     def close(self) -> None:
         if self.fd is not None:
@@ -147,8 +149,9 @@ def scan_warc(page: PageRef, kinds: Counter[str]) -> Iterator[PageRef]:
 
 
 def expand_warcs(pages: list[PageRef]) -> tuple[list[PageRef], Counter[str]]:
-    """``pages`` with each WARC file replaced by its pages (sorted by source path, as
-    discovery sorts), and the records that are no page counted by kind."""
+    """``pages`` with each WARC file replaced by its pages, in file order (where discovery
+    found the file: a whole-file-gzipped WARC is then read forward, ``_find_whole``), and
+    the records that are no page counted by kind."""
     kinds: Counter[str] = Counter()
     if not any(is_warc(p) for p in pages):
         return pages, kinds
@@ -158,7 +161,6 @@ def expand_warcs(pages: list[PageRef]) -> tuple[list[PageRef], Counter[str]]:
             out.extend(scan_warc(page, kinds))
         else:
             out.append(page)
-    out.sort(key=lambda p: p.source_path)
     return out, kinds
 
 
@@ -247,6 +249,45 @@ class WarcBody:
     problem: Rejected | None = None
 
 
+class _Cursor(threading.local):
+    """Where this thread's last read of a whole-file-gzipped WARC stopped."""
+
+    key: tuple[str, str] | None = None  # (path, stat signature)
+    stream: IOStream | None = None
+    records: Iterator[WarcRecord] | None = None
+
+    def reset(self, key: tuple[str, str] | None = None) -> None:
+        if self.stream is not None:
+            self.stream.close()
+        self.key, self.stream, self.records = key, None, None
+        if key is not None:
+            self.stream = _open(key[0])
+            self.records = iter(ArchiveIterator(self.stream, parse_http=False,
+                                                strict_mode=False,
+                                                record_types=WarcRecordType.response))
+
+
+_cursor = _Cursor()
+
+
+def _find_whole(path: str, stat: FileStat, record_id: str) -> WarcRecord:
+    """The record ``record_id`` of a WARC gzipped as a whole, where no offset leads: read
+    on from where this thread's last read of the file stopped (a batch's pages come in
+    file order, so a file is read about once per batch), else from the start."""
+    key = (path, stat.signature)
+    for again in (False, True):
+        if again or _cursor.key != key:
+            _cursor.reset(key)
+        assert _cursor.records is not None
+        for record in _cursor.records:
+            if record.record_id == record_id:
+                record.parse_http(strict_mode=False)
+                return record
+    _cursor.reset()
+    raise Rejected("vanished", f"no record {record_id} in the WARC file: the file changed"
+                   " after it was found")
+
+
 def read_warc_page(path: str, spot: WarcSpot, max_bytes: int) -> WarcBody:
     """The page's record read back by seeking to its offset. ``Rejected`` only when the
     WARC file is gone or cannot be opened, or no longer holds the record (transient)."""
@@ -257,18 +298,22 @@ def read_warc_page(path: str, spot: WarcSpot, max_bytes: int) -> WarcBody:
         raise Rejected("vanished", "the WARC file disappeared after it was found") from None
     except (OSError, FastWARCError) as exc:
         raise Rejected("unreadable", f"cannot read the WARC file: {exc}") from None
-    if spot.problem:
+    if spot.problem or spot.whole:
         stream.close()
+        stream = None
+    if spot.problem:
         return WarcBody(b"", stat, Rejected("unreadable", spot.problem))
     try:
-        record = _find(stream, spot.record_id)
+        record = (_find_whole(path, stat, spot.record_id) if stream is None
+                  else _find(stream, spot.record_id))
         expected = record.content_length
         reader = record.reader
         body = reader.read(max_bytes + 1) if max_bytes and expected > max_bytes else reader.read()
     except FastWARCError as exc:
         return WarcBody(b"", stat, Rejected("unreadable", f"the WARC record is corrupt: {exc}"))
     finally:
-        stream.close()
+        if stream is not None:
+            stream.close()
     if max_bytes and len(body) > max_bytes:
         return WarcBody(body, stat, Rejected(
             "too_large", f"the record's body is {expected} bytes, over the {max_bytes}-byte"

@@ -190,7 +190,7 @@ def test_winnow_run_with_a_warc_file_as_raw(prefect_server, tmp_path, capsys):
 def test_kill_minus_9_with_a_warc_as_input(tmp_path):
     """The kill test of tests/test_crash.py with WARC files as the archive: every record
     ends exactly once, whatever moment the runs were killed at."""
-    from test_crash import ForkServer, kill_while_writing, writing_time
+    from test_crash import KILL_REACH, ForkServer, kill_while_writing, left_to_do, writing_time
 
     raw = tmp_path / "raw"
     pages = []
@@ -202,14 +202,24 @@ def test_kill_minus_9_with_a_warc_as_input(tmp_path):
     try:
         span = writing_time(server.start(raw, tmp_path / "probe"), tmp_path / "probe")
         outcomes = []
-        for _ in range(6):
-            proc = server.start(raw, out)
-            outcome, _ = kill_while_writing(proc, out, rng.uniform(0.0, 0.5 * span))
+        complete = False
+        for _ in range(8):
+            # once the output is complete, reprocess runs (a new version built beside the
+            # live one, resumed when killed): there is always work to be killed in
+            args = ("--reprocess",) if complete else ()
+            share = left_to_do(out, len(pages), complete)  # a resumed run writes for less
+            proc = server.start(raw, out, *args)
+            outcome, _ = kill_while_writing(proc, out,
+                                            rng.uniform(0.0, KILL_REACH * span * share))
             outcomes.append(outcome)
             check_consistent(out)
-        done = server.start(raw, out)
-        assert done.wait() == 0, done.communicate()[0]
-        check_exactly_once(out, pages)
+            if outcome != "killed":
+                complete = True
+                check_exactly_once(out, pages)
+        for args in (("--reprocess",), ()):
+            done = server.start(raw, out, *args)
+            assert done.wait() == 0, done.communicate()[0]
+            check_exactly_once(out, pages)
     finally:
         server.close()
-    assert outcomes.count("killed") >= 3, outcomes
+    assert outcomes.count("killed") >= 4, outcomes
