@@ -187,6 +187,19 @@ def test_winnow_run_with_a_warc_file_as_raw(prefect_server, tmp_path, capsys):
     assert summary["warc_records"] == {"request": 3}
 
 
+def test_winnow_backfill_since_until_on_warc_date(prefect_server, tmp_path, capsys):
+    from flows.cli import main
+
+    raw = tmp_path / "raw"
+    article_warc(raw / "march.warc.gz", 2, day="2024-03-15")
+    april = article_warc(raw / "april.warc", 3, start=5, day="2024-04-20", gz="none")
+    out = tmp_path / "clean"
+    assert main(["backfill", "--raw", str(raw), "--out", str(out), "--since", "2024-04-01",
+                 "--until", "2024-04-30"]) == 0
+    assert "3 records" in capsys.readouterr().out
+    assert set(current_records(out)) == set(april)
+
+
 def test_kill_minus_9_with_a_warc_as_input(tmp_path):
     """The kill test of tests/test_crash.py with WARC files as the archive: every record
     ends exactly once, whatever moment the runs were killed at."""
