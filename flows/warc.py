@@ -18,7 +18,8 @@ the worker reads forward from the start to its record (correct, but each page co
 records before it: such a file is best recompressed per record).
 
 A record cut short (a truncated file, a corrupt gzip member) is a page that becomes an
-``unreadable`` reject saying so; the records after it are still read.
+``unreadable`` reject saying so; the records after it are still read (``scan_warc``
+starts again at the next gzip member, or ``WARC/1.`` line, after a corrupt stretch).
 """
 
 from __future__ import annotations
@@ -118,17 +119,30 @@ class _Members:
             os.close(self.fd)
 
 
-def scan_warc(page: PageRef, kinds: Counter[str]) -> Iterator[PageRef]:
-    """The pages among the records of the WARC file ``page``, in file order; every other
-    record counted in ``kinds``. A file that cannot be read to its end yields one more
-    page, named after the offset where reading stopped, that becomes its reject."""
-    stream = members = None
-    last = 0
+def _next_start(path: str, after: int) -> int | None:
+    """Where the next record may start after ``after``: the next gzip member's magic in
+    a .warc.gz, the next ``WARC/1.`` line in a .warc (None: nowhere). Read in chunks."""
+    magic = b"\x1f\x8b\x08" if path.lower().endswith(".gz") else b"WARC/1."
+    with open(path, "rb") as fh:
+        fh.seek(after)
+        tail = b""
+        while chunk := fh.read(1 << 20):
+            found = (tail + chunk).find(magic)
+            if found >= 0:
+                return after - len(tail) + found
+            after += len(chunk)
+            tail = chunk[-len(magic) + 1 :]
+    return None
+
+
+def _scan_from(page: PageRef, start: int, kinds: Counter[str], members: _Members
+               ) -> Iterator[PageRef | int]:
+    """The pages from offset ``start`` on, and at the end the position of the last
+    record read, when reading stopped at a corrupt stretch (it raises on)."""
+    stream = _open(page.path, start)
     try:
-        stream = _open(page.path)
-        members = _Members(page.path)
         for record in ArchiveIterator(stream, parse_http=True, strict_mode=False):
-            last = record.stream_pos
+            yield record.stream_pos
             kind = _kind(record)
             if kind is not None:
                 kinds[kind] += 1
@@ -136,16 +150,40 @@ def scan_warc(page: PageRef, kinds: Counter[str]) -> Iterator[PageRef]:
             spot = _spot(record, members.offset(record.stream_pos))
             yield PageRef(page.path, f"{page.source_path}#{spot.record_id}", None,
                           page.folder_site, page.stat, None, spot)
-    except (OSError, FastWARCError) as exc:
-        spot = WarcSpot(last, f"@{last}", problem=f"the WARC file cannot be read past"
-                        f" offset {last}: {exc}")
-        yield PageRef(page.path, f"{page.source_path}#@{last}", None, page.folder_site,
-                      page.stat, None, spot)
     finally:
-        if stream is not None:
-            stream.close()
-        if members is not None:
-            members.close()
+        stream.close()
+
+
+def scan_warc(page: PageRef, kinds: Counter[str]) -> Iterator[PageRef]:
+    """The pages among the records of the WARC file ``page``, in file order; every other
+    record counted in ``kinds``. Where a corrupt stretch stops the reading, one more page
+    named after the offset it was found at (``#@<offset>``) becomes its reject, and the
+    reading goes on at the next record start after it (the next gzip member in a .warc.gz
+    made per record; a file gzipped as a whole cannot be read past it)."""
+    members = _Members(page.path)
+    start: int | None = 0
+    reported = False  # a corrupt stretch is reported once, however many tries it takes
+    try:
+        while start is not None:
+            last = start
+            found = False
+            try:
+                for item in _scan_from(page, start, kinds, members):
+                    if isinstance(item, int):
+                        last, found = item, True
+                    else:
+                        yield item
+                return
+            except (OSError, FastWARCError) as exc:
+                if found or not reported:
+                    spot = WarcSpot(last, f"@{last}", problem="a corrupt stretch of the WARC"
+                                    f" file at offset {last}: {exc}")
+                    yield PageRef(page.path, f"{page.source_path}#@{last}", None,
+                                  page.folder_site, page.stat, None, spot)
+                reported = True
+                start = None if members.whole else _next_start(page.path, last + 1)
+    finally:
+        members.close()
 
 
 def expand_warcs(pages: list[PageRef]) -> tuple[list[PageRef], Counter[str]]:

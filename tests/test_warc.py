@@ -236,3 +236,25 @@ def test_kill_minus_9_with_a_warc_as_input(tmp_path):
     finally:
         server.close()
     assert outcomes.count("killed") >= 4, outcomes
+
+
+@pytest.mark.parametrize("bad", [b"\x1f\x8b\x08" + b"\x00" * 40, b"not a gzip member at all",
+                                 "cut"])
+def test_a_corrupt_member_mid_file_is_a_reject_and_the_rest_is_read(tmp_path, bad):
+    records = [response(f"https://d.example/{i}", 200, "text/plain", article_text(i).encode())
+               for i in range(5)]
+    members = [gzip.compress(r.data) for r in records]
+    if bad == "cut":
+        bad = members[2][: len(members[2]) // 2]
+    warc = tmp_path / "raw" / "mid.warc.gz"
+    warc.parent.mkdir()
+    warc.write_bytes(b"".join(members[:2]) + bad + b"".join(members[3:]))
+    out = tmp_path / "clean"
+    summary = run(warc.parent, out)
+    current = current_records(out)
+    assert summary.records == 4 and summary.rejects_by_reason == {"unreadable": 1}
+    assert {f"mid.warc.gz#{r.record_id}" for i, r in enumerate(records) if i != 2} <= set(
+        current)
+    [reject] = [r for r in current.values() if "reason" in r]
+    assert reject["source_path"].startswith("mid.warc.gz#@")
+    assert "corrupt stretch" in reject["detail"]
