@@ -258,3 +258,20 @@ def test_a_corrupt_member_mid_file_is_a_reject_and_the_rest_is_read(tmp_path, ba
     [reject] = [r for r in current.values() if "reason" in r]
     assert reject["source_path"].startswith("mid.warc.gz#@")
     assert "corrupt stretch" in reject["detail"]
+
+
+def test_site_learning_reads_warc_pages_too(tmp_path, caplog):
+    """A backfill's learning pass (--learn-sites) learns WARC pages' lines under the site
+    of their WARC-Target-URI, then cleans them."""
+    from flows.sitestats_store import SiteStatsStore
+
+    raw = tmp_path / "raw"
+    names = article_warc(raw / "crawl.warc.gz", 6)
+    out = tmp_path / "clean"
+    with caplog.at_level(logging.INFO, logger="test"):
+        summary = run(raw, out, learn_sites=True)
+    assert summary.records == 6
+    assert "learned the lines of 6 pages over 3 sites" in caplog.text
+    with SiteStatsStore(out) as sites:
+        assert set(sites.sites()) == {"news0.example", "news1.example", "news2.example"}
+    check_exactly_once(out, names)
