@@ -188,6 +188,8 @@ def discover(raw_root: str | Path, *, exclude: Iterable[str | Path] = ()) -> Dis
 
     ``exclude`` names folders never to enter: the output folder, when someone
     points ``--out`` inside ``--raw``, so Winnow never reads its own output.
+    ``raw_root`` may also be a single WARC file: it is then the one page found (a run
+    reads its records as the pages, ``flows.warc``).
     """
     root = Path(raw_root).absolute()
     if root.is_file() and is_warc_name(root.name):  # --raw crawl.warc.gz: one WARC file

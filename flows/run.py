@@ -1,6 +1,7 @@
 """One run, from raw folder to committed part files: the body of the ``clean_pages`` flow.
 
-discover (one walk, a stat of each file) -> select by date -> skip, unread, the pages
+discover (one walk, a stat of each file; a WARC file stands for its records, found by
+one streaming pass over it: ``flows.warc``) -> select by date -> skip, unread, the pages
 whose files' stats are those the state read a known content with -> (with
 ``learn_sites``: a learning pass over the pages' lines) -> batches submitted to the
 task runner with their sites' learned chrome, at most ``in_flight`` at a time (each
