@@ -23,7 +23,7 @@ run: $(STAMP) native
 test: $(DEV_STAMP) native
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest
+	WINNOW_RULE_COVERAGE=1 $(VENV)/bin/pytest
 
 # The text path compiled by mypyc into build/native/ (cleaners/native.py): rebuilt when
 # its sources changed since the last build, a no-op otherwise. Where it cannot be built

@@ -804,6 +804,10 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                     help="the scale-out sections (bench/scale.py: backfill pages/s on 1 and "
                          "2 Dask workers, peak RSS on 1k/10k-page archives; minutes). "
                          "Default: on, off for a --limit smoke run")
+    ap.add_argument("--fetch", action=argparse.BooleanOptionalAction, default=None,
+                    help="the fetch section (bench/fetch_bench.py: winnow fetch over 20 "
+                         "local hosts against its politeness limit; about a minute). "
+                         "Default: on, off for a --limit smoke run")
     return ap.parse_args(argv)
 
 
@@ -1039,6 +1043,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bench.scale import scale_sections
 
         scale_text = scale_sections(args.data_root, cpus=all_cpus)
+    fetch_text = None
+    if args.fetch or (args.fetch is None and not args.limit):
+        from bench.fetch_bench import fetch_section
+
+        fetch_text = fetch_section((50, 100))
 
     rss_mib = _peak_rss_mib()
     elapsed = time.perf_counter() - started
@@ -1059,6 +1068,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _memory_section(rss_mib, memory),
         "\n".join(f"- {n}" for n in notes),
         scale_text,
+        fetch_text,
     ]))
     print(body)
     args.out.write_text(_header(args, pinned, elapsed) + body + "\n", encoding="utf-8")

@@ -22,6 +22,13 @@ class PageMeta:
     # the other days the markup's sources give (a JSON-LD article's and article:published_time
     # that disagree): the date printed beside the headline may confirm one of them
     other_dates: list[str] = field(default_factory=list)
+    # the dates the markup says the story was modified on (JSON-LD ``dateModified``,
+    # ``article:modified_time``): a page may print its updated day as its only date
+    modified: list[str] = field(default_factory=list)
+    # the published date of the article <meta> tags of a vocabulary other than schema.org
+    # (``article:published_time``, ``pubdate``, Dublin Core...), where they give one: a
+    # statement of the first-published day besides JSON-LD's
+    meta_published: str | None = None
     # where JSON-LD and article <meta> give no date: htmldate's reading of the markup, asked
     # only when no date is printed beside the headline either (``assemble._published``)
     date_reader: Callable[[], str | None] | None = None

@@ -297,7 +297,7 @@ def clean_job(
         if read.data is None:
             raise Rejected("too_large", read.too_large or "over the size limit")
         record: ArticleRecord | RejectRecord = clean_page(
-            read.data, source_path=page.source_path, url=fields.url if fields else None,
+            read.data, source_path=page.source_path, url=fields.page_url if fields else None,
             site=site, encoding=fields.encoding if fields else None, limits=limits,
             fetched_at=fields.fetched_at if fields else None,
             site_chrome=job.site_chrome, on_lines=_line_collector(job, site, lines),

@@ -168,7 +168,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    raw = _folder_arg(args.raw, "raw", must_exist=True, warc_ok=True)
+    raw = _folder_arg(args.raw, "raw", must_exist=not args.settings,  # a fetch makes it
+                      warc_ok=True)
     out = _folder_arg(args.out, "output", must_exist=False)
     _positive(args.batch_size, "--batch-size")
     from flows.schedule import (
@@ -179,16 +180,87 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve_deployment,
     )
 
+    fetch = None
+    if args.settings:  # a [fetch] table with sources: each tick fetches, then cleans
+        fetch = {"fetch_settings": _fetch_table(args.settings),
+                 "settings_dir": _settings_dir(args.settings)}
+        raw.mkdir(parents=True, exist_ok=True)
     try:
         check_cron(args.cron)
         url = require_server()
         deployment = build_deployment(args.cron, str(raw), str(out), name=args.name,
-                                      batch_size=args.batch_size)
+                                      batch_size=args.batch_size, fetch=fetch)
     except ScheduleError as exc:
         raise CliError(str(exc), EXIT_USAGE if "cron" in str(exc) else EXIT_FAILED) from exc
-    print(f"serving clean_pages/{args.name} on {url}: {args.cron}, {raw} -> {out}"
+    flow = "fetch_pages" if fetch else "clean_pages"
+    print(f"serving {flow}/{args.name} on {url}: {args.cron}, {raw} -> {out}"
           " (Ctrl-C stops)", file=sys.stderr)
     serve_deployment(deployment)
+    return EXIT_OK
+
+
+# --- fetch ----------------------------------------------------------------------------
+
+
+def _fetch_table(path: str) -> dict:
+    """The settings file's ``[fetch]`` table, checked as the fetch will use it."""
+    import tomllib
+
+    from flows.fetch import fetch_request
+
+    try:
+        with open(path, "rb") as fh:
+            table = tomllib.load(fh).get("fetch")
+    except OSError as exc:
+        raise CliError(f"cannot read settings {path!r}: {exc.strerror or exc}",
+                       EXIT_USAGE) from exc
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        raise CliError(f"settings {path!r}: {exc}", EXIT_USAGE) from exc
+    if not isinstance(table, dict):
+        raise CliError(f"settings {path!r}: no [fetch] table", EXIT_USAGE)
+    try:
+        request = fetch_request("raw", "clean", table, _settings_dir(path))
+    except ValueError as exc:  # SettingsError, SourceError
+        raise CliError(f"settings {path!r}: {exc}", EXIT_USAGE) from exc
+    if not request.sources:
+        raise CliError(f"settings {path!r}: [fetch] names no sources ([[fetch.sources]])",
+                       EXIT_USAGE)
+    return table
+
+
+def _settings_dir(path: str) -> str:
+    return str(Path(path).resolve().parent)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    table = _fetch_table(args.settings)
+    raw = _folder_arg(args.raw, "raw", must_exist=False)
+    out = _folder_arg(args.out, "output", must_exist=False)
+    _positive(args.batch_size, "--batch-size")
+    limits = _limits(args) if args.clean else None
+    raw.mkdir(parents=True, exist_ok=True)
+
+    from fetching.state import FetchLocked
+    from flows.console import RunConsole
+    from flows.fetch import FetchFailed, fetch_pages
+    from flows.pipeline import RunFailed
+    from flows.progress import reporting_to
+    from flows.state import StateLocked
+
+    try:
+        with RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
+            result = fetch_pages(raw=str(raw), out=str(out), fetch_settings=table,
+                                 clean=args.clean, batch_size=args.batch_size,
+                                 limits=limits.to_dict() if limits else None,
+                                 settings_dir=_settings_dir(args.settings))
+    except (FetchFailed, FetchLocked, RunFailed, StateLocked) as exc:
+        raise CliError(str(exc)) from exc
+    from fetching.run import FetchSummary
+    from flows.summary import RunSummary
+
+    print(FetchSummary(**result["fetch"]).to_text(), flush=True)
+    if "clean" in result:
+        print(RunSummary(**result["clean"]).to_text(), flush=True)
     return EXIT_OK
 
 
@@ -361,15 +433,8 @@ def build_parser() -> argparse.ArgumentParser:
                                " clean with what earlier runs learned")
     backfill.set_defaults(func=cmd_backfill)
 
-    serve = sub.add_parser("serve", help="register the clean_pages deployment on a cron"
-                                         " schedule and run its scheduled runs")
-    serve.add_argument("--cron", default="*/15 * * * *",
-                       help="when to run, as a cron expression (default: every 15 minutes)")
-    serve.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
-    serve.add_argument("--out", default="clean", help="output folder (default: clean)")
-    serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
-    serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
-    serve.set_defaults(func=cmd_serve)
+    _serve_parser(sub)
+    _fetch_parser(sub)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file", nargs="?")
@@ -382,8 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
                                         " site, else its URL's host, else the page's folder)")
     explain.set_defaults(func=cmd_explain)
 
-    schema = sub.add_parser("schema", help="print (or --write) the records' JSON Schemas")
-    schema.add_argument("name", nargs="?", choices=["article", "reject", "link"])
+    schema = sub.add_parser("schema", help="print (or --write) the records' and the"
+                                           " sidecar's JSON Schemas")
+    schema.add_argument("name", nargs="?", choices=["article", "reject", "link", "sidecar"])
     schema.add_argument("--write", action="store_true", help="rewrite schemas/*.schema.json")
     schema.set_defaults(func=cmd_schema)
 
@@ -393,6 +459,40 @@ def build_parser() -> argparse.ArgumentParser:
                                " files it lists), or a folder of JSONL files")
     validate.set_defaults(func=cmd_validate)
     return parser
+
+
+def _serve_parser(sub: argparse._SubParsersAction) -> None:
+    """``winnow serve``: the scheduled deployment's options."""
+    serve = sub.add_parser("serve", help="register the clean_pages deployment on a cron"
+                                         " schedule and run its scheduled runs")
+    serve.add_argument("--cron", default="*/15 * * * *",
+                       help="when to run, as a cron expression (default: every 15 minutes)")
+    serve.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
+    serve.add_argument("--out", default="clean", help="output folder (default: clean)")
+    serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
+    serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
+    serve.add_argument("--settings", metavar="FILE",
+                       help="a settings file whose [fetch] table names sources: each run"
+                            " fetches them, then cleans what it saved (winnow fetch --clean)")
+    serve.set_defaults(func=cmd_serve)
+
+
+def _fetch_parser(sub: argparse._SubParsersAction) -> None:
+    """``winnow fetch``: its own options (it cleans with --clean, so no limit options)."""
+    fetch = sub.add_parser("fetch", help="fetch the settings' feeds, sitemaps, sites and URL"
+                                         " lists into raw/ (politely, resumably)")
+    fetch.add_argument("--settings", metavar="FILE", required=True,
+                       help="a TOML file whose [fetch] table names the sources (and whose"
+                            " [limits] table --clean uses)")
+    fetch.add_argument("--raw", default="raw", help="folder the pages go to (default: raw)")
+    fetch.add_argument("--out", default="clean",
+                       help="output folder: fetch state and log, and --clean's records"
+                            " (default: clean)")
+    fetch.add_argument("--clean", action="store_true",
+                       help="then clean exactly the pages saved, in the same flow run")
+    fetch.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
+    fetch.set_defaults(func=cmd_fetch, max_raw_bytes=None, max_decompressed_bytes=None,
+                       page_timeout=None)
 
 
 def _run_options(parser: argparse.ArgumentParser) -> None:

@@ -103,6 +103,7 @@ class RunConsole:
         self.min_pages = min_pages
         self.progress: Progress | None = None
         self._task: TaskID | None = None
+        self._label = "cleaning"
         self._themed: Console | None = None
         self._saved_consoles: list[tuple[logging.Handler, Console]] = []
         self._saved_formatters: list[tuple[logging.Handler, logging.Formatter | None]] = []
@@ -134,10 +135,14 @@ class RunConsole:
         self._saved_formatters.clear()
 
     # ProgressReporter
-    def start(self, total: int) -> None:
-        """Put up the bar if the run is long enough and stderr is a terminal."""
+    def start(self, total: int, label: str = "cleaning") -> None:
+        """Put up the bar if the run is long enough and stderr is a terminal. A new
+        ``label`` (``winnow fetch --clean``: fetching, then cleaning) ends the old bar."""
+        if self.progress is not None and label != self._label:
+            self.stop()
         if self.progress is not None or total < self.min_pages:
             return
+        self._label = label
         handlers = prefect_console_handlers()
         console = self.console
         if console is None:
@@ -150,7 +155,7 @@ class RunConsole:
         console.push_theme(Theme())
         self._themed = console
         self.progress = Progress(
-            TextColumn("cleaning"),
+            TextColumn(label),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("pages"),

@@ -3,7 +3,9 @@
 A page is any file. Its type is not judged here: ``clean_page`` sniffs what the
 name does not tell, and rejects what it cannot read, so an odd file shows up in
 the rejects with a reason instead of silently vanishing. The only files that
-are not pages are sidecars (``<page name>.meta.json``), which describe a page.
+are not pages are sidecars (``<page name>.meta.json``), which describe a page, and
+the temporary files ``winnow fetch`` writes under before renaming them
+(``.<name>.XXXXXXXX.tmp``: half a page until the rename).
 
 The walk also stats every file it finds (``FileStat``): the one look at a file a run
 takes before deciding whether to read it. A page whose file and sidecar still have the
@@ -13,6 +15,7 @@ stats they had when the state last read them is skipped unread (``flows.state``)
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -102,6 +105,17 @@ def display_name(name: str) -> str:
 def is_warc_name(name: str) -> bool:
     """A WARC file by its name (``flows.warc`` reads its records as pages)."""
     return name.lower().endswith((".warc", ".warc.gz"))
+
+
+# The temporary name ``fetching.atomic`` writes under before its rename
+# (``.<name>.<8 random characters>.tmp``): half a page or sidecar while ``winnow fetch``
+# writes it, or a killed fetch's leftover (which the fetch removes when it restarts).
+_WRITER_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+def is_writer_temp(name: str) -> bool:
+    """Never a page: a cleaning run that starts mid-fetch must not read half a file."""
+    return _WRITER_TEMP.match(name) is not None
 
 
 def is_sidecar(name: str) -> bool:
@@ -206,6 +220,8 @@ def discover(raw_root: str | Path, *, exclude: Iterable[str | Path] = ()) -> Dis
         file = Path(name)
         rel = file.relative_to(root)
         rel_name = display_name(rel.as_posix())
+        if is_writer_temp(file.name):
+            continue
         if is_sidecar(file.name):
             if file.with_name(file.name[: -len(SIDECAR_SUFFIX)]).as_posix() not in stats:
                 orphans.append(rel_name)

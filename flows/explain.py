@@ -112,4 +112,4 @@ def read_for_explain(path: Path) -> tuple[bytes, str | None, str | None]:
 
     data = path.read_bytes()
     meta = sidecar_of(path)
-    return data, meta and meta.url, meta and meta.encoding
+    return data, meta and meta.page_url, meta and meta.encoding

@@ -73,6 +73,11 @@ def _name_run_after(pages: int) -> None:
         get_run_logger().warning("cannot rename the flow run: %r", exc)
 
 
+def _listed(paths_file: str) -> tuple[str, ...]:
+    with open(paths_file, encoding="utf-8") as fh:
+        return tuple(line.rstrip("\n") for line in fh if line.strip())
+
+
 # Both batch tasks: never cached or persisted (the flow writes what they return), and
 # retried only for what is not the pages' fault (a lost Dask worker).
 _BATCH_TASK_OPTIONS: dict[str, object] = {
@@ -126,6 +131,7 @@ def clean_pages(
     wait: bool = False,
     limits: dict[str, float | int | None] | None = None,
     learn_sites: bool = False,
+    paths_file: str | None = None,
 ) -> dict:
     """Clean every new or changed page under ``raw`` into ``out``; return the run summary.
 
@@ -149,6 +155,7 @@ def clean_pages(
     request = RunRequest(
         raw=str(raw), out=str(out), batch_size=batch_size, since=since, until=until,
         reprocess=reprocess, wait=wait, learn_sites=learn_sites,
+        paths=_listed(paths_file) if paths_file is not None else None,
     )
     summary = execute(
         request,

@@ -18,8 +18,8 @@ from typing import Protocol
 
 
 class ProgressReporter(Protocol):
-    def start(self, total: int) -> None:
-        """The run will clean ``total`` pages."""
+    def start(self, total: int, label: str = "cleaning") -> None:
+        """The run will clean (or fetch: ``label``) ``total`` pages."""
 
     def advance(self, pages: int = 1) -> None:
         """``pages`` more pages are done."""
@@ -51,11 +51,12 @@ def _drop_reporter(reporter: ProgressReporter, exc: Exception) -> None:
     logging.getLogger(__name__).warning("progress display turned off: %r", exc)
 
 
-def report_start(total: int) -> None:
+def report_start(total: int, label: str = "cleaning") -> None:
     reporter = _reporter
     if reporter is not None:
         try:
-            reporter.start(total)
+            # a reporter written before labels (start(total)) still gets the cleaning's
+            reporter.start(total) if label == "cleaning" else reporter.start(total, label)
         except Exception as exc:
             _drop_reporter(reporter, exc)
 

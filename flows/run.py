@@ -84,6 +84,7 @@ class RunRequest:
     reprocess: bool = False
     wait: bool = False
     learn_sites: bool = False  # a learning pass over the pages' lines before cleaning them
+    paths: tuple[str, ...] | None = None  # only these pages (source paths): a fetch's saves
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -267,6 +268,9 @@ def _selected_pages(request: RunRequest, summary: RunSummary, logger: Logger,
     for orphan in found.orphan_sidecars[:20]:
         logger.warning("sidecar with no page beside it: %s", orphan)
     pages = found_pages
+    if request.paths is not None:  # ``winnow fetch --clean``: exactly what the fetch saved
+        wanted = set(request.paths)
+        pages = [page for page in pages if page.source_path in wanted]
     if request.since or request.until:
         load_sidecars(pages, sidecars)
         pages = select_by_date(pages, request.since, request.until,

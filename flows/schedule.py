@@ -47,19 +47,33 @@ def build_deployment(
     *,
     name: str = DEPLOYMENT_NAME,
     batch_size: int | None = None,
+    fetch: dict[str, object] | None = None,
 ) -> Any:
-    """The ``clean_pages`` deployment, cleaning ``raw`` into ``out`` on ``cron``.
+    """The ``clean_pages`` deployment, cleaning ``raw`` into ``out`` on ``cron``; with
+    ``fetch`` (the flow parameters of a settings file whose ``[fetch]`` names sources:
+    ``fetch_settings``, ``settings_dir``), the ``fetch_pages`` one, which fetches the
+    sources and cleans what it saved, each tick one flow run.
 
     Folders are made absolute: the runs may start in another working directory.
     """
-    from flows.pipeline import clean_pages
-
     parameters: dict[str, object] = {
         "raw": str(Path(raw).absolute()),
         "out": str(Path(out).absolute()),
     }
     if batch_size is not None:
         parameters["batch_size"] = batch_size
+    if fetch is not None:
+        from flows.fetch import fetch_pages
+
+        return fetch_pages.to_deployment(
+            name=name, cron=check_cron(cron),
+            parameters={**parameters, **fetch, "clean": True},
+            description=f"Fetch the settings' sources into {parameters['raw']}, then clean"
+                        f" the pages saved into {parameters['out']} ({cron}).",
+            tags=["winnow"],
+        )
+    from flows.pipeline import clean_pages
+
     return clean_pages.to_deployment(
         name=name,
         cron=check_cron(cron),

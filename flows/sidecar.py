@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from cleaners import Rejected
 from flows.discover import FileStat, sidecar_name
 
-_STRING_FIELDS = ("url", "site", "encoding", "fetched_at")
+_STRING_FIELDS = ("url", "site", "encoding", "fetched_at", "final_url")
 MAX_SIDECAR_BYTES = 1024 * 1024  # a larger "sidecar" is not metadata: bad_sidecar
 
 
@@ -36,6 +36,12 @@ class Sidecar:
     site: str | None = None
     encoding: str | None = None
     fetched_at: str | None = None
+    final_url: str | None = None  # where ``winnow fetch`` got the page, after redirects
+
+    @property
+    def page_url(self) -> str | None:
+        """The URL a record carries: where the page was fetched from, after redirects."""
+        return self.final_url or self.url
 
 
 def parse_sidecar(data: bytes, name: str = "sidecar") -> Sidecar:
@@ -71,14 +77,19 @@ def parse_sidecar(data: bytes, name: str = "sidecar") -> Sidecar:
             )
     if values["fetched_at"]:
         values["fetched_at"] = _fetch_time(values["fetched_at"], name)
-    if values["url"]:
-        try:
-            host = urlsplit(values["url"]).netloc
-        except ValueError as exc:  # "http://[::1" and other malformed netlocs
-            raise Rejected("bad_sidecar", f"{name}: url {values['url']!r}: {exc}") from None
-        if not host:
-            raise Rejected("bad_sidecar", f"{name}: url {values['url']!r} has no host")
+    for key in ("url", "final_url"):
+        if values[key]:
+            _check_host(values[key], key, name)
     return Sidecar(**values)
+
+
+def _check_host(url: str, key: str, name: str) -> None:
+    try:
+        host = urlsplit(url).netloc
+    except ValueError as exc:  # "http://[::1" and other malformed netlocs
+        raise Rejected("bad_sidecar", f"{name}: {key} {url!r}: {exc}") from None
+    if not host:
+        raise Rejected("bad_sidecar", f"{name}: {key} {url!r} has no host")
 
 
 @dataclass(frozen=True, slots=True)

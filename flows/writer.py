@@ -1,8 +1,8 @@
 """Write part files and the manifest so that a reader never sees half a file.
 
-Every file is written under a temporary name in its final folder, flushed and
-fsynced, then ``os.replace``d into place (atomic on POSIX within one file
-system), and the folder is fsynced so the rename survives a power cut. The
+Every file is written by ``fetching.atomic.atomic_write_bytes`` (shared with the
+fetch, which may not import ``flows``): under a temporary name in its final folder,
+flushed and fsynced, then ``os.replace``d into place, and the folder fsynced. The
 temporary name starts with a dot and does not end in ``.jsonl``, so globs such
 as ``articles/*/*.jsonl`` never pick one up.
 """
@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +20,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from fetching.atomic import atomic_write_bytes, atomic_write_text
+from fetching.atomic import fsync_dir as _fsync_dir
 from schemas.models import SCHEMA_VERSION
 
 PartKind = Literal["articles", "rejects"]
@@ -41,42 +41,6 @@ def json_line(obj: BaseModel | Mapping[str, object]) -> str:
         if char in line:
             line = line.replace(char, escape)
     return line
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # some file systems do not let a folder be opened
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step: before it, the old file or none; after, all."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def atomic_write_text(path: str | Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 @dataclass(frozen=True, slots=True)

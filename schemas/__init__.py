@@ -10,8 +10,10 @@ from schemas.models import (
     RejectRecord,
     Related,
 )
+from schemas.sidecar import FetchedSidecar
 
 __all__ = [
+    "FetchedSidecar",
     "SCHEMA_VERSION",
     "ArticleRecord",
     "ImageInfo",

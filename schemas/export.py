@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 from schemas.models import ArticleRecord, LinkRecord, RejectRecord
+from schemas.sidecar import FetchedSidecar
 
 SCHEMA_DIR = Path(__file__).resolve().parent
-MODELS = {"article": ArticleRecord, "reject": RejectRecord, "link": LinkRecord}
+MODELS = {"article": ArticleRecord, "reject": RejectRecord, "link": LinkRecord,
+          "sidecar": FetchedSidecar}
 
 
 def schema_json(name: str) -> str:

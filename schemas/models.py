@@ -81,7 +81,9 @@ class ArticleRecord(_Strict):
     )
     source_path: str = Field(description="POSIX path of the raw file, relative to the raw root.")
     raw_sha256: str = Field(pattern=_SHA256)
-    url: str | None = None
+    url: str | None = Field(default=None, description="The page's URL: the canonical or"
+                            " og:url it gives itself on its own site, else its sidecar's"
+                            " final_url (after redirects), else the sidecar's url.")
     site: str | None = None
     fetched_at: datetime | None = Field(
         default=None,

@@ -45,6 +45,13 @@ def sample_names() -> list[str]:
     return sorted(p.name for p in RAW_SAMPLES.iterdir() if p.is_file())
 
 
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver on 127.0.0.1 (its default, "localhost", may resolve to ::1 too):
+    the fetch tests reach it with allow_private=true, and never anything else."""
+    return ("127.0.0.1", 0)
+
+
 # --- every rule acts in some test (tests/rule_coverage.py) --------------------------
 import rule_coverage  # noqa: E402
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import sys
 
 from cleaners import engine
 from cleaners.rules import REGISTRY
@@ -40,10 +41,17 @@ def _recording(rule: Rule) -> Rule:
 
 
 def install() -> None:
-    """Wrap every registered rule, once; the engine's cached plans are made again."""
+    """Wrap every registered rule, once, in the registry and in its module (tests call
+    a block rule by its module's name for it: ``html_rules.linked_subhead(blocks, ctx)``);
+    the engine's cached plans are made again."""
     for name, rule in list(REGISTRY.items()):
-        if not getattr(rule.fn, "__wrapped__", None):
-            REGISTRY[name] = _recording(rule)
+        if getattr(rule.fn, "__wrapped__", None):
+            continue
+        wrapped = _recording(rule)
+        REGISTRY[name] = wrapped
+        module = sys.modules.get(rule.fn.__module__)
+        if module is not None and getattr(module, rule.fn.__name__, None) is rule.fn:
+            setattr(module, rule.fn.__name__, wrapped.fn)
     engine.plan.cache_clear()
 
 

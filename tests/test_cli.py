@@ -245,7 +245,7 @@ def test_schema_prints_every_model(capsys):
     assert main(["schema"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed == {name: json.loads(schema_json(name))
-                       for name in ("article", "reject", "link")}
+                       for name in ("article", "reject", "link", "sidecar")}
     assert "processed_at" in printed["article"]["properties"]
 
 

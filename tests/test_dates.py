@@ -6,7 +6,7 @@ import pytest
 
 from cleaners.blocks import Block
 from cleaners.rules.block_rules import _ends_with_date
-from cleaners.words.dates import find_dates
+from cleaners.words.dates import find_dates, same_moment, url_day
 
 CASES = [
     ("Опубликовано 2021-12-29T09:46", "2021-12-29T09:46:00"),
@@ -79,3 +79,36 @@ def test_other_languages_month_stems_do_not_make_a_name_a_month() -> None:
     from cleaners.words.dates import month_number
     assert month_number("Lis") is None and month_number("Mai") is None
     assert month_number("Sept.") == 9
+
+
+@pytest.mark.parametrize("url, day", [
+    ("https://example.org/2025/12/18/a-story/", "2025-12-18"),
+    ("https://example.org/news/2011-11-28-a-story.html", "2011-11-28"),
+    ("https://example.org/2025/12/a-story/", None),
+    ("https://example.org/a-story?date=2025/12/18/", None),
+    ("https://example.org/2025/13/18/a-story", None),
+    ("https://example.org/2025/02/31/a-story", None),
+    (None, None),
+])
+def test_url_day(url, day) -> None:
+    assert url_day(url) == day
+
+
+def test_same_moment() -> None:
+    assert same_moment("2026-02-22T19:57:30-05:00", "2026-02-23T00:57:30+00:00")
+    assert not same_moment("2026-02-22T19:57:30", "2026-02-23T00:57:30+00:00")
+    assert not same_moment("2026-02-22", "2026-02-22T00:00:00+00:00")
+    assert not same_moment("2026-02-22T19:57:30-05:00", "2026-02-22T19:57:30+00:00")
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Thu, 01/12/2012 - 9:35am", "2012-01-12"),  # Thursday 12 January, not Sunday 1 Dec
+    ("Sat, 01/12/2012", "2012-12-01"),  # the weekday names the day-first reading
+    ("01/12/2012", "2012-12-01"),  # no evidence: day first
+    ("Posted 12/25/2012 10:00", "2012-12-25T10:00:00"),  # no 25th month: month first
+    ("Thu, 01.12.2012", "2012-12-01"),  # dots: day first whatever the weekday
+    ("13/25/2012", None),
+])
+def test_a_slashed_date_is_read_month_first_only_on_evidence(text, iso) -> None:
+    found = find_dates(text)
+    assert (found[0].iso[:len(iso)] if found else None) == iso

@@ -870,3 +870,22 @@ def test_an_id_made_of_the_elements_own_text_and_a_headings_class_are_no_chrome_
     assert found["Social media marketing tips."] is None  # an anchor named by its text
     assert found["Share on X"] == "class/id 'social' <div>"  # not its own words
     assert found["Social"] == "class/id 'social' <div>"  # one word: no slug of a sentence
+
+
+def test_a_voter_keeps_the_blocks_whose_trigrams_or_key_its_output_holds():
+    """A block counts as kept when KEPT_SHARE of its word trigrams are in the voter's output
+    (paragraphs split differently), a block of one or two words when its whole key is; a
+    block inside a chrome container is never the voters' to keep."""
+    from cleaners.html import votes
+
+    blocks = [_block("The council met on Monday to vote on the budget", 0),
+              _block("Breaking news", 1),
+              _block("Share this", 2),
+              _block("The council met on Monday to vote", 3, container="<nav>"),
+              _block("Nothing of this is in the story at all", 4)]
+    voter = votes._Votes("x", ["Breaking news!", "The council met on Monday to vote on",
+                               "the budget. It passed."])
+    grams = {i: votes._grams(votes._WORDS.findall(b.text.lower()))
+             for i, b in enumerate(blocks) if not b.container}
+    assert votes._kept(voter, blocks, grams) == {0, 1}
+    assert voter.keyset >= {text_key("Breaking news!")}

@@ -102,6 +102,10 @@ CASES = [
     ("subscribe_box", "Читайте новости Comments.UA в социальных сетях facebook и twitter.",
      "Читайте новости о выборах в нашем специальном разделе, где собраны все материалы "
      "кампании и мнения экспертов."),
+    ("comment_prompt", "59 Comments on “The December Comfort Watches 2025, Day Eighteen”",
+     "59 comments on the bill were read out in parliament on Tuesday, the speaker said."),
+    ("comment_prompt", "One thought on “Nine course platforms I tested”",
+     "One thought on the new bridge kept coming back to the engineers."),
     ("comment_prompt", "Спасибо! Ваше мнение учтено.",
      "Спасибо вашим врачам, сказала она журналистам после выписки из больницы."),
     ("list_header", "Ссылки по теме:", "Ссылки по теме доклада он не привёл, заметили журналисты."),
@@ -306,3 +310,20 @@ def test_doubled_caption_records_the_caption() -> None:
     block = text_to_blocks("Избыточный весИзбыточный вес")[0]
     assert REGISTRY["doubled_caption"].fn(block, PageContext(input_format="text"))
     assert block.lifted.caption == "Избыточный вес"
+
+
+@pytest.mark.parametrize("line, caption", [
+    ("Jane Doe at the summit Jane Doe at the summit", "Jane Doe at the summit"),  # odd, a space
+    ("Jane Doe at the summit  Jane Doe at the summit", "Jane Doe at the summit"),  # two spaces
+    ("Jane Doe at the summitJane Doe at the summit", "Jane Doe at the summit"),  # run together
+    ("Jane Doe at the summit Kane Doe at the summit", None),  # the halves open differently
+    ("Jane Doe at the summit Jane Doe at the summix", None),  # ...or end differently
+])
+def test_doubled_caption_halves(line: str, caption: str | None) -> None:
+    """Each half is compared whole wherever the line's middle falls (on the space between
+    them or not); one differing character, at either end, keeps the line."""
+    block = text_to_blocks(line)[0]
+    hit = REGISTRY["doubled_caption"].fn(block, PageContext(input_format="text"))
+    assert bool(hit) == (caption is not None)
+    if caption is not None:
+        assert block.lifted.caption == caption

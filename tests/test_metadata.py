@@ -70,6 +70,11 @@ def test_printed_byline_confirming_the_markup_keeps_the_markups_names():
     assert _article(html).authors == ["Jane Q. Doe"]
 
 
+def test_a_contributors_label_names_the_author():
+    assert _article(_html("", "<p>Contributors: Jane Doe</p>")).authors == ["Jane Doe"]
+    assert _article(_html("", "<p>Contributor - Jane Doe</p>")).authors == ["Jane Doe"]
+
+
 def test_written_by_label_over_a_name_and_a_byline_glued_to_by():
     html = _html("", "<div><span>Written by</span></div><div>Edzel Tabing</div>")
     assert _article(html).authors == ["Edzel Tabing"]
@@ -128,6 +133,21 @@ def test_the_site_as_meta_author_is_the_source_but_a_json_ld_person_stays_an_aut
     ld = ('<script type="application/ld+json">{"@type": "BlogPosting", "author": '
           '{"@type": "Person", "name": "Town Gazette"}}</script>')
     assert _article(_html(ld, "")).authors == ["Town Gazette"]
+    # a one-person site: the byline beside the headline names the site's own name too
+    site = ("<title>Council passes budget — Jane Doe</title>"
+            '<meta property="og:site_name" content="Jane Doe">')
+    html = _html('<meta name="author" content="Jane Doe">' + site,
+                 "<p>Written By Jane Doe</p>").replace(
+        "<title>Council passes budget | Town Gazette</title>", "")
+    assert _article(html).authors == ["Jane Doe"]
+    html = _html('<meta name="author" content="Jane Doe">' + site, "").replace(
+        "<title>Council passes budget | Town Gazette</title>", "")
+    assert _article(html).authors == [] and _article(html).source == "Jane Doe"
+    # the agency after the reporter in the byline stays the source
+    html = _html('<meta name="author" content="Matt Smith, Town Gazette">',
+                 "<p>By Matt Smith, Town Gazette</p>")
+    assert _article(html).authors == ["Matt Smith"]
+    assert _article(html).source == "Town Gazette"
 
 
 # ------------------------------------------------------------------ dates (HTML)
@@ -138,6 +158,16 @@ def test_time_datetime_in_the_byline_bar_not_a_sidebar_time():
     html = _html("", "<div class='byline'>By Jane Doe <time datetime='2025-05-14T19:30:03-07:00'>"
                      "May 14, 2025</time></div>", sidebar=sidebar)
     assert _article(html).published == "2025-05-14T19:30:03-07:00"
+
+
+def test_a_microformat_published_date_gives_its_title_not_its_text():
+    # hAtom: the machine date stands in the title; the text's "01.11.12" has no full year
+    html = _html("", "<h5 class='storyPublishDate published' title='2012-01-11T18:02:36Z'>"
+                     "Posted on Wednesday, 01.11.12</h5>")
+    assert _article(html).published == "2012-01-11T18:02:36+00:00"
+    # a title that is no date is not read as one
+    html = _html("", "<p class='published' title='Town Gazette'>Posted on January 11, 2012</p>")
+    assert _article(html).published == "2012-01-11"
 
 
 def test_a_short_date_line_in_a_container_beside_the_headline_counts():
@@ -154,6 +184,84 @@ def test_markup_date_first_unless_the_printed_date_confirms_another_markup_sourc
     assert _article(_html(ld + meta, printed)).published == "2025-12-19T18:06:00+00:00"
     assert _article(_html(ld + meta, "")).published == "2018-04-03T16:50:31+00:00"
     assert _article(_html(ld, printed)).published == "2018-04-03T16:50:31+00:00"
+
+
+def test_a_printed_updated_day_the_markup_states_as_modified_wins_over_json_ld_alone():
+    # the page shows its reader only the updated day; JSON-LD (schema.org alone) states an
+    # older first-published day: the printed day, as the markup writes it
+    ld = ('<script type="application/ld+json">{"@type": "Article", "datePublished": '
+          '"2024-04-10T19:30:39Z", "dateModified": "2025-09-04T19:24:33Z"}</script>')
+    printed = "<p>Last updated: Sep 4, 2025</p>"
+    assert _article(_html(ld, printed)).published == "2025-09-04T19:24:33+00:00"
+    # an article:published_time <meta> states the first-published day a second time: kept
+    og = '<meta property="article:published_time" content="2024-04-10T19:30:39Z">'
+    assert _article(_html(ld + og, printed)).published == "2024-04-10T19:30:39+00:00"
+    # a printed day no markup date states is not taken over the markup's
+    assert _article(_html(ld, "<p>Last updated: Sep 9, 2025</p>")).published == \
+        "2024-04-10T19:30:39+00:00"
+    # nor the modified day when the page prints none
+    assert _article(_html(ld, "")).published == "2024-04-10T19:30:39+00:00"
+
+
+def test_a_printed_day_the_url_files_the_story_under_wins_over_the_markup_day():
+    # 23:00 UTC on the 2nd is already the 3rd where the site is; the page prints the 3rd
+    # and files the story under /2025/12/03/
+    og = '<meta property="article:published_time" content="2025-12-02T23:00:55+00:00">'
+    printed = "<p>Published: 03 Dec 2025</p>"
+    url = "https://example.org/2025/12/03/council-passes-budget/"
+    assert analyse_decoded(_html(og, printed), "html", url=url)[1].published == "2025-12-03"
+    # without the URL's word, a printed day after the markup's may be an update: markup
+    assert _article(_html(og, printed)).published == "2025-12-02T23:00:55+00:00"
+    other = "https://example.org/2025/12/01/council-passes-budget/"
+    assert analyse_decoded(_html(og, printed), "html", url=other)[1].published == \
+        "2025-12-02T23:00:55+00:00"
+
+
+def test_a_printed_day_before_the_markups_is_the_storys():
+    # the markup dates the page a day after the day it prints (a re-publication, or the
+    # UTC day of an evening story): the story is not shown as of a day before it appeared
+    ld = ('<script type="application/ld+json">{"@type": "BlogPosting", "datePublished": '
+          '"2025-12-19T22:02:58Z", "dateModified": "2025-12-19T22:02:45Z"}</script>')
+    assert _article(_html(ld, "<p>Dec 18, 2025</p>")).published == "2025-12-18"
+    og = '<meta property="article:published_time" content="2025-12-19T02:41:41+00:00">'
+    assert _article(_html(og, "<p>Posted on December 18, 2025</p>")).published == \
+        "2025-12-18"
+
+
+def test_the_same_moment_printed_in_another_zone_keeps_the_markups_value():
+    og = '<meta property="article:published_time" content="2026-02-23T00:57:30+00:00">'
+    printed = "<p><time datetime='2026-02-22T19:57:30-05:00'>Feb 22, 2026</time></p>"
+    url = "https://example.org/2026/02/22/council-passes-budget/"
+    assert analyse_decoded(_html(og, printed), "html", url=url)[1].published == \
+        "2026-02-23T00:57:30+00:00"
+
+
+def test_the_headline_copy_nearest_the_story_anchors_its_date():
+    # a bar at the top links to the story under its headline with another day (a promo);
+    # the headline printed again over the story has the story's date under it
+    top = ("<p><a href='/s'>Council passes budget</a></p><p>10 April 2013</p>"
+           "<p><a href='/a'>Sport</a></p><p><a href='/b'>Weather</a></p>")
+    html = _html("", "<p>02.01.2012, 18:15</p>").replace("<body>", "<body>" + top, 1)
+    assert _article(html).published == "2012-01-02T18:15:00"
+    # no date by the nearer copy: the one above the linked headline still counts
+    dated = "<p>Tuesday 13 December 2011</p>" + top.replace("<p>10 April 2013</p>", "")
+    html = _html("", "").replace("<body>", "<body>" + dated, 1)
+    assert _article(html).published == "2011-12-13"
+    # a headline that is no link keeps the date under it, not the one under a later copy
+    plain = top.replace("<a href='/s'>Council passes budget</a>", "<b>Council passes budget</b>")
+    html = _html("", "<p>Last update: July 16, 2025</p>").replace(
+        "<body>", "<body>" + plain.replace("10 April 2013", "8 February 2022"), 1)
+    assert _article(html).published == "2022-02-08"
+
+
+def test_the_date_of_the_headline_linked_to_its_own_page_counts():
+    # a blog prints the headline as a link to the post, the date in the same line
+    html = _html("", "").replace(
+        "<h1>Council passes budget</h1>",
+        "<h2><a href='/2025/council'><time>Dec 18 2025</time> Council passes budget</a></h2>")
+    assert _article(html).published == "2025-12-18"
+    other = html.replace("Council passes budget</a>", "Parks reopen in spring</a>")
+    assert _article(other).published is None
 
 
 def test_a_date_meta_written_in_words():
@@ -187,6 +295,30 @@ def test_text_page_date_line_above_the_title():
     _blocks, article = analyse_decoded(page, "text")
     assert article.title == "Council passes budget"
     assert article.published == "2021-09-08"
+
+
+def test_text_page_date_line_right_under_the_title_whatever_dropped_it():
+    # a date line under the title that a menu run or no rule took is the story's date;
+    # one further down than the title's first lines, or in a long line, is not
+    from cleaners.article.dates import story_date
+    from cleaners.blocks import Block
+
+    def page(*under: tuple[str, str]) -> list[Block]:
+        out = [Block(0, "Council passes budget", "", label="title", rule="title")]
+        out += [Block(i + 1, text, "", label="chrome", rule=rule)
+                for i, (text, rule) in enumerate(under)]
+        out.append(Block(len(out), STORY, "", label="body", rule="body_region"))
+        return out
+
+    blocks = page(("Jane Doe", "outside_body"), ("Last updated: Dec 4, 2025", "menu_run"),
+                  ("Share article", "menu_run"))
+    assert story_date(blocks, (len(blocks) - 1, len(blocks) - 1), False) == "2025-12-04"
+    blocks = page(("Jane Doe", "outside_body"), ("Share article", "menu_run"),
+                  ("View comments", "menu_run"), ("Last updated: Dec 4, 2025", "menu_run"))
+    assert story_date(blocks, (len(blocks) - 1, len(blocks) - 1), False) is None
+    blocks = page(("Parks reopen on December 4, 2025 after the council found the money "
+                   "for new paths and benches", "outside_body"),)
+    assert story_date(blocks, (len(blocks) - 1, len(blocks) - 1), False) is None
 
 
 # ------------------------------------------------------------------ author box after the story
@@ -303,3 +435,19 @@ def test_the_own_url_replaces_a_fetched_one_only_for_a_real_page_of_the_same_sit
     other = '<link rel="canonical" href="https://wire.example/story/123">'
     assert _clean(other, fetched).url == fetched
     assert _clean('<link rel="canonical" href="/">').url is None
+
+
+def test_the_kind_of_piece_before_by_is_not_part_of_the_name():
+    """#22 rough edge 7: authors came out as 'Analysis by …'."""
+    meta = _article(_html('<meta name="author" content="Analysis by Stephen Collinson">', ""))
+    assert meta.authors == ["Stephen Collinson"]
+    printed = _article(_html("", "<p class='byline'>Opinion by Jane Doe</p>"))
+    assert printed.authors == ["Jane Doe"]
+
+
+def test_a_cms_filing_is_no_tag():
+    """#22 rough edge 7: tags came out as 'Articles' (where the site files every post)."""
+    head = ('<meta property="article:tag" content="Articles">'
+            '<meta property="article:tag" content="Uncategorized">'
+            '<meta property="article:tag" content="School funding">')
+    assert _article(_html(head, "")).tags == ["School funding"]

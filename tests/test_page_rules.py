@@ -184,6 +184,16 @@ def test_a_single_repeated_line_is_not_a_teaser_list() -> None:
     assert P1 in body_of(page)
 
 
+def test_a_hash_and_a_space_in_code_is_no_tag() -> None:
+    code = "\n\n".join(["# Merging", "git merge feature-login", "# Bad", "git commit -am x"])
+    page = "\n\n".join(["Новый метод очистки воды", P1, code, P2, P3])
+    labels = labelled(page)
+    assert labels["# Merging"][1] != "hashtag_block"
+    assert labelled("\n\n".join(["Новый метод очистки воды", P1, P2, P3, "#НАУКА"])
+                    )["#НАУКА"] == ("meta", "hashtag_block")
+    assert P3 in body_of(page)
+
+
 def test_hashtag_inside_a_sentence_is_story() -> None:
     line = "#МыВместе стал самым популярным хештегом года, сообщили аналитики соцсетей."
     page = "\n\n".join(["Новый метод очистки воды", P1, line, P2])
@@ -197,20 +207,6 @@ def test_date_line_under_the_title_is_metadata_not_title() -> None:
     _blocks, article = analyse_text(page)
     assert article.title == "Новый метод очистки воды"
     assert article.published == "2011-11-27T01:27:00"
-
-
-def test_every_rule_is_exercised_by_a_test() -> None:
-    from pathlib import Path
-
-    from cleaners.rules import REGISTRY
-
-    here = Path(__file__).parent
-    sources = "".join(p.read_text(encoding="utf-8") for p in here.glob("test_*.py"))
-    from cleaners.rules.plan import formats_of
-
-    text_rules = {name for name in REGISTRY if "text" in formats_of(name)}
-    untested = sorted(name for name in text_rules if f'"{name}"' not in sources)
-    assert not untested, f"rules without a test naming them: {untested}"
 
 
 def test_a_page_with_no_story_is_rejected_with_its_analysis() -> None:
@@ -646,6 +642,82 @@ def test_a_story_keeps_its_sections_across_its_subheads_and_lists() -> None:
     assert article.title == "How to pack for a day hike"
 
 
+def test_a_story_grows_past_a_small_section_to_the_larger_one_beyond_it() -> None:
+    # code blocks part the story's sections; the first section beyond them is one short
+    # sentence, too little alone to outweigh the code before it, but the section after
+    # the next block holds more prose than both blocks cost together
+    code1 = "\n".join(["git init my-project", "cd my-project", "git add hello.py",
+                       "git status", "git commit -m 'first'"])
+    code2 = "\n".join(["git branch feature-login", "git checkout feature-login",
+                       "git switch -c feature-login", "git merge feature-login",
+                       "git log --oneline --graph"])
+    short = "This creates the project's history in a hidden folder of its own."
+    page = "\n\n".join(["How to start with version control", HIKE1, HIKE2, code1, short,
+                        code2, HIKE3, HIKE4])
+    body = "\n".join(body_of(page))
+    assert all(p in body for p in (HIKE1, HIKE2, short, HIKE3, HIKE4))
+    assert "git switch -c feature-login" in body
+
+
+def test_the_story_of_many_short_sections_wins_over_a_late_block_of_prose() -> None:
+    # each item (a subhead, a pick, a price, a focus and one short sentence) stands apart
+    # from the next by more short lines than a run of prose crosses: a run too small to
+    # win alone; the shop's notice at the page's foot is one block of more prose than any
+    items = []
+    for n, thing in enumerate(["bench", "rope", "mat", "rower", "rack", "bike"], start=1):
+        items += [f"{n}. A {thing} for the home gym", f"Our pick: the Acme {thing} {n}",
+                  f"Price: ${n * 50}", f"Key focus: strength and space {n}",
+                  f"A solid {thing} is a good start for training at home, and it is easy to "
+                  f"store away when you need the space."]
+    intro, closing = " ".join([HIKE1, HIKE3, HIKE4]), HIKE2
+    notice = ("Due to the high volume of orders this season, processing may take up to "
+              "fifteen business days, and we thank every customer for their patience. "
+              "Our showroom stays open every day of the week until eight in the evening, "
+              "and our staff will help you choose the right equipment for your home gym. "
+              "Orders placed before noon leave our warehouse on the same day, and every "
+              "delivery can be followed online from the moment it leaves until it arrives.")
+    page = "\n\n".join(["The best home gym for any budget", intro, *items, closing,
+                        "Share:", "Related Articles", "How to keep a new year resolution",
+                        "Power rack or half rack: which to buy", "Home gym or a club",
+                        "Ten stretches for the morning", "Holiday delays", notice])
+    _blocks, article = analyse_text(page)
+    assert intro in article.paragraphs and closing in article.paragraphs
+    assert items[4] in article.paragraphs and items[-1] in article.paragraphs
+    assert notice not in article.paragraphs
+    assert article.title == "The best home gym for any budget"
+
+
+def test_a_story_keeps_its_numbered_items_of_a_word_or_two() -> None:
+    # "1. Size" is an item of the story's list; a stray "Advertisement" is not
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, "1. Size", HIKE2,
+                        "Advertisement", HIKE3, "2. Weight", HIKE4])
+    labels = labelled(page)
+    assert labels["1. Size"] == ("body", "body_region")
+    assert labels["2. Weight"] == ("body", "body_region")
+    assert labels["Advertisement"][0] == "chrome"
+
+
+def test_a_story_printed_again_is_kept_once_but_a_notice_under_each_item_stays() -> None:
+    # a tabbed page prints the story's paragraphs a second time under another tab
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3, HIKE4,
+                        "Print version", HIKE1, HIKE2, HIKE3])
+    assert body_of(page) == [HIKE1, HIKE2, HIKE3, HIKE4]
+    # the same notice under each item of a list is the story's, every time
+    notice = ("This webcam image is provided courtesy of the valley trust, and you may "
+              "feature it on your own site if you fill out our usage agreement first.")
+    page = "\n\n".join(["Webcams of the valley", "North ridge", HIKE1, notice, "Old mill",
+                        HIKE2, notice, "Lake shore", HIKE3, notice])
+    assert body_of(page).count(notice) == 3
+
+
+def test_a_caption_printed_twice_in_a_row_is_kept_once() -> None:
+    caption = ("Hikers on the north ridge at dawn, with the valley and the lake below "
+               "them. Picture: Example Valley News")
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, caption,
+                        "hikers at dawn", caption, HIKE3, HIKE4])
+    assert body_of(page).count(caption) == 1
+
+
 def test_share_buttons_end_the_story_before_a_footer_paragraph() -> None:
     footer = ("Example Valley News is the region's leading source of local news, sport and "
               "weather, and has been published in the valley since the spring of 1990.")
@@ -707,6 +779,21 @@ def test_a_source_line_under_a_chart_does_not_end_the_story() -> None:
     assert "Source: Example Hiking Survey" not in body
 
 
+def test_a_source_line_under_a_figure_caption_needs_one_paragraph_after_it() -> None:
+    # two charts, each a caption and its credit, with one paragraph between them
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, "What hikers carry",
+                        "Source: Example Hiking Survey", HIKE3, "Where hikers walk",
+                        "Source: Example Trail Census", HIKE4])
+    body = body_of(page)
+    assert all(p in body for p in (HIKE1, HIKE2, HIKE3, HIKE4))
+    # the story's own credit in brackets, then one paragraph of the site's: the end
+    appeal = ("Get the latest news and updates on hiking, trails and the valley's weather "
+              "from Example Valley News, every morning in your inbox.")
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, HIKE3,
+                        "(With inputs from the agencies)", "Source: Agencies", appeal])
+    assert appeal not in body_of(page)
+
+
 def test_a_comment_prompt_ends_the_story_though_prose_follows() -> None:
     comment = ("I tried this last summer and it worked well, although I would add a spare "
                "pair of socks to the list because my feet got wet at the first stream.")
@@ -726,6 +813,19 @@ def test_a_list_the_last_paragraph_announces_ends_the_story() -> None:
     text = "\n".join(article.paragraphs)
     assert lead in text and all(item in text for item in items)
     assert "Facebook" not in text
+
+
+def test_an_announced_list_ends_at_a_form_button() -> None:
+    # the last line announces a list; a button in brackets ends it: what follows is a poll
+    lead = "To read the rest of this story, choose one of the following options:"
+    items = ["Send a text message with the code VALLEY", "One day of access for two euros"]
+    poll = ["Should the valley trail close in winter?", "Yes, it is too dangerous",
+            "No, it should stay open"]
+    page = "\n\n".join(["How to pack for a day hike", HIKE1, HIKE2, lead, *items,
+                        "[Sign in with a code]", *poll])
+    text = "\n".join(body_of(page))
+    assert all(item in text for item in items)
+    assert not any(line in text for line in poll)
 
 
 ZH1 = ("国家体育总局今天发表了全民健身计划纲要实施十五年的白皮书，全面介绍了十五年来"

@@ -199,7 +199,9 @@ def test_an_atomic_write_syncs_the_file_before_the_rename_and_the_folder_after(
         synced.append((kind, st.st_ino, now))
         real_fsync(fd)
 
-    monkeypatch.setattr(writer.os, "fsync", recording_fsync)
+    from fetching import atomic  # where the writer's atomic write lives (shared with the fetch)
+
+    monkeypatch.setattr(atomic.os, "fsync", recording_fsync)
     writer.atomic_write_bytes(target, b"one line\n")
     final_inode = target.stat().st_ino
     assert ("file", final_inode, None) in synced  # the data, before its name existed

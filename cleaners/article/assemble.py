@@ -24,8 +24,10 @@ from cleaners.article.dates import story_date
 from cleaners.article.model import Article
 from cleaners.blocks import Block, Lifted
 from cleaners.html.meta import title_key, title_segments
-from cleaners.markup import PageMarkup
+from cleaners.markup import PageMarkup, PageMeta
 from cleaners.rules.base import PageContext
+from cleaners.words.dates import same_moment, url_day
+from cleaners.words.features import fold
 
 MAX_IMAGES = 10  # image entries a record keeps from the markup and the captions
 # "МОСКВА, 1 дек - РИА Новости. ...": the agency a dateline credits (the dateline stays)
@@ -46,13 +48,26 @@ def build_article(blocks: list[Block], ctx: PageContext, extractor: str) -> Arti
     art.published = _published(blocks, ctx)
     if markup is not None:
         art.authors, art.source = _markup_people(blocks, markup)
-        art.tags = list(dict.fromkeys(t for t in markup.meta.tags if t))
+        art.tags = list(dict.fromkeys(t for t in markup.meta.tags if t and not _filing(t)))
         art.images = _markup_images(blocks, markup)
         art.own_url = markup.meta.own_url
         _fill_from_lifted(art, blocks)
     else:
         _add_lifted(art, blocks)
     return art
+
+
+# where a CMS files every post, not what one story is about (#22: tags "Articles")
+_FILINGS = frozenset({
+    "article", "articles", "news", "blog", "blogs", "post", "posts", "story", "stories",
+    "uncategorized", "uncategorised", "general", "home", "featured", "latest",
+    "latest news", "top stories", "main", "misc", "other", "default", "all",
+    "новости", "статьи", "главная", "без рубрики", "разное",
+})
+
+
+def _filing(tag: str) -> bool:
+    return fold(tag.strip(" #")) in _FILINGS
 
 
 def _fill_from_lifted(art: Article, blocks: list[Block]) -> None:
@@ -67,18 +82,39 @@ def _fill_from_lifted(art: Article, blocks: list[Block]) -> None:
 
 
 def _published(blocks: list[Block], ctx: PageContext) -> str | None:
-    """The story's date: what the markup states (JSON-LD, article <meta>), unless its
-    sources disagree and the date printed beside the headline confirms another of them;
+    """The story's date: what the markup states (JSON-LD, article <meta>), unless the date
+    printed beside the headline is another day the page vouches for (``_printed_over``);
     else the printed date (``story_date``); else htmldate's reading of the markup."""
     markup = ctx.markup
-    printed = story_date(blocks, ctx.body_span, markup is not None)
+    printed = story_date(blocks, ctx.body_span, markup is not None,
+                         markup.title_key if markup is not None else "")
     if markup is None:
         return printed
     meta = markup.meta
     if meta.published:
-        confirmed = [d for d in meta.other_dates if printed and d[:10] == printed[:10]]
-        return confirmed[0] if confirmed else meta.published
+        return (printed and _printed_over(printed, meta, ctx.url)) or meta.published
     return printed or (meta.date_reader() if meta.date_reader is not None else None)
+
+
+def _printed_over(printed: str, meta: PageMeta, url: str | None) -> str | None:
+    """The date to write instead of the markup's ``published`` when the day printed beside
+    the headline differs from it, or None to keep the markup's: the markup source that
+    states the printed day (another published date; or the modified date, where JSON-LD
+    alone states the published one: the page shows its reader the updated day as its
+    date, and no article <meta> says otherwise); else the printed date itself where the
+    URL's path files the story under that day, or where it is earlier than the markup's
+    (a story is not shown as of a day before it was published: a later markup date is
+    the page's re-publication, the printed one the story's). Never when the printed date is the same
+    moment in another zone (a ``<time datetime>`` with its offset)."""
+    day = printed[:10]
+    if day == meta.published[:10] or same_moment(printed, meta.published):
+        return None
+    confirmed = [d for d in meta.other_dates if d[:10] == day]
+    if not confirmed and meta.meta_published is None:
+        confirmed = [d for d in meta.modified if d[:10] == day]
+    if confirmed:
+        return confirmed[0]
+    return printed if url_day(url) == day or day < meta.published[:10] else None
 
 
 def _title(blocks: list[Block], markup: PageMarkup | None) -> str | None:
@@ -126,8 +162,9 @@ def _markup_people(blocks: list[Block], markup: PageMarkup) -> tuple[list[str], 
     declared = [a for a in dict.fromkeys(meta.authors) if a]
     if printed and not _same_people(printed, declared):
         chosen, stated = printed, set(printed)
-    elif declared:
-        chosen, stated = declared, set(meta.people)
+    elif declared:  # the name a printed byline starts with is stated as a person too
+        chosen = declared  # (not an affiliation after it: "By Matt Smith, CNN")
+        stated = set(meta.people) | {a for a in declared if _same_people([a], printed[:1])}
     else:
         chosen = [b.lifted.author for b in blocks if b.rule == "byline" and
                   b.lifted is not None and b.lifted.author and plain_name(b.lifted.author)]

@@ -37,6 +37,7 @@ UNDER_HEADLINE_LINES = 3  # ...in one of the first lines under it
 
 _BY = re.compile(
     r"^(?i:(?:written|posted|reported|published|article|story|words|text|reporting|"
+    r"analysis|opinion|commentary|review|interview|column|"
     r"photos? and words)\s+)?(?i:by)(?:\s*:?\s+|(?=[A-Z]))(?P<rest>\S.*)$")
 # "Posted on December 18, 2025 Posted by John Scalzi", "Mar 24, 2025 By Amy Wilhelm": a
 # byline after the date on the same line
@@ -44,7 +45,7 @@ _BY_LATER = re.compile(
     r"(?:(?:\d{4}|[|•·—–])\s*(?i:(?:posted |written )?by)|(?i:posted by|written by))"
     r"(?:\s*:?\s+|(?=[A-Z]))(?P<rest>[A-Z].*)$")
 _LABELLED = re.compile(
-    r"^(?:authors?|автор[ыа]?|текст|корреспондент)\s*[:\-–—]\s*(?P<rest>\S.*)$",
+    r"^(?:authors?|contributors?|автор[ыа]?|текст|корреспондент)\s*[:\-–—]\s*(?P<rest>\S.*)$",
     re.IGNORECASE)
 _LABEL = re.compile(
     r"^(?:authors?|written by|posted by|words by|by|автор[ыа]?|текст)\s*:?$", re.IGNORECASE)

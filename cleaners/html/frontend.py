@@ -68,12 +68,17 @@ def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
             for i, d in enumerate(dblocks)]
 
 
+# an hAtom / microformats2 published date states its machine date in ``title``
+# (<abbr class="published" title="2012-01-11T18:02:36Z">Wednesday, 01.11.12</abbr>)
 _MACHINE_DATES = etree.XPath(
-    "//time[@datetime] | //*[@itemprop='datePublished' or @itemprop='dateCreated']")
+    "//time[@datetime] | //*[@itemprop='datePublished' or @itemprop='dateCreated']"
+    " | //*[@title][contains(concat(' ', normalize-space(@class), ' '), ' published ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' dt-published ')]")
 
 
 def _machine_dates(tree, dblocks: list[DomBlock]) -> dict[int, str]:
-    """{block: the machine date of the first <time datetime> (or itemprop datePublished)
+    """{block: the machine date of the first <time datetime> (or itemprop datePublished, or
+    a microformat's class="published" title)
     whose nearest block-making ancestor is the block's element}: a date line's date as the
     markup states it, its time and offset with it."""
     owner: dict[object, int] = {}
@@ -82,7 +87,7 @@ def _machine_dates(tree, dblocks: list[DomBlock]) -> dict[int, str]:
     found: dict[int, str] = {}
     for el in _MACHINE_DATES(tree):
         value = el.get("datetime") if el.tag == "time" else (
-            el.get("content") or el.get("datetime"))
+            el.get("content") or el.get("datetime") or el.get("title"))
         up = el
         while up is not None and up not in owner:
             up = up.getparent()

@@ -75,12 +75,19 @@ def _ld_type(obj: dict) -> set[str]:
     return {str(x).lower() for x in types if x}
 
 
+# what kind of piece it is, before the name: "Analysis by Stephen Collinson" (#22)
+_GENRE_BY = re.compile(r"^(?:analysis|opinion|commentary|review|interview|column|report|"
+                       r"reporting|story|text|words|photos?|written|posted)\s+by\s+",
+                       re.IGNORECASE)
+
+
 def _names(value: object, ids: dict[str, dict] | None = None) -> list[str]:
     """Person / organisation names from a JSON-LD author-like value; a bare ``@id``
     reference is looked up among the page's objects (``ids``)."""
     if value is None:
         return []
     if isinstance(value, str):
+        value = _GENRE_BY.sub("", value.strip())
         return [v.strip() for v in re.split(r"\s*[,;]\s*|\s+и\s+|\s+and\s+", value) if v.strip()]
     if isinstance(value, list):
         return [n for v in value for n in _names(v, ids)]
@@ -201,19 +208,19 @@ def _htmldate_reader(tree: HtmlElement) -> Callable[[], str | None]:
     elements; no search of the text), for a page whose JSON-LD and article <meta> give no
     date that Winnow reads itself: a copy of the page is taken now (the front end changes
     the tree), and read only if the assembler finds no printed date either. Links, asides,
-    navigation and footers are left out of the copy: htmldate would also take the dates of
-    other stories printed in a list of links to them ("Similar stories: 2013-01-01 ..."),
-    never this story's."""
+    navigation and footers are left out of the copy (when it is read: most pages are
+    dated before): htmldate would also take the dates of other stories printed in a list
+    of links to them ("Similar stories: 2013-01-01 ..."), never this story's."""
     doc = deepcopy(tree)
-    for el in list(doc.iter("a", "aside", "nav", "footer")):
-        if el.getparent() is not None:
-            el.drop_tree()
 
     def read() -> str | None:
         import warnings
 
         from htmldate import find_date
 
+        for el in list(doc.iter("a", "aside", "nav", "footer")):
+            if el.getparent() is not None:
+                el.drop_tree()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -235,6 +242,8 @@ def _read_ld(pm: PageMeta, obj: dict, ids: dict[str, dict]) -> None:
         iso_date(str(obj.get("dateCreated") or "")))
     if date:
         _add_date(pm, date)
+    if modified := iso_date(str(obj.get("dateModified") or "")):
+        _add_modified(pm, modified)
     if types != {"webpage"}:
         _read_ld_article(pm, obj, ids)
 
@@ -286,6 +295,16 @@ def _written_date(value: str) -> str | None:
     return found[0].iso[:10] if found else None
 
 
+_META_MODIFIED = ("article:modified_time", "og:updated_time", "datemodified",
+                  "dc.date.modified", "dcterms.modified")
+
+
+def _add_modified(pm: PageMeta, date: str) -> None:
+    """Keep a modified date the markup states, once per day."""
+    if all(d[:10] != date[:10] for d in pm.modified):
+        pm.modified.append(date)
+
+
 def _add_date(pm: PageMeta, date: str) -> None:
     """The first markup date is ``published``; a later source's other day is kept in
     ``other_dates`` (the printed date may confirm it: ``assemble``)."""
@@ -302,7 +321,12 @@ def _read_meta_fallbacks(pm: PageMeta, metas: dict[str, list[str]]) -> None:
         date = iso_date(value) or _written_date(value)
         if date:
             _add_date(pm, date)
+            if key != "datepublished":  # schema.org microdata: JSON-LD's vocabulary again
+                pm.meta_published = date
             break
+    for key in _META_MODIFIED:
+        if date := iso_date(_first(metas, key)):
+            _add_modified(pm, date)
     if not pm.authors:
         author = _first(metas, "author", "article:author", "byl", "dc.creator",
                         "sailthru.author")

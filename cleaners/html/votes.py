@@ -13,7 +13,7 @@ from collections.abc import Callable
 from lxml.html import HtmlElement
 
 from cleaners.blocks import Block
-from cleaners.html.tree import DomBlock, text_key
+from cleaners.html.tree import DomBlock
 from cleaners.limits import check_deadline
 
 # The second voter: "density" (our own readability-style scoring of the DOM blocks, free),
@@ -51,21 +51,28 @@ class _Votes:
 
     def __init__(self, name: str, paragraphs: list[str]) -> None:
         self.name = name
-        self.keyset = {text_key(p) for p in paragraphs}
+        self.keyset: set[str] = set()
         self.grams: set[tuple[str, ...]] = set()
         self.size = 0
         for p in paragraphs:
             toks = _WORDS.findall(p.lower())
+            self.keyset.add("".join(toks))  # ``tree.text_key``, from the same words
             self.size += len(toks)
             self.grams.update(zip(toks, toks[1:], toks[2:], strict=False))
 
-    def coverage(self, tokens: list[str], key: str) -> float:
+    def coverage(self, grams: list[tuple[str, ...]], key: str) -> float:
+        """The share of a block's word trigrams ``grams`` (``_grams``) in the output; a
+        block of under three words (no trigram) counts as kept when its key is."""
         if not self.size or not key:
             return 0.0
-        if len(tokens) < 3:
+        if not grams:
             return 1.0 if key in self.keyset else 0.0
-        grams = list(zip(tokens, tokens[1:], tokens[2:], strict=False))
-        return sum(1 for g in grams if g in self.grams) / len(grams)
+        return sum(map(self.grams.__contains__, grams)) / len(grams)
+
+
+def _grams(tokens: list[str]) -> list[tuple[str, ...]]:
+    """A block's word trigrams, in order (repeats counted), made once for every voter."""
+    return list(zip(tokens, tokens[1:], tokens[2:], strict=False))
 
 
 def _trafilatura(tree, url: str | None, *, fast: bool = True) -> list[str]:
@@ -176,10 +183,12 @@ def _disagree(blocks: list[Block], a: set[int], b: set[int]) -> bool:
 _WORDS = re.compile(r"\w+")
 
 
-def _kept(voter: _Votes, blocks: list[Block], toks: list[list[str]]) -> set[int]:
-    """The blocks (outside chrome containers) whose words the voter's output holds."""
-    return {i for i, b in enumerate(blocks) if not b.container and b.markup is not None
-            and voter.coverage(toks[i], b.markup.match_key) >= KEPT_SHARE}
+def _kept(voter: _Votes, blocks: list[Block], grams: dict[int, list[tuple[str, ...]]]
+          ) -> set[int]:
+    """The blocks (outside chrome containers: the keys of ``grams``) whose words the
+    voter's output holds."""
+    return {i for i, g in grams.items()
+            if voter.coverage(g, blocks[i].markup.match_key) >= KEPT_SHARE}  # type: ignore[union-attr]
 
 
 def _with_fallback(story: list[str], blocks: list[Block], url: str | None,
@@ -202,20 +211,21 @@ def vote(tree, dblocks: list[DomBlock], blocks: list[Block], url: str | None,
     words key and the extractors' votes on its markup. readability-lxml runs only when
     trafilatura and the density voter disagree (``MODE``) or trafilatura needed its
     fallback (``reparse`` gives the page as parsed for it), and last: it mutates the tree."""
-    toks: list[list[str]] = []
-    for b in blocks:
-        tokens = _WORDS.findall(b.text.lower())
-        toks.append(tokens)
+    grams: dict[int, list[tuple[str, ...]]] = {}  # the blocks the voters judge
+    for i, b in enumerate(blocks):
         if b.markup is not None:
+            tokens = _WORDS.findall(b.text.lower())
             b.markup.match_key = "".join(tokens)
+            if not b.container:
+                grams[i] = _grams(tokens)
     story = _trafilatura(tree, url)
     widened = _with_fallback(story, blocks, url, reparse)
-    traf_kept = _kept(_Votes("trafilatura", widened or story), blocks, toks)
+    traf_kept = _kept(_Votes("trafilatura", widened or story), blocks, grams)
     check_deadline("trafilatura")
     second_name, second_kept = "density", _density_story(dblocks, blocks)
     if MODE == "readability" or widened is not None or (
             MODE == "auto" and _disagree(blocks, traf_kept, second_kept)):
-        second_kept = _kept(_Votes("readability", _readability(tree)), blocks, toks)
+        second_kept = _kept(_Votes("readability", _readability(tree)), blocks, grams)
         check_deadline("readability")
         second_name = "readability"
     for i, b in enumerate(blocks):

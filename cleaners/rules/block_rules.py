@@ -243,9 +243,12 @@ def _gap_is_title_slot(content: list[Block], run: list[int]) -> bool:
 
 @rule("hashtag_block", stage="block")
 def hashtag_block(blocks: list[Block], ctx: PageContext) -> None:
-    """A block of #tags: lifted into the tags metadata (an empty '#' is dropped)."""
+    """A block of #tags: lifted into the tags metadata (an empty '#' is dropped). A "#"
+    and a space before a word ("# Merging", "# Bad") is a code comment or a markdown
+    heading in a story's code, no tag: a tag is written against its "#"."""
     for b in content_blocks(blocks):
-        if b.text.startswith("#") and b.n_words <= 4 and " " not in b.text.strip("# ").strip():
+        if b.text.startswith("#") and b.n_words <= 4 and not b.text[1:2].isspace() and \
+                " " not in b.text.strip("# ").strip():
             tag = b.text.lstrip("#").strip()
             if tag:
                 b.lift().tags = [tag]

@@ -120,9 +120,20 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
     if stop.rule in ENDS_ALWAYS or (stop.rule == "rights_notice" and (
             stop.n_words < FOOTER_MIN_WORDS or _ends_the_page(stop))):
         return False
-    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - STOP_REACH), -1))
+    # a source line under a picture's or a chart's caption credits it: one paragraph after
+    # it says the story goes on, and the story's paragraph before may stand above a list
+    credit = stop.rule == "source_line" and i > 0 and _figure_caption(content[i - 1])
+    reach = 2 * STOP_REACH if credit else STOP_REACH
+    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - reach), -1))
     after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
-    return bool(before) and len(after) >= STOP_PROSE_AFTER
+    return bool(before) and len(after) >= (1 if credit else STOP_PROSE_AFTER)
+
+
+def _figure_caption(block: Block) -> bool:
+    """A short line of words that ends no sentence and is no aside in brackets: a picture's
+    or a chart's caption ("Example of a footer design", "Highest ROI platforms")."""
+    return block.undecided and 2 <= block.n_words <= 12 and not block.sentence_end and \
+        not block.text.startswith(("(", "[")) and _WORDY.search(block.text) is not None
 
 
 def _ends_the_page(stop: Block) -> bool:
@@ -291,6 +302,7 @@ def _mass(weights: list[float], piece: tuple[int, int]) -> float:
 
 _ITEM_NUMBER = re.compile(r"\s*(\d{1,2})\s*[.)]\s+\w")  # "3. Set up a profile", "3) ..."
 MIN_NUMBERED = 3  # numbered subheads in a row that make a run a listicle's items
+ITEM_LOOKBACK = 4  # lines above a story's first piece its first item's number may stand in
 
 
 def _numbers(content: list[Block], start: int, end: int) -> list[int]:
@@ -304,7 +316,9 @@ def _numbered_items(content: list[Block], pieces: list[tuple[int, int]], lo: int
     """The last piece after ``hi`` that the story's count of numbered subheads reaches:
     each piece whose lines above it (or its first line) go on counting (1, 2, 3...) from
     the story's last number, at least MIN_NUMBERED numbers in all; ``hi`` if none."""
-    count = _numbers(content, pieces[lo][0], pieces[hi][1] + 1)
+    # from the lines above the story's first piece: its first item's number stands there
+    first = pieces[lo - 1][1] + 1 if lo > 0 else max(0, pieces[lo][0] - ITEM_LOOKBACK)
+    count = _numbers(content, first, pieces[hi][1] + 1)
     reach = hi
     for k in range(hi + 1, len(pieces)):
         found = _numbers(content, pieces[k - 1][1] + 1, pieces[k][0] + 1)
@@ -356,6 +370,8 @@ SIGN_COST = 10  # no word at all: a form's brackets, a code block's braces
 # come teasers and footers that hold a paragraph), an earlier one twice
 SECTION_RATIO = 3
 LEAD_RATIO = 2
+FAR_RATIO = 5
+GROWN_CANDIDATES = 6  # the best runs of a page grown to their stories, to pick among
 
 
 def _section_gap_cost(gap: list[Block]) -> float | None:
@@ -398,7 +414,7 @@ def _broken_off(block: Block) -> bool:
 
 
 def _resumed(content: list[Block], weights: list[float], pieces: list[tuple[int, int]],
-             end: int) -> tuple[int, int] | None:
+             end: int, mark: bool = True) -> tuple[int, int] | None:
     """The piece after a sidebar that the column reader placed inside the story: the
     story breaks off mid-sentence at its end (or in the line after it), and the next
     piece goes on with a letter that opens no sentence (no capital, no bullet), holds a
@@ -417,13 +433,12 @@ def _resumed(content: list[Block], weights: list[float], pieces: list[tuple[int,
     gap = [content[i] for i in range(broken + 1, piece[0])]
     if _mass(weights, piece) < ITEM_COST * len(gap):
         return None
-    for b in gap:
+    for b in gap if mark else ():
         if b.undecided or b.rule in STORY_LIST_RULES:
             b.mark("chrome", "sidebar_in_story", "a sidebar between two parts of the story")
     return piece
 
 
-LEAD_LOOKAHEAD = 3  # pieces above the story looked at for one it may join
 ANNOUNCE_MIN_WORDS = 4  # "Compared with X, it provides:", not "Share:" nor "Tags:"
 
 
@@ -445,47 +460,108 @@ def _announced_list(content: list[Block], end: int, zone_end: int) -> int:
 
 def _list_ends(block: Block) -> bool:
     """A line after an announced list that is no item of it: a counter (a rating's stars,
-    a share count). Not a date: a list of mail or HTTP headers, or a log, holds dates."""
-    return block.rule == "counter"
+    a share count), or a form's button in brackets ("[Zaloguj się kodem]", "[Sign in]":
+    the list was a paywall's or a form's options). Not a date: a list of mail or HTTP
+    headers, or a log, holds dates."""
+    text = block.text
+    return block.rule == "counter" or (text.startswith("[") and text.endswith("]")
+                                       and block.n_words <= 5)
 
 
 def _grow_sections(content: list[Block], weights: list[float], span: tuple[int, int],
-                   zone: tuple[int, int], has_stop: bool = True) -> tuple[int, int]:
-    """Widen the story, within its zone, to the prose beyond its runs of short lines: a
-    section (``_pieces``) whose prose outweighs the subheads, lists, tables or code
-    standing between (``_section_gap_cost``) is the same story's; share buttons, a
-    "related" header, a date line that parts stories, or a long menu before little
-    prose end it. Above the story, a small piece that does not (a banner's line, a
-    table of contents' intro) is looked past to the next ones (``LEAD_LOOKAHEAD``), its
-    lines counted as gap; below it, a short line of prose before more (a site's appeal
-    under its name) ends the story."""
+                   zone: tuple[int, int], has_stop: bool = True, mark: bool = True
+                   ) -> tuple[int, int, float]:
+    """Widen the story, within its zone, to the prose beyond its runs of short lines: the
+    sections (``_pieces``) out to the one where the prose gained most outweighs the
+    subheads, lists, tables or code crossed to reach it (``_section_gap_cost``, summed
+    over every gap crossed: ``_reach``), the same story's; share buttons, a "related"
+    header, a date line that parts stories, or a long menu before little prose end it.
+    With the span, what it gained: the prose joined less what the lines crossed cost."""
     dated = {i for i in range(*zone) if _parting_date(content[i])}
     pieces = _pieces(weights, zone[0], zone[1] - 1, dated)
-
-    def reach(ahead: list[tuple[tuple[int, int], range]], ratio: float
-              ) -> tuple[int, int] | None:
-        """The first of the pieces ``ahead`` (nearest first, each with the lines between
-        it and the story) the story may join."""
-        for piece, gap in ahead:
-            if any(i in dated for i in gap):
-                return None
-            cost = _section_gap_cost([content[i] for i in gap])
-            if cost is None:
-                return None
-            if not _holds_paragraph(content, piece, has_stop):
-                continue  # a breadcrumb, a ranked list of headlines: no section of prose
-            if _mass(weights, piece) >= ratio * cost:
-                return piece
-        return None
-
     start, end = span
-    while (piece := reach([(p, range(end + 1, p[0])) for p in pieces if p[0] > end][:1],
-                          SECTION_RATIO) or _resumed(content, weights, pieces, end)) is not None:
+    gained = 0.0
+    while True:
+        below = [p for p in pieces if p[0] > end]
+        gaps = [range(end + 1, below[0][0])] if below else []
+        gaps += [range(a[1] + 1, b[0]) for a, b in zip(below, below[1:], strict=False)]
+        piece, gain = _reach(content, weights, list(zip(below, gaps, strict=True)), dated,
+                             SECTION_RATIO, has_stop)
+        piece = piece or _resumed(content, weights, pieces, end, mark)
+        if piece is None:
+            break
+        gained += gain if gain > 0 else _mass(weights, piece)
         end = piece[1]
-    while (piece := reach([(p, range(p[1] + 1, start)) for p in reversed(pieces)
-                           if p[1] < start][:LEAD_LOOKAHEAD], LEAD_RATIO)) is not None:
-        start = piece[0]
-    return start, end
+    above = [p for p in reversed(pieces) if p[1] < start]
+    gaps = [range(above[0][1] + 1, start)] if above else []
+    gaps += [range(b[1] + 1, a[0]) for a, b in zip(above, above[1:], strict=False)]
+    piece, gain = _reach(content, weights, list(zip(above, gaps, strict=True)), dated,
+                         LEAD_RATIO, has_stop)
+    return (start if piece is None else piece[0]), end, gained + gain
+
+
+def _reach(content: list[Block], weights: list[float],
+           ahead: list[tuple[tuple[int, int], range]], dated: set[int], ratio: float,
+           has_stop: bool) -> tuple[tuple[int, int] | None, float]:
+    """Of the pieces ``ahead`` (nearest first, each with the lines between it and the one
+    before), the farthest the story may join: where the prose of the pieces up to it,
+    less ``ratio`` times what the lines crossed cost, gains most; a piece that holds no
+    paragraph (``_holds_paragraph``: a breadcrumb, a ranked list of headlines) is crossed
+    as lines. The walk stops at a date line that parts stories or at the site's furniture
+    (``_section_gap_cost`` None). With it, that gain (0.0 with no piece)."""
+    mass, cost, gain = 0.0, 0.0, 0.0
+    step = 0.0  # what the lines since the last piece of prose cost
+    alone = True  # each piece so far outweighed the lines before it on its own
+    found = None
+    for piece, gap in ahead:
+        if any(i in dated for i in gap):
+            break
+        crossed = _section_gap_cost([content[i] for i in gap])
+        if not _holds_paragraph(content, piece, has_stop) and crossed is not None:
+            inside = _section_gap_cost(content[piece[0]: piece[1] + 1])
+            crossed = None if inside is None else crossed + inside
+            if crossed is not None:
+                cost, step = cost + crossed, step + crossed
+                continue
+        if crossed is None:
+            break
+        cost, step = cost + crossed, step + crossed
+        mass += _mass(weights, piece)
+        alone = alone and _mass(weights, piece) >= ratio * step
+        step = 0.0
+        # past a piece too small to be joined on its own, the evidence must be stronger
+        need = ratio if alone else max(ratio, FAR_RATIO)
+        if mass - need * cost > gain:
+            gain, found = mass - need * cost, piece
+    return found, gain
+
+
+Run = tuple[float, float, tuple[int, int], tuple[int, int], float]
+
+
+def _pick_story(content: list[Block], weights: list[float], runs: list[Run], has_stop: bool
+                ) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The run (and its zone) whose story scores best once grown (``_story_span``), of the
+    ``GROWN_CANDIDATES`` best ``runs`` (score, raw sum, span, zone, comment factor).
+
+    A story of short sections (a subhead, a line of specs, a short paragraph, many times
+    over) is many small runs, which a late block of prose outscores until each is taken
+    with the sections it grows to hold."""
+    runs.sort(key=lambda r: -r[0])
+    best, span, zone = 0.0, runs[0][2], runs[0][3]
+    free: list[tuple[int, int]] = []  # the stronger runs that teasers did not cut back
+    for _, raw, run, run_zone, factor in runs[:GROWN_CANDIDATES]:
+        start, end, gain = _story_span(content, weights, run, run_zone, has_stop, False)
+        if any(run[1] < r[0] and r[1] <= end for r in free):
+            # it reached down to a stronger run, whose own growth up (on less evidence
+            # than down) did not take it: a banner's line above a story, no lead of it
+            continue
+        if _trim_teasers(content, weights, *run) == run:
+            free.append(run)
+        score = _run_score(content, raw + gain, start, end) * factor
+        if score > best:
+            best, span, zone = score, run, run_zone
+    return span, zone
 
 
 @rule("body_region", stage="boundary")
@@ -493,11 +569,11 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
     """The story is the run of blocks with the most prose, chrome subtracted.
 
     Hard end markers (rights notices, comment prompts, source and tag lines)
-    split the page into zones; each zone's candidate runs are scored, and the
-    best score wins. The winner is cut back to its core when teasers follow, and
-    widened across the story's own subheads, lists, tables and code to its further
-    sections (``_grow_sections``); the list lines inside it that the run rules took
-    for a menu are the story's.
+    split the page into zones; each zone's candidate runs are scored. The best are cut
+    back to their cores when teasers follow, and widened across the story's own
+    subheads, lists, tables and code to their further sections (``_grow_sections``);
+    the one whose story so grown scores best wins (``_pick_story``). The list lines
+    inside it that the run rules took for a menu are the story's.
     """
     content = content_blocks(blocks)
     has_stop = _page_has_stopwords(content)
@@ -511,36 +587,86 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
             zones.append((lo, i))
             lo = i + 1
     zones.append((lo, len(content)))
-    best, best_span, best_zone = 0.0, None, (0, len(content))
+    runs: list[Run] = []
     after_comments = False
     for zlo, zhi in zones:
         # once a comment prompt follows a story, what comes after is comments and rules
         after_comments = after_comments or (
-            best_span is not None and zlo > 0 and _ends_the_page(content[zlo - 1]))
+            bool(runs) and zlo > 0 and _ends_the_page(content[zlo - 1]))
+        factor = AFTER_COMMENTS_PENALTY if after_comments else 1.0  # comments after a story
         for found in _zone_runs(weights, zlo, zhi):
-            score = _run_score(content, *found)
-            if after_comments:
-                score *= AFTER_COMMENTS_PENALTY  # a comment section after a story
-            if score > best:
-                best, best_span, best_zone = score, found[1:], (zlo, zhi)
-    if best_span is None:
+            score = _run_score(content, *found) * factor
+            if score > 0:
+                runs.append((score, found[0], found[1:], (zlo, zhi), factor))
+    if not runs:
         return
-    start, end = _trim_teasers(content, weights, *best_span)
-    # where teasers were cut off, the story ends there: it grows only on untrimmed sides
-    grown = _grow_sections(content, weights, (start, end), best_zone, has_stop)
-    start = grown[0] if start == best_span[0] else start
-    end = grown[1] if end == best_span[1] else end
-    end = _announced_list(content, end, best_zone[1])
+    span, zone = _pick_story(content, weights, runs, has_stop)
+    start, end, _ = _story_span(content, weights, span, zone, has_stop, True)
     ctx.body_span = (content[start].index, content[end].index)
+    reprinted = _reprinted(content[start:end + 1])
     for b in content[start:end + 1]:
+        if b.index in reprinted:
+            b.mark("chrome", "reprinted_story", "the story's paragraphs printed again")
+            continue
         if b.rule in STORY_LIST_RULES and _WORDY.search(b.text):
             b.mark("body", "body_region", "a list item of the story, not a menu")
         elif not b.undecided:
             continue
-        elif b.n_words <= 2 and not b.sentence_end:
+        elif b.n_words <= 2 and not b.sentence_end and not _list_item(b):
             b.mark("chrome", "body_fragment", "a stray word inside the story")
         else:
             b.mark("body", "body_region")
+
+
+REPRINT_MIN = 3  # paragraphs in a row printed before that make the story printed again
+
+
+def _reprinted(story: list[Block]) -> set[int]:
+    """The indexes of the paragraphs of ``story`` that print its earlier ones again,
+    ``REPRINT_MIN`` or more in a row (a tabbed or accordion page prints its story twice or
+    thrice); a notice repeated under each item of a list ("This webcam image is provided
+    courtesy of...") is the story's, as it stands between new paragraphs. A paragraph
+    printed twice in a row is a picture's caption, doubled: its second copy."""
+    seen: set[str] = set()
+    found: set[int] = set()
+    run: list[int] = []
+    last = ""  # the paragraph before
+    for b in story:
+        if b.size < GOOD_MIN_CHARS:
+            continue
+        if b.text == last:
+            found.add(b.index)  # printed twice in a row: a gallery's caption, doubled
+        last = b.text
+        if b.text in seen:
+            run.append(b.index)
+            continue
+        found.update(run if len(run) >= REPRINT_MIN else ())
+        run = []
+        seen.add(b.text)
+    found.update(run if len(run) >= REPRINT_MIN else ())
+    return found
+
+
+def _list_item(block: Block) -> bool:
+    """A short line that is an item of the story's list: bulleted, or numbered ("1. Size",
+    "3) Tents"), not a stray word ("Advertisement", "Share")."""
+    return block.bullet or _ITEM_NUMBER.match(block.text) is not None
+
+
+def _story_span(content: list[Block], weights: list[float], run: tuple[int, int],
+                zone: tuple[int, int], has_stop: bool, mark: bool
+                ) -> tuple[int, int, float]:
+    """A run's story: cut back to its core where teasers follow (``_trim_teasers``),
+    grown on its untrimmed sides to its further sections (``_grow_sections``) and past
+    the list its last line announces (``_announced_list``), and what growing gained.
+    ``mark``: the sidebar lines found inside it are marked (only for the run that wins)."""
+    start, end = _trim_teasers(content, weights, *run)
+    # where teasers were cut off, the story ends there: it grows only on untrimmed sides
+    grown = _grow_sections(content, weights, (start, end), zone, has_stop, mark)
+    gained = grown[2] if (start, end) == run else 0.0
+    start = grown[0] if start == run[0] else start
+    end = grown[1] if end == run[1] else end
+    return start, _announced_list(content, end, zone[1]), gained
 
 
 def _sentence_like(block: Block, has_stop: bool) -> bool:

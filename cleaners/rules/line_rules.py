@@ -312,7 +312,11 @@ def doubled_caption(block: Block, ctx: PageContext) -> str | None:
     half = len(text) // 2
     if half < DOUBLED_MIN_CHARS:
         return None
+    opening = text[:1]
     for cut in (half, half + 1):
+        at = text[cut:cut + 1]
+        if at != opening and not at.isspace() and not opening.isspace():
+            continue  # the halves open on different characters: no copy made to see it
         first, second = text[:cut].strip(), text[cut:].strip()
         if first == second:
             block.lift().caption = first
@@ -339,8 +343,27 @@ def related_link(block: Block, ctx: PageContext) -> str | None:
     return f"link to {value[:40]!r}"
 
 
-_phrase_line_rule("comment_prompt", "comment_prompt",
-                  "Comment prompts and forms ('Хотите оставить комментарий?...').")
+_comment_phrase = _phrase_rule(
+    "comment_prompt", "Comment prompts and forms ('Хотите оставить комментарий?...').")
+# the header over a blog's comments: "59 Comments on “Title”", "One thought on “Title”",
+# "12 responses to “Title”" (a count, the word, and the story's headline in quotes)
+_COMMENTS_HEADER = re.compile(
+    r"(?:\d+|one|no)\s+(?:comments?|thoughts?|responses?|replies|reply)\s+(?:on|to)\s+[\"“«„]",
+    re.IGNORECASE)
+_COUNT_WORDS = frozenset({"one", "no"})
+
+
+@line_rule("comment_prompt", max_words=phrase_set("comment_prompt").word_limit)
+def comment_prompt(block: Block, ctx: PageContext) -> str | None:
+    """Comment prompts and forms ('Хотите оставить комментарий?...'), and the header over
+    a blog's comments ("59 Comments on “Title”"). (phrases: rules/data/chrome_phrases.toml
+    [comment_prompt])"""
+    first = block.first_word
+    if (first.isdigit() or first in _COUNT_WORDS) and _COMMENTS_HEADER.match(block.text):
+        return "comments header"
+    return _comment_phrase(block, ctx)
+
+
 _phrase_line_rule("cookie_notice", "cookie", "Cookie notices.")
 
 _DIGIT = re.compile(r"\d")

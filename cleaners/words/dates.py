@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from cleaners.words.features import fold
 
@@ -43,8 +43,9 @@ _TIME = r"(?P<hh>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?::(?P<ss>[0-5]\d))?"
 _PATTERNS = [
     # 2021-12-29, 2021-12-29T09:46
     re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:[T ]" + _TIME + r")?"),
-    # 29.12.2021 09:46, 29/12/2021, 10.04.201310:20 (a glued time)
-    re.compile(r"(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>(?:19|20)\d\d)"
+    # 29.12.2021 09:46, 29/12/2021, 10.04.201310:20 (a glued time); 12/25/2021 (month
+    # first: ``_day_month``)
+    re.compile(r"(?P<d>[0-3]?\d)(?P<sep>[./])(?P<m>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)"
                r"(?:,?\s*" + _TIME + r")?"),
     # 23.Feb.2026, 27 ноября 2011, 27 ноября, 2011, 1 дек 2016 г., 12 stycznia 2020 r. 14:30
     re.compile(_DAY_FIRST + _MONTH_WORD + r"[\s.,\-]+(?:de\s+)?(?P<y>(?:19|20)\d\d)"
@@ -84,6 +85,35 @@ def month_number(word: str) -> int | None:
     return _month(w) if w in MONTHS or w in _MONTH_NAMES else None
 
 
+# a weekday name standing right before a date ("Thu, 01/12/2012")
+_WEEKDAY_BEFORE = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*$", re.IGNORECASE)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _day_month(text: str, start: int, first: int, second: int, year: int,
+               sep: str) -> date | None:
+    """A numeric date's day: day first (29.12.2021, 29/12/2021) unless it cannot be
+    (12/25/2021: no 25th month), or, written with slashes, a weekday printed before it
+    names the month-first reading's weekday and not the day-first one's ("Thu, 01/12/2012"
+    is Thursday 12 January, not Sunday 1 December)."""
+    def make(d: int, m: int) -> date | None:
+        try:
+            return date(year, m, d)
+        except ValueError:
+            return None
+
+    day_first, month_first = make(first, second), make(second, first)
+    if sep != "/" or month_first is None or day_first == month_first:
+        return day_first
+    if day_first is None:
+        return month_first
+    named = _WEEKDAY_BEFORE.search(text[max(0, start - 12):start])
+    if named and _WEEKDAYS.index(fold(named[1])) == month_first.weekday() != \
+            day_first.weekday():
+        return month_first
+    return day_first
+
+
 # every pattern above needs a year of four digits: a line without one is answered by one
 # fast search instead of five
 _YEAR_LIKE = re.compile(r"[12][09]\d\d")
@@ -100,13 +130,17 @@ def find_dates(text: str) -> list[FoundDate]:
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             parts = m.groupdict()
-            month = int(parts["m"]) if parts.get("m") else _month(parts.get("mon") or "")
-            if not month:
-                continue
-            try:
-                day = date(int(parts["y"]), month, int(parts["d"]))
-            except ValueError:
-                continue
+            if parts.get("sep"):
+                day = _day_month(text, m.start(), int(parts["d"]), int(parts["m"]),
+                                 int(parts["y"]), parts["sep"])
+                if day is None:
+                    continue
+            else:
+                month = _month(parts.get("mon") or "") if not parts.get("m") else int(parts["m"])
+                try:
+                    day = date(int(parts["y"]), month or 0, int(parts["d"]))
+                except ValueError:
+                    continue
             hh, mi, ss = parts.get("hh"), parts.get("mi"), parts.get("ss")
             start = m.start()
             if hh is None:
@@ -150,3 +184,34 @@ def is_timestamp_line(text: str) -> bool:
     return bool(text) and len(text) <= 60 and _DIGIT.search(text) is not None and (
         _STAMP_ONLY.match(text) is not None
     )
+
+
+# a day written as folders of a URL's path ("/2025/12/18/", "/2025-12-18-slug"): blogs and
+# news sites file a story under the day it was published
+_URL_DAY = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?=[/\-_.]|$)")
+
+
+def url_day(url: str | None) -> str | None:
+    """The day a URL's path names ("https://x.org/2025/12/18/story" -> "2025-12-18")."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    m = _URL_DAY.search(path.split("//", 1)[-1])
+    if m is None:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
+
+
+def same_moment(a: str, b: str) -> bool:
+    """Whether two ISO date-times with offsets name the same instant (the same time written
+    in two zones); False when either lacks a time or an offset."""
+    try:
+        x, y = datetime.fromisoformat(a), datetime.fromisoformat(b)
+    except ValueError:
+        return False
+    if x.tzinfo is None or y.tzinfo is None or len(a) <= 10 or len(b) <= 10:
+        return False
+    return x == y
