@@ -43,6 +43,7 @@ from flows.discover import FileStat, PageRef
 from flows.sidecar import Sidecar, SidecarFile, page_site, read_sidecar_file
 from flows.sitestats_store import PageLines
 from flows.state import TRANSIENT_REASONS, PageOutcome
+from flows.warc import read_warc_page, warc_sidecar
 from schemas.models import ArticleRecord, RejectRecord
 
 MAX_PAGE_BYTES = DEFAULT_LIMITS.max_raw_bytes  # larger raw files are rejected, not kept
@@ -112,6 +113,7 @@ class PageBytes:
     sha256: str
     stat: FileStat | None
     too_large: str | None = None  # why ``data`` is None
+    problem: Rejected | None = None  # a WARC record cut short or corrupt: its reject
 
 
 def _check_file(path: str) -> None:
@@ -169,6 +171,21 @@ def read_page_once(path: str, max_bytes: int | None = None) -> PageBytes:
     return PageBytes(data, sha, st if st.settled(started) else None, too_large)
 
 
+def read_page(page: PageRef, max_bytes: int | None = None) -> PageBytes:
+    """The page's bytes read and hashed once: its file, or its record of a WARC file
+    (``flows.warc``: the WARC's stat stands for the record's bytes)."""
+    if page.warc is None:
+        return read_page_once(page.path, max_bytes)
+    max_bytes = MAX_PAGE_BYTES if max_bytes is None else max_bytes
+    started = time.time_ns()
+    body = read_warc_page(page.path, page.warc, max_bytes)
+    stat = body.stat if body.stat.settled(started) else None
+    sha = hashlib.sha256(body.data).hexdigest()
+    if body.problem is not None:
+        return PageBytes(None, sha, stat, problem=body.problem)
+    return PageBytes(body.data, sha, stat)
+
+
 def _reject(source_path: str, raw_sha256: str | None, reason: str, detail: str) -> RejectRecord:
     return RejectRecord(
         source_path=source_path,
@@ -182,6 +199,8 @@ def _reject(source_path: str, raw_sha256: str | None, reason: str, detail: str) 
 
 def _sidecar_of(job: PageJob) -> SidecarFile | None:
     """The sidecar the flow read for the job; read here only for a job made without it."""
+    if job.sidecar is None and job.page.warc is not None:
+        return warc_sidecar(job.page.warc)  # what the WARC said of the page
     if job.sidecar is not None or not job.page.sidecar:
         return job.sidecar
     return read_sidecar_file(job.page.sidecar)
@@ -215,8 +234,10 @@ def _outcome(job: PageJob, sidecar: SidecarFile | None, read: PageBytes | None,
     if isinstance(record, ArticleRecord):
         return PageOutcome(path, record.raw_sha256, sidecar_sha, "record",
                            record_id=record.id, remember=known, signature=signature)
+    # a WARC record cut short is the same bytes while its file keeps its stat: remembered
+    fixed = job.page.warc is not None and record.reason == "unreadable"
     return PageOutcome(path, record.raw_sha256, sidecar_sha, "reject", reason=record.reason,
-                       remember=known and record.reason not in TRANSIENT_REASONS,
+                       remember=known and (fixed or record.reason not in TRANSIENT_REASONS),
                        signature=signature)
 
 
@@ -259,7 +280,7 @@ def clean_job(
     page = job.page
     sidecar = _sidecar_of(job)
     try:
-        read = read_page_once(page.path, limits.max_raw_bytes if limits else None)
+        read = read_page(page, limits.max_raw_bytes if limits else None)
     except Rejected as exc:  # gone, unreadable or no file: no bytes, no hash
         record = _reject(page.source_path, None, exc.reason, exc.detail)
         return record, _outcome(job, sidecar, None, record)
@@ -271,6 +292,8 @@ def clean_job(
     try:
         if sidecar is not None:
             fields = sidecar.fields()  # a bad sidecar rejects its page
+        if read.problem is not None:
+            raise read.problem
         if read.data is None:
             raise Rejected("too_large", read.too_large or "over the size limit")
         record: ArticleRecord | RejectRecord = clean_page(
@@ -345,7 +368,7 @@ def learn_batch(jobs: Sequence[PageJob],
         if not site or (sidecar is not None and fields is None):
             continue
         try:
-            read = read_page_once(page.path, limits.max_raw_bytes if limits else None)
+            read = read_page(page, limits.max_raw_bytes if limits else None)
             if read.data is None:
                 continue
             hashes = page_line_hashes(read.data, source_path=page.source_path, limits=limits,

@@ -44,10 +44,15 @@ def _err(message: str) -> None:
 # --- run ------------------------------------------------------------------------------
 
 
-def _folder_arg(path: str, what: str, must_exist: bool) -> Path:
+def _folder_arg(path: str, what: str, must_exist: bool, warc_ok: bool = False) -> Path:
+    """The folder named; with ``warc_ok``, a single WARC file is one too (``--raw``)."""
+    from flows.discover import is_warc_name
+
     folder = Path(path)
     if must_exist and not folder.exists():
         raise CliError(f"{what} folder {path!r} does not exist", EXIT_USAGE)
+    if warc_ok and folder.is_file() and is_warc_name(folder.name):
+        return folder
     if folder.exists() and not folder.is_dir():
         raise CliError(f"{what} {path!r} is not a folder", EXIT_USAGE)
     return folder
@@ -71,7 +76,7 @@ def _day(value: str | None, option: str):  # -> date | None
 
 def _run_flow(args: argparse.Namespace, **params: object) -> int:
     """Run the clean_pages flow with the run options shared by ``run`` and ``backfill``."""
-    raw = _folder_arg(args.raw, "raw", must_exist=True)
+    raw = _folder_arg(args.raw, "raw", must_exist=True, warc_ok=True)
     out = _folder_arg(args.out, "output", must_exist=False)
     _positive(args.batch_size, "--batch-size")
     _positive(args.workers, "--workers")
@@ -163,7 +168,8 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    raw = _folder_arg(args.raw, "raw", must_exist=not args.settings)  # a fetch makes it
+    raw = _folder_arg(args.raw, "raw", must_exist=not args.settings,  # a fetch makes it
+                      warc_ok=True)
     out = _folder_arg(args.out, "output", must_exist=False)
     _positive(args.batch_size, "--batch-size")
     from flows.schedule import (
@@ -491,7 +497,8 @@ def _fetch_parser(sub: argparse._SubParsersAction) -> None:
 
 def _run_options(parser: argparse.ArgumentParser) -> None:
     """The options ``run`` and ``backfill`` share: both run the clean_pages flow."""
-    parser.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
+    parser.add_argument("--raw", default="raw",
+                        help="folder of raw pages, or one .warc/.warc.gz file (default: raw)")
     parser.add_argument("--out", default="clean", help="output folder (default: clean)")
     parser.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
     parser.add_argument("--wait", action="store_true",

@@ -57,6 +57,21 @@ class FileStat:
 
 
 @dataclass(frozen=True, slots=True)
+class WarcSpot:
+    """Where a page inside a WARC file is, and what the WARC said of it (``flows.warc``):
+    what a sidecar says of a page file. Small and picklable: a worker reads the record by
+    seeking to ``offset``, never receiving the WARC file."""
+
+    offset: int  # where the record's gzip member (or, uncompressed, the record) starts
+    record_id: str  # WARC-Record-ID, which the record read there must carry
+    url: str | None = None  # WARC-Target-URI
+    fetched_at: str | None = None  # WARC-Date, ISO 8601
+    encoding: str | None = None  # the charset of the HTTP Content-Type header, if any
+    problem: str | None = None  # the record could not be read whole when found: why
+    whole: bool = False  # in a .warc.gz gzipped as a whole (one member): no offset to seek
+
+
+@dataclass(frozen=True, slots=True)
 class PageRef:
     """One page found on disk: where it is and what its location says about it."""
 
@@ -67,6 +82,9 @@ class PageRef:
     folder_site: str | None  # the first folder under the raw root (raw/<site>/...), if any
     stat: FileStat | None = None  # the page's stat at discovery (None: it could not be had)
     sidecar_stat: FileStat | None = None  # the sidecar's, likewise
+    # a record of the WARC file ``path`` (``source_path`` is then ``<file>#<record id>``
+    # and ``stat`` the WARC file's); None for a page that is a file of its own
+    warc: WarcSpot | None = None
 
 
 def display_name(name: str) -> str:
@@ -82,6 +100,11 @@ def display_name(name: str) -> str:
         return name
     except UnicodeEncodeError:
         return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def is_warc_name(name: str) -> bool:
+    """A WARC file by its name (``flows.warc`` reads its records as pages)."""
+    return name.lower().endswith((".warc", ".warc.gz"))
 
 
 # The temporary name ``fetching.atomic`` writes under before its rename
@@ -179,8 +202,14 @@ def discover(raw_root: str | Path, *, exclude: Iterable[str | Path] = ()) -> Dis
 
     ``exclude`` names folders never to enter: the output folder, when someone
     points ``--out`` inside ``--raw``, so Winnow never reads its own output.
+    ``raw_root`` may also be a single WARC file: it is then the one page found (a run
+    reads its records as the pages, ``flows.warc``).
     """
     root = Path(raw_root).absolute()
+    if root.is_file() and is_warc_name(root.name):  # --raw crawl.warc.gz: one WARC file
+        st = FileStat.of(root.stat())
+        name = display_name(root.name)
+        return Discovery(pages=[PageRef(str(root), name, None, None, st)], orphan_sidecars=[])
     if not root.is_dir():
         raise NotADirectoryError(f"raw folder {str(raw_root)!r} is not a directory")
     excluded = _dir_keys(Path(p).absolute() for p in exclude)

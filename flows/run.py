@@ -1,6 +1,7 @@
 """One run, from raw folder to committed part files: the body of the ``clean_pages`` flow.
 
-discover (one walk, a stat of each file) -> select by date -> skip, unread, the pages
+discover (one walk, a stat of each file; a WARC file stands for its records, found by
+one streaming pass over it: ``flows.warc``) -> select by date -> skip, unread, the pages
 whose files' stats are those the state read a known content with -> (with
 ``learn_sites``: a learning pass over the pages' lines) -> batches submitted to the
 task runner with their sites' learned chrome, at most ``in_flight`` at a time (each
@@ -51,6 +52,7 @@ from flows.sidecar import SidecarFile, read_sidecar_file
 from flows.sitestats_store import SiteStatsStore
 from flows.state import RunState, Signature, exclusive_run
 from flows.summary import RunSummary
+from flows.warc import expand_warcs, warc_sidecar
 from flows.writer import PartInfo, sweep_unlisted, write_batch, write_manifest
 from schemas.models import ArticleRecord
 
@@ -259,23 +261,32 @@ def _selected_pages(request: RunRequest, summary: RunSummary, logger: Logger,
     """Discover the raw root's pages, report its orphan sidecars, keep the date range's
     (reading the sidecars for their dates into ``sidecars``, where the jobs find them)."""
     found = discover(request.raw, exclude=[request.out])
-    summary.pages_seen = len(found.pages)
+    found_pages, kinds = expand_warcs(found.pages)  # a WARC file's pages are its records
+    summary.add_warc_records(kinds)
+    summary.pages_seen = len(found_pages)
     summary.orphan_sidecars = len(found.orphan_sidecars)
     for orphan in found.orphan_sidecars[:20]:
         logger.warning("sidecar with no page beside it: %s", orphan)
-    pages = found.pages
+    pages = found_pages
     if request.paths is not None:  # ``winnow fetch --clean``: exactly what the fetch saved
         wanted = set(request.paths)
         pages = [page for page in pages if page.source_path in wanted]
     if request.since or request.until:
         load_sidecars(pages, sidecars)
         pages = select_by_date(pages, request.since, request.until,
-                               lambda page: sidecars[page.sidecar] if page.sidecar else None)
-        summary.out_of_range = len(found.pages) - len(pages)
+                               partial(_sidecar_for, sidecars=sidecars))
+        summary.out_of_range = len(found_pages) - len(pages)
         kept = {page.sidecar for page in pages}  # memory for the range's pages only
         for path in [path for path in sidecars if path not in kept]:
             del sidecars[path]
     return pages
+
+
+def _sidecar_for(page: PageRef, sidecars: dict[str, SidecarFile]) -> SidecarFile | None:
+    """What describes the page: its sidecar as read, or what its WARC record said."""
+    if page.warc is not None:
+        return warc_sidecar(page.warc)
+    return sidecars[page.sidecar] if page.sidecar else None
 
 
 def _plan(request: RunRequest, state: RunState, summary: RunSummary, logger: Logger

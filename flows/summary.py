@@ -60,6 +60,9 @@ class RunSummary:
     failed_batches: int = 0
     parts: list[str] = field(default_factory=list)  # part files written, relative to out
     orphan_sidecars: int = 0
+    # records of WARC files that are no page, by kind: warcinfo, request, metadata,
+    # revisit, resource..., response_not_200, response_not_html (flows.warc)
+    warc_records: dict[str, int] = field(default_factory=dict)
     removed_unlisted: int = 0  # part files of a killed run's uncommitted batch, removed
     started_at: str = ""
     finished_at: str = ""
@@ -72,6 +75,11 @@ class RunSummary:
         merged.update(counts)
         self.rejects_by_reason = dict(sorted(merged.items()))
         self.rejects = sum(merged.values())
+
+    def add_warc_records(self, counts: Mapping[str, int]) -> None:
+        merged = Counter(self.warc_records)
+        merged.update(counts)
+        self.warc_records = dict(sorted(merged.items()))
 
     def add_removed(self, by_site: Mapping[str, RuleTally]) -> None:
         """Add the rule counts of committed batches, given per site, to the run's."""
@@ -113,6 +121,9 @@ class RunSummary:
         for reason, count in self.rejects_by_reason.items():
             lines.append(f"  rejected {reason}: {count}")
         lines += self._top_rules_text()
+        if self.warc_records:
+            lines.append("  WARC records that are no page: " + ", ".join(
+                f"{kind} {n}" for kind, n in self.warc_records.items()))
         if self.orphan_sidecars:
             lines.append(f"  sidecars with no page beside them: {self.orphan_sidecars}")
         if self.removed_unlisted:
@@ -174,6 +185,10 @@ class RunSummary:
         if self.rejects_by_reason:
             out += ["", "## Rejects by reason", "", "| reason | pages |", "|---|---:|"]
             out += [f"| `{r}` | {n} |" for r, n in self.rejects_by_reason.items()]
+        if self.warc_records:
+            out += ["", "## WARC records that are no page", "", "| kind | records |",
+                    "|---|---:|"]
+            out += [f"| `{k}` | {n} |" for k, n in self.warc_records.items()]
         out += self._removed_markdown()
         if self.error:
             out += ["", f"**Error:** {self.error}"]
