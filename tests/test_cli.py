@@ -310,22 +310,10 @@ def test_explain_colours_lifted_metadata_apart_from_removed_chrome():
 
 def test_validate_takes_an_output_folder_or_its_manifest(sample_raw, tmp_path, capsys):
     """#22 rough edge 8: `winnow validate clean` could not take the folder it writes."""
-    import logging
-
-    from flows.batch import clean_batch
-    from flows.run import RunRequest, execute
-
-    class Done:
-        def __init__(self, value):
-            self.value = value
-
-        def result(self):
-            return self.value
+    from helpers.inline import inline_run
 
     out = tmp_path / "clean"
-    summary = execute(RunRequest(raw=str(sample_raw), out=str(out)),
-                      submit=lambda jobs, part: Done(clean_batch(jobs, part)),
-                      logger=logging.getLogger("test"))
+    summary = inline_run(sample_raw, out)
     links = out / "links.jsonl"
     records = summary.records + summary.rejects + (
         len(links.read_text().splitlines()) if links.is_file() else 0)

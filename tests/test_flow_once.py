@@ -21,11 +21,10 @@ from pathlib import Path
 
 import pytest
 from helpers.archive import add_sidecar
+from helpers.inline import inline_run
 
 import flows.batch
 import flows.discover
-from flows.batch import clean_batch
-from flows.run import RunRequest, execute
 
 log = logging.getLogger("test")
 _recorders: list[Counter[tuple[str, str]]] = []
@@ -58,18 +57,7 @@ def opens(counts: Counter[tuple[str, str]], root: Path) -> dict[str, int]:
             if event == "open" and path.startswith(str(root) + os.sep)}
 
 
-class Done:
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
-
-
-def run(raw: Path, out: Path, **kwargs):
-    """The run's body, batches cleaned on the spot (in this thread)."""
-    return execute(RunRequest(raw=str(raw), out=str(out), **kwargs),
-                   submit=lambda jobs, part: Done(clean_batch(jobs, part)), logger=log)
+run = inline_run  # the run's body, batches cleaned on the spot (in this thread)
 
 
 def current_records(out: Path) -> dict[str, dict]:
@@ -230,9 +218,7 @@ def test_a_page_that_timed_out_is_cleaned_again_by_the_next_run(sample_raw, tmp_
 
     out = tmp_path / "clean"
     hurried = Limits(page_timeout=1e-9)
-    first = execute(RunRequest(raw=str(sample_raw), out=str(out)),
-                    submit=lambda jobs, part: Done(clean_batch(jobs, part, limits=hurried)),
-                    logger=log)
+    first = run(sample_raw, out, limits=hurried)
     assert (first.records, first.rejects) == (0, 5)
     again = run(sample_raw, out)
     assert (again.records, again.skipped) == (5, 0)

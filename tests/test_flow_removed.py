@@ -12,24 +12,16 @@ from pathlib import Path
 
 import pytest
 from helpers.archive import add_sidecar
+from helpers.inline import inline_run
 
 from cleaners import DROPPED, Rejected, analyse_page
 from flows.batch import NO_SITE, BatchResult, clean_batch
 from flows.discover import discover
-from flows.run import RunRequest, execute
 from flows.sidecar import page_site, parse_sidecar
 from flows.summary import RunSummary
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 log = logging.getLogger("test")
-
-
-class Done:
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
 
 
 @pytest.fixture
@@ -82,8 +74,7 @@ def test_the_saved_summary_holds_what_each_rule_removed_per_run_and_per_site(
     expected = expected_removed(mixed_raw)
     assert set(expected) == {NO_SITE, "ria.ru", "detroitnews.com"}  # three sites removed
     out = tmp_path / "clean"
-    summary = execute(RunRequest(raw=str(mixed_raw), out=str(out), batch_size=3),
-                      submit=lambda jobs, part: Done(clean_batch(jobs, part)), logger=log)
+    summary = inline_run(mixed_raw, out, batch_size=3)
     assert summary.batches == 2  # summed across batches, not just the last one
     saved = json.loads((out / "_state" / "runs" / f"{summary.run_id}.json").read_text())
     assert saved["removed_by_site"] == expected
@@ -91,8 +82,7 @@ def test_the_saved_summary_holds_what_each_rule_removed_per_run_and_per_site(
     # the rules of both front ends are there
     assert len(saved["removed_by_rule"]) >= 3
 
-    again = execute(RunRequest(raw=str(mixed_raw), out=str(out)),
-                    submit=lambda jobs, part: Done(clean_batch(jobs, part)), logger=log)
+    again = inline_run(mixed_raw, out)
     assert again.processed == 0 and again.removed_by_rule == {}  # nothing cleaned, nothing
 
 

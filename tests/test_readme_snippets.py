@@ -8,9 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from flows.batch import clean_batch
-from flows.run import RunRequest, execute
+from helpers.inline import inline_run
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 log = logging.getLogger("test")
@@ -23,22 +21,13 @@ def _reading_snippets() -> list[str]:
     return [b for b in blocks if "_manifest.json" in b]
 
 
-class _Done:
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
-
-
 @pytest.fixture(params=["with_rejects", "without_rejects"])
 def output(request, sample_raw: Path, tmp_path: Path, monkeypatch) -> tuple[Path, int]:
     """(folder holding ``clean/``, number of articles in it)."""
     if request.param == "with_rejects":
         (sample_raw / "empty.html").write_bytes(b"")
         (sample_raw / "binary.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
-    summary = execute(RunRequest(raw=str(sample_raw), out=str(tmp_path / "clean")),
-                      submit=lambda jobs, part: _Done(clean_batch(jobs, part)), logger=log)
+    summary = inline_run(sample_raw, tmp_path / "clean")
     assert (summary.rejects > 0) == (request.param == "with_rejects")
     monkeypatch.chdir(tmp_path)
     return tmp_path, summary.records

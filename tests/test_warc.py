@@ -10,11 +10,11 @@ import json
 import logging
 import random
 from datetime import date
-from pathlib import Path
 
 import pytest
 from helpers.accounting import check_consistent, check_exactly_once, current_records
 from helpers.archive import make_archive
+from helpers.inline import inline_run
 from helpers.warc import (
     article_html,
     article_text,
@@ -25,23 +25,11 @@ from helpers.warc import (
 )
 
 import flows.discover
-from flows.batch import clean_batch
-from flows.run import RunRequest, execute
 
 log = logging.getLogger("test")
 
 
-class Done:
-    def __init__(self, value):
-        self.value = value
-
-    def result(self):
-        return self.value
-
-
-def run(raw: Path, out: Path, **kwargs):
-    return execute(RunRequest(raw=str(raw), out=str(out), **kwargs),
-                   submit=lambda jobs, part: Done(clean_batch(jobs, part)), logger=log)
+run = inline_run
 
 
 @pytest.fixture
