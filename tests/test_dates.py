@@ -112,3 +112,53 @@ def test_same_moment() -> None:
 def test_a_slashed_date_is_read_month_first_only_on_evidence(text, iso) -> None:
     found = find_dates(text)
     assert (found[0].iso[:len(iso)] if found else None) == iso
+
+
+# ------------------------------------------------------------------ a text page's date order
+
+
+def _page(*rows: tuple[str, str, str]) -> tuple[list, tuple[int, int]]:
+    """Blocks from (text, label, rule) rows; the span is the body blocks' first and last."""
+    from cleaners.blocks import Block
+
+    blocks = [Block(i, text, "", label=label, rule=rule)  # type: ignore[arg-type]
+              for i, (text, label, rule) in enumerate(rows)]
+    body = [b.index for b in blocks if b.label == "body"]
+    return blocks, (body[0], body[-1])
+
+
+STORY_LINE = ("Городская дума утвердила бюджет на следующий год после долгих споров о "
+              "школах, дорогах и новой станции очистки воды.")
+TITLE = ("Дума утвердила бюджет", "title", "title")
+BODY = (STORY_LINE, "body", "body_region")
+
+
+def test_a_date_line_above_the_title_is_the_storys_when_none_stands_nearer():
+    """#23: dropping the search above the title survived every test."""
+    from cleaners.article.dates import story_date
+
+    blocks, span = _page(("17.01.2012 18:16", "meta", "timestamp_only"), TITLE, BODY, BODY)
+    assert story_date(blocks, span, False) == "2012-01-17T18:16:00"
+
+
+def test_the_date_under_the_title_comes_before_one_after_the_story():
+    """#23: preferring the date after the story to the one under the title survived."""
+    from cleaners.article.dates import story_date
+
+    blocks, span = _page(TITLE, ("17.01.2012 18:16", "meta", "timestamp_only"), BODY, BODY,
+                         ("18.01.2012 09:00", "meta", "timestamp_only"))
+    assert story_date(blocks, span, False) == "2012-01-17T18:16:00"
+    # and a date after the story counts where none stands under the title
+    blocks, span = _page(TITLE, BODY, BODY, ("18.01.2012 09:00", "meta", "timestamp_only"))
+    assert story_date(blocks, span, False) == "2012-01-18T09:00:00"
+
+
+def test_a_date_past_a_headline_list_under_the_story_is_another_storys():
+    """#23: no stop at a foreign list survived: the dates after a 'latest news' list
+    belong to its headlines."""
+    from cleaners.article.dates import story_date
+
+    blocks, span = _page(TITLE, BODY, BODY,
+                         ("Новости дня", "chrome", "headline_list"),
+                         ("18.01.2012 09:00", "meta", "timestamp_only"))
+    assert story_date(blocks, span, False) is None
