@@ -38,6 +38,7 @@ from cleaners.text.frontend import text_to_blocks
 from cleaners.version import PIPELINE_VERSION
 from cleaners.words.features import CJK_LETTERS, unspaced_words
 from schemas.models import ArticleRecord
+from schemas.site import url_site
 
 
 @dataclass(slots=True)
@@ -68,13 +69,9 @@ def record_url(given: str | None, stated: str) -> str | None:
     parts = urlsplit(own)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.path in ("", "/"):
         return given
-    if given and _bare_host(given) != _bare_host(own):
+    if given and url_site(given) != url_site(own):
         return given
     return own
-
-
-def _bare_host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def _as_bytes(content: bytes | str) -> bytes:
@@ -277,7 +274,7 @@ def clean_page(
         tally.add_page(analysis.blocks)
     url = record_url(url, analysis.article.own_url)
     return _record(analysis, source_path=source_path, url=url,
-                   site=site or (_bare_host(url) if url else None), raw_sha256=raw_sha256,
+                   site=site or url_site(url), raw_sha256=raw_sha256,
                    fetched_at=fetched_at)
 
 

@@ -30,6 +30,7 @@ from fetching.feeds import feed_links, parse_feed
 from fetching.safety import strip_userinfo
 from fetching.sitemaps import inflate, parse_sitemap
 from fetching.sources import Candidate, Entry, Source
+from schemas.site import url_site
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +83,10 @@ def normalise_url(url: str) -> str | None:
 
 
 def site_of(url: str) -> str:
-    """The site folder of a page without a named source: its host less ``www.``.
-
-    The same rule as the cleaner's for a sidecar without ``site`` (flows.sidecar.url_host),
-    so a page is filed and cleaned under one site.
-    """
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    """The site folder of a page without a named source: ``schemas.site.url_site``, the
+    rule the cleaner and the flow follow too, so a page is filed and cleaned under one
+    site ("" for a URL without a host)."""
+    return url_site(url) or ""
 
 
 @functools.lru_cache(maxsize=4096)

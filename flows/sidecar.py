@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from cleaners import Rejected
 from flows.discover import FileStat, sidecar_name
+from schemas.site import url_site
 
 _STRING_FIELDS = ("url", "site", "encoding", "fetched_at", "final_url")
 MAX_SIDECAR_BYTES = 1024 * 1024  # a larger "sidecar" is not metadata: bad_sidecar
@@ -166,21 +167,12 @@ def _is_unicode(value: str) -> bool:
     return True
 
 
-def url_host(url: str | None) -> str | None:
-    """The host of a URL, lower-cased and without a leading ``www.``."""
-    if not url:
-        return None
-    host = (urlsplit(url).hostname or "").lower()
-    host = host.removeprefix("www.")
-    return host or None
-
-
 def page_site(sidecar: Sidecar | None, folder_site: str | None) -> str | None:
     """The site a page belongs to: the sidecar's word first, then the URL, then the folder."""
     if sidecar is not None:
         if sidecar.site:
             return sidecar.site
-        host = url_host(sidecar.url)
+        host = url_site(sidecar.url)
         if host:
             return host
     return folder_site
