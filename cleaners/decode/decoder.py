@@ -314,9 +314,16 @@ _NOT_RARE_BYTES = bytes(b for b in range(256) if b not in _RARE.encode("cp1251")
 
 
 def _rare_share(text: str) -> float:
-    """Rare Russian letters among the characters of the Cyrillic block, counted in C."""
-    rare = len(text.encode("cp1251", "ignore").translate(None, _NOT_RARE_BYTES))
-    return rare / max(1, cyrillic_in_utf8(text.encode("utf-8", "surrogatepass")))
+    """Rare Russian letters among the characters of the Cyrillic block."""
+    return _cyrillic_share(text, _NOT_RARE_BYTES)
+
+
+def _cyrillic_share(text: str, others: bytes) -> float:
+    """The share of the Cyrillic block's characters that are letters of one group, counted
+    in C: encoded in cp1251 (each of its letters is one byte there), the bytes ``others``
+    (every byte not of the group) deleted, what is left counted."""
+    kept = len(text.encode("cp1251", "ignore").translate(None, others))
+    return kept / max(1, cyrillic_in_utf8(text.encode("utf-8", "surrogatepass")))
 
 
 _VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
@@ -382,9 +389,8 @@ def _word_at(plain: str, i: int) -> str:
 
 
 def _vowel_share(text: str) -> float:
-    """Vowels among the characters of the Cyrillic block, counted in C."""
-    vowels = len(text.encode("cp1251", "ignore").translate(None, _NOT_VOWEL_BYTES))
-    return vowels / max(1, cyrillic_in_utf8(text.encode("utf-8", "surrogatepass")))
+    """Vowels among the characters of the Cyrillic block."""
+    return _cyrillic_share(text, _NOT_VOWEL_BYTES)
 
 
 def looks_like_text(text: str) -> bool:
