@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: run test fuzz lint bench serve native clean-venv
+.PHONY: run test parity fuzz lint bench serve native clean-venv
 
 run: $(STAMP) native
 	$(VENV)/bin/winnow run --raw $(RAW) --out $(OUT)
@@ -24,6 +24,11 @@ test: $(DEV_STAMP) native
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	WINNOW_RULE_COVERAGE=1 $(VENV)/bin/pytest
+
+# Compiled and pure builds give the same records on every dev page (make test compares
+# them on every 8th page; CI runs this too, with ../shared beside the checkout)
+parity: $(DEV_STAMP) native
+	WINNOW_PARITY=all $(VENV)/bin/pytest -q tests/test_native.py -k "same_records"
 
 # The text path compiled by mypyc into build/native/ (cleaners/native.py): rebuilt when
 # its sources changed since the last build, a no-op otherwise. Where it cannot be built
