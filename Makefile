@@ -23,7 +23,7 @@ run: $(STAMP) native
 test: $(DEV_STAMP) native
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	WINNOW_RULE_COVERAGE=1 $(VENV)/bin/pytest
+	WINNOW_RULE_COVERAGE=1 $(VENV)/bin/pytest -n auto
 
 # Compiled and pure builds give the same records on every dev page (make test compares
 # them on every 8th page; CI runs this too, with ../shared beside the checkout)

@@ -14,6 +14,11 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="winnow-test-prefect-"))
+if _WORKER := os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-xdist (make test runs one worker per CPU): each worker its own Prefect home,
+    # so the workers' temporary servers never share one SQLite database
+    os.environ["PREFECT_HOME"] = os.path.join(os.environ["PREFECT_HOME"], _WORKER)
+    os.makedirs(os.environ["PREFECT_HOME"], exist_ok=True)
 
 REPO = Path(__file__).resolve().parent.parent
 RAW_SAMPLES = REPO / "raw"
@@ -58,15 +63,27 @@ import rule_coverage  # noqa: E402
 rule_coverage.install()
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist: a worker's rules that fired join the controller's set."""
+    FIRED_ELSEWHERE.update(getattr(node, "workeroutput", {}).get("fired_rules", []))
+
+
+FIRED_ELSEWHERE: set[str] = set()
+
+
 def pytest_sessionfinish(session, exitstatus):
     """With WINNOW_NO_SKIPS=1 (set by .ci/run) a skip fails the run: a test that depends on
     the dev pages, the compiled build or a tool runs in CI or fails there, never passes by
     being left out. With WINNOW_RULE_COVERAGE=1, so does a rule no test made act."""
+    if hasattr(session.config, "workeroutput"):  # an xdist worker: the controller judges
+        session.config.workeroutput["fired_rules"] = sorted(rule_coverage.FIRED)
+        return
     if SKIPPED and os.environ.get("WINNOW_NO_SKIPS") == "1":
         session.exitstatus = 1
     if os.environ.get("WINNOW_RULE_COVERAGE") != "1" or exitstatus != 0:
         return
-    missing = rule_coverage.unfired()
+    missing = rule_coverage.unfired(FIRED_ELSEWHERE)
     if missing:
         print(f"\nrule coverage: no test made these rules label anything: {missing}")
         session.exitstatus = 1
