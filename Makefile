@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: run test parity fuzz lint bench serve native clean-venv
+.PHONY: run test parity mutate fuzz lint bench serve native clean-venv
 
 run: $(STAMP) native
 	$(VENV)/bin/winnow run --raw $(RAW) --out $(OUT)
@@ -29,6 +29,13 @@ test: $(DEV_STAMP) native
 # them on every 8th page; CI runs this too, with ../shared beside the checkout)
 parity: $(DEV_STAMP) native
 	WINNOW_PARITY=all $(VENV)/bin/pytest -q tests/test_native.py -k "same_records"
+
+# Mutation testing ([tool.mutmut] in pyproject.toml names the modules): mutants/ is
+# mutmut's work folder, bench/mutation.md the killed share per module and every survivor
+mutate: $(DEV_STAMP)
+	rm -rf mutants
+	WINNOW_NATIVE=0 $(VENV)/bin/mutmut run --max-children $$(nproc)
+	$(VENV_PY) tools/mutation_report.py
 
 # The text path compiled by mypyc into build/native/ (cleaners/native.py): rebuilt when
 # its sources changed since the last build, a no-op otherwise. Where it cannot be built
