@@ -99,7 +99,7 @@ def test_duckdb_and_polars_read_the_values_back(output, tmp_path):
 
 
 def test_the_default_target_is_in_the_output_and_the_out_setting_names_the_folder(
-        output, tmp_path, monkeypatch, capsys):
+        output, tmp_path, monkeypatch, capsys, settings_lookup):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "winnow.toml").write_text(f'[run]\nout = "{output}"\n')
     assert main(["export"]) == 0

@@ -161,7 +161,8 @@ def test_a_false_in_the_file_is_turned_back_on_by_the_flag_and_the_reverse(tmp_p
     assert parse_args(["run", "--wait"]).wait is True
 
 
-def test_winnow_toml_in_the_current_folder_is_read_by_default(tmp_path, monkeypatch):
+def test_winnow_toml_in_the_current_folder_is_read_by_default(tmp_path, monkeypatch,
+                                                              settings_lookup):
     monkeypatch.chdir(tmp_path)
     assert parse_args(["run"]).batch_size == 200
     assert parse_args(["run"]).effective.path is None
