@@ -280,3 +280,10 @@ max_text_chars = 2500
     rejects = [r for r in one if r["kind"] == "rejects"]
     assert rejects and all("max_text_chars" in r["detail"] for r in rejects)  # the file's limit
     assert len(list((tmp_path / "two" / "articles").glob("*/part-*.jsonl"))) > 1  # batch_size
+
+
+@pytest.mark.parametrize("text", ['a "quoted" \\ path', "tab\tnew\nline", "del\x7f", "ёж 中"])
+def test_strings_are_printed_as_toml_reads_them(text):
+    from flows.settings import toml_value
+
+    assert tomllib.loads(f"k = {toml_value(text)}")["k"] == text
