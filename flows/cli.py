@@ -4,6 +4,11 @@ Imports are lazy: ``explain``, ``schema`` and ``validate`` never load Prefect,
 and ``run`` loads it only once its arguments are checked, so a mistyped folder
 costs milliseconds, not Prefect's start-up. Errors end as one line on stderr
 and a non-zero exit code, never as a traceback (``--debug`` shows it).
+
+The options that are settings are not written here: ``flows.options`` declares each
+once (flag, ``winnow.toml`` key, type, default) and ``add_flags`` puts them on the
+parsers; ``_apply_settings`` then fills every one from the defaults, the settings file
+and the command line (``flows.settings``) before a command runs.
 """
 
 from __future__ import annotations
