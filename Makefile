@@ -7,9 +7,13 @@ VENV := .venv
 VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
-RAW ?= raw
-OUT ?= clean
-CRON ?= */15 * * * *
+# Given (make run RAW=/data/raw), these override winnow.toml; left out, the settings file
+# (./winnow.toml, if any) or the defaults decide: raw, clean, every 15 minutes.
+RAW ?=
+OUT ?=
+CRON ?=
+FOLDERS = $(if $(RAW),--raw $(RAW)) $(if $(OUT),--out $(OUT))
+SCHEDULE = $(if $(CRON),--cron "$(CRON)")
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
@@ -18,7 +22,7 @@ export DO_NOT_TRACK ?= 1
 .PHONY: run test parity mutate fuzz lint bench serve native clean-venv
 
 run: $(STAMP) native
-	$(VENV)/bin/winnow run --raw $(RAW) --out $(OUT)
+	$(VENV)/bin/winnow run $(FOLDERS)
 
 test: $(DEV_STAMP) native
 	$(VENV)/bin/ruff check .
@@ -58,9 +62,9 @@ bench: $(DEV_STAMP) native
 # stops with it.
 serve: $(STAMP)
 ifdef PREFECT_API_URL
-	$(VENV)/bin/winnow serve --cron "$(CRON)" --raw $(RAW) --out $(OUT)
+	$(VENV)/bin/winnow serve $(SCHEDULE) $(FOLDERS)
 else
-	$(VENV_PY) -m flows.local_server -- $(VENV)/bin/winnow serve --cron "$(CRON)" --raw $(RAW) --out $(OUT)
+	$(VENV_PY) -m flows.local_server -- $(VENV)/bin/winnow serve $(SCHEDULE) $(FOLDERS)
 endif
 
 $(VENV_PY):

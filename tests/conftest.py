@@ -24,6 +24,20 @@ REPO = Path(__file__).resolve().parent.parent
 RAW_SAMPLES = REPO / "raw"
 
 
+@pytest.fixture(autouse=True)
+def _no_stray_settings_file(request, monkeypatch):
+    """A ``winnow.toml`` kept in the checkout (the README's fetch example makes one) must
+    not change what the tests run: the commands' default lookup is pointed at a name no
+    one has, except in tests of that lookup (``settings_lookup``), which make their own."""
+    if "settings_lookup" not in request.fixturenames:
+        monkeypatch.setattr("flows.settings.DEFAULT_FILE", ".winnow-tests-read-no-settings.toml")
+
+
+@pytest.fixture
+def settings_lookup() -> None:
+    """Keep ``./winnow.toml`` as the settings file's default (see above)."""
+
+
 @pytest.fixture(scope="session")
 def prefect_server():
     """One temporary Prefect server for the session (it takes 10-20 s to start)."""
