@@ -1,6 +1,6 @@
 """Write bench/mutation.md from a finished ``mutmut run`` (``make mutate``).
 
-For each module named in ``[tool.mutmut] paths_to_mutate`` it counts the mutants mutmut
+For each module named in ``[tool.mutmut] source_paths`` it counts the mutants mutmut
 killed (a timeout counts as killed: the tests noticed), those that survived, those no test
 reached, and those listed as equivalent in ``tests/mutation_equivalent.toml`` with a
 written reason (left out of the share: no test can tell them from the original). The
@@ -13,6 +13,7 @@ every surviving mutant by name, so ``mutmut show NAME`` prints its change.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
 import sys
 import tomllib
@@ -28,11 +29,12 @@ NO_TESTS = {5, 33}
 
 def modules() -> list[str]:
     config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    return list(config["tool"]["mutmut"]["paths_to_mutate"])
+    return list(config["tool"]["mutmut"]["source_paths"])
 
 
 def equivalents() -> dict[str, str]:
-    """Mutant name -> why no test can tell it from the original (hand-written)."""
+    """Mutant name (or a glob of names) -> why no test can tell it from the original, or
+    why mutmut cannot judge it (hand-written, each with its reason)."""
     path = REPO / "tests" / "mutation_equivalent.toml"
     if not path.exists():
         return {}
@@ -40,8 +42,12 @@ def equivalents() -> dict[str, str]:
         path.read_text(encoding="utf-8")).items()}
 
 
+def is_listed(name: str, same: dict[str, str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in same)
+
+
 def outcome(code: int | None, name: str, same: dict[str, str]) -> str:
-    if name in same:
+    if code not in KILLED and is_listed(name, same):
         return "equivalent"
     if code in KILLED:
         return "killed"
