@@ -156,7 +156,7 @@ def _limits(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run_flow(args, learn_sites=args.learn_sites)
+    return _run_flow(args, learn_sites=args.learn_sites, report=args.report)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -164,7 +164,29 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     if since and until and since > until:
         raise CliError(f"--since {since} is after --until {until}", EXIT_USAGE)
     return _run_flow(args, since=since, until=until, reprocess=args.reprocess,
-                     learn_sites=args.learn_sites)
+                     learn_sites=args.learn_sites, report=args.report)
+
+
+# --- report ---------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML report of an output folder; print where it is."""
+    from flows.report import ReportError, write_report
+
+    out = Path(args.out)
+    if not out.is_dir():
+        raise CliError(f"output folder {args.out!r} does not exist: run `winnow run` first",
+                       EXIT_USAGE)
+    if args.samples < 0 or args.sample_sites < 0:
+        raise CliError("--samples and --sample-sites cannot be negative", EXIT_USAGE)
+    try:
+        path = write_report(out, args.run, samples_per_site=args.samples,
+                            sampled_sites=args.sample_sites)
+    except ReportError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    print(path)
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -189,7 +211,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         check_cron(args.cron)
         url = require_server()
         deployment = build_deployment(args.cron, str(raw), str(out), name=args.name,
-                                      batch_size=args.batch_size, fetch=fetch)
+                                      batch_size=args.batch_size, fetch=fetch,
+                                      report=args.report)
     except ScheduleError as exc:
         raise CliError(str(exc), EXIT_USAGE if "cron" in str(exc) else EXIT_FAILED) from exc
     flow = "fetch_pages" if fetch else "clean_pages"
@@ -435,6 +458,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _serve_parser(sub)
     _fetch_parser(sub)
+    _report_parser(sub)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file", nargs="?")
@@ -471,10 +495,27 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--out", default="clean", help="output folder (default: clean)")
     serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
     serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
+    serve.add_argument("--report", action="store_true",
+                       help="each run then rewrites the HTML report (<out>/_report/index.html)")
     serve.add_argument("--settings", metavar="FILE",
                        help="a settings file whose [fetch] table names sources: each run"
                             " fetches them, then cleans what it saved (winnow fetch --clean)")
     serve.set_defaults(func=cmd_serve)
+
+
+def _report_parser(sub: argparse._SubParsersAction) -> None:
+    """``winnow report``: the HTML report of an output folder."""
+    report = sub.add_parser("report", help="write an HTML report of an output folder to"
+                                           " <out>/_report/index.html (opens offline)")
+    report.add_argument("--out", default="clean", help="output folder (default: clean)")
+    report.add_argument("--run", default="all", metavar="RUN_ID",
+                        help="one run (its id, or 'last') instead of all runs (default: all)")
+    report.add_argument("--samples", type=int, default=3, metavar="N",
+                        help="sample pages shown per site, each cleaned again (default: 3;"
+                             " 0: none)")
+    report.add_argument("--sample-sites", type=int, default=12, metavar="N",
+                        help="sites with samples, those with most records (default: 12)")
+    report.set_defaults(func=cmd_report)
 
 
 def _fetch_parser(sub: argparse._SubParsersAction) -> None:
@@ -504,6 +545,9 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--wait", action="store_true",
                         help="if another run holds the output folder, wait for it to finish"
                              " (default: exit with an error)")
+    parser.add_argument("--report", action="store_true",
+                        help="then write the HTML report of the output folder"
+                             " (<out>/_report/index.html, as `winnow report` does)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="N",
                        help="clean on a local Dask cluster of N worker processes")

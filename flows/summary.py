@@ -83,6 +83,7 @@ class RunSummary:
     seconds: float = 0.0
     pipeline_version: str = ""
     error: str | None = None
+    report: str | None = None  # the HTML report written after the run (``--report``), if any
 
     def add_rejects(self, counts: Counter[str]) -> None:
         merged = Counter(self.rejects_by_reason)
@@ -157,6 +158,8 @@ class RunSummary:
             lines.append(f"records: {Path(self.out) / 'articles' / self.run_id}")
         if self.rejects:
             lines.append(f"rejects: {Path(self.out) / 'rejects' / self.run_id}")
+        if self.report:
+            lines.append(f"report: {self.report}")
         if self.error:
             lines.append(f"error: {self.error}")
         return "\n".join(lines)
@@ -218,6 +221,8 @@ class RunSummary:
             ("seconds", f"{self.seconds:.1f}"),
             ("pipeline version", self.pipeline_version),
         ]
+        if self.report:
+            rows.append(("HTML report", f"`{md_cell(self.report)}`"))
         out = [f"# Winnow run `{self.run_id}`", "", "| | |", "|---|---:|"]
         out += [f"| {name} | {value} |" for name, value in rows]
         if self.rejects_by_reason:
