@@ -68,15 +68,20 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1100)
     parser.add_argument("--samples", default="1")
     parser.add_argument("--sample-sites", default="3")
+    parser.add_argument("--keep", metavar="DIR", help="build the archive and its output in"
+                        " DIR and keep them; a DIR already built is only reported again")
     args = parser.parse_args()
     if chromium_path() is None:
         raise SystemExit("no chromium: apt-get install chromium")
     with tempfile.TemporaryDirectory(prefix="winnow-report-shot-") as tmp:
-        raw, out = Path(tmp) / "raw", Path(tmp) / "clean"
-        pages = write_archive(Path(args.dev), raw)
-        started = time.perf_counter()
-        print(winnow("run", "--raw", str(raw), "--out", str(out), "--learn-sites"))
-        ran = time.perf_counter() - started
+        base = Path(args.keep or tmp)
+        raw, out = base / "raw", base / "clean"
+        pages, ran = 0, 0.0
+        if not out.is_dir():
+            pages = write_archive(Path(args.dev), raw)
+            started = time.perf_counter()
+            print(winnow("run", "--raw", str(raw), "--out", str(out), "--learn-sites"))
+            ran = time.perf_counter() - started
         started = time.perf_counter()
         report = Path(winnow("report", "--out", str(out), "--samples", args.samples,
                              "--sample-sites", args.sample_sites).strip())
