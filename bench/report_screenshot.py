@@ -46,7 +46,9 @@ def write_archive(dev: Path, raw: Path) -> int:
 
 
 def winnow(*args: str) -> str:
+    # a temporary Prefect server may take longer than its 20 s to start on a busy machine
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
     done = subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     if done.returncode != 0:

@@ -177,3 +177,29 @@ def test_the_date_chart_has_a_bar_per_day_or_per_month():
     titles = [t.text for t in lxml_html.fromstring(svg).findall(".//rect/title")]
     assert unit == "month" and titles == ["2011-11: 4 records", "2025-06: 1 record"]
     assert day_chart(Counter()) == ("", "")
+
+
+def test_run_report_writes_it_after_the_run(prefect_server, sample_raw, tmp_path, capsys):
+    out = tmp_path / "clean"
+    assert main(["run", "--raw", str(sample_raw), "--out", str(out), "--report"]) == 0
+    printed = capsys.readouterr().out
+    assert f"report: {report_path(out)}" in printed
+    [saved] = (out / "_state" / "runs").glob("*.json")
+    assert json.loads(saved.read_text())["report"] == str(report_path(out))
+    doc = lxml_html.fromstring(report_path(out).read_text(encoding="utf-8"))
+    assert number(doc.get_element_by_id("total-records").text_content()) == 5
+
+
+def test_a_served_deployment_with_report_passes_it_to_its_flow(tmp_path):
+    from flows.fetch import fetch_pages
+    from flows.pipeline import clean_pages
+    from flows.schedule import build_deployment
+
+    clean = build_deployment("0 * * * *", raw="raw", out=str(tmp_path), report=True)
+    assert clean.parameters["report"] is True
+    assert clean_pages.validate_parameters(clean.parameters)["report"] is True
+    fetch = build_deployment("0 * * * *", raw="raw", out=str(tmp_path), report=True,
+                             fetch={"fetch_settings": {}, "settings_dir": str(tmp_path)})
+    assert fetch_pages.validate_parameters(fetch.parameters)["report"] is True
+    plain = build_deployment("0 * * * *", raw="raw", out=str(tmp_path))
+    assert "report" not in plain.parameters
