@@ -56,11 +56,19 @@ def winnow(*args: str) -> str:
     return done.stdout
 
 
-def shoot(html: Path, png: Path, width: int) -> None:
+def shoot(html: Path, png: Path, width: int, colors: int) -> None:
+    """A full-page screenshot, its colours reduced to a palette of ``colors`` (text and
+    flat charts lose nothing visible; the file shrinks about fourfold, under 500 KB)."""
+    from PIL import Image
+
     with launch() as browser:
         page = browser.new_page(viewport={"width": width, "height": 900})
         page.goto(html.as_uri())
         page.screenshot(path=str(png), full_page=True)
+    with Image.open(png) as shot:
+        flat = shot.convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT,
+                                            dither=Image.Dither.NONE)
+    flat.save(png, optimize=True)
 
 
 def main() -> None:
@@ -68,6 +76,7 @@ def main() -> None:
     parser.add_argument("--dev", default=str(ROOT.parent / "shared" / "dev"))
     parser.add_argument("--png", default=str(ROOT / "bench" / "report.png"))
     parser.add_argument("--width", type=int, default=1100)
+    parser.add_argument("--colors", type=int, default=64)
     parser.add_argument("--samples", default="1")
     parser.add_argument("--sample-sites", default="3")
     parser.add_argument("--keep", metavar="DIR", help="build the archive and its output in"
@@ -89,7 +98,7 @@ def main() -> None:
                              "--sample-sites", args.sample_sites).strip())
         print(f"{pages} pages: run {ran:.1f} s, report {time.perf_counter() - started:.1f} s,"
               f" {report.stat().st_size:,} bytes")
-        shoot(report, Path(args.png), args.width)
+        shoot(report, Path(args.png), args.width, args.colors)
     print(f"{args.png}: {Path(args.png).stat().st_size:,} bytes")
 
 

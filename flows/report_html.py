@@ -8,15 +8,16 @@ through unescaped could still run nothing and call nowhere.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from html import escape
 
 from flows.report_data import ALL_RUNS, ReportData
-from flows.report_svg import day_chart, hbars
+from flows.report_svg import chart_window, day_chart, hbars
 from flows.summary import RunSummary
 
 TOP_RULES = 25  # rules charted (the table lists every one)
-TOP_SITES = 60  # sites in the open table; the rest fold into <details>
+TOP_SITES = 30  # sites in the open table; the rest fold into <details>
 SITE_RULES = 12  # rules listed in a site's section
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -164,14 +165,26 @@ def languages_section(data: ReportData) -> str:
     if not langs:
         return ""
     return ("<h2>Languages</h2>" + hbars(langs, title="records by language", color="#3b8a8a")
-            + table(["language", "records"], langs, table_id="languages"))
+            + "<details><summary>as a table</summary>"
+            + table(["language", "records"], langs, table_id="languages") + "</details>")
 
 
 def dates_section(data: ReportData) -> str:
-    chart, unit = day_chart(data.days)
-    dated = sum(data.days.values())
+    """Records per published day; stray dates far from the rest are counted, not drawn."""
+    days = data.days
+    dated = sum(days.values())
+    shown = days
+    left_out = ""
+    if days:
+        first, last = chart_window(days)
+        shown = Counter({d: n for d, n in days.items() if first <= d <= last})
+        if sum(shown.values()) < dated:
+            left_out = (f" {dated - sum(shown.values()):,} records dated before {first} or"
+                        f" after {last} are counted but not drawn.")
+    chart, unit = day_chart(shown)
     head = (f"<h2>Date coverage</h2><p class=\"meta\">Records per published {unit or 'day'}"
-            f" (the day the page states): {dated:,} dated, {data.undated:,} without a date.")
+            f" (the day the page states): {dated:,} dated, {data.undated:,} without a"
+            f" date.{left_out}")
     if unit == "month":
         head += " The days span more than a year, so each bar is a month."
     return head + "</p>" + chart

@@ -28,7 +28,7 @@ from flows.explain import (
 from flows.report_data import ArticleRow, ReportData
 
 MAX_KEPT = 15  # kept lines shown per sample (a story is in the records in full)
-MAX_REMOVED = 80  # removed lines shown per sample
+MAX_REMOVED = 40  # removed lines shown per sample
 MAX_CHARS = 400  # characters of one line shown
 
 

@@ -12,6 +12,7 @@ from html import escape
 BAR_HEIGHT = 18
 LABEL_WIDTH = 220
 DAILY_SPAN = 400  # days: a longer span is drawn per month (a day's bar would be < 1 px)
+STRAY_GAP = 90  # days between a stray date at either end and the rest (chart_window)
 
 
 def _label(text: str, width: int = 34) -> str:
@@ -66,6 +67,43 @@ def _bins(days: Counter[date]) -> tuple[list[tuple[date, int]], str]:
     return _months(days), "month"
 
 
+def chart_window(days: Counter[date], share: float = 0.01) -> tuple[date, date]:
+    """The first and last day the chart spans: every day, unless the span is longer than
+    ``DAILY_SPAN`` days and stray dates (a 1970 default, a mistyped year) stand apart
+    from the rest, squeezing the archive into a few bars. A stray is a day at either end
+    over ``STRAY_GAP`` days from the next one inwards; at most ``share`` of the records
+    are left out that way, and the report counts them."""
+    ordered = sorted(days.items())
+    lo, hi = 0, len(ordered) - 1
+    if (ordered[hi][0] - ordered[lo][0]).days < DAILY_SPAN:
+        return ordered[lo][0], ordered[hi][0]
+    budget = share * sum(days.values())
+    while lo < hi and ordered[lo][1] <= budget and \
+            (ordered[lo + 1][0] - ordered[lo][0]).days > STRAY_GAP:
+        budget -= ordered[lo][1]
+        lo += 1
+    while hi > lo and ordered[hi][1] <= budget and \
+            (ordered[hi][0] - ordered[hi - 1][0]).days > STRAY_GAP:
+        budget -= ordered[hi][1]
+        hi -= 1
+    return ordered[lo][0], ordered[hi][0]
+
+
+def _year_ticks(bins: list[tuple[date, int]], left: int, step: float, plot_h: float
+                ) -> list[str]:
+    """A tick and the year under each January of a monthly chart (every few years where
+    there are many), so a reader can place the bars in time."""
+    years = [(i, when.year) for i, (when, _) in enumerate(bins) if when.month == 1]
+    every = max(1, -(-len(years) // 10))
+    out = []
+    for i, year in years[::every]:
+        x = left + i * step
+        out.append(f'<line x1="{x:.2f}" y1="{plot_h + 8}" x2="{x:.2f}" y2="{plot_h + 13}"'
+                   f' stroke="#888"/><text x="{x:.2f}" y="{plot_h + 24}"'
+                   f' text-anchor="middle" fill="#666">{year}</text>')
+    return out
+
+
 def day_chart(days: Counter[date], *, width: int = 900, height: int = 170) -> tuple[str, str]:
     """Records per published day as a bar chart, and its unit ("day", or "month" for a
     span too long to draw per day); ("", "") without a dated record."""
@@ -90,9 +128,11 @@ def day_chart(days: Counter[date], *, width: int = 900, height: int = 170) -> tu
         parts.append(f'<rect x="{left + i * step:.2f}" y="{plot_h + 8 - h:.2f}"'
                      f' width="{bar_w:.2f}" height="{h:.2f}" fill="#4a8f5c">'
                      f"<title>{label}: {n} record{'s' if n != 1 else ''}</title></rect>")
-    first, last = bins[0][0], bins[-1][0]
-    fmt = "%Y-%m-%d" if unit == "day" else "%Y-%m"
-    parts.append(f'<text x="{left}" y="{height - 6}">{first.strftime(fmt)}</text>'
-                 f'<text x="{width - 10}" y="{height - 6}" text-anchor="end">'
-                 f"{last.strftime(fmt)}</text></svg>")
+    if unit == "month":  # a span over a year: its years are marked
+        parts += _year_ticks(bins, left, step, plot_h)
+    else:
+        first, last = bins[0][0].isoformat(), bins[-1][0].isoformat()
+        parts.append(f'<text x="{left}" y="{height - 6}">{first}</text><text'
+                     f' x="{width - 10}" y="{height - 6}" text-anchor="end">{last}</text>')
+    parts.append("</svg>")
     return "".join(parts), unit

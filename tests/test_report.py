@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,8 @@ from lxml import html as lxml_html
 from cleaners import DROPPED, Rejected, analyse_page
 from flows.cli import main
 from flows.report import ReportError, report_path, write_report
-from flows.report_samples import raw_file
-from flows.report_svg import day_chart
+from flows.report_samples import MAX_REMOVED, raw_file
+from flows.report_svg import chart_window, day_chart
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -104,13 +104,15 @@ def test_a_sites_samples_show_each_removed_line_with_its_rule(one_run, sample_ra
         name = sample.find("h4").find("code").text
         shown = []
         for li in sample.iter("li"):
-            if not li.find_class("rule"):
-                assert li.text_content() == "nothing"  # no removed line to show
+            if not li.find_class("rule"):  # no removed line, or more than are shown
+                more = len(expected_lines(sample_raw / name)) - MAX_REMOVED
+                assert li.text_content() == (f"… {more} more lines removed" if more > 0
+                                             else "nothing")
                 continue
             rule = li.find_class("rule")[0].text
             shown.append((rule, li.text_content()[len(rule):]))
         expected = [(rule, line[:399] + "…" if len(line) > 400 else line)
-                    for rule, line in expected_lines(sample_raw / name)][:80]
+                    for rule, line in expected_lines(sample_raw / name)][:MAX_REMOVED]
         assert shown == expected  # every removed line, with its rule
         labelled += len(shown)
     assert labelled >= 10
@@ -203,3 +205,12 @@ def test_a_served_deployment_with_report_passes_it_to_its_flow(tmp_path):
     assert fetch_pages.validate_parameters(fetch.parameters)["report"] is True
     plain = build_deployment("0 * * * *", raw="raw", out=str(tmp_path))
     assert "report" not in plain.parameters
+
+
+def test_stray_dates_do_not_squeeze_the_chart():
+    days = Counter({date(2011, 11, 1) + timedelta(days=i): 1 for i in range(300)})
+    days[date(1970, 1, 1)] = 1  # a default date
+    days[date(2099, 1, 1)] = 1  # a mistyped year
+    assert chart_window(days) == (date(2011, 11, 1), date(2012, 8, 26))
+    recent = Counter({date(2025, 1, 1): 5, date(2025, 6, 1): 1})
+    assert chart_window(recent) == (date(2025, 1, 1), date(2025, 6, 1))  # all drawn
