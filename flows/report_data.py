@@ -162,16 +162,30 @@ def sum_runs(data: ReportData) -> None:
                           " per site; the table of sites leaves them out.")
 
 
-def _rows(out_root: Path, part: str, run_id: str) -> Iterator[ArticleRow]:
-    """The article rows of one part file (a part gone meanwhile yields nothing)."""
+def _records(out_root: Path, part: str) -> Iterator[dict]:
+    """The JSON objects of one part file (a part gone meanwhile, as a reprocess that went
+    live removes the old version's, yields nothing); a line that is not a JSON object is
+    a ``ReportError`` naming the file and line (``winnow validate`` says more)."""
     try:
         text = (out_root / part).read_text(encoding="utf-8")
     except FileNotFoundError:
         return
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        r = json.loads(line)
+        try:
+            record = json.loads(line)
+        except ValueError:
+            record = None
+        if not isinstance(record, dict) or "source_path" not in record:
+            raise ReportError(f"{out_root / part}:{number}: not a record (run `winnow"
+                              f" validate {out_root}`)")
+        yield record
+
+
+def _rows(out_root: Path, part: str, run_id: str) -> Iterator[ArticleRow]:
+    """The article rows of one part file."""
+    for r in _records(out_root, part):
         yield ArticleRow(r["source_path"], run_id, r.get("site"), r.get("language", "??"),
                          r.get("published"), r.get("title"), r.get("duplicate_of"),
                          r.get("raw_sha256", ""))
@@ -209,13 +223,8 @@ def read_articles(data: ReportData, out_root: Path) -> None:
 
 
 def _reject_paths(out_root: Path, part: str) -> Iterator[str]:
-    try:
-        text = (out_root / part).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return
-    for line in text.splitlines():
-        if line.strip():
-            yield json.loads(line)["source_path"]
+    for r in _records(out_root, part):
+        yield r["source_path"]
 
 
 def gather(out_root: str | Path, scope: str = ALL_RUNS) -> ReportData:

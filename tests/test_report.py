@@ -214,3 +214,14 @@ def test_stray_dates_do_not_squeeze_the_chart():
     assert chart_window(days) == (date(2011, 11, 1), date(2012, 8, 26))
     recent = Counter({date(2025, 1, 1): 5, date(2025, 6, 1): 1})
     assert chart_window(recent) == (date(2025, 1, 1), date(2025, 6, 1))  # all drawn
+
+
+def test_a_broken_part_file_is_a_clear_error(sample_raw, tmp_path, capsys):
+    out = tmp_path / "clean"
+    inline_run(sample_raw, out)
+    [part] = out.glob("articles/*/part-*.jsonl")
+    part.write_text(part.read_text(encoding="utf-8") + "{not json\n", encoding="utf-8")
+    assert main(["report", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert f"{part}:6: not a record" in err and "winnow validate" in err
+    assert not report_path(out).exists()  # no half report
