@@ -49,6 +49,7 @@ code,.rule{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 li.meta .rule{background:#e1eaf6;color:#1f3f6b}
 .ok{color:#2c6e3f}.bad{color:#a12b2b}
 details summary{cursor:pointer;color:#3b6ea5}
+details.rules{max-width:420px}details.rules summary{color:inherit}
 """
 
 

@@ -19,13 +19,23 @@ def _top_rule(counts: dict[str, dict[str, int]]) -> str:
     return min(counts.items(), key=lambda kv: (-kv[1].get("lines", 0), kv[0]))[0]
 
 
+def _rules_cell(removed: dict[str, dict[str, int]]) -> Markup | str:
+    """The rule that removed most of a site's lines; unfolded, every rule's lines."""
+    top = _top_rule(removed)
+    if not top:
+        return ""
+    ranked = sorted(removed.items(), key=lambda kv: (-kv[1].get("lines", 0), kv[0]))
+    every = ", ".join(f"{esc(rule)} {n.get('lines', 0):,}" for rule, n in ranked)
+    return Markup(f'<details class="rules"><summary><code>{esc(top)}</code></summary>'
+                  f"<code>{every}</code></details>")
+
+
 def _site_row(data: ReportData, site: str, anchors: dict[str, str]) -> list[object]:
     n = data.pages_by_site.get(site, {})
     removed = data.removed_by_site.get(site, {})
     name = (Markup(f'<a href="#{anchors[site]}">{esc(site)}</a>') if site in anchors
             else site)
-    top = _top_rule(removed)
-    return [name, Markup(f"<code>{esc(top)}</code>") if top else "",
+    return [name, _rules_cell(removed),
             n.get("records", 0), n.get("duplicates", 0), n.get("rejects", 0),
             _lines_removed(removed)]
 
@@ -35,8 +45,8 @@ def sites_table(data: ReportData, anchors: dict[str, str]) -> str:
     sites = data.sites()
     if not sites:
         return ""
-    headers = ["site", "most lines removed by", "records", "duplicates", "rejects",
-               "lines removed"]
+    headers = ["site", "most lines removed by (unfold: every rule)", "records",
+               "duplicates", "rejects", "lines removed"]
     rows = [_site_row(data, s, anchors) for s in sites]
     out = (f"<h2>Sites</h2><p class=\"meta\">{len(sites):,} sites, those with most pages"
            " first.</p>" + table(headers, rows[:TOP_SITES], numeric=4, table_id="sites"))

@@ -69,6 +69,13 @@ def test_the_report_shows_the_run_summary(one_run):
     sites = {row[0]: [number(x) for x in row[2:5]] for row in cells(doc, "sites")}
     assert sites == {s: [n["records"], n["duplicates"], n["rejects"]]
                      for s, n in summary.pages_by_site.items()}
+    for tr in doc.get_element_by_id("sites").iter("tr"):  # every rule's lines, every site
+        if not tr.findall("td"):
+            continue
+        site, listed = tr[0].text_content(), tr[1].find(".//details/code").text_content()
+        expected = summary.removed_by_site[site]
+        assert {r: number(n) for r, n in (x.rsplit(" ", 1) for x in listed.split(", "))
+                } == {r: n["lines"] for r, n in expected.items()}
     languages = Counter(r["language"] for r in read_parts(out, "articles"))
     assert {lang: number(n) for lang, n in cells(doc, "languages")} == languages
 
