@@ -43,7 +43,7 @@ code,.rule{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:14px}
 .kept p{margin:0 0 6px}.removed ol{list-style:none;margin:0;padding:0}
 .removed li{margin:0 0 3px;color:#7a2d2d}
-.removed li.meta{color:#25508a}.removed li.undecided{color:#7a6a10}
+.removed li.meta{color:#25508a}.removed li.more{color:#5b6470}.removed li.undecided{color:#7a6a10}
 .rule{display:inline-block;background:#f3e3e3;color:#6b1f1f;border-radius:3px;
  padding:0 4px;margin-right:6px}
 li.meta .rule{background:#e1eaf6;color:#1f3f6b}

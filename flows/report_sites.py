@@ -79,11 +79,11 @@ def sample_html(sample: Sample) -> str:
             kept += f'<p class="meta">… {sample.more_kept:,} more lines kept</p>'
         removed = "".join(_removed_item(x) for x in sample.removed)
         if sample.more_removed:
-            removed += f'<li class="meta">… {sample.more_removed:,} more lines removed</li>'
+            removed += f'<li class="more">… {sample.more_removed:,} more lines removed</li>'
         out.append('<div class="cols"><div class="kept"><h5>kept</h5>'
                    f'{kept or "<p class=meta>nothing</p>"}</div>'
                    f'<div class="removed"><h5>removed, with the rule that removed each line'
-                   f'</h5><ol>{removed or "<li class=meta>nothing</li>"}</ol></div></div>')
+                   f'</h5><ol>{removed or "<li class=more>nothing</li>"}</ol></div></div>')
     out.append("</div>")
     return "".join(out)
 

@@ -20,6 +20,7 @@ from helpers.artifacts import flow_run_markdown
 from helpers.browser import open_page, require_browser
 
 from cleaners import DROPPED, analyse_page
+from flows.report_samples import MAX_REMOVED
 
 REPO = Path(__file__).resolve().parents[1]
 TOTALS = ("pages-seen", "processed", "records", "duplicates", "rejects")
@@ -84,7 +85,11 @@ def test_the_report_of_a_flow_run_in_chromium(prefect_server, sample_raw, sample
             name = first.locator("h4 code").inner_text()
             assert name == sample_names[1]
             rules = first.locator(".removed .rule").all_inner_texts()
-            assert rules == removed_rules(sample_raw / name) and "login_link" in rules
+            expected = removed_rules(sample_raw / name)
+            assert len(expected) > MAX_REMOVED  # the sample shows the first lines, and says so
+            assert rules == expected[:MAX_REMOVED] and "login_link" in rules
+            more = first.locator(".removed li.more").inner_text()
+            assert more == f"… {len(expected) - MAX_REMOVED} more lines removed"
 
 
 def test_a_new_user_clones_runs_and_opens_the_report(prefect_server, tmp_path):
