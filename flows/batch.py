@@ -93,6 +93,9 @@ class BatchResult:
     # the blocks and lines each rule removed from the batch's pages, summed per site
     # (``NO_SITE`` for pages without one): the run sums these into its summary
     removed: dict[str, RuleTally] = field(default_factory=dict)
+    # the batch's pages per site, by outcome ("records", "rejects"), under the same site
+    # keys as ``removed``: the run's summary and report show them per site
+    by_site: dict[str, Counter[str]] = field(default_factory=dict)
 
     @property
     def records(self) -> int:
@@ -310,8 +313,16 @@ def clean_job(
         detail = f"{type(exc).__name__}: {exc}"[:2000]
         record = _reject(page.source_path, read.sha256, "error", detail)
     if removed is not None and tally:
-        removed.setdefault(site or NO_SITE, RuleTally()).update(tally)
+        removed.setdefault(_site_key(record, site), RuleTally()).update(tally)
     return record, _outcome(job, sidecar, read, record)
+
+
+def _site_key(record: ArticleRecord | RejectRecord, site: str | None) -> str:
+    """The site a page's counts go under: an article's own ``site`` (which falls back to its
+    URL's host where no sidecar or folder names one), else the page's, else ``NO_SITE``."""
+    if isinstance(record, ArticleRecord) and record.site:
+        return record.site
+    return site or NO_SITE
 
 
 def clean_batch(
@@ -331,9 +342,12 @@ def clean_batch(
         record, outcome = clean_job(job, logger, limits, result.lines, result.removed)
         if isinstance(record, ArticleRecord):
             result.articles.append(record)
+            result.by_site.setdefault(_site_key(record, None), Counter())["records"] += 1
         elif record is not None:
             result.reject_records.append(record)
             result.rejects[record.reason] += 1
+            result.by_site.setdefault(_site_key(record, job_site(job)),
+                                      Counter())["rejects"] += 1
         result.outcomes.append(outcome)
         if on_page is not None and on_page():
             result.reported += 1

@@ -114,7 +114,7 @@ def _limits(args: argparse.Namespace):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run_flow(args, learn_sites=args.learn_on_run)
+    return _run_flow(args, learn_sites=args.learn_on_run, report=args.report)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
@@ -122,7 +122,27 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     if since and until and since > until:
         raise CliError(f"--since {since} is after --until {until}", EXIT_USAGE)
     return _run_flow(args, since=since, until=until, reprocess=args.reprocess,
-                     learn_sites=args.learn_on_backfill)
+                     learn_sites=args.learn_on_backfill, report=args.report)
+
+
+# --- report ---------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the HTML report of an output folder; print where it is."""
+    from flows.report import ReportError, write_report
+
+    out = Path(args.out)
+    if not out.is_dir():
+        raise CliError(f"output folder {args.out!r} does not exist: run `winnow run` first",
+                       EXIT_USAGE)
+    try:
+        path = write_report(out, args.report_run, samples_per_site=args.samples,
+                            sampled_sites=args.sample_sites)
+    except ReportError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    print(path)
+    return EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -147,7 +167,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         check_cron(args.cron)
         url = require_server()
         deployment = build_deployment(args.cron, str(raw), str(out), name=args.name,
-                                      batch_size=args.batch_size, fetch=fetch)
+                                      batch_size=args.batch_size, fetch=fetch,
+                                      report=args.report)
     except ScheduleError as exc:
         raise CliError(str(exc), EXIT_USAGE if "cron" in str(exc) else EXIT_FAILED) from exc
     flow = "fetch_pages" if fetch else "clean_pages"
@@ -417,6 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     _fetch_parser(sub)
     _settings_parser(sub)
     _export_parser(sub)
+    _report_parser(sub)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file", nargs="?")
@@ -461,6 +483,17 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     add_flags(serve, "serve")
     _config_option(serve)
     serve.set_defaults(func=cmd_serve)
+
+
+def _report_parser(sub: argparse._SubParsersAction) -> None:
+    """``winnow report``: the HTML report of an output folder."""
+    from flows.options import add_flags
+
+    report = sub.add_parser("report", help="write an HTML report of an output folder to"
+                                           " <out>/_report/index.html (opens offline)")
+    add_flags(report, "report")
+    _config_option(report)
+    report.set_defaults(func=cmd_report)
 
 
 def _fetch_parser(sub: argparse._SubParsersAction) -> None:

@@ -23,9 +23,9 @@ from cleaners import DEFAULT_LIMITS, Limits
 from fetching.settings import FetchSettings
 
 #: the sections of ``winnow.toml``, in the order ``winnow settings`` prints them
-SECTIONS = ("run", "limits", "learning", "serve", "fetch", "export")
+SECTIONS = ("run", "limits", "learning", "serve", "fetch", "export", "report")
 #: the commands whose settings come from ``winnow.toml`` (the others read no file)
-SETTINGS_COMMANDS = ("run", "backfill", "serve", "fetch", "export", "settings")
+SETTINGS_COMMANDS = ("run", "backfill", "serve", "fetch", "export", "report", "settings")
 #: an option of the main parser (``winnow --debug run``), not of one command
 GLOBAL = "*"
 CLEANING = ("run", "backfill", "serve", "fetch")
@@ -108,7 +108,7 @@ _RUN = (
     Option("run", "raw", str, "raw", "folder of raw pages, or one .warc/.warc.gz file; fetch"
            " saves its pages there", "--raw", CLEANING, metavar="DIR"),
     Option("run", "out", str, "clean", "output folder (records, state; fetch's state and log;"
-           " what export reads)", "--out", CLEANING, metavar="DIR"),
+           " what export and report read)", "--out", (*CLEANING, "report"), metavar="DIR"),
     Option("run", "batch_size", int, 200, "pages per Prefect task", "--batch-size",
            CLEANING, metavar="N", minimum=1),
     Option("run", "wait", bool, False, "if another run holds the output folder, wait for it"
@@ -128,6 +128,9 @@ _RUN = (
     Option("run", "reprocess", bool, False, "backfill: clean every page again into a new"
            " output version; the current one stays live until the new one is complete",
            "--reprocess", ("backfill",)),
+    Option("run", "report", bool, False, "then write the HTML report of the output folder"
+           " (<out>/_report/index.html, as `winnow report` does)", "--report",
+           ("run", "backfill", "serve")),
     Option("run", "debug", bool, False, "show tracebacks on errors", "--debug", (GLOBAL,)),
 )
 
@@ -152,6 +155,15 @@ _EXPORT = (
     Option("export", "path", str | None, None, "the file written (default:"
            " <out>/_export/articles.parquet)", "--out", ("export",), dest="export_path",
            metavar="FILE"),
+)
+
+_REPORT = (
+    Option("report", "run", str, "all", "one run (its id, or 'last') instead of all runs",
+           "--run", ("report",), dest="report_run", metavar="RUN_ID"),
+    Option("report", "samples", int, 3, "sample pages shown per site, each cleaned again"
+           " (0: none)", "--samples", ("report",), metavar="N", minimum=0),
+    Option("report", "sample_sites", int, 12, "sites with samples, those with most records",
+           "--sample-sites", ("report",), metavar="N", minimum=0),
 )
 
 # The limit options the command line takes; the other limits are settings only.
@@ -193,7 +205,7 @@ def _fetch_rows() -> tuple[Option, ...]:
 
 
 OPTIONS: tuple[Option, ...] = (*_RUN, *_limit_rows(), *_LEARNING, *_SERVE, *_fetch_rows(),
-                               *_EXPORT)
+                               *_EXPORT, *_REPORT)
 #: the fetch setting fields, passed on to ``FetchSettings.from_table``
 FETCH_FIELDS = tuple(f.name for f in fields(FetchSettings))
 #: ``[[fetch.sources]]``: an array of tables, checked by ``fetching.sources``

@@ -73,6 +73,18 @@ def _name_run_after(pages: int) -> None:
         get_run_logger().warning("cannot rename the flow run: %r", exc)
 
 
+def _write_report(out: str, logger) -> str | None:
+    """The HTML report of the output folder after the run, or None: a report that cannot
+    be written is worth a warning, never the run (its records are committed)."""
+    from flows.report import write_report
+
+    try:
+        return str(write_report(out))
+    except Exception as exc:
+        logger.warning("cannot write the report of %s: %r", out, exc)
+        return None
+
+
 def _listed(paths_file: str) -> tuple[str, ...]:
     with open(paths_file, encoding="utf-8") as fh:
         return tuple(line.rstrip("\n") for line in fh if line.strip())
@@ -132,6 +144,7 @@ def clean_pages(
     limits: dict[str, float | int | None] | None = None,
     learn_sites: bool = False,
     paths_file: str | None = None,
+    report: bool = False,
 ) -> dict:
     """Clean every new or changed page under ``raw`` into ``out``; return the run summary.
 
@@ -143,7 +156,8 @@ def clean_pages(
     dict, so the run's parameters stay readable in the Prefect UI); ``learn_sites``
     first learns every page's lines for its site's statistics, then cleans with them (a
     backfill); without it the run cleans with what earlier runs learned (a scheduled
-    run). Both add the run's pages to the statistics.
+    run). Both add the run's pages to the statistics. ``report`` then writes the HTML
+    report of ``out`` (``winnow report``), its path in the summary and the artifact.
 
     A run never fails because of a page: pages end as records or rejects. It fails
     when a batch's task fails after its retries or a batch cannot be written; the
@@ -165,6 +179,10 @@ def clean_pages(
         in_flight=in_flight_for(runner),
         on_selected=_name_run_after,
     )
+    if report:
+        summary.report = _write_report(out, logger)
+        if summary.report:
+            summary.save(out)
     # for the flow run's log in Prefect; the CLI prints the summary itself
     logger.info("%s", summary.to_text(), extra={CONSOLE_KEY: False})
     create_markdown_artifact(

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from cleaners import PIPELINE_VERSION, RuleTally
-from flows.batch import BatchResult, PageJob, job_site, learn_batch
+from flows.batch import NO_SITE, BatchResult, PageJob, job_site, learn_batch
 from flows.discover import PageRef, discover
 from flows.linking import Linker
 from flows.progress import report_pages, report_start
@@ -398,6 +398,7 @@ class BatchSink:
     live: bool = True  # the version written is the live one: refresh its manifest as we go
     rejects: Counter[str] = field(default_factory=Counter)
     removed: dict[str, RuleTally] = field(default_factory=dict)  # per site, see BatchResult
+    site_pages: dict[str, Counter[str]] = field(default_factory=dict)  # records... per site
     last_manifest: float = field(default_factory=time.monotonic)
 
     def write(self, part: int, articles: list[ArticleRecord], result: BatchResult
@@ -429,6 +430,11 @@ class BatchSink:
         self.rejects.update(result.rejects)
         for site, tally in result.removed.items():
             self.removed.setdefault(site, RuleTally()).update(tally)
+        for site, counts in result.by_site.items():
+            self.site_pages.setdefault(site, Counter()).update(counts)
+        for article in articles:  # duplicates are known once linked, here
+            if article.duplicate_of:
+                self.site_pages.setdefault(article.site or NO_SITE, Counter())["duplicates"] += 1
         self.summary.parts.extend(info.path for info in written)
         report_pages(len(group) - result.reported)
         if self.live and time.monotonic() - self.last_manifest >= MANIFEST_EVERY:
@@ -488,4 +494,5 @@ def _clean_and_commit(
         linker.close()
     sink.summary.add_rejects(sink.rejects)
     sink.summary.add_removed(sink.removed)
+    sink.summary.add_site_pages(sink.site_pages)
     return errors

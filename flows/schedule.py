@@ -48,12 +48,15 @@ def build_deployment(
     name: str = DEPLOYMENT_NAME,
     batch_size: int | None = None,
     fetch: dict[str, object] | None = None,
+    report: bool = False,
 ) -> Any:
     """The ``clean_pages`` deployment, cleaning ``raw`` into ``out`` on ``cron``; with
     ``fetch`` (the flow parameters of a settings file whose ``[fetch]`` names sources:
     ``fetch_settings``, ``settings_dir``), the ``fetch_pages`` one, which fetches the
     sources and cleans what it saved, each tick one flow run.
 
+    ``report``: each run then rewrites the output folder's HTML report (``winnow
+    report``). Either way each flow run attaches its run summary as a markdown artifact.
     Folders are made absolute: the runs may start in another working directory.
     """
     parameters: dict[str, object] = {
@@ -62,6 +65,8 @@ def build_deployment(
     }
     if batch_size is not None:
         parameters["batch_size"] = batch_size
+    if report:
+        parameters["report"] = True
     if fetch is not None:
         from flows.fetch import fetch_pages
 

@@ -19,6 +19,9 @@ from flows.writer import atomic_write_text
 RUNS_DIR = Path("_state") / "runs"
 TOP_RULES = 10  # rules the plain-text summary lists (the JSON and the artifact hold all)
 
+TOP_SITES = 50  # sites the artifact's table of pages per site lists (the JSON holds all)
+SITE_COUNTS = ("records", "duplicates", "rejects")  # a site's row in pages_by_site
+
 RuleCounts = dict[str, dict[str, int]]  # {rule: {"blocks": n, "lines": m}}
 
 
@@ -27,6 +30,14 @@ def _by_lines(counts: Mapping[str, Mapping[str, int]]) -> list[tuple[str, int, i
     reader of the output lost, so they rank the rules."""
     rows = [(rule, n.get("blocks", 0), n.get("lines", 0)) for rule, n in counts.items()]
     return sorted(rows, key=lambda r: (-r[2], -r[1], r[0]))
+
+
+def md_cell(text: str) -> str:
+    """A value from a page or a sidecar (a site's name) as one markdown table cell: its
+    pipes escaped and its line breaks and control characters made spaces, so it can
+    neither end the row nor open another."""
+    flat = "".join(" " if ch < " " or ch in "\u2028\u2029\x85\x7f" else ch for ch in text)
+    return flat.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
 
 
 def _totals(counts: Mapping[str, Mapping[str, int]]) -> tuple[int, int]:
@@ -56,6 +67,9 @@ class RunSummary:
     # batches it committed), over the run and per site ("(no site)" for pages without one)
     removed_by_rule: RuleCounts = field(default_factory=dict)
     removed_by_site: dict[str, RuleCounts] = field(default_factory=dict)
+    # the pages this run cleaned, per site (the keys of removed_by_site):
+    # {site: {"records": n, "duplicates": d, "rejects": r}}, duplicates among records
+    pages_by_site: dict[str, dict[str, int]] = field(default_factory=dict)
     batches: int = 0
     failed_batches: int = 0
     parts: list[str] = field(default_factory=list)  # part files written, relative to out
@@ -69,6 +83,7 @@ class RunSummary:
     seconds: float = 0.0
     pipeline_version: str = ""
     error: str | None = None
+    report: str | None = None  # the HTML report written after the run (``--report``), if any
 
     def add_rejects(self, counts: Counter[str]) -> None:
         merged = Counter(self.rejects_by_reason)
@@ -90,6 +105,16 @@ class RunSummary:
             sites.setdefault(site, RuleTally()).update(tally)
         self.removed_by_rule = total.as_dict()
         self.removed_by_site = {s: t.as_dict() for s, t in sorted(sites.items()) if t}
+
+    def add_site_pages(self, by_site: Mapping[str, Mapping[str, int]]) -> None:
+        """Add committed batches' pages per site (records, duplicates, rejects) to the run's."""
+        merged = {site: Counter(n) for site, n in self.pages_by_site.items()}
+        for site, counts in by_site.items():
+            merged.setdefault(site, Counter()).update(counts)
+        self.pages_by_site = {
+            site: {key: n[key] for key in SITE_COUNTS}
+            for site, n in sorted(merged.items()) if any(n.values())
+        }
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -133,6 +158,8 @@ class RunSummary:
             lines.append(f"records: {Path(self.out) / 'articles' / self.run_id}")
         if self.rejects:
             lines.append(f"rejects: {Path(self.out) / 'rejects' / self.run_id}")
+        if self.report:
+            lines.append(f"report: {self.report}")
         if self.error:
             lines.append(f"error: {self.error}")
         return "\n".join(lines)
@@ -160,8 +187,22 @@ class RunSummary:
         for site, counts in self.removed_by_site.items():
             blocks, lines = _totals(counts)
             top = _by_lines(counts)[0][0]
-            cell = site.replace("|", "\\|")  # a site is the sidecar's word: keep the table
-            out.append(f"| {cell} | {blocks} | {lines} | `{top}` |")
+            out.append(f"| {md_cell(site)} | {blocks} | {lines} | `{top}` |")
+        return out
+
+    def _sites_markdown(self) -> list[str]:
+        """The artifact's table of pages per site, the sites with most pages first."""
+        if not self.pages_by_site:
+            return []
+        ranked = sorted(self.pages_by_site.items(),
+                        key=lambda kv: (-kv[1]["records"] - kv[1]["rejects"], kv[0]))
+        out = ["", "## Pages by site", "", "| site | records | duplicates | rejects |",
+               "|---|---:|---:|---:|"]
+        for site, n in ranked[:TOP_SITES]:
+            out.append(f"| {md_cell(site)} | {n['records']} | {n['duplicates']}"
+                       f" | {n['rejects']} |")
+        if len(ranked) > TOP_SITES:
+            out += ["", f"{len(ranked) - TOP_SITES} more sites in the run summary's JSON."]
         return out
 
     def to_markdown(self) -> str:
@@ -180,6 +221,8 @@ class RunSummary:
             ("seconds", f"{self.seconds:.1f}"),
             ("pipeline version", self.pipeline_version),
         ]
+        if self.report:
+            rows.append(("HTML report", f"`{md_cell(self.report)}`"))
         out = [f"# Winnow run `{self.run_id}`", "", "| | |", "|---|---:|"]
         out += [f"| {name} | {value} |" for name, value in rows]
         if self.rejects_by_reason:
@@ -189,6 +232,7 @@ class RunSummary:
             out += ["", "## WARC records that are no page", "", "| kind | records |",
                     "|---|---:|"]
             out += [f"| `{k}` | {n} |" for k, n in self.warc_records.items()]
+        out += self._sites_markdown()
         out += self._removed_markdown()
         if self.error:
             out += ["", f"**Error:** {self.error}"]
