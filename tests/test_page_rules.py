@@ -794,6 +794,21 @@ def test_a_source_line_under_a_figure_caption_needs_one_paragraph_after_it() -> 
     assert appeal not in body_of(page)
 
 
+def test_a_source_line_after_a_list_credits_the_next_item_s_picture() -> None:
+    # a listicle: each item a heading, a screenshot's credit, then its paragraphs; the
+    # item before ends in a list, so no paragraph stands right above the credit
+    items = []
+    for n, (name, why) in enumerate([("Ridge Packs", HIKE3), ("Valley Boots", HIKE4)], 2):
+        items += [f"{n}. {name}", f"Source: {name}", why, HIKE2,
+                  "Light and sturdy", "Cheap to repair", "Sold in every town"]
+    page = "\n\n".join(["The best hiking gear this year", HIKE1, "1. Trail Maps",
+                         "Free to download", "Updated every spring", "Printed on request",
+                         *items])
+    body = body_of(page)
+    assert HIKE1 in body and HIKE3 in body and HIKE4 in body
+    assert not any(p.startswith("Source:") for p in body)
+
+
 def test_a_comment_prompt_ends_the_story_though_prose_follows() -> None:
     comment = ("I tried this last summer and it worked well, although I would add a spare "
                "pair of socks to the list because my feet got wet at the first stream.")

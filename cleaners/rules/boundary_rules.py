@@ -124,9 +124,15 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
     # it says the story goes on, and the story's paragraph before may stand above a list
     credit = stop.rule == "source_line" and i > 0 and _figure_caption(content[i - 1])
     reach = 2 * STOP_REACH if credit else STOP_REACH
-    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - reach), -1))
     after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
-    return bool(before) and len(after) >= (1 if credit else STOP_PROSE_AFTER)
+    if stop.rule == "source_line":
+        # a story's credit line ends it ("Source: Reuters"), and the footer's links, not
+        # prose, follow; paragraphs right under it are the story's next section: the line
+        # credits the picture, chart or table above them (a listicle's item's screenshot),
+        # whatever its last section before it was (a list, a table, a subhead)
+        return len(after) >= (1 if credit else STOP_PROSE_AFTER)
+    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - reach), -1))
+    return bool(before) and len(after) >= STOP_PROSE_AFTER
 
 
 def _figure_caption(block: Block) -> bool:
@@ -359,6 +365,8 @@ SECTION_GAP_RULES = frozenset({
     "menu_run", "menu_line", "counter", "ticker", "glued_teasers",
     "image_caption", "image_credit", "caption_credit", "caption_label", "widget_residue",
     "markup_residue", "hashtag_block", "breadcrumb_menu",
+    # a picture's credit inside the story ("Source: NNGroup" under a screenshot)
+    "source_line",
 })
 # ...and of those, the ones that are the story's own lines once it holds them: a list's
 # items, a table's rows, a subhead that the run rules took for a menu, a price or a score
