@@ -809,6 +809,46 @@ def test_a_source_line_after_a_list_credits_the_next_item_s_picture() -> None:
     assert not any(p.startswith("Source:") for p in body)
 
 
+PL1 = ("Woda kokosowa to naturalny napój z młodych orzechów kokosowych, który od kilku lat "
+       "zdobywa w Polsce coraz więcej zwolenników wśród osób dbających o zdrowie.")
+PL2 = ("Zawiera dużo potasu i magnezu, dlatego dobrze nawadnia organizm podczas upałów, a "
+       "lekarze polecają ją także sportowcom po długim i wyczerpującym treningu.")
+PL3 = ("Nie może jednak zastąpić zwykłej wody ani zbilansowanej diety, o czym warto pamiętać, "
+       "zanim kupi się ją w większych ilościach w najbliższym sklepie.")
+
+
+def test_polish_furniture_after_the_story_is_not_the_story() -> None:
+    # share buttons, a related list, tags and a comment form in Polish: the story's end
+    reader = ("Wszystko wspaniale, tylko cena zaporowa, bo pół litra kosztuje w sklepie "
+              "więcej niż dobry sok, a smak nie każdemu przypadnie do gustu.")
+    page = "\n\n".join(["Woda kokosowa nektarem zdrowia", PL1, PL2, PL3, "DODAJ DO", "Wykop",
+                         "Podobne w Zdrowe pomysły", "Domowe sposoby na lepsze trawienie",
+                         "Kukurydza pełna zdrowia", "Tagi", "witaminy", "minerały",
+                         "Skomentuj Woda kokosowa nektarem zdrowia",
+                         "Zarejestruj się / Zaloguj się", "Komentarze (1)", reader, reader])
+    assert body_of(page) == [PL1, PL2, PL3]
+    labels = labelled(page)
+    assert labels["Wykop"][1] == "share_button"
+    assert labels["Podobne w Zdrowe pomysły"][1] == "more_header"
+    assert labels["Skomentuj Woda kokosowa nektarem zdrowia"][1] == "comment_prompt"
+    assert labels["Komentarze (1)"][0] == "chrome"
+
+
+EL1 = ("Η κυβέρνηση ανακοίνωσε χθες νέα μέτρα για τη στήριξη των μικρών επιχειρήσεων, τα οποία "
+       "θα ισχύσουν από τις αρχές του επόμενου μήνα σε όλη τη χώρα.")
+EL2 = ("Σύμφωνα με το υπουργείο, τα μέτρα αφορούν κυρίως τη μείωση των φόρων και την "
+       "επιδότηση των θέσεων εργασίας για όσους προσλάβουν νέους εργαζόμενους.")
+
+
+def test_greek_furniture_after_the_story_is_not_the_story() -> None:
+    other = ("Οι εργαζόμενοι στα λιμάνια ξεκινούν απεργία την Τρίτη, ζητώντας καλύτερους όρους "
+             "εργασίας και την υπογραφή νέας συλλογικής σύμβασης με τους εργοδότες.")
+    page = "\n\n".join(["Νέα μέτρα για τις μικρές επιχειρήσεις", EL1, EL2, "Εκτύπωση",
+                         "Διαβάστε επίσης", "Απεργία στα λιμάνια", other,
+                         "Σχολιάστε το άρθρο", other])
+    assert body_of(page) == [EL1, EL2]
+
+
 def test_a_comment_prompt_ends_the_story_though_prose_follows() -> None:
     comment = ("I tried this last summer and it worked well, although I would add a spare "
                "pair of socks to the list because my feet got wet at the first stream.")
