@@ -809,6 +809,21 @@ def test_a_source_line_after_a_list_credits_the_next_item_s_picture() -> None:
     assert not any(p.startswith("Source:") for p in body)
 
 
+def test_a_listicle_s_pictures_printed_twice_are_no_teaser_list() -> None:
+    # each item's picture prints its alt text twice, as a teaser prints its headline,
+    # and the next item's numbered heading follows it: no summary, and the story goes on
+    items = []
+    for n, (name, text) in enumerate([("Ridge Packs", HIKE2), ("Valley Boots", HIKE3),
+                                      ("Lake Tents", HIKE4)], start=2):
+        alt = f"{name} for a day in the hills"
+        items += [alt, alt, f"{n}. {name}", text]
+    page = "\n\n".join(["The best hiking gear this year", "1. Trail Maps", HIKE1, *items])
+    body = body_of(page)
+    assert all(h in body for h in (HIKE1, HIKE2, HIKE3, HIKE4))
+    assert "3. Valley Boots" in body and "4. Lake Tents" in body
+    assert "Valley Boots for a day in the hills" not in body
+
+
 PL1 = ("Woda kokosowa to naturalny napój z młodych orzechów kokosowych, który od kilku lat "
        "zdobywa w Polsce coraz więcej zwolenników wśród osób dbających o zdrowie.")
 PL2 = ("Zawiera dużo potasu i magnezu, dlatego dobrze nawadnia organizm podczas upałów, a "

@@ -367,6 +367,9 @@ SECTION_GAP_RULES = frozenset({
     "markup_residue", "hashtag_block", "breadcrumb_menu",
     # a picture's credit inside the story ("Source: NNGroup" under a screenshot)
     "source_line",
+    # a picture's alt text printed twice, as a teaser's headline is: inside a listicle it
+    # stands between two items (teasers after a story have no story's prose after them)
+    "teaser_list",
 })
 # ...and of those, the ones that are the story's own lines once it holds them: a list's
 # items, a table's rows, a subhead that the run rules took for a menu, a price or a score
