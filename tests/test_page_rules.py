@@ -824,6 +824,24 @@ def test_a_listicle_s_pictures_printed_twice_are_no_teaser_list() -> None:
     assert "Valley Boots for a day in the hills" not in body
 
 
+def test_a_listicle_s_items_laid_out_alike_are_one_story() -> None:
+    # each item: a heading, then the same labels ("Features", "Pros", "Cons", "Best fit")
+    # over its lists, then one short paragraph; the lists outweigh the prose, but the
+    # labels repeat item after item: the story's template, not a menu or a footer
+    items = []
+    for n, (name, text) in enumerate([("Ridge Packs", HIKE2), ("Valley Boots", HIKE3),
+                                      ("Lake Tents", HIKE4)], start=1):
+        items += [f"#{n}. {name}", "Features", f"Weight: {n + 1} kilograms when empty",
+                  f"Price: from {n * 40} euros in most shops", "Colours: green, grey or blue",
+                  "Warranty: two years on every part", "Pros", "Light enough for long days",
+                  "Easy to repair on the trail", "Sold in every outdoor shop", "Cons",
+                  "Not made for deep snow", "Few sizes to choose from", "Best fit", text]
+    page = "\n\n".join(["The best hiking gear this year", HIKE1, *items])
+    body = body_of(page)
+    assert all(h in body for h in (HIKE2, HIKE3, HIKE4))
+    assert "Price: from 80 euros in most shops" in body
+
+
 PL1 = ("Woda kokosowa to naturalny napój z młodych orzechów kokosowych, który od kilku lat "
        "zdobywa w Polsce coraz więcej zwolenników wśród osób dbających o zdrowie.")
 PL2 = ("Zawiera dużo potasu i magnezu, dlatego dobrze nawadnia organizm podczas upałów, a "

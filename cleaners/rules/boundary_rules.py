@@ -524,10 +524,13 @@ def _reach(content: list[Block], weights: list[float],
     step = 0.0  # what the lines since the last piece of prose cost
     alone = True  # each piece so far outweighed the lines before it on its own
     found = None
-    for piece, gap in ahead:
+    labels: dict[int, set[str]] = {}
+    for k, (piece, gap) in enumerate(ahead):
         if any(i in dated for i in gap):
             break
         crossed = _section_gap_cost([content[i] for i in gap])
+        if crossed is not None and _repeats_its_items(content, ahead, k, labels):
+            crossed *= TEMPLATE_DISCOUNT
         if not _holds_paragraph(content, piece, has_stop) and crossed is not None:
             inside = _section_gap_cost(content[piece[0]: piece[1] + 1])
             crossed = None if inside is None else crossed + inside
@@ -545,6 +548,32 @@ def _reach(content: list[Block], weights: list[float],
         if mass - need * cost > gain:
             gain, found = mass - need * cost, piece
     return found, gain
+
+
+# a listicle's items are laid out alike: each holds the same short labels ("Features",
+# "Pros", "Cons", "Best for"), which a menu or a footer never repeats gap after gap
+TEMPLATE_LABEL_WORDS = 3  # a label is a line of up to this many words
+TEMPLATE_MIN_LABELS = 2  # labels two gaps in a row share that make them one template
+TEMPLATE_DISCOUNT = 0.34  # what crossing such a gap costs of its lines' price
+
+
+def _gap_labels(content: list[Block], gap: range) -> set[str]:
+    """The short undecided lines of ``gap``: an item's labels, if it is a listicle's."""
+    return {content[i].text.strip() for i in gap
+            if content[i].undecided and content[i].n_words <= TEMPLATE_LABEL_WORDS}
+
+
+def _repeats_its_items(content: list[Block], ahead: list[tuple[tuple[int, int], range]],
+                       k: int, labels: dict[int, set[str]]) -> bool:
+    """Whether the ``k``-th gap ahead shares ``TEMPLATE_MIN_LABELS`` labels with the gap
+    before or after it: the same item template, one listicle item after another, whose
+    lists and specs are the story's (``labels``: the gaps' labels found so far)."""
+    def of(j: int) -> set[str]:
+        if j not in labels:
+            labels[j] = _gap_labels(content, ahead[j][1])
+        return labels[j]
+    near = [j for j in (k - 1, k + 1) if 0 <= j < len(ahead)]
+    return any(len(of(k) & of(j)) >= TEMPLATE_MIN_LABELS for j in near)
 
 
 Run = tuple[float, float, tuple[int, int], tuple[int, int], float]
