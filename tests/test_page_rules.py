@@ -794,6 +794,94 @@ def test_a_source_line_under_a_figure_caption_needs_one_paragraph_after_it() -> 
     assert appeal not in body_of(page)
 
 
+def test_a_source_line_after_a_list_credits_the_next_item_s_picture() -> None:
+    # a listicle: each item a heading, a screenshot's credit, then its paragraphs; the
+    # item before ends in a list, so no paragraph stands right above the credit
+    items = []
+    for n, (name, why) in enumerate([("Ridge Packs", HIKE3), ("Valley Boots", HIKE4)], 2):
+        items += [f"{n}. {name}", f"Source: {name}", why, HIKE2,
+                  "Light and sturdy", "Cheap to repair", "Sold in every town"]
+    page = "\n\n".join(["The best hiking gear this year", HIKE1, "1. Trail Maps",
+                         "Free to download", "Updated every spring", "Printed on request",
+                         *items])
+    body = body_of(page)
+    assert HIKE1 in body and HIKE3 in body and HIKE4 in body
+    assert not any(p.startswith("Source:") for p in body)
+
+
+def test_a_listicle_s_pictures_printed_twice_are_no_teaser_list() -> None:
+    # each item's picture prints its alt text twice, as a teaser prints its headline,
+    # and the next item's numbered heading follows it: no summary, and the story goes on
+    items = []
+    for n, (name, text) in enumerate([("Ridge Packs", HIKE2), ("Valley Boots", HIKE3),
+                                      ("Lake Tents", HIKE4)], start=2):
+        alt = f"{name} for a day in the hills"
+        items += [alt, alt, f"{n}. {name}", text]
+    page = "\n\n".join(["The best hiking gear this year", "1. Trail Maps", HIKE1, *items])
+    body = body_of(page)
+    assert all(h in body for h in (HIKE1, HIKE2, HIKE3, HIKE4))
+    assert "3. Valley Boots" in body and "4. Lake Tents" in body
+    assert "Valley Boots for a day in the hills" not in body
+
+
+def test_a_listicle_s_items_laid_out_alike_are_one_story() -> None:
+    # each item: a heading, then the same labels ("Features", "Pros", "Cons", "Best fit")
+    # over its lists, then one short paragraph; the lists outweigh the prose, but the
+    # labels repeat item after item: the story's template, not a menu or a footer
+    items = []
+    for n, (name, text) in enumerate([("Ridge Packs", HIKE2), ("Valley Boots", HIKE3),
+                                      ("Lake Tents", HIKE4)], start=1):
+        items += [f"#{n}. {name}", "Features", f"Weight: {n + 1} kilograms when empty",
+                  f"Price: from {n * 40} euros in most shops", "Colours: green, grey or blue",
+                  "Warranty: two years on every part", "Pros", "Light enough for long days",
+                  "Easy to repair on the trail", "Sold in every outdoor shop", "Cons",
+                  "Not made for deep snow", "Few sizes to choose from", "Best fit", text]
+    page = "\n\n".join(["The best hiking gear this year", HIKE1, *items])
+    body = body_of(page)
+    assert all(h in body for h in (HIKE2, HIKE3, HIKE4))
+    assert "Price: from 80 euros in most shops" in body
+
+
+PL1 = ("Woda kokosowa to naturalny napój z młodych orzechów kokosowych, który od kilku lat "
+       "zdobywa w Polsce coraz więcej zwolenników wśród osób dbających o zdrowie.")
+PL2 = ("Zawiera dużo potasu i magnezu, dlatego dobrze nawadnia organizm podczas upałów, a "
+       "lekarze polecają ją także sportowcom po długim i wyczerpującym treningu.")
+PL3 = ("Nie może jednak zastąpić zwykłej wody ani zbilansowanej diety, o czym warto pamiętać, "
+       "zanim kupi się ją w większych ilościach w najbliższym sklepie.")
+
+
+def test_polish_furniture_after_the_story_is_not_the_story() -> None:
+    # share buttons, a related list, tags and a comment form in Polish: the story's end
+    reader = ("Wszystko wspaniale, tylko cena zaporowa, bo pół litra kosztuje w sklepie "
+              "więcej niż dobry sok, a smak nie każdemu przypadnie do gustu.")
+    page = "\n\n".join(["Woda kokosowa nektarem zdrowia", PL1, PL2, PL3, "DODAJ DO", "Wykop",
+                         "Podobne w Zdrowe pomysły", "Domowe sposoby na lepsze trawienie",
+                         "Kukurydza pełna zdrowia", "Tagi", "witaminy", "minerały",
+                         "Skomentuj Woda kokosowa nektarem zdrowia",
+                         "Zarejestruj się / Zaloguj się", "Komentarze (1)", reader, reader])
+    assert body_of(page) == [PL1, PL2, PL3]
+    labels = labelled(page)
+    assert labels["Wykop"][1] == "share_button"
+    assert labels["Podobne w Zdrowe pomysły"][1] == "more_header"
+    assert labels["Skomentuj Woda kokosowa nektarem zdrowia"][1] == "comment_prompt"
+    assert labels["Komentarze (1)"][0] == "chrome"
+
+
+EL1 = ("Η κυβέρνηση ανακοίνωσε χθες νέα μέτρα για τη στήριξη των μικρών επιχειρήσεων, τα οποία "
+       "θα ισχύσουν από τις αρχές του επόμενου μήνα σε όλη τη χώρα.")
+EL2 = ("Σύμφωνα με το υπουργείο, τα μέτρα αφορούν κυρίως τη μείωση των φόρων και την "
+       "επιδότηση των θέσεων εργασίας για όσους προσλάβουν νέους εργαζόμενους.")
+
+
+def test_greek_furniture_after_the_story_is_not_the_story() -> None:
+    other = ("Οι εργαζόμενοι στα λιμάνια ξεκινούν απεργία την Τρίτη, ζητώντας καλύτερους όρους "
+             "εργασίας και την υπογραφή νέας συλλογικής σύμβασης με τους εργοδότες.")
+    page = "\n\n".join(["Νέα μέτρα για τις μικρές επιχειρήσεις", EL1, EL2, "Εκτύπωση",
+                         "Διαβάστε επίσης", "Απεργία στα λιμάνια", other,
+                         "Σχολιάστε το άρθρο", other])
+    assert body_of(page) == [EL1, EL2]
+
+
 def test_a_comment_prompt_ends_the_story_though_prose_follows() -> None:
     comment = ("I tried this last summer and it worked well, although I would add a spare "
                "pair of socks to the list because my feet got wet at the first stream.")

@@ -345,12 +345,19 @@ def image_caption(blocks: list[Block], ctx: PageContext) -> None:
         b.lift().caption = " ".join(c.text for c in caption) or None
 
 
+# a listicle's item heading: "3. Maximalism Takes Center Stage", "4) Sakara"
+_ITEM_HEADING = re.compile(r"\s*\d{1,2}\s*[.)]\s+\w")
+ITEM_HEADING_MAX_WORDS = 20
+
+
 @rule("teaser_list", stage="block")
 def teaser_list(blocks: list[Block], ctx: PageContext) -> None:
     """Teasers that print their headline twice (link and image alt) and then a summary.
 
     Two or more such units on a page make a teaser list; a story does not
-    repeat a line right after itself.
+    repeat a line right after itself. A numbered heading that ends no sentence after the
+    doubled line is no summary: it is the next item of a listicle, whose pictures print
+    their alt text twice as teasers do ("Thistle meal kit" twice, then "4. Sakara").
     """
     content = content_blocks(blocks)
     units = [i for i in range(1, len(content))
@@ -361,5 +368,12 @@ def teaser_list(blocks: list[Block], ctx: PageContext) -> None:
     for i in units:
         content[i - 1].mark("chrome", "teaser_list", "teaser headline")
         content[i].mark("chrome", "teaser_list", "teaser headline, printed twice")
-        if i + 1 < len(content) and content[i + 1].undecided and content[i + 1].n_words <= 80:
+        if i + 1 < len(content) and content[i + 1].undecided and content[i + 1].n_words <= 80 \
+                and not _item_heading(content[i + 1]):
             content[i + 1].mark("chrome", "teaser_list", "teaser summary")
+
+
+def _item_heading(block: Block) -> bool:
+    """A numbered line that ends no sentence: a listicle's next item, not a summary."""
+    return not block.sentence_end and block.n_words <= ITEM_HEADING_MAX_WORDS and \
+        _ITEM_HEADING.match(block.text) is not None

@@ -124,9 +124,15 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
     # it says the story goes on, and the story's paragraph before may stand above a list
     credit = stop.rule == "source_line" and i > 0 and _figure_caption(content[i - 1])
     reach = 2 * STOP_REACH if credit else STOP_REACH
-    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - reach), -1))
     after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
-    return bool(before) and len(after) >= (1 if credit else STOP_PROSE_AFTER)
+    if stop.rule == "source_line":
+        # a story's credit line ends it ("Source: Reuters"), and the footer's links, not
+        # prose, follow; paragraphs right under it are the story's next section: the line
+        # credits the picture, chart or table above them (a listicle's item's screenshot),
+        # whatever its last section before it was (a list, a table, a subhead)
+        return len(after) >= (1 if credit else STOP_PROSE_AFTER)
+    before = _prose_within(weights, range(i - 1, max(-1, i - 1 - reach), -1))
+    return bool(before) and len(after) >= STOP_PROSE_AFTER
 
 
 def _figure_caption(block: Block) -> bool:
@@ -359,6 +365,11 @@ SECTION_GAP_RULES = frozenset({
     "menu_run", "menu_line", "counter", "ticker", "glued_teasers",
     "image_caption", "image_credit", "caption_credit", "caption_label", "widget_residue",
     "markup_residue", "hashtag_block", "breadcrumb_menu",
+    # a picture's credit inside the story ("Source: NNGroup" under a screenshot)
+    "source_line",
+    # a picture's alt text printed twice, as a teaser's headline is: inside a listicle it
+    # stands between two items (teasers after a story have no story's prose after them)
+    "teaser_list",
 })
 # ...and of those, the ones that are the story's own lines once it holds them: a list's
 # items, a table's rows, a subhead that the run rules took for a menu, a price or a score
@@ -513,10 +524,13 @@ def _reach(content: list[Block], weights: list[float],
     step = 0.0  # what the lines since the last piece of prose cost
     alone = True  # each piece so far outweighed the lines before it on its own
     found = None
-    for piece, gap in ahead:
+    labels: dict[int, set[str]] = {}
+    for k, (piece, gap) in enumerate(ahead):
         if any(i in dated for i in gap):
             break
         crossed = _section_gap_cost([content[i] for i in gap])
+        if crossed is not None and _repeats_its_items(content, ahead, k, labels):
+            crossed *= TEMPLATE_DISCOUNT
         if not _holds_paragraph(content, piece, has_stop) and crossed is not None:
             inside = _section_gap_cost(content[piece[0]: piece[1] + 1])
             crossed = None if inside is None else crossed + inside
@@ -534,6 +548,32 @@ def _reach(content: list[Block], weights: list[float],
         if mass - need * cost > gain:
             gain, found = mass - need * cost, piece
     return found, gain
+
+
+# a listicle's items are laid out alike: each holds the same short labels ("Features",
+# "Pros", "Cons", "Best for"), which a menu or a footer never repeats gap after gap
+TEMPLATE_LABEL_WORDS = 3  # a label is a line of up to this many words
+TEMPLATE_MIN_LABELS = 2  # labels two gaps in a row share that make them one template
+TEMPLATE_DISCOUNT = 0.34  # what crossing such a gap costs of its lines' price
+
+
+def _gap_labels(content: list[Block], gap: range) -> set[str]:
+    """The short undecided lines of ``gap``: an item's labels, if it is a listicle's."""
+    return {content[i].text.strip() for i in gap
+            if content[i].undecided and content[i].n_words <= TEMPLATE_LABEL_WORDS}
+
+
+def _repeats_its_items(content: list[Block], ahead: list[tuple[tuple[int, int], range]],
+                       k: int, labels: dict[int, set[str]]) -> bool:
+    """Whether the ``k``-th gap ahead shares ``TEMPLATE_MIN_LABELS`` labels with the gap
+    before or after it: the same item template, one listicle item after another, whose
+    lists and specs are the story's (``labels``: the gaps' labels found so far)."""
+    def of(j: int) -> set[str]:
+        if j not in labels:
+            labels[j] = _gap_labels(content, ahead[j][1])
+        return labels[j]
+    near = [j for j in (k - 1, k + 1) if 0 <= j < len(ahead)]
+    return any(len(of(k) & of(j)) >= TEMPLATE_MIN_LABELS for j in near)
 
 
 Run = tuple[float, float, tuple[int, int], tuple[int, int], float]
