@@ -14,7 +14,7 @@ import re
 from cleaners.blocks import Block, content_blocks
 from cleaners.rules.base import PageContext, rule
 from cleaners.rules.phrases import phrase_set
-from cleaners.words.dates import find_dates
+from cleaners.words.dates import has_date
 from cleaners.words.features import (
     CJK,
     CJK_LETTERS,
@@ -185,7 +185,7 @@ def _zone_runs(weights: list[float], lo: int, hi: int) -> list[tuple[float, int,
 
 def _has_full_date(block: Block) -> bool:
     """A short undecided line with a full date: the story's date line, before any rule names it."""
-    return block.undecided and block.n_words <= 12 and bool(find_dates(block.text))
+    return block.undecided and block.n_words <= 12 and has_date(block.text)
 
 
 def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
@@ -267,7 +267,7 @@ def _parting_date(block: Block) -> bool:
     """A short line with a full date that is no sentence ("Газета № 8 от 17 января 2012
     года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends."""
     return block.label != "body" and block.n_words <= 12 and not block.sentence_end and \
-        not block.text.startswith(_DASHES) and bool(find_dates(block.text))
+        not block.text.startswith(_DASHES) and has_date(block.text)
 
 
 def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int
@@ -704,7 +704,7 @@ def dateline_date(blocks: list[Block], ctx: PageContext) -> None:
     if not span:
         return
     for b in [b for b in blocks[: span[0]] if b.text][-DATELINE_LOOKBACK:]:
-        if b.undecided and b.n_words <= 12 and find_dates(b.text):
+        if b.undecided and b.n_words <= 12 and has_date(b.text):
             b.mark("meta", "dateline_date", "date line of the story")
 
 
