@@ -126,7 +126,11 @@ def parse_html(html: str) -> HtmlElement | None:
                 if depth else f"the HTML parser stopped at one of its limits ({halted})")
         raise Rejected("too_large", f"{what}: the rest of the page would be lost; generated"
                        " or broken markup, not a news page")
-    check_tree_size(tree, limits.max_html_elements, limits.max_html_depth)
+    # a page of fewer tags than the cap cannot hold more elements than it (the parser adds
+    # at most an implied <html>, <head>, <body> and a <p> per tag): no count to take
+    most = 2 * html.count("<") + 3
+    check_tree_size(tree, limits.max_html_elements if most > limits.max_html_elements else 0,
+                    limits.max_html_depth)
     return tree
 
 
