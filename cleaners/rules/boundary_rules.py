@@ -540,28 +540,33 @@ Run = tuple[float, float, tuple[int, int], tuple[int, int], float]
 
 
 def _pick_story(content: list[Block], weights: list[float], runs: list[Run], has_stop: bool
-                ) -> tuple[tuple[int, int], tuple[int, int]]:
+                ) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int] | None]:
     """The run (and its zone) whose story scores best once grown (``_story_span``), of the
-    ``GROWN_CANDIDATES`` best ``runs`` (score, raw sum, span, zone, comment factor).
+    ``GROWN_CANDIDATES`` best ``runs`` (score, raw sum, span, zone, comment factor); with
+    it, the run cut back to its core (``_trim_teasers``), when it was worked out.
 
     A story of short sections (a subhead, a line of specs, a short paragraph, many times
     over) is many small runs, which a late block of prose outscores until each is taken
     with the sections it grows to hold."""
     runs.sort(key=lambda r: -r[0])
     best, span, zone = 0.0, runs[0][2], runs[0][3]
+    core: tuple[int, int] | None = None
     free: list[tuple[int, int]] = []  # the stronger runs that teasers did not cut back
     for _, raw, run, run_zone, factor in runs[:GROWN_CANDIDATES]:
-        start, end, gain = _story_span(content, weights, run, run_zone, has_stop, False)
+        # once per run: nothing is marked while candidates are weighed, so it holds
+        trimmed = _trim_teasers(content, weights, *run)
+        start, end, gain = _story_span(content, weights, run, run_zone, has_stop, False,
+                                       trimmed)
         if any(run[1] < r[0] and r[1] <= end for r in free):
             # it reached down to a stronger run, whose own growth up (on less evidence
             # than down) did not take it: a banner's line above a story, no lead of it
             continue
-        if _trim_teasers(content, weights, *run) == run:
+        if trimmed == run:
             free.append(run)
         score = _run_score(content, raw + gain, start, end) * factor
         if score > best:
-            best, span, zone = score, run, run_zone
-    return span, zone
+            best, span, zone, core = score, run, run_zone, trimmed
+    return span, zone, core
 
 
 @rule("body_region", stage="boundary")
@@ -600,8 +605,8 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
                 runs.append((score, found[0], found[1:], (zlo, zhi), factor))
     if not runs:
         return
-    span, zone = _pick_story(content, weights, runs, has_stop)
-    start, end, _ = _story_span(content, weights, span, zone, has_stop, True)
+    span, zone, core = _pick_story(content, weights, runs, has_stop)
+    start, end, _ = _story_span(content, weights, span, zone, has_stop, True, core)
     ctx.body_span = (content[start].index, content[end].index)
     reprinted = _reprinted(content[start:end + 1])
     for b in content[start:end + 1]:
@@ -654,13 +659,14 @@ def _list_item(block: Block) -> bool:
 
 
 def _story_span(content: list[Block], weights: list[float], run: tuple[int, int],
-                zone: tuple[int, int], has_stop: bool, mark: bool
-                ) -> tuple[int, int, float]:
-    """A run's story: cut back to its core where teasers follow (``_trim_teasers``),
-    grown on its untrimmed sides to its further sections (``_grow_sections``) and past
-    the list its last line announces (``_announced_list``), and what growing gained.
-    ``mark``: the sidebar lines found inside it are marked (only for the run that wins)."""
-    start, end = _trim_teasers(content, weights, *run)
+                zone: tuple[int, int], has_stop: bool, mark: bool,
+                trimmed: tuple[int, int] | None = None) -> tuple[int, int, float]:
+    """A run's story: cut back to its core where teasers follow (``_trim_teasers``; its
+    answer ``trimmed`` when already asked), grown on its untrimmed sides to its further
+    sections (``_grow_sections``) and past the list its last line announces
+    (``_announced_list``), and what growing gained. ``mark``: the sidebar lines found
+    inside it are marked (only for the run that wins)."""
+    start, end = trimmed if trimmed is not None else _trim_teasers(content, weights, *run)
     # where teasers were cut off, the story ends there: it grows only on untrimmed sides
     grown = _grow_sections(content, weights, (start, end), zone, has_stop, mark)
     gained = grown[2] if (start, end) == run else 0.0
