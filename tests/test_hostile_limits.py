@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from cleaners import Rejected, clean_page
-from cleaners.html.tree import parse_html
 from cleaners.engine import plan
+from cleaners.html.tree import parse_html
 from cleaners.limits import DEFAULT_LIMITS, Deadline, Limits
 from cleaners.rules import REGISTRY
 from cleaners.rules.plan import rule_names

@@ -26,7 +26,6 @@ from lxml.html import (
 from cleaners.errors import Rejected
 from cleaners.limits import current_limits
 
-
 # lxml.html's own lookup is a Python method that lxml calls for every element proxy it
 # makes (every element any walk touches: ours, trafilatura's and readability's on the same
 # tree and its copies), only to give <form>, <input>, <select>, <textarea> and <label>
