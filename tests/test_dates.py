@@ -6,7 +6,7 @@ import pytest
 
 from cleaners.blocks import Block
 from cleaners.rules.block_rules import _ends_with_date
-from cleaners.words.dates import find_dates, same_moment, url_day
+from cleaners.words.dates import find_dates, has_date, same_moment, url_day
 
 CASES = [
     ("Опубликовано 2021-12-29T09:46", "2021-12-29T09:46:00"),
@@ -162,3 +162,13 @@ def test_a_date_past_a_headline_list_under_the_story_is_another_storys():
                          ("Новости дня", "chrome", "headline_list"),
                          ("18.01.2012 09:00", "meta", "timestamp_only"))
     assert story_date(blocks, span, False) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Газета № 8 от 17 января 2012 года", "Posted on November 20, 2019", "17.01.2012 18:16",
+    "Другие новости номера", "In 2019 the club won", "Share this story",
+])
+def test_has_date_answers_as_find_dates_does_asked_twice(text: str) -> None:
+    # remembered per text: the second answer is the first, and both are find_dates's
+    assert has_date(text) is bool(find_dates(text))
+    assert has_date(text) is bool(find_dates(text))

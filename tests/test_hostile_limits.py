@@ -10,6 +10,7 @@ import pytest
 
 from cleaners import Rejected, clean_page
 from cleaners.engine import plan
+from cleaners.html.tree import parse_html
 from cleaners.limits import DEFAULT_LIMITS, Deadline, Limits
 from cleaners.rules import REGISTRY
 from cleaners.rules.plan import rule_names
@@ -222,4 +223,31 @@ def test_element_and_depth_caps_reject_before_any_python_walks_the_tree():
     wide = "<html><body>" + "<p>Текст абзаца здесь.</p>" * 300 + "</body></html>"
     with pytest.raises(Rejected) as exc:
         clean_page(wide.encode(), source_path="a.html", limits=Limits(max_html_elements=200))
+    assert exc.value.reason == "too_large" and "max_html_elements" in exc.value.detail
+
+
+@pytest.mark.parametrize("page", [
+    "plain words and no tag at all",
+    "<title>t</title>text in the head<meta charset=utf-8>more text",
+    "</p>" * 40 + "x",
+    "<td>a<td>b<tr><td>c</table>" * 20,
+    "<html><body><p>one</p></body></html>after the end<p>two",
+    "<li>x<li>y<dd>z<dt>w" * 30 + "<option>o<select>s",
+])
+def test_the_parser_adds_no_more_elements_than_the_tag_bound_parse_html_relies_on(page):
+    # parse_html skips counting a tree's elements when 2 x its '<' + 3 is under the cap
+    from lxml import etree
+
+    tree = parse_html(page)
+    assert tree is not None
+    count = int(etree.XPath("count(descendant-or-self::*)")(tree))
+    assert count <= 2 * page.count("<") + 3
+
+
+def test_the_element_cap_still_counts_a_page_near_it():
+    page = "<html><body>" + "<p>Текст абзаца здесь.</p>" * 50 + "</body></html>"
+    # html, body and 50 paragraphs (no head): 52 elements
+    clean_page(page.encode(), source_path="a.html", limits=Limits(max_html_elements=52))
+    with pytest.raises(Rejected) as exc:
+        clean_page(page.encode(), source_path="a.html", limits=Limits(max_html_elements=51))
     assert exc.value.reason == "too_large" and "max_html_elements" in exc.value.detail

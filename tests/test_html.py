@@ -889,3 +889,40 @@ def test_a_voter_keeps_the_blocks_whose_trigrams_or_key_its_output_holds():
              for i, b in enumerate(blocks) if not b.container}
     assert votes._kept(voter, blocks, grams) == {0, 1}
     assert voter.keyset >= {text_key("Breaking news!")}
+
+
+def test_the_parsed_tree_needs_no_python_class_lookup_and_keeps_html_methods(monkeypatch):
+    # lxml.html's HtmlElementClassLookup.lookup is a Python call per element proxy; the
+    # tree is parsed with lxml's own lookup instead, and every element (a form's too)
+    # still has lxml.html's methods, for us, trafilatura and readability alike
+    import lxml.html
+
+    calls = []
+    original = lxml.html.HtmlElementClassLookup.lookup
+
+    def counting(self, *args):
+        calls.append(args)
+        return original(self, *args)
+
+    monkeypatch.setattr(lxml.html.HtmlElementClassLookup, "lookup", counting)
+    page = ("<html><body><form><label>Name</label><input name=q><textarea>t</textarea>"
+            "</form><article><h1>Title</h1><p>Первый абзац статьи.</p></article>"
+            "</body></html>")
+    tree = parse_html(page)
+    assert tree is not None
+    elements = list(tree.iter())
+    assert calls == []
+    assert all(isinstance(el, lxml.html.HtmlElement) for el in elements)
+    form = tree.find(".//form")
+    assert form.text_content() == "Namet"
+    form.drop_tree()
+    assert "Name" not in tree.text_content() and "Первый абзац" in tree.text_content()
+
+
+def test_a_page_with_a_form_is_cleaned_through_both_voters_without_class_lookup():
+    story = " ".join(f"Предложение номер {i} рассказывает о событиях в городе." for i in range(30))
+    page = (f"<html><head><title>Новость дня</title></head><body><form action='/s'>"
+            f"<input name=q><button>Найти</button></form><h1>Новость дня</h1>"
+            f"<div><p>{story}</p></div></body></html>")
+    record = clean_page(page.encode(), source_path="f.html")
+    assert "Предложение номер 29" in record.text and "Найти" not in record.text

@@ -14,7 +14,7 @@ import re
 from cleaners.blocks import Block, content_blocks
 from cleaners.rules.base import PageContext, rule
 from cleaners.rules.phrases import phrase_set
-from cleaners.words.dates import find_dates
+from cleaners.words.dates import has_date
 from cleaners.words.features import (
     CJK,
     CJK_LETTERS,
@@ -191,7 +191,7 @@ def _zone_runs(weights: list[float], lo: int, hi: int) -> list[tuple[float, int,
 
 def _has_full_date(block: Block) -> bool:
     """A short undecided line with a full date: the story's date line, before any rule names it."""
-    return block.undecided and block.n_words <= 12 and bool(find_dates(block.text))
+    return block.undecided and block.n_words <= 12 and has_date(block.text)
 
 
 def _run_score(content: list[Block], raw: float, start: int, end: int) -> float:
@@ -273,7 +273,7 @@ def _parting_date(block: Block) -> bool:
     """A short line with a full date that is no sentence ("Газета № 8 от 17 января 2012
     года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends."""
     return block.label != "body" and block.n_words <= 12 and not block.sentence_end and \
-        not block.text.startswith(_DASHES) and bool(find_dates(block.text))
+        not block.text.startswith(_DASHES) and has_date(block.text)
 
 
 def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int
@@ -580,28 +580,33 @@ Run = tuple[float, float, tuple[int, int], tuple[int, int], float]
 
 
 def _pick_story(content: list[Block], weights: list[float], runs: list[Run], has_stop: bool
-                ) -> tuple[tuple[int, int], tuple[int, int]]:
+                ) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int] | None]:
     """The run (and its zone) whose story scores best once grown (``_story_span``), of the
-    ``GROWN_CANDIDATES`` best ``runs`` (score, raw sum, span, zone, comment factor).
+    ``GROWN_CANDIDATES`` best ``runs`` (score, raw sum, span, zone, comment factor); with
+    it, the run cut back to its core (``_trim_teasers``), when it was worked out.
 
     A story of short sections (a subhead, a line of specs, a short paragraph, many times
     over) is many small runs, which a late block of prose outscores until each is taken
     with the sections it grows to hold."""
     runs.sort(key=lambda r: -r[0])
     best, span, zone = 0.0, runs[0][2], runs[0][3]
+    core: tuple[int, int] | None = None
     free: list[tuple[int, int]] = []  # the stronger runs that teasers did not cut back
     for _, raw, run, run_zone, factor in runs[:GROWN_CANDIDATES]:
-        start, end, gain = _story_span(content, weights, run, run_zone, has_stop, False)
+        # once per run: nothing is marked while candidates are weighed, so it holds
+        trimmed = _trim_teasers(content, weights, *run)
+        start, end, gain = _story_span(content, weights, run, run_zone, has_stop, False,
+                                       trimmed)
         if any(run[1] < r[0] and r[1] <= end for r in free):
             # it reached down to a stronger run, whose own growth up (on less evidence
             # than down) did not take it: a banner's line above a story, no lead of it
             continue
-        if _trim_teasers(content, weights, *run) == run:
+        if trimmed == run:
             free.append(run)
         score = _run_score(content, raw + gain, start, end) * factor
         if score > best:
-            best, span, zone = score, run, run_zone
-    return span, zone
+            best, span, zone, core = score, run, run_zone, trimmed
+    return span, zone, core
 
 
 @rule("body_region", stage="boundary")
@@ -640,8 +645,8 @@ def body_region(blocks: list[Block], ctx: PageContext) -> None:
                 runs.append((score, found[0], found[1:], (zlo, zhi), factor))
     if not runs:
         return
-    span, zone = _pick_story(content, weights, runs, has_stop)
-    start, end, _ = _story_span(content, weights, span, zone, has_stop, True)
+    span, zone, core = _pick_story(content, weights, runs, has_stop)
+    start, end, _ = _story_span(content, weights, span, zone, has_stop, True, core)
     ctx.body_span = (content[start].index, content[end].index)
     reprinted = _reprinted(content[start:end + 1])
     for b in content[start:end + 1]:
@@ -694,13 +699,14 @@ def _list_item(block: Block) -> bool:
 
 
 def _story_span(content: list[Block], weights: list[float], run: tuple[int, int],
-                zone: tuple[int, int], has_stop: bool, mark: bool
-                ) -> tuple[int, int, float]:
-    """A run's story: cut back to its core where teasers follow (``_trim_teasers``),
-    grown on its untrimmed sides to its further sections (``_grow_sections``) and past
-    the list its last line announces (``_announced_list``), and what growing gained.
-    ``mark``: the sidebar lines found inside it are marked (only for the run that wins)."""
-    start, end = _trim_teasers(content, weights, *run)
+                zone: tuple[int, int], has_stop: bool, mark: bool,
+                trimmed: tuple[int, int] | None = None) -> tuple[int, int, float]:
+    """A run's story: cut back to its core where teasers follow (``_trim_teasers``; its
+    answer ``trimmed`` when already asked), grown on its untrimmed sides to its further
+    sections (``_grow_sections``) and past the list its last line announces
+    (``_announced_list``), and what growing gained. ``mark``: the sidebar lines found
+    inside it are marked (only for the run that wins)."""
+    start, end = trimmed if trimmed is not None else _trim_teasers(content, weights, *run)
     # where teasers were cut off, the story ends there: it grows only on untrimmed sides
     grown = _grow_sections(content, weights, (start, end), zone, has_stop, mark)
     gained = grown[2] if (start, end) == run else 0.0
@@ -744,7 +750,7 @@ def dateline_date(blocks: list[Block], ctx: PageContext) -> None:
     if not span:
         return
     for b in [b for b in blocks[: span[0]] if b.text][-DATELINE_LOOKBACK:]:
-        if b.undecided and b.n_words <= 12 and find_dates(b.text):
+        if b.undecided and b.n_words <= 12 and has_date(b.text):
             b.mark("meta", "dateline_date", "date line of the story")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from cleaners.words.features import fold
 
@@ -155,6 +156,14 @@ def find_dates(text: str) -> list[FoundDate]:
             taken.append((start, m.end()))
     found.sort(key=lambda f: f.start)
     return found
+
+
+
+@lru_cache(maxsize=4096)
+def has_date(text: str) -> bool:
+    """Whether ``text`` holds a full date (``find_dates``), remembered per text: the story
+    boundary's rules ask it of the same lines once for each candidate run and widening."""
+    return bool(find_dates(text))
 
 
 _MONTH_NAME = (
