@@ -80,21 +80,48 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
     out = _folder_arg(args.out, "output", must_exist=False)
     _positive(args.batch_size, "--batch-size")
     _positive(args.workers, "--workers")
+    _positive(args.processes, "--processes")
     if args.workers is not None and args.dask_address:
         raise CliError("--workers and --dask-address exclude each other", EXIT_USAGE)
     limits = _limits(args)
+    from flows.pool import using_pool
 
+    # the workers start now, before Prefect is imported: they warm up meanwhile
+    with using_pool(_local_pool(args, raw, out)) as pool:
+        return _run_with(args, raw, out, limits, pool, **params)
+
+
+def _local_pool(args: argparse.Namespace, raw: Path, out: Path):  # -> WorkerPool | None
+    """The worker processes a local run cleans in (``flows.pool``): one per CPU unless
+    ``--processes`` says; none for a run of a few pages, or one on Dask."""
+    from flows.pool import CPUS, WorkerPool, few_pages
+
+    if args.workers is not None or args.dask_address:
+        return None
+    size = args.processes or CPUS
+    if size <= 1 or few_pages(raw, exclude=[out]):
+        return None
+    return WorkerPool(size)
+
+
+def _run_with(args: argparse.Namespace, raw: Path, out: Path, limits, pool,
+              **params: object) -> int:
+    """The flow run itself, its batches cleaned in ``pool`` when there is one."""
+    from flows.linking import preload
+
+    preload()  # after the pool is forked: its thread is not copied into the workers
     from flows.console import RunConsole
     from flows.pipeline import RunFailed, clean_pages
     from flows.progress import reporting_to
     from flows.runners import RunnerError, prefect_api_for_workers, task_runner
+    from flows.shared_server import shared_api
     from flows.state import StateLocked
 
     try:
-        runner = task_runner(args.workers, args.dask_address)
-        with prefect_api_for_workers(args.workers, args.dask_address), RunConsole(
-            tracebacks=args.debug
-        ) as run_console, reporting_to(run_console):
+        runner = task_runner(args.workers, args.dask_address,
+                             threads=pool.size + 1 if pool is not None else None)
+        with shared_api(), prefect_api_for_workers(args.workers, args.dask_address), \
+                RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
             flow = clean_pages.with_options(task_runner=runner)
             summary = flow(
                 raw=str(raw), out=str(out), batch_size=args.batch_size, wait=args.wait,
@@ -245,10 +272,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from flows.fetch import FetchFailed, fetch_pages
     from flows.pipeline import RunFailed
     from flows.progress import reporting_to
+    from flows.shared_server import shared_api
     from flows.state import StateLocked
 
     try:
-        with RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
+        with shared_api(), RunConsole(tracebacks=args.debug) as run_console, \
+                reporting_to(run_console):
             result = fetch_pages(raw=str(raw), out=str(out), fetch_settings=table,
                                  clean=args.clean, batch_size=args.batch_size,
                                  limits=limits.to_dict() if limits else None,
@@ -500,11 +529,16 @@ def _run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw", default="raw",
                         help="folder of raw pages, or one .warc/.warc.gz file (default: raw)")
     parser.add_argument("--out", default="clean", help="output folder (default: clean)")
-    parser.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
+    parser.add_argument("--batch-size", type=int, default=None,
+                        help="pages per Prefect task (default: sized so every worker gets"
+                             " about 4 batches, at most 200)")
     parser.add_argument("--wait", action="store_true",
                         help="if another run holds the output folder, wait for it to finish"
                              " (default: exit with an error)")
     where = parser.add_mutually_exclusive_group()
+    where.add_argument("--processes", type=int, metavar="N",
+                       help="clean in N worker processes on this machine (default: one per"
+                            " CPU; 1, or a run of a few pages: in this process)")
     where.add_argument("--workers", type=int, metavar="N",
                        help="clean on a local Dask cluster of N worker processes")
     where.add_argument("--dask-address", metavar="tcp://HOST:PORT",

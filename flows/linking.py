@@ -114,6 +114,22 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i:i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
 
 
+def preload() -> None:
+    """Import datasketch in a background thread (it imports scipy.integrate: a second or
+    more on a busy machine), so the first batch's linking does not wait for it: the CLI
+    calls this as a run starts, while the run mostly waits on Prefect's API and disk."""
+    import threading
+
+    def load() -> None:
+        try:
+            _bands()
+            _permutations()
+        except Exception:  # noqa: S110 - the first link() imports it again and says why
+            pass
+
+    threading.Thread(target=load, name="winnow-preload", daemon=True).start()
+
+
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """datasketch's permutations for (NUM_PERM, SEED), made once instead of per record."""
