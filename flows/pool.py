@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
@@ -49,11 +50,21 @@ _WARM_HTML = (b"<html><head><title>Warm-up</title></head><body><article><h1>Warm
 _WARM_TEXT = b"Warm-up\n\nWorkers load what text pages need here, once.\n" * 4
 
 
-def _warm_up() -> None:
+def _exit_with(parent: int) -> None:
+    """A worker's watch: end when the flow process is gone. A flow process killed with
+    ``kill -9`` cannot stop its pool, and a worker waiting for work would never learn (it
+    holds its queue's pipe open itself): it would stay forever."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
+def _warm_up(parent: int) -> None:
     """In each worker as it starts: ignore Ctrl-C (the flow process decides when the pool
-    stops) and clean two tiny pages, so the lazy loading of the first real page is done
-    while the flow process is still starting up."""
+    stops), watch for the flow process's end, and clean two tiny pages, so the lazy
+    loading of the first real page is done while the flow process is still starting up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     for data, name in ((_WARM_HTML, "warm-up.html"), (_WARM_TEXT, "warm-up.txt")):
         with suppress(Exception):  # a warm-up page rejected or failing costs nothing
             clean_page(data, source_path=name)
@@ -80,7 +91,7 @@ class WorkerPool:
         method = "fork" if threading.active_count() == 1 else "forkserver"
         self._executor = ProcessPoolExecutor(
             max_workers=size, mp_context=multiprocessing.get_context(method),
-            initializer=_warm_up,
+            initializer=_warm_up, initargs=(os.getpid(),),
         )
         self.active = True  # False once a small run decided to clean in place
         # start every worker now (the executor starts them on the first submit)

@@ -149,3 +149,39 @@ def test_the_summary_is_printed_once(prefect_server, sample_raw, tmp_path, capfd
 def test_a_pool_needs_a_process(size):
     with pytest.raises(ValueError):
         WorkerPool(size)
+
+
+def test_workers_end_when_the_flow_process_is_killed():
+    """``kill -9`` of a run leaves no worker behind (the crash test kills runs so)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    code = ("import sys; from flows.pool import WorkerPool; p = WorkerPool(2);"
+            " [p._executor.submit(abs, 1).result() for _ in range(4)];"
+            " print(*[c.pid for c in p._executor._processes.values()], flush=True);"
+            " sys.stdin.read()")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parent.parent)
+    workers = [int(pid) for pid in proc.stdout.readline().split()]  # type: ignore[union-attr]
+    assert len(workers) == 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    deadline = time.monotonic() + 30
+    while any(map(alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:  # not to leave them running if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not left
