@@ -40,6 +40,7 @@ from cleaners import (
     page_line_hashes,
 )
 from flows.discover import FileStat, PageRef
+from flows.linking import Fingerprint, fingerprint
 from flows.sidecar import Sidecar, SidecarFile, page_site, read_sidecar_file
 from flows.sitestats_store import PageLines
 from flows.state import TRANSIENT_REASONS, PageOutcome
@@ -93,6 +94,8 @@ class BatchResult:
     # the blocks and lines each rule removed from the batch's pages, summed per site
     # (``NO_SITE`` for pages without one): the run sums these into its summary
     removed: dict[str, RuleTally] = field(default_factory=dict)
+    # one per article, in order: what duplicate linking needs, made here (in the worker)
+    fingerprints: list[Fingerprint] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -331,6 +334,7 @@ def clean_batch(
         record, outcome = clean_job(job, logger, limits, result.lines, result.removed)
         if isinstance(record, ArticleRecord):
             result.articles.append(record)
+            result.fingerprints.append(fingerprint(record.text))
         elif record is not None:
             result.reject_records.append(record)
             result.rejects[record.reason] += 1

@@ -38,6 +38,7 @@ from pathlib import Path
 from cleaners import Limits, clean_page
 from flows.batch import BatchResult, PageJob, clean_batch, learn_batch
 from flows.discover import is_sidecar, is_warc_name
+from flows.linking import fingerprint
 from flows.sitestats_store import PageLines
 
 CPUS = os.cpu_count() or 1
@@ -68,6 +69,7 @@ def _warm_up(parent: int) -> None:
     for data, name in ((_WARM_HTML, "warm-up.html"), (_WARM_TEXT, "warm-up.txt")):
         with suppress(Exception):  # a warm-up page rejected or failing costs nothing
             clean_page(data, source_path=name)
+    fingerprint("a warm-up text for duplicate linking's MinHash")  # imports datasketch
 
 
 def _clean(jobs: list[PageJob], part: int, limits: Limits | None) -> BatchResult:

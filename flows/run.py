@@ -494,7 +494,7 @@ def _clean_and_commit(
             if stop:  # the run already failed to write: take nothing more
                 continue
             try:
-                articles = linker.link(result.articles)
+                articles = linker.link(result.articles, result.fingerprints)
                 written = sink.write(part, articles, result)
             except Exception as exc:
                 errors.append(f"part {part}: {type(exc).__name__}: {exc}")
