@@ -115,6 +115,8 @@ class WorkerPool:
         for process in processes:  # a worker still warming up is not waited for
             if process.is_alive():
                 process.terminate()
+        for process in processes:  # reaped: no zombie, and its CPU time is the run's
+            process.join(timeout=5)
 
 
 _pool: WorkerPool | None = None
