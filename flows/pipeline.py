@@ -29,7 +29,7 @@ from flows.batch import BatchResult, PageJob, clean_batch, learn_batch
 from flows.console import CONSOLE_KEY
 from flows.pool import active_pool, workers_for
 from flows.progress import report_page, report_pages
-from flows.run import BATCH_SIZE, RunRequest, batches, execute, new_run_id
+from flows.run import BATCH_SIZE, RunHooks, RunRequest, batches, execute, new_run_id
 from flows.runners import TASK_WORKERS, dask_slots, in_flight_for
 from flows.sitestats_store import PageLines
 
@@ -175,8 +175,8 @@ def clean_pages(
         learn=lambda jobs, part: learn_batch_task.submit(jobs, part, len(jobs), page_limits),
         logger=logger,
         in_flight=in_flight_for(runner),
-        on_selected=_name_run_after,
-        on_plan=lambda pages: dask_slots(runner) or workers_for(pages),
+        hooks=RunHooks(on_selected=_name_run_after,
+                       on_plan=lambda pages: dask_slots(runner) or workers_for(pages)),
     )
     # for the flow run's log in Prefect; the CLI prints the summary itself
     logger.info("%s", summary.to_text(), extra={CONSOLE_KEY: False})

@@ -197,6 +197,18 @@ class RunPlan:
         return sum(len(g) for g in self.groups)
 
 
+@dataclass(frozen=True, slots=True)
+class RunHooks:
+    """What the flow is told as a run plans. ``on_selected``: how many pages the run
+    selected, once it knows (the flow names its run after it: no walk of its own).
+    ``on_plan``: how many pages it will read; it answers how many workers will clean them
+    (``flows.pool.workers_for``), and without a ``request.batch_size`` the batches are
+    sized to that (``batch_size_for``)."""
+
+    on_selected: Callable[[int], None] | None = None
+    on_plan: Callable[[int], int] | None = None
+
+
 def execute(
     request: RunRequest,
     *,
@@ -206,14 +218,10 @@ def execute(
     run_id: str | None = None,
     linker_factory: Callable[[Path], Linker] = Linker.open,
     learn: Submit | None = None,
-    on_selected: Callable[[int], None] | None = None,
-    on_plan: Callable[[int], int] | None = None,
+    hooks: RunHooks | None = None,
 ) -> RunSummary:
     """Do one run; return its summary (``status`` says whether every batch made it).
-    ``on_selected`` is told how many pages the run selected, once it knows (the flow
-    names its run after it: no walk of its own). ``on_plan`` is told how many pages it
-    will read and answers how many workers will clean them (``flows.pool.workers_for``):
-    without a ``request.batch_size`` the batches are sized to that (``batch_size_for``).
+    ``hooks``: what the flow is told as the run plans (``RunHooks``).
 
     A page never fails a run. A batch whose task failed after its retries is
     left out (its pages stay unknown, so the next run does them) and the run
@@ -238,9 +246,10 @@ def execute(
     ) as state:
         state.start_run(summary.run_id, summary.to_dict())
         summary.removed_unlisted = tidy_output(out_root, state, logger, current=summary.run_id)
-        plan = _plan(request, state, summary, logger, on_plan)
-        if on_selected is not None:
-            on_selected(plan.selected)
+        hooks = hooks or RunHooks()
+        plan = _plan(request, state, summary, logger, hooks.on_plan)
+        if hooks.on_selected is not None:
+            hooks.on_selected(plan.selected)
         in_flight = max(1, in_flight)
         with SiteStatsStore(out_root) as sites:
             if request.learn_sites:
