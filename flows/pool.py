@@ -60,12 +60,13 @@ def _exit_with(parent: int) -> None:
     os._exit(1)
 
 
-def _warm_up(parent: int) -> None:
+def _warm_up() -> None:
     """In each worker as it starts: ignore Ctrl-C (the flow process decides when the pool
-    stops), watch for the flow process's end, and clean two tiny pages, so the lazy
+    stops), watch for its parent's end (the flow process; under forkserver, the fork
+    server, which ends with the flow process), and clean two tiny pages, so the lazy
     loading of the first real page is done while the flow process is still starting up."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     for data, name in ((_WARM_HTML, "warm-up.html"), (_WARM_TEXT, "warm-up.txt")):
         with suppress(Exception):  # a warm-up page rejected or failing costs nothing
             clean_page(data, source_path=name)
@@ -93,7 +94,7 @@ class WorkerPool:
         method = "fork" if threading.active_count() == 1 else "forkserver"
         self._executor = ProcessPoolExecutor(
             max_workers=size, mp_context=multiprocessing.get_context(method),
-            initializer=_warm_up, initargs=(os.getpid(),),
+            initializer=_warm_up,
         )
         self.active = True  # False once a small run decided to clean in place
         # start every worker now (the executor starts them on the first submit)

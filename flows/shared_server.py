@@ -36,7 +36,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 STATE_FILE = "winnow-server.json"
@@ -122,7 +122,8 @@ def _start(home: Path, idle: float, env: dict[str, str]) -> str:
     deadline = time.monotonic() + START_TIMEOUT
     while not _healthy(url, timeout=1.0):
         if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
+            with suppress(ProcessLookupError):  # the supervisor and its server
+                os.killpg(proc.pid, signal.SIGKILL)
             raise RuntimeError(f"the shared Prefect server did not start (see"
                                f" {home / 'winnow-server.log'})")
         time.sleep(0.1)
