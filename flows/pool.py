@@ -177,7 +177,11 @@ def few_pages(raw: str | Path, below: int = IN_PROCESS_BELOW,
         except OSError:
             continue
         for entry in entries:
-            if entry.is_dir():  # links followed, as discovery follows them
+            try:
+                folder_entry = entry.is_dir()  # links followed, as discovery follows them
+            except OSError:  # a link that loops: a page to discovery (an unreadable one)
+                folder_entry = False
+            if folder_entry:
                 stack.append(entry.path)
             elif is_warc_name(entry.name):
                 return False

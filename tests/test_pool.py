@@ -57,6 +57,9 @@ def test_few_pages_counts_no_further_than_it_needs(tmp_path):
         (raw / "site" / "2024" / f"{i}.html.meta.json").write_text("{}")  # not pages
     assert few_pages(raw, below=6)
     assert not few_pages(raw, below=5)
+    (raw / "loop.html").symlink_to(raw / "loop.html")  # a link to itself is a page
+    assert not few_pages(raw, below=6)
+    (raw / "loop.html").unlink()
     (raw / "crawl.warc.gz").write_bytes(b"")  # its records are pages: many
     assert not few_pages(raw, below=1000)
     assert not few_pages(raw / "crawl.warc.gz")
