@@ -40,6 +40,7 @@ from cleaners import (
     page_line_hashes,
 )
 from flows.discover import FileStat, PageRef
+from flows.linking import Fingerprint, fingerprint
 from flows.sidecar import Sidecar, SidecarFile, page_site, read_sidecar_file
 from flows.sitestats_store import PageLines
 from flows.state import TRANSIENT_REASONS, PageOutcome
@@ -96,6 +97,8 @@ class BatchResult:
     # the batch's pages per site, by outcome ("records", "rejects"), under the same site
     # keys as ``removed``: the run's summary and report show them per site
     by_site: dict[str, Counter[str]] = field(default_factory=dict)
+    # one per article, in order: what duplicate linking needs, made here (in the worker)
+    fingerprints: list[Fingerprint] = field(default_factory=list)
 
     @property
     def records(self) -> int:
@@ -343,6 +346,7 @@ def clean_batch(
         if isinstance(record, ArticleRecord):
             result.articles.append(record)
             result.by_site.setdefault(_site_key(record, None), Counter())["records"] += 1
+            result.fingerprints.append(fingerprint(record.text))
         elif record is not None:
             result.reject_records.append(record)
             result.rejects[record.reason] += 1

@@ -72,18 +72,44 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
         raise CliError(f"workers ({origins['workers']}) and dask_address"
                        f" ({origins['dask_address']}) exclude each other", EXIT_USAGE)
     limits = _limits(args)
+    from flows.pool import using_pool
 
+    # the workers start now, before Prefect is imported: they warm up meanwhile
+    with using_pool(_local_pool(args, raw, out)) as pool:
+        return _run_with(args, raw, out, limits, pool, **params)
+
+
+def _local_pool(args: argparse.Namespace, raw: Path, out: Path):  # -> WorkerPool | None
+    """The worker processes a local run cleans in (``flows.pool``): one per CPU unless
+    ``--processes`` says; none for a run of a few pages, or one on Dask."""
+    from flows.pool import CPUS, WorkerPool, few_pages
+
+    if args.workers is not None or args.dask_address:
+        return None
+    size = args.processes or CPUS
+    if size <= 1 or few_pages(raw, exclude=[out]):
+        return None
+    return WorkerPool(size)
+
+
+def _run_with(args: argparse.Namespace, raw: Path, out: Path, limits, pool,
+              **params: object) -> int:
+    """The flow run itself, its batches cleaned in ``pool`` when there is one."""
+    from flows.linking import preload
+
+    preload()  # after the pool is forked: its thread is not copied into the workers
     from flows.console import RunConsole
     from flows.pipeline import RunFailed, clean_pages
     from flows.progress import reporting_to
     from flows.runners import RunnerError, prefect_api_for_workers, task_runner
+    from flows.shared_server import shared_api
     from flows.state import StateLocked
 
     try:
-        runner = task_runner(args.workers, args.dask_address)
-        with prefect_api_for_workers(args.workers, args.dask_address), RunConsole(
-            tracebacks=args.debug
-        ) as run_console, reporting_to(run_console):
+        runner = task_runner(args.workers, args.dask_address,
+                             threads=pool.size + 1 if pool is not None else None)
+        with shared_api(), prefect_api_for_workers(args.workers, args.dask_address), \
+                RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
             flow = clean_pages.with_options(task_runner=runner)
             summary = flow(
                 raw=str(raw), out=str(out), batch_size=args.batch_size, wait=args.wait,
@@ -216,10 +242,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from flows.fetch import FetchFailed, fetch_pages
     from flows.pipeline import RunFailed
     from flows.progress import reporting_to
+    from flows.shared_server import shared_api
     from flows.state import StateLocked
 
     try:
-        with RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
+        with shared_api(), RunConsole(tracebacks=args.debug) as run_console, \
+                reporting_to(run_console):
             result = fetch_pages(raw=str(raw), out=str(out), fetch_settings=table,
                                  clean=args.fetch_clean, batch_size=args.batch_size,
                                  limits=limits.to_dict() if limits else None,

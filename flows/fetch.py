@@ -20,7 +20,7 @@ from prefect.cache_policies import NO_CACHE
 from fetching.run import FetchRequest, FetchSummary, fetch
 from fetching.settings import FetchSettings
 from fetching.sources import load_sources
-from flows.pipeline import BATCH_SIZE, RunFailed, clean_pages
+from flows.pipeline import RunFailed, clean_pages
 from flows.progress import report_pages, report_start
 
 
@@ -61,7 +61,7 @@ def fetch_pages(
     out: str = "clean",
     fetch_settings: dict | None = None,
     clean: bool = False,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     limits: dict[str, float | int | None] | None = None,
     settings_dir: str | None = None,
     report: bool = False,

@@ -34,6 +34,8 @@ earlier cannot be rewritten, so every link, both directions, is also listed in
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
 from pathlib import Path
@@ -114,6 +116,22 @@ def shingles(text: str, k: int = SHINGLE_WORDS) -> set[bytes]:
     return {" ".join(words[i:i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
 
 
+def preload() -> None:
+    """Import datasketch in a background thread (it imports scipy.integrate: a second or
+    more on a busy machine), so the first batch's linking does not wait for it: the CLI
+    calls this as a run starts, while the run mostly waits on Prefect's API and disk."""
+    import threading
+
+    def load() -> None:
+        try:
+            _bands()
+            _permutations()
+        except Exception:  # noqa: S110 - the first link() imports it again and says why
+            pass
+
+    threading.Thread(target=load, name="winnow-preload", daemon=True).start()
+
+
 @lru_cache(maxsize=1)
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """datasketch's permutations for (NUM_PERM, SEED), made once instead of per record."""
@@ -153,6 +171,23 @@ def similarity(sig_a: np.ndarray, size_a: int, sig_b: np.ndarray, size_b: int
     return jaccard, min(1.0, common / max(1, min(size_a, size_b)))
 
 
+@dataclass(frozen=True, slots=True)
+class Fingerprint:
+    """What duplicate linking needs of a record's text: its exact hash, its shingle count
+    and MinHash signature. Made where the record is made (the worker that cleaned the
+    page, ``flows.batch``), so the flow process, which links every record of the run one
+    after the other, does not shingle and hash them all itself."""
+
+    digest: int
+    size: int
+    sig: bytes  # NUM_PERM uint32
+
+
+def fingerprint(text: str) -> Fingerprint:
+    grams = shingles(text)
+    return Fingerprint(text_hash(text), len(grams), signature(grams).tobytes())
+
+
 def title_key(title: str | None) -> str | None:
     """A title as titles are matched: case and spacing folded; None if too short to
     name one story."""
@@ -176,15 +211,18 @@ class Linker:
     def open(cls, out_root: str | Path) -> Linker:
         return cls(Path(out_root))
 
-    def link(self, records: list[ArticleRecord]) -> list[ArticleRecord]:
+    def link(self, records: list[ArticleRecord],
+             fingerprints: Sequence[Fingerprint] | None = None) -> list[ArticleRecord]:
         """The batch's records as they should be written: duplicates marked, translations
-        linked; what was learned is committed before they are returned."""
+        linked; what was learned is committed before they are returned. ``fingerprints``,
+        one per record in order, where the batch made them (else they are made here)."""
         out = list(records)
         position = {r.id: i for i, r in enumerate(out)}
         related: dict[str, list[Related]] = {r.id: list(r.related) for r in out}
+        given = fingerprints if fingerprints and len(fingerprints) == len(out) else None
         with self._db:
             for i, record in enumerate(out):
-                dup = self._duplicate(record)
+                dup = self._duplicate(record, given[i] if given else None)
                 if dup is not None:  # its original carries the story's translation links
                     self.duplicates += 1
                     out[i] = record.model_copy(update={"duplicate_of": dup})
@@ -201,28 +239,28 @@ class Linker:
 
     # ------------------------------------------------------------------ duplicates
 
-    def _duplicate(self, record: ArticleRecord) -> str | None:
+    def _duplicate(self, record: ArticleRecord, fp: Fingerprint | None = None) -> str | None:
         """The id of the first record with the same story, or None; remember this one."""
         db = self._db
         known = db.execute("SELECT canonical FROM records WHERE id = ?",
                            (record.id,)).fetchone()
         if known is not None:  # cleaned before (a changed page, a reprocess): same answer
             return known[0] if known[0] != record.id else None
-        digest = text_hash(record.text)
-        exact = db.execute("SELECT id FROM exact WHERE hash = ?", (digest,)).fetchone()
-        grams = shingles(record.text)
-        sig = signature(grams)
+        fp = fp or fingerprint(record.text)
+        exact = db.execute("SELECT id FROM exact WHERE hash = ?", (fp.digest,)).fetchone()
+        sig = np.frombuffer(fp.sig, dtype=np.uint32)
         keys = band_keys(sig)
         if exact is not None:
             canonical: str | None = self._canonical(exact[0])
         else:
-            canonical = self._near(sig, len(grams), keys)
+            canonical = self._near(sig, fp.size, keys)
         cur = db.execute("INSERT INTO records (id, canonical, size, sig) VALUES (?, ?, ?, ?)",
-                         (record.id, canonical or record.id, len(grams), sig.tobytes()))
+                         (record.id, canonical or record.id, fp.size, fp.sig))
         if canonical is None:  # only originals are candidates: a story's copies never pile up
             db.executemany("INSERT OR IGNORE INTO bands (key, rid) VALUES (?, ?)",
                            [(k, cur.lastrowid) for k in keys])
-        db.execute("INSERT OR IGNORE INTO exact (hash, id) VALUES (?, ?)", (digest, record.id))
+        db.execute("INSERT OR IGNORE INTO exact (hash, id) VALUES (?, ?)",
+                   (fp.digest, record.id))
         return canonical
 
     def _canonical(self, record_id: str) -> str:

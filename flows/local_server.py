@@ -7,7 +7,8 @@ waits until ``/api/health`` answers, runs COMMAND with ``PREFECT_API_URL``
 pointing at it, and stops the server when COMMAND ends, or when this process
 is interrupted (Ctrl-C) or terminated. The server keeps its database in
 ``PREFECT_HOME`` (default ``~/.prefect``), so deployments and run history
-survive a restart.
+survive a restart, and notes its URL there while it runs, so a ``winnow run`` in
+another terminal uses it (``flows.shared_server``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 
@@ -82,7 +84,16 @@ def prefect_server(port: int | None = None, timeout: float = 120.0) -> Iterator[
             if time.monotonic() > deadline:
                 raise RuntimeError(f"prefect server did not answer at {url} in {timeout:.0f} s")
             time.sleep(0.3)
-        yield url
+        # ``winnow run`` in another terminal finds this server and uses it
+        # (``flows.shared_server``) instead of starting one of its own
+        from flows.shared_server import forget_server, note_server
+
+        home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+        note_server(home, url, proc.pid)
+        try:
+            yield url
+        finally:
+            forget_server(home, url)
     finally:
         _stop(proc)
 

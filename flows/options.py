@@ -109,10 +109,14 @@ _RUN = (
            " saves its pages there", "--raw", CLEANING, metavar="DIR"),
     Option("run", "out", str, "clean", "output folder (records, state; fetch's state and log;"
            " what export and report read)", "--out", (*CLEANING, "report"), metavar="DIR"),
-    Option("run", "batch_size", int, 200, "pages per Prefect task", "--batch-size",
-           CLEANING, metavar="N", minimum=1),
+    Option("run", "batch_size", int | None, None, "pages per Prefect task (unset: sized so"
+           " every worker gets about 4 batches, at most 200)", "--batch-size", CLEANING,
+           metavar="N", minimum=1),
     Option("run", "wait", bool, False, "if another run holds the output folder, wait for it"
            " to finish (off: exit with an error)", "--wait", ("run", "backfill")),
+    Option("run", "processes", int | None, None, "clean in N worker processes on this"
+           " machine (unset: one per CPU; 1, or a run of a few pages: in this process)",
+           "--processes", ("run", "backfill"), metavar="N", minimum=1, exclusive="where"),
     Option("run", "workers", int | None, None, "clean on a local Dask cluster of N worker"
            " processes", "--workers", ("run", "backfill"), metavar="N", minimum=1,
            exclusive="where"),

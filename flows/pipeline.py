@@ -27,9 +27,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from cleaners import DEFAULT_LIMITS, Limits
 from flows.batch import BatchResult, PageJob, clean_batch, learn_batch
 from flows.console import CONSOLE_KEY
-from flows.progress import report_page
-from flows.run import BATCH_SIZE, RunRequest, batches, execute, new_run_id
-from flows.runners import TASK_WORKERS, in_flight_for
+from flows.pool import active_pool, workers_for
+from flows.progress import report_page, report_pages
+from flows.run import BATCH_SIZE, RunHooks, RunRequest, batches, execute, new_run_id
+from flows.runners import TASK_WORKERS, dask_slots, in_flight_for
 from flows.sitestats_store import PageLines
 
 __all__ = ["BATCH_SIZE", "RunFailed", "batches", "clean_pages", "new_run_id"]
@@ -107,9 +108,17 @@ def clean_batch_task(
 ) -> BatchResult:
     """Clean one batch into records; the flow writes them. Retried only for what is not
     the pages' fault (a Dask worker lost): every page outcome is already a record, a page
-    past its time budget included (a ``timeout`` reject; the worker goes on)."""
-    return clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page,
-                       limits=limits)
+    past its time budget included (a ``timeout`` reject; the worker goes on). With a
+    worker pool (``flows.pool``, a local run's default) the batch is cleaned in one of its
+    processes and the bar moves by the whole batch as soon as it is back."""
+    pool = active_pool()
+    if pool is None:
+        return clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page,
+                           limits=limits)
+    result = pool.clean(jobs, part, limits).result()
+    if report_pages(len(jobs)):
+        result.reported = len(jobs)
+    return result
 
 
 @task(
@@ -122,6 +131,9 @@ def learn_batch_task(
 ) -> list[PageLines]:
     """The learning pass over one batch: each page's line hashes for its site's statistics,
     within the same limits as cleaning; the flow stores them."""
+    pool = active_pool()
+    if pool is not None:
+        return pool.learn(jobs, limits).result()
     return learn_batch(jobs, logger=get_run_logger(), limits=limits)
 
 
@@ -136,7 +148,7 @@ def learn_batch_task(
 def clean_pages(
     raw: str = "raw",
     out: str = "clean",
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
     since: date | None = None,
     until: date | None = None,
     reprocess: bool = False,
@@ -177,7 +189,8 @@ def clean_pages(
         learn=lambda jobs, part: learn_batch_task.submit(jobs, part, len(jobs), page_limits),
         logger=logger,
         in_flight=in_flight_for(runner),
-        on_selected=_name_run_after,
+        hooks=RunHooks(on_selected=_name_run_after,
+                       on_plan=lambda pages: dask_slots(runner) or workers_for(pages)),
     )
     if report:
         summary.report = _write_report(out, logger)

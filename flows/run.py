@@ -56,7 +56,8 @@ from flows.warc import expand_warcs, warc_sidecar
 from flows.writer import PartInfo, sweep_unlisted, write_batch, write_manifest
 from schemas.models import ArticleRecord
 
-BATCH_SIZE = 200
+BATCH_SIZE = 200  # the most pages a batch holds (and a part file, about)
+BATCHES_PER_WORKER = 4  # so a worker that drew slow pages holds up a quarter, not half
 SIDECAR_WORKERS = max(2, min(4, os.cpu_count() or 2))
 MANIFEST_EVERY = 5.0  # seconds: how stale the manifest may get during a long run
 
@@ -78,7 +79,7 @@ class RunRequest:
 
     raw: str = "raw"
     out: str = "clean"
-    batch_size: int = BATCH_SIZE
+    batch_size: int | None = None  # None: sized to the run (``batch_size_for``)
     since: date | None = None
     until: date | None = None
     reprocess: bool = False
@@ -102,6 +103,18 @@ def batches(jobs: list[PageJob], size: int = BATCH_SIZE) -> list[list[PageJob]]:
     count = -(-len(jobs) // max(1, size))
     step = -(-len(jobs) // count)
     return [jobs[i : i + step] for i in range(0, len(jobs), step)]
+
+
+def batch_size_for(pages: int, workers: int, cap: int = BATCH_SIZE,
+                   per_worker: int = BATCHES_PER_WORKER) -> int:
+    """The batch size that keeps every worker busy from the start: each worker gets about
+    ``per_worker`` batches (so the last ones finish together, and the progress bar moves
+    several times), and no batch holds more than ``cap`` pages (a part file's size, the
+    memory of results waiting to be written). One worker (cleaning in this process, whose
+    bar moves page by page) gets batches of ``cap``: fewer part files."""
+    if pages <= 0 or workers <= 1:
+        return max(1, cap)
+    return max(1, min(cap, -(-pages // (max(1, workers) * max(1, per_worker)))))
 
 
 def load_sidecars(pages: Sequence[PageRef], into: dict[str, SidecarFile],
@@ -184,6 +197,18 @@ class RunPlan:
         return sum(len(g) for g in self.groups)
 
 
+@dataclass(frozen=True, slots=True)
+class RunHooks:
+    """What the flow is told as a run plans. ``on_selected``: how many pages the run
+    selected, once it knows (the flow names its run after it: no walk of its own).
+    ``on_plan``: how many pages it will read; it answers how many workers will clean them
+    (``flows.pool.workers_for``), and without a ``request.batch_size`` the batches are
+    sized to that (``batch_size_for``)."""
+
+    on_selected: Callable[[int], None] | None = None
+    on_plan: Callable[[int], int] | None = None
+
+
 def execute(
     request: RunRequest,
     *,
@@ -193,11 +218,10 @@ def execute(
     run_id: str | None = None,
     linker_factory: Callable[[Path], Linker] = Linker.open,
     learn: Submit | None = None,
-    on_selected: Callable[[int], None] | None = None,
+    hooks: RunHooks | None = None,
 ) -> RunSummary:
     """Do one run; return its summary (``status`` says whether every batch made it).
-    ``on_selected`` is told how many pages the run selected, once it knows (the flow
-    names its run after it: no walk of its own).
+    ``hooks``: what the flow is told as the run plans (``RunHooks``).
 
     A page never fails a run. A batch whose task failed after its retries is
     left out (its pages stay unknown, so the next run does them) and the run
@@ -222,9 +246,10 @@ def execute(
     ) as state:
         state.start_run(summary.run_id, summary.to_dict())
         summary.removed_unlisted = tidy_output(out_root, state, logger, current=summary.run_id)
-        plan = _plan(request, state, summary, logger)
-        if on_selected is not None:
-            on_selected(plan.selected)
+        hooks = hooks or RunHooks()
+        plan = _plan(request, state, summary, logger, hooks.on_plan)
+        if hooks.on_selected is not None:
+            hooks.on_selected(plan.selected)
         in_flight = max(1, in_flight)
         with SiteStatsStore(out_root) as sites:
             if request.learn_sites:
@@ -289,8 +314,8 @@ def _sidecar_for(page: PageRef, sidecars: dict[str, SidecarFile]) -> SidecarFile
     return sidecars[page.sidecar] if page.sidecar else None
 
 
-def _plan(request: RunRequest, state: RunState, summary: RunSummary, logger: Logger
-          ) -> RunPlan:
+def _plan(request: RunRequest, state: RunState, summary: RunSummary, logger: Logger,
+          on_plan: Callable[[int], int] | None = None) -> RunPlan:
     """Which pages to clean into which output version, in batches."""
     sidecars: dict[str, SidecarFile] = {}
     pages = _selected_pages(request, summary, logger, sidecars)
@@ -310,7 +335,9 @@ def _plan(request: RunRequest, state: RunState, summary: RunSummary, logger: Log
         f" (reprocessing into output version {version})" if new_version
         else " (reprocessing them in place)" if in_place else "",
     )
-    groups = batches(todo, request.batch_size)
+    workers = on_plan(len(todo)) if on_plan is not None else 1
+    size = request.batch_size or batch_size_for(len(todo), workers)
+    groups = batches(todo, size)
     summary.batches = len(groups)
     return RunPlan(version=version, new_version=new_version, groups=groups,
                    selected=len(pages))
@@ -436,7 +463,8 @@ class BatchSink:
             if article.duplicate_of:
                 self.site_pages.setdefault(article.site or NO_SITE, Counter())["duplicates"] += 1
         self.summary.parts.extend(info.path for info in written)
-        report_pages(len(group) - result.reported)
+        if len(group) > result.reported:  # the pages no worker showed on the bar yet
+            report_pages(len(group) - result.reported)
         if self.live and time.monotonic() - self.last_manifest >= MANIFEST_EVERY:
             publish_manifest(self.state, self.version)
             self.last_manifest = time.monotonic()
@@ -481,7 +509,7 @@ def _clean_and_commit(
             if stop:  # the run already failed to write: take nothing more
                 continue
             try:
-                articles = linker.link(result.articles)
+                articles = linker.link(result.articles, result.fingerprints)
                 written = sink.write(part, articles, result)
             except Exception as exc:
                 errors.append(f"part {part}: {type(exc).__name__}: {exc}")

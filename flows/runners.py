@@ -22,6 +22,7 @@ run would have started anyway) and hands its loopback URL to the workers; for
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -35,14 +36,17 @@ class RunnerError(RuntimeError):
     """The task runner asked for cannot work as configured; the message says what to do."""
 
 
-def task_runner(workers: int | None = None, dask_address: str | None = None) -> Any:
-    """The task runner for ``winnow run``/``backfill`` options (imports Dask only if asked)."""
+def task_runner(workers: int | None = None, dask_address: str | None = None,
+                threads: int | None = None) -> Any:
+    """The task runner for ``winnow run``/``backfill`` options (imports Dask only if asked).
+    ``threads``: at least this many task threads (one per worker process of the pool the
+    tasks hand their batches to, ``flows.pool``, so every worker has one waiting on it)."""
     if workers is not None and dask_address:
         raise RunnerError("--workers and --dask-address exclude each other")
     if workers is None and not dask_address:
         from prefect.task_runners import ThreadPoolTaskRunner
 
-        return ThreadPoolTaskRunner(max_workers=TASK_WORKERS)
+        return ThreadPoolTaskRunner(max_workers=max(TASK_WORKERS, threads or 0))
     from prefect_dask import DaskTaskRunner
 
     if dask_address:
@@ -60,19 +64,26 @@ def task_runner(workers: int | None = None, dask_address: str | None = None) -> 
     )
 
 
+def dask_slots(runner: Any) -> int | None:
+    """How many batches a Dask task runner's cluster cleans at once (None: no Dask)."""
+    if "prefect_dask" not in sys.modules:  # nobody made a Dask runner: not imported for it
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if not isinstance(runner, DaskTaskRunner):
+        return None
+    try:
+        return max(1, sum(runner.client.nthreads().values()))
+    except Exception:
+        return 1
+
+
 def in_flight_for(runner: Any) -> int:
     """How many batches to keep submitted: twice what can run at once, so a worker
     never waits for the flow, and no more, so finished results do not pile up."""
-    try:
-        from prefect_dask import DaskTaskRunner
-    except ImportError:  # prefect-dask is installed with Winnow; a trimmed install may lack it
-        DaskTaskRunner = None  # noqa: N806
-    if DaskTaskRunner is not None and isinstance(runner, DaskTaskRunner):
-        try:
-            slots = sum(runner.client.nthreads().values())
-        except Exception:
-            slots = 0
-        return 2 * max(1, slots) + 1
+    slots = dask_slots(runner)
+    if slots is not None:
+        return 2 * slots + 1
     workers = getattr(runner, "_max_workers", None) or TASK_WORKERS
     return 2 * min(int(workers), 64)  # an unbounded pool (sys.maxsize) still gets a window
 

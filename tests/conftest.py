@@ -14,6 +14,9 @@ import pytest
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="winnow-test-prefect-"))
+# the Prefect server the suite's runs share (flows/shared_server.py) stops a minute after
+# the last of them, not the 15 minutes a user's would wait
+os.environ.setdefault("WINNOW_PREFECT_SERVER_IDLE", "60")
 if _WORKER := os.environ.get("PYTEST_XDIST_WORKER"):
     # pytest-xdist (make test runs one worker per CPU): each worker its own Prefect home,
     # so the workers' temporary servers never share one SQLite database

@@ -25,6 +25,7 @@ from helpers.inline import inline_run
 
 import flows.batch
 import flows.discover
+import flows.pool
 
 log = logging.getLogger("test")
 _recorders: list[Counter[tuple[str, str]]] = []
@@ -100,8 +101,14 @@ def test_one_winnow_run_walks_once_and_opens_each_page_and_sidecar_once(
         return real_clean_page(data, **kwargs)
 
     monkeypatch.setattr(flows.batch, "clean_page", clean_page)
+    # the CLI's bounded look at the raw folder before it starts any worker (flows.pool:
+    # it stops at 24 files) is counted apart from the run's walk: asked once, it is
+    # answered as it would be, without listing the folder again
+    asked = []
+    monkeypatch.setattr(flows.pool, "few_pages", lambda raw, **kw: asked.append(raw) or True)
     with recording() as counts:
         assert main(["run", "--raw", str(raw), "--out", str(tmp_path / "clean")]) == 0
+    assert len(asked) == 1
     assert "5 records" in capsys.readouterr().out
     sidecars = [f"{sample_names[0]}.meta.json", f"{sample_names[3]}.meta.json"]
     assert opens(counts, raw) == {name: 1 for name in sample_names + sidecars}
