@@ -239,14 +239,17 @@ def _inflate(data: bytes, coding: str, max_bytes: int) -> bytes:
             return brotli.decompress(data)
         except brotli.error as exc:
             raise Rejected("bad_gzip", f"the brotli-encoded body is corrupt: {exc}") from None
-    wbits = 47 if coding in ("gzip", "x-gzip") else 15
-    try:
-        inflater = zlib.decompressobj(wbits)
-        out = inflater.decompress(data, max_bytes + 1 if max_bytes else 0)
-    except zlib.error:
-        if coding != "deflate":
-            raise Rejected("bad_gzip", f"the {coding}-encoded body is corrupt") from None
-        out = zlib.decompressobj(-15).decompress(data, max_bytes + 1 if max_bytes else 0)
+    cap = max_bytes + 1 if max_bytes else 0
+    # deflate is zlib-wrapped as the standard says, or raw as some servers send it
+    tries = (47,) if coding in ("gzip", "x-gzip") else (15, -15)
+    for wbits in tries:
+        try:
+            out = zlib.decompressobj(wbits).decompress(data, cap)
+            break
+        except zlib.error:
+            continue
+    else:
+        raise Rejected("bad_gzip", f"the {coding}-encoded body is corrupt")
     if max_bytes and len(out) > max_bytes:
         raise Rejected("too_large", f"the body decompresses past the {max_bytes}-byte"
                        " limit (--max-raw-bytes)")

@@ -9,8 +9,10 @@ import gzip
 import json
 import logging
 import random
+import zlib
 from datetime import date
 
+import brotli
 import pytest
 from helpers.accounting import check_consistent, check_exactly_once, current_records
 from helpers.archive import make_archive
@@ -25,6 +27,7 @@ from helpers.warc import (
 )
 
 import flows.discover
+from cleaners import Limits
 
 log = logging.getLogger("test")
 
@@ -263,3 +266,53 @@ def test_site_learning_reads_warc_pages_too(tmp_path, caplog):
     with SiteStatsStore(out) as sites:
         assert set(sites.sites()) == {"news0.example", "news1.example", "news2.example"}
     check_exactly_once(out, names)
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(wbits=-15)
+    return packer.compress(data) + packer.flush()
+
+
+ENCODINGS = {  # Content-Encoding header -> how the body was packed
+    "gzip": gzip.compress,
+    "x-gzip": gzip.compress,
+    "GZip": gzip.compress,  # header values are read without regard to case
+    "deflate": zlib.compress,  # deflate as RFC 9110 means it: zlib-wrapped
+    "Deflate": _raw_deflate,  # and as some servers send it: raw
+    "br": brotli.compress,
+}
+
+
+@pytest.mark.parametrize("coding", list(ENCODINGS))
+def test_each_content_encoding_of_a_response_is_undone(tmp_path, coding):
+    body = ENCODINGS[coding](article_html(7).encode())
+    write_warc(tmp_path / "raw" / "enc.warc", [response(
+        "https://e.example/7", 200, "text/html", body, f"Content-Encoding: {coding}")])
+    summary = run(tmp_path / "raw", tmp_path / "clean")
+    [page] = current_records(tmp_path / "clean").values()
+    assert summary.records == 1, page
+    assert "Дополнение номер 7" in page["text"]
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+def test_a_body_that_is_not_what_its_encoding_says_is_a_bad_gzip_reject(tmp_path, coding):
+    garbage = b"\x1f\x8b\x08\x00" + bytes(range(256)) * 4 if coding == "gzip" else \
+        bytes(range(255, -1, -1)) * 4
+    write_warc(tmp_path / "raw" / "bad.warc", [response(
+        "https://e.example/8", 200, "text/html", garbage, f"Content-Encoding: {coding}")])
+    summary = run(tmp_path / "raw", tmp_path / "clean")
+    [reject] = current_records(tmp_path / "clean").values()
+    assert summary.rejects_by_reason == {"bad_gzip": 1}, reject
+    assert coding in reject["detail"] or "brotli" in reject["detail"]
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+def test_a_body_that_expands_past_the_limit_is_too_large(tmp_path, coding):
+    bomb = {"gzip": gzip.compress, "deflate": zlib.compress, "br": brotli.compress}[coding](
+        b"<p>" + b"a" * 200_000 + b"</p>")
+    write_warc(tmp_path / "raw" / "bomb.warc", [response(
+        "https://e.example/9", 200, "text/html", bomb, f"Content-Encoding: {coding}")])
+    summary = run(tmp_path / "raw", tmp_path / "clean", limits=Limits(max_raw_bytes=100_000))
+    [reject] = current_records(tmp_path / "clean").values()
+    assert summary.rejects_by_reason == {"too_large": 1}, reject
+    assert "100000-byte" in reject["detail"]
