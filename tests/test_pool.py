@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import flows.pool
-from flows.cli import build_parser
+from flows.cli import parse_args
 from flows.pool import IN_PROCESS_BELOW, WorkerPool, few_pages, using_pool, workers_for
 from flows.run import BATCH_SIZE, batch_size_for
 
@@ -77,7 +77,7 @@ def test_a_local_run_starts_one_worker_per_cpu_unless_it_is_small(monkeypatch, t
     monkeypatch.setattr(flows.pool, "CPUS", 3)
     monkeypatch.setattr(flows.pool, "WorkerPool", FakePool)
     FakePool.started = []
-    parse = build_parser().parse_args
+    parse = parse_args  # the settings applied, as a run gets them
     big = many_pages(sample_raw, IN_PROCESS_BELOW)
     pool = _local_pool(parse(["run", "--raw", str(big)]), big, tmp_path / "out")
     assert isinstance(pool, FakePool) and pool.size == 3  # every CPU, no flag needed

@@ -164,7 +164,7 @@ def test_a_false_in_the_file_is_turned_back_on_by_the_flag_and_the_reverse(tmp_p
 def test_winnow_toml_in_the_current_folder_is_read_by_default(tmp_path, monkeypatch,
                                                               settings_lookup):
     monkeypatch.chdir(tmp_path)
-    assert parse_args(["run"]).batch_size == 200
+    assert parse_args(["run"]).batch_size is None  # unset: sized to the run
     assert parse_args(["run"]).effective.path is None
     _write(tmp_path, "[run]\nbatch_size = 9\n")
     args = parse_args(["run"])
