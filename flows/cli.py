@@ -72,6 +72,7 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
         raise CliError(f"workers ({origins['workers']}) and dask_address"
                        f" ({origins['dask_address']}) exclude each other", EXIT_USAGE)
     limits = _limits(args)
+    profiles = _profiles_arg(args)
 
     from flows.console import RunConsole
     from flows.pipeline import RunFailed, clean_pages
@@ -87,7 +88,7 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
             flow = clean_pages.with_options(task_runner=runner)
             summary = flow(
                 raw=str(raw), out=str(out), batch_size=args.batch_size, wait=args.wait,
-                limits=limits.to_dict(), **params,
+                limits=limits.to_dict(), profiles=profiles, **params,
             )
     except (RunFailed, StateLocked, RunnerError) as exc:
         raise CliError(str(exc)) from exc
@@ -96,6 +97,40 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
     # Shown now: Prefect's delivery of its last logs may still take a while.
     print(RunSummary(**summary).to_text(), flush=True)
     return EXIT_OK
+
+
+def _profiles_arg(args: argparse.Namespace) -> str | None:
+    """The site profiles folder (``--profiles``, else ./profiles where it exists), its
+    profiles validated now: a bad one is an error naming its file and key before any
+    page is cleaned."""
+    from cleaners.profiles import ProfileError
+    from flows.profiles import load_profiles, profiles_folder
+
+    folder = profiles_folder(getattr(args, "profiles", None))
+    if folder is None:
+        return None
+    try:
+        load_profiles(folder)
+    except ProfileError as exc:
+        raise CliError(f"bad site profile: {exc}", EXIT_USAGE) from exc
+    return str(Path(folder).resolve())
+
+
+def _explain_profile(args: argparse.Namespace, path: Path, url: str | None):
+    """The profile of the page's site from the profiles folder, if it has one."""
+    folder = _profiles_arg(args)
+    if folder is None:
+        return None
+    from flows.profiles import load_profiles
+    from flows.sidecar import page_site, sidecar_of
+    from schemas.site import url_site
+
+    site = args.site or page_site(sidecar_of(path), None) or (url and url_site(url)) \
+        or path.parent.name
+    profile = load_profiles(folder).get(site or "")
+    print(f"site {site!r}: " + (f"profile {folder}/{site}.toml" if profile
+                                else f"no profile in {folder}"))
+    return profile
 
 
 def _limits(args: argparse.Namespace):
@@ -275,6 +310,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}: {exc.reason}: {exc.detail}") from exc
 
     site_chrome = _explain_site_chrome(args, path) if args.out else None
+    profile = _explain_profile(args, path, url)
     tty = sys.stdout.isatty()
     console = None
     if tty:
@@ -283,7 +319,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         console = Console()
     try:
         analysis = analyse_page(data, source_path=path.name, url=url, encoding=encoding,
-                                site_chrome=site_chrome)
+                                site_chrome=site_chrome, profile=profile)
     except Rejected as exc:
         analysis = getattr(exc, "analysis", None)  # the blocks, where the cleaner attaches them
         if analysis is not None:
@@ -302,6 +338,30 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if removed := removed_summary(analysis.blocks):
         print(f"removed by rule: {removed}")
     return EXIT_OK
+
+
+def cmd_profile_suggest(args: argparse.Namespace) -> int:
+    """Print a draft profile for the site, for a person to review and save."""
+    from flows.profile_suggest import suggest
+
+    raw = _folder_arg(args.raw, "raw", must_exist=True)
+    try:
+        print(suggest(raw, args.site), end="")
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    return EXIT_OK
+
+
+def _profile_parser(sub) -> None:
+    """``winnow profile suggest SITE [--raw DIR]``."""
+    profile = sub.add_parser("profile", help="site profiles: draft one from a site's pages")
+    actions = profile.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    suggest = actions.add_parser("suggest", help="print a draft profile for SITE (TOML, with"
+                                                 " comments saying where each entry came from)")
+    suggest.add_argument("site", help="the site, as a run names it (the URL's host)")
+    suggest.add_argument("--raw", metavar="DIR", default="raw",
+                         help="the raw pages folder to read the site's pages from")
+    suggest.set_defaults(func=cmd_profile_suggest)
 
 
 def _print_plan() -> int:
@@ -427,7 +487,9 @@ def build_parser() -> argparse.ArgumentParser:
                               " as a run does (the site_* rules)")
     explain.add_argument("--site", help="the page's site for --out (default: the sidecar's"
                                         " site, else its URL's host, else the page's folder)")
+    _profiles_option(explain)
     explain.set_defaults(func=cmd_explain)
+    _profile_parser(sub)
 
     schema = sub.add_parser("schema", help="print (or --write) the records' and the"
                                            " sidecar's JSON Schemas")
@@ -500,6 +562,13 @@ def _run_options(parser: argparse.ArgumentParser, command: str) -> None:
 
     add_flags(parser, command)
     _config_option(parser)
+    _profiles_option(parser)
+
+
+def _profiles_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--profiles", metavar="DIR",
+                        help="the folder of site profiles, profiles/<site>.toml (default:"
+                             " ./profiles where it exists); each is validated first")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
