@@ -126,14 +126,24 @@ def analyse_page(
     data = _as_bytes(content)
     _check_raw_size(data, limits)
     with page_budget(limits, deadline):
-        return _analyse(data, source_path, url, encoding, input_format, limits, site_chrome,
-                        on_lines, profile)
+        return _analyse(data, source_path, url, encoding, input_format, limits,
+                        _SiteData(site_chrome, on_lines, profile))
+
+
+@dataclass(frozen=True, slots=True)
+class _SiteData:
+    """What the caller knows of the page's site: its learned chrome, a listener for the
+    page's line hashes, its profile (see ``analyse_page``)."""
+
+    site_chrome: SiteChrome | None = None
+    on_lines: Callable[[frozenset[int]], None] | None = None
+    profile: SiteProfile | None = None
 
 
 def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: str | None,
-             input_format: str | None, limits: Limits, site_chrome: SiteChrome | None = None,
-             on_lines: Callable[[frozenset[int]], None] | None = None,
-             profile: SiteProfile | None = None) -> PageAnalysis:
+             input_format: str | None, limits: Limits,
+             site: _SiteData = _SiteData()) -> PageAnalysis:
+    site_chrome, on_lines, profile = site.site_chrome, site.on_lines, site.profile
     decoded = decode_page(data, filename=source_path, encoding=encoding,
                           max_decompressed_bytes=limits.max_decompressed_bytes or None)
     check_deadline("decoding")

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
+from cleaners.decode import decode_page
 from cleaners.html.tree import dom_blocks, parse_html, strip_code
 from cleaners.page import page_lines
 from cleaners.profiles import profile_from_toml
@@ -97,6 +98,13 @@ def line_pattern(text: str) -> str:
     any numbers (``line_key`` folds digits), spaces left readable."""
     escaped = re.escape(text).replace("\\ ", " ")
     return "^" + re.sub(r"\d+", r"\\d+", escaped) + "$"
+
+
+def decoded(data: bytes, filename: str | None = None, encoding: str | None = None
+            ) -> tuple[str, str]:
+    """A saved page as ``draft_profile`` takes it: (decoded text, input format)."""
+    page = decode_page(data, filename=filename, encoding=encoding)
+    return page.text, page.input_format
 
 
 def _toml_str(value: str) -> str:

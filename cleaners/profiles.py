@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from typing import Any
 
 from lxml.cssselect import CSSSelector
@@ -40,6 +41,14 @@ def _check_pattern(value: str) -> str:
     except re.error as exc:
         raise ValueError(f"invalid regular expression {value!r}: {exc}") from exc
     return value
+
+
+def _item(index: int, value: str, check: Callable[[str], str]) -> str:
+    """``check(value)``, its error naming the list item (``item 1``)."""
+    try:
+        return check(value)
+    except ValueError as exc:
+        raise ValueError(f"item {index}: {exc}") from exc
 
 
 class FieldPlace(BaseModel):
@@ -72,12 +81,12 @@ class SiteProfile(BaseModel):
     @field_validator("drop_selectors", "story_selectors")
     @classmethod
     def _selectors(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_check_selector(v) for v in values)
+        return tuple(_item(i, v, _check_selector) for i, v in enumerate(values))
 
     @field_validator("drop_lines")
     @classmethod
     def _patterns(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_check_pattern(v) for v in values)
+        return tuple(_item(i, v, _check_pattern) for i, v in enumerate(values))
 
     def rule_name(self, key: str) -> str:
         """The name a line removed by ``key`` carries: ``profile:<site>:<key>``."""

@@ -36,10 +36,10 @@ from cleaners import (
     Rejected,
     RuleTally,
     SiteChrome,
+    SiteProfile,
     clean_page,
     page_line_hashes,
 )
-from cleaners.profiles import SiteProfile
 from flows.discover import FileStat, PageRef
 from flows.sidecar import Sidecar, SidecarFile, page_site, read_sidecar_file
 from flows.sitestats_store import PageLines

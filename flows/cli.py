@@ -103,7 +103,7 @@ def _profiles_arg(args: argparse.Namespace) -> str | None:
     """The site profiles folder (``--profiles``, else ./profiles where it exists), its
     profiles validated now: a bad one is an error naming its file and key before any
     page is cleaned."""
-    from cleaners.profiles import ProfileError
+    from cleaners import ProfileError
     from flows.profiles import load_profiles, profiles_folder
 
     folder = profiles_folder(getattr(args, "profiles", None))

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleaners.decode import decode_page
-from cleaners.profile_draft import draft_profile
+from cleaners import decoded, draft_profile
 from flows.discover import discover
 from flows.sidecar import page_site, read_sidecar_file
 
@@ -29,11 +28,10 @@ def site_pages(raw: str | Path, site: str, limit: int = MAX_PAGES) -> list[tuple
         if page_site(fields, page.folder_site) != site:
             continue
         try:
-            decoded = decode_page(Path(page.path).read_bytes(), filename=page.source_path,
-                                  encoding=fields.encoding if fields else None)
+            out.append(decoded(Path(page.path).read_bytes(), filename=page.source_path,
+                               encoding=fields.encoding if fields else None))
         except Exception:  # noqa: BLE001 - an unreadable page teaches nothing; skip it
             continue
-        out.append((decoded.text, decoded.input_format))
         if len(out) >= limit:
             break
     return out

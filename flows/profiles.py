@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleaners.profiles import ProfileError, SiteProfile, profile_from_toml
+from cleaners import ProfileError, SiteProfile, profile_from_toml
 
 DEFAULT_DIR = "profiles"  # used when present and no --profiles is given
 

@@ -42,8 +42,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from cleaners import PIPELINE_VERSION, RuleTally
-from cleaners.profiles import SiteProfile
+from cleaners import PIPELINE_VERSION, RuleTally, SiteProfile
 from flows.batch import BatchResult, PageJob, job_site, learn_batch
 from flows.discover import PageRef, discover
 from flows.linking import Linker

@@ -54,15 +54,37 @@ def profile_notes(tree: HtmlElement, dblocks: list[DomBlock],
     names the profile key that drops it)."""
     dropped = _dropped(tree, profile)
     story = _story(tree, profile)
+    placed = _placed(tree, profile)
     notes: dict[int, tuple[str, str]] = {}
     for i, d in enumerate(dblocks):
         if not d.text:
             continue
-        if d.element in dropped:
+        if d.text in placed.get(d.element, ()):
+            key = placed[d.element][d.text]
+            notes[i] = (key, f"the {key} the profile places here")
+        elif d.element in dropped:
             notes[i] = ("drop_selectors", f"inside {dropped[d.element]}")
         elif story is not None and d.element not in story[0]:
             notes[i] = ("story_selectors", f"outside the story root {story[1]}")
     return notes
+
+
+def _placed(tree: HtmlElement, profile: SiteProfile) -> dict[HtmlElement, dict[str, str]]:
+    """{element: {text: "date" or "author"}} for the elements whose whole block is the
+    date or the author the profile places (the match itself, or an element under it, or
+    the block around a match that holds nothing else): lifted into the record, so out
+    of the text."""
+    out: dict[HtmlElement, dict[str, str]] = {}
+    for key, place in (("date", profile.date), ("author", profile.author)):
+        if place is None:
+            continue
+        for match in CSSSelector(place.selector)(tree):
+            text = fold(match.text_content())
+            if not text:
+                continue
+            for el in (*match.iter(), *match.iterancestors()):
+                out.setdefault(el, {}).setdefault(text, key)
+    return out
 
 
 def cut_profile(dblocks: list[DomBlock], blocks: list[Block],

@@ -17,7 +17,8 @@ from cleaners.rules.base import PageContext, rule
 @rule("site_profile", stage="html")
 def site_profile(blocks: list[Block], ctx: PageContext) -> None:
     """The blocks the site's profile drops (inside a ``drop_selectors`` match, or outside
-    the ``story_selectors`` root) are chrome. The HTML front end found them
+    the ``story_selectors`` root) are chrome; the block that is the ``date`` or the
+    ``author`` it places is metadata (the record carries it). The HTML front end found them
     (``cleaners.html.profile_cut``) and cut them from the tree before the extractors
     voted; each is labelled ``profile:<site>:<key>``."""
     if ctx.profile is None:
@@ -25,7 +26,8 @@ def site_profile(blocks: list[Block], ctx: PageContext) -> None:
     for b in blocks:
         if b.undecided and b.markup is not None and b.markup.profile:
             key, note = b.markup.profile
-            b.mark("chrome", ctx.profile.rule_name(key), note)
+            label = "meta" if key in ("date", "author") else "chrome"
+            b.mark(label, ctx.profile.rule_name(key), note)
 
 
 @rule("profile_lines", stage="block")
