@@ -286,3 +286,14 @@ def test_a_draft_of_two_pages_suggests_nothing_but_still_validates():
              for p in PROSE[:2]]
     draft = draft_profile("two.example", pages)
     assert profile_from_toml(draft, site="two.example", source="x").drop_lines == ()
+
+
+def test_the_readme_example_profile_validates():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in re.findall(r"```toml\n(.*?)```", readme, flags=re.DOTALL)
+              if b.startswith("# profiles/")]
+    assert blocks
+    for block in blocks:
+        site = block.split("\n", 1)[0].removeprefix("# profiles/").removesuffix(".toml")
+        profile = profile_from_toml(block, site=site, source="README")
+        assert profile.drop_selectors and profile.story_selectors and profile.date
