@@ -5,6 +5,7 @@ of a small hand-made site."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -297,3 +298,28 @@ def test_the_readme_example_profile_validates():
         site = block.split("\n", 1)[0].removeprefix("# profiles/").removesuffix(".toml")
         profile = profile_from_toml(block, site=site, source="README")
         assert profile.drop_selectors and profile.story_selectors and profile.date
+
+
+def test_a_run_hands_each_page_its_site_profile_and_tallies_its_rules(tmp_path):
+    from tests.helpers.inline import inline_run
+
+    raw = tmp_path / "raw"
+    (raw / SITE).mkdir(parents=True)
+    (raw / SITE / "river.html").write_text(PAGE)
+    (raw / "other.example").mkdir()
+    (raw / "other.example" / "river.html").write_text(PAGE)  # same page, no profile
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / f"{SITE}.toml").write_text(PROFILE)
+    summary = inline_run(raw, tmp_path / "clean", profiles=str(tmp_path / "profiles"))
+    assert summary.records == 2
+    removed = summary.removed_by_site
+    assert removed[SITE][f"profile:{SITE}:drop_lines"]["lines"] == 1
+    assert not any(r.startswith("profile:") for r in removed["other.example"])
+    records = {}
+    for part in (tmp_path / "clean" / "articles").rglob("*.jsonl"):
+        for line in part.read_text().splitlines():
+            rec = json.loads(line)
+            records[rec["site"]] = rec
+    assert records[SITE]["language"] == "de" and records["other.example"]["language"] == "en"
+    assert "Support local journalism" not in records[SITE]["text"]
+    assert "Support local journalism" in records["other.example"]["text"]
