@@ -128,8 +128,8 @@ def _explain_profile(args: argparse.Namespace, path: Path, url: str | None):
     site = args.site or page_site(sidecar_of(path), None) or (url and url_site(url)) \
         or path.parent.name
     profile = load_profiles(folder).get(site or "")
-    print(f"site {site!r}: " + (f"profile {folder}/{site}.toml" if profile
-                                else f"no profile in {folder}"))
+    if profile is not None:  # said only when it applies: explain's output is otherwise as before
+        print(f"site {site!r}: profile {folder}/{site}.toml")
     return profile
 
 

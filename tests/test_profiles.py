@@ -323,3 +323,25 @@ def test_a_run_hands_each_page_its_site_profile_and_tallies_its_rules(tmp_path):
     assert records[SITE]["language"] == "de" and records["other.example"]["language"] == "en"
     assert "Support local journalism" not in records[SITE]["text"]
     assert "Support local journalism" in records["other.example"]["text"]
+
+
+def test_explain_with_profiles_names_the_profile_key_that_removed_each_line(tmp_path):
+    (tmp_path / SITE).mkdir()
+    page = tmp_path / SITE / "river.html"
+    page.write_text(PAGE)
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / f"{SITE}.toml").write_text(PROFILE)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["explain", str(page), "--profiles", str(tmp_path / "profiles")]) == 0
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith(f"site '{SITE}': profile ")
+    photo = next(x for x in lines if "Our reporters walked" in x)
+    assert photo.startswith("- chrome") and f"profile:{SITE}:drop_selectors" in photo
+    assert f"profile:{SITE}:story_selectors" in next(x for x in lines if "county fair" in x)
+    assert f"profile:{SITE}:drop_lines 1" in lines[-1]  # the removed-by-rule tally
+    (tmp_path / "empty").mkdir()
+    plain = io.StringIO()
+    with redirect_stdout(plain):
+        assert main(["explain", str(page), "--profiles", str(tmp_path / "empty")]) == 0
+    assert "profile:" not in plain.getvalue() and "Our reporters walked" in plain.getvalue()
