@@ -562,10 +562,10 @@ def _run_options(parser: argparse.ArgumentParser, command: str) -> None:
 
     add_flags(parser, command)
     _config_option(parser)
-    _profiles_option(parser)
 
 
 def _profiles_option(parser: argparse.ArgumentParser) -> None:
+    """``explain --profiles``: run and backfill take theirs from ``flows.options``."""
     parser.add_argument("--profiles", metavar="DIR",
                         help="the folder of site profiles, profiles/<site>.toml (default:"
                              " ./profiles where it exists); each is validated first")

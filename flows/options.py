@@ -128,6 +128,9 @@ _RUN = (
     Option("run", "reprocess", bool, False, "backfill: clean every page again into a new"
            " output version; the current one stays live until the new one is complete",
            "--reprocess", ("backfill",)),
+    Option("run", "profiles", str | None, None, "folder of site profiles, <site>.toml (unset:"
+           " ./profiles where it exists); each is validated before any page is cleaned",
+           "--profiles", ("run", "backfill"), metavar="DIR"),
     Option("run", "debug", bool, False, "show tracebacks on errors", "--debug", (GLOBAL,)),
 )
 
