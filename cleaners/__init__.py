@@ -18,6 +18,8 @@ from cleaners.page import (  # noqa: E402
     page_line_hashes,
     page_lines,
 )
+from cleaners.profile_draft import decoded, draft_profile  # noqa: E402
+from cleaners.profiles import ProfileError, SiteProfile, profile_from_toml  # noqa: E402
 from cleaners.rules.plan import PLAN, describe_plan  # noqa: E402
 from cleaners.sitestats import (  # noqa: E402
     CAPACITY,
@@ -34,4 +36,5 @@ __all__ = [
     "Block", "Deadline", "LineCounter", "Limits", "PageAnalysis", "Rejected", "RuleTally",
     "SiteChrome", "SiteLineStats", "analyse_page", "clean_page", "describe_plan", "line_key",
     "page_line_hashes", "page_lines",
+    "ProfileError", "SiteProfile", "decoded", "draft_profile", "profile_from_toml",
 ]

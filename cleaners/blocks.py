@@ -44,6 +44,8 @@ class Markup:
     prominent: bool = False  # set off as a headline (heading, title class, bold or large)
     template: str = ""  # why the site's template holds it (learned site chrome), if it does
     datetime: str = ""  # the machine date of a <time datetime> (or itemprop date) in it
+    # (key, note) when the site's profile drops it (``cleaners.html.profile_cut``)
+    profile: tuple[str, str] | None = None
 
 
 @dataclass(slots=True)

@@ -55,6 +55,9 @@ class PageMarkup:
     title: str | None = None
     title_why: str = "none"  # which candidates agreed on it, for ``winnow explain``
     title_key: str = ""  # ``title_key(title)``: what the headline rule matches blocks on
+    # the date and authors where the site's profile places them (``html.profile_cut``)
+    profile_date: str | None = None
+    profile_authors: list[str] = field(default_factory=list)
 
     @property
     def weak_title(self) -> bool:

@@ -31,6 +31,7 @@ from cleaners.limits import (
     check_text_size,
     page_budget,
 )
+from cleaners.profiles import SiteProfile
 from cleaners.rules.base import PageContext
 from cleaners.sitestats import SiteChrome, page_hashes
 from cleaners.tally import RuleTally
@@ -107,6 +108,7 @@ def analyse_page(
     deadline: Deadline | None = None,
     site_chrome: SiteChrome | None = None,
     on_lines: Callable[[frozenset[int]], None] | None = None,
+    profile: SiteProfile | None = None,
 ) -> PageAnalysis:
     """Decode the page and run the front end and rules; raise ``Rejected`` if it has no story.
 
@@ -116,6 +118,7 @@ def analyse_page(
     ``site_*`` rules); without it the page is cleaned on its own. ``on_lines`` is handed
     the page's line hashes once the front end has run (even for a page then rejected as
     having no story), so a caller can learn the site from the pages it cleans.
+    ``profile``: the site's validated profile (``cleaners.profiles``), if it has one.
     """
     limits = limits or DEFAULT_LIMITS
     if deadline is None:
@@ -123,20 +126,32 @@ def analyse_page(
     data = _as_bytes(content)
     _check_raw_size(data, limits)
     with page_budget(limits, deadline):
-        return _analyse(data, source_path, url, encoding, input_format, limits, site_chrome,
-                        on_lines)
+        return _analyse(data, source_path, url, encoding, input_format, limits,
+                        _SiteData(site_chrome, on_lines, profile))
+
+
+@dataclass(frozen=True, slots=True)
+class _SiteData:
+    """What the caller knows of the page's site: its learned chrome, a listener for the
+    page's line hashes, its profile (see ``analyse_page``)."""
+
+    site_chrome: SiteChrome | None = None
+    on_lines: Callable[[frozenset[int]], None] | None = None
+    profile: SiteProfile | None = None
 
 
 def _analyse(data: bytes, source_path: str | None, url: str | None, encoding: str | None,
-             input_format: str | None, limits: Limits, site_chrome: SiteChrome | None = None,
-             on_lines: Callable[[frozenset[int]], None] | None = None) -> PageAnalysis:
+             input_format: str | None, limits: Limits,
+             site: _SiteData = _SiteData()) -> PageAnalysis:
+    site_chrome, on_lines, profile = site.site_chrome, site.on_lines, site.profile
     decoded = decode_page(data, filename=source_path, encoding=encoding,
                           max_decompressed_bytes=limits.max_decompressed_bytes or None)
     check_deadline("decoding")
     fmt = input_format or decoded.input_format
     if fmt != "html":
         _check_text_page(decoded.text, limits)
-    blocks, article = analyse_decoded(decoded.text, fmt, url=url, site_chrome=site_chrome)
+    blocks, article = analyse_decoded(decoded.text, fmt, url=url, site_chrome=site_chrome,
+                                      profile=profile)
     analysis = PageAnalysis(decoded=Decoded(decoded.text, fmt, decoded.encoding),
                             blocks=blocks, article=article)
     if on_lines is not None:
@@ -153,20 +168,28 @@ EXTRACTORS = {"html": "winnow-html", "text": "winnow-text"}  # the record's ``ex
 
 
 def analyse_decoded(text: str, input_format: str, *, url: str | None = None,
-                    site_chrome: SiteChrome | None = None) -> tuple[list[Block], Article]:
+                    site_chrome: SiteChrome | None = None,
+                    profile: SiteProfile | None = None) -> tuple[list[Block], Article]:
     """The stages after decoding, in order: the front end of the page's format makes its
     blocks, the engine labels them by the format's plan, the assembler builds the article.
-    ``site_chrome``: the lines learned as chrome on the page's site, if any."""
+    ``site_chrome``: the lines learned as chrome on the page's site, if any; ``profile``:
+    the site's profile, if it has one (its date and author places win over the markup's)."""
     markup = None
     if input_format == "html":
-        blocks, markup = html_to_blocks(text, url=url, site_chrome=site_chrome)
+        blocks, markup = html_to_blocks(text, url=url, site_chrome=site_chrome,
+                                        profile=profile)
     else:
         blocks = text_to_blocks(text)
     check_deadline("the front end")
     ctx = PageContext(input_format=input_format, url=url, markup=markup,
-                      site_chrome=site_chrome)
+                      site_chrome=site_chrome, profile=profile)
     label_blocks(blocks, ctx)
-    return blocks, build_article(blocks, ctx, EXTRACTORS.get(input_format, "winnow"))
+    article = build_article(blocks, ctx, EXTRACTORS.get(input_format, "winnow"))
+    if markup is not None and markup.profile_date:
+        article.published = markup.profile_date
+    if markup is not None and markup.profile_authors:
+        article.authors = markup.profile_authors
+    return blocks, article
 
 
 _SENTENCE = re.compile(r"\w+(?:\W+\w+){2,}\s*[.!?…»\"”)]*[.!?…]")
@@ -245,6 +268,7 @@ def clean_page(
     raw_sha256: str | None = None,
     tally: RuleTally | None = None,
     fetched_at: str | None = None,
+    profile: SiteProfile | None = None,
 ) -> ArticleRecord:
     """Clean one raw page into a validated ``ArticleRecord``.
 
@@ -256,6 +280,9 @@ def clean_page(
     taken again). ``tally``: when given, the blocks and lines each rule removed from this
     page are added to it, for a page then rejected as having no story too.
     ``fetched_at``: when the page was fetched (ISO 8601), carried into the record.
+    ``profile``: the site's validated profile (``cleaners.profiles``): its rules run in
+    the engine, its date and author places and its language fill the record. Without
+    one the page is cleaned by the generic rules alone.
     """
     data = _as_bytes(content)
     if raw_sha256 is None:
@@ -264,7 +291,7 @@ def clean_page(
         analysis = analyse_page(
             data, source_path=source_path, url=url, encoding=encoding,
             input_format=input_format, limits=limits, deadline=deadline,
-            site_chrome=site_chrome, on_lines=on_lines,
+            site_chrome=site_chrome, on_lines=on_lines, profile=profile,
         )
     except Rejected as exc:
         if tally is not None and isinstance(exc.analysis, PageAnalysis):
@@ -275,13 +302,15 @@ def clean_page(
     url = record_url(url, analysis.article.own_url)
     return _record(analysis, source_path=source_path, url=url,
                    site=site or url_site(url), raw_sha256=raw_sha256,
-                   fetched_at=fetched_at)
+                   fetched_at=fetched_at, language=profile.language if profile else None)
 
 
 def _record(analysis: PageAnalysis, *, source_path: str | None, url: str | None,
-            site: str | None, raw_sha256: str, fetched_at: str | None) -> ArticleRecord:
+            site: str | None, raw_sha256: str, fetched_at: str | None,
+            language: str | None = None) -> ArticleRecord:
     """The validated record of an analysed page; ``Rejected("invalid_record")`` if the
-    schema refuses it."""
+    schema refuses it. ``language``: the site's stated language (its profile's), which
+    stands in for the detected one."""
     art = analysis.article
     text = "\n\n".join(p.strip() for p in art.paragraphs if p.strip())
     try:
@@ -295,7 +324,7 @@ def _record(analysis: PageAnalysis, *, source_path: str | None, url: str | None,
             title=art.title,
             alternate_titles=art.alternate_titles,
             text=text,
-            language=detect_language(text),
+            language=language or detect_language(text),
             published=art.published,
             authors=art.authors,
             tags=art.tags,

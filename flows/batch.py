@@ -36,6 +36,7 @@ from cleaners import (
     Rejected,
     RuleTally,
     SiteChrome,
+    SiteProfile,
     clean_page,
     page_line_hashes,
 )
@@ -68,6 +69,7 @@ class PageJob:
     # batch should return the page's line hashes for the site statistics
     site_chrome: SiteChrome | None = None
     learn: bool = False
+    profile: SiteProfile | None = None  # the site's profile (``flows.profiles``), if any
 
 
 def page_job(page: PageRef, known: Known = frozenset()) -> PageJob:
@@ -307,7 +309,7 @@ def clean_job(
             site=site, encoding=fields.encoding if fields else None, limits=limits,
             fetched_at=fields.fetched_at if fields else None,
             site_chrome=job.site_chrome, on_lines=_line_collector(job, site, lines),
-            raw_sha256=read.sha256, tally=tally,
+            raw_sha256=read.sha256, tally=tally, profile=job.profile,
         )
     except Rejected as exc:
         record = _reject(page.source_path, read.sha256, exc.reason, exc.detail)

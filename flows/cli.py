@@ -72,11 +72,12 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
         raise CliError(f"workers ({origins['workers']}) and dask_address"
                        f" ({origins['dask_address']}) exclude each other", EXIT_USAGE)
     limits = _limits(args)
+    profiles = _profiles_arg(args)
     from flows.pool import using_pool
 
     # the workers start now, before Prefect is imported: they warm up meanwhile
     with using_pool(_local_pool(args, raw, out)) as pool:
-        return _run_with(args, raw, out, limits, pool, **params)
+        return _run_with(args, raw, out, limits, pool, profiles=profiles, **params)
 
 
 def _local_pool(args: argparse.Namespace, raw: Path, out: Path):  # -> WorkerPool | None
@@ -122,6 +123,40 @@ def _run_with(args: argparse.Namespace, raw: Path, out: Path, limits, pool,
     # Shown now: Prefect's delivery of its last logs may still take a while.
     print(RunSummary(**summary).to_text(), flush=True)
     return EXIT_OK
+
+
+def _profiles_arg(args: argparse.Namespace) -> str | None:
+    """The site profiles folder (``--profiles``, else ./profiles where it exists), its
+    profiles validated now: a bad one is an error naming its file and key before any
+    page is cleaned."""
+    from cleaners import ProfileError
+    from flows.profiles import load_profiles, profiles_folder
+
+    folder = profiles_folder(getattr(args, "profiles", None))
+    if folder is None:
+        return None
+    try:
+        load_profiles(folder)
+    except ProfileError as exc:
+        raise CliError(f"bad site profile: {exc}", EXIT_USAGE) from exc
+    return str(Path(folder).resolve())
+
+
+def _explain_profile(args: argparse.Namespace, path: Path, url: str | None):
+    """The profile of the page's site from the profiles folder, if it has one."""
+    folder = _profiles_arg(args)
+    if folder is None:
+        return None
+    from flows.profiles import load_profiles
+    from flows.sidecar import page_site, sidecar_of
+    from schemas.site import url_site
+
+    site = args.site or page_site(sidecar_of(path), None) or (url and url_site(url)) \
+        or path.parent.name
+    profile = load_profiles(folder).get(site or "")
+    if profile is not None:  # said only when it applies: explain's output is otherwise as before
+        print(f"site {site!r}: profile {folder}/{site}.toml")
+    return profile
 
 
 def _limits(args: argparse.Namespace):
@@ -324,6 +359,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise CliError(f"{args.file}: {exc.reason}: {exc.detail}") from exc
 
     site_chrome = _explain_site_chrome(args, path) if args.out else None
+    profile = _explain_profile(args, path, url)
     tty = sys.stdout.isatty()
     console = None
     if tty:
@@ -332,7 +368,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         console = Console()
     try:
         analysis = analyse_page(data, source_path=path.name, url=url, encoding=encoding,
-                                site_chrome=site_chrome)
+                                site_chrome=site_chrome, profile=profile)
     except Rejected as exc:
         analysis = getattr(exc, "analysis", None)  # the blocks, where the cleaner attaches them
         if analysis is not None:
@@ -351,6 +387,30 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if removed := removed_summary(analysis.blocks):
         print(f"removed by rule: {removed}")
     return EXIT_OK
+
+
+def cmd_profile_suggest(args: argparse.Namespace) -> int:
+    """Print a draft profile for the site, for a person to review and save."""
+    from flows.profile_suggest import suggest
+
+    raw = _folder_arg(args.raw, "raw", must_exist=True)
+    try:
+        print(suggest(raw, args.site), end="")
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    return EXIT_OK
+
+
+def _profile_parser(sub) -> None:
+    """``winnow profile suggest SITE [--raw DIR]``."""
+    profile = sub.add_parser("profile", help="site profiles: draft one from a site's pages")
+    actions = profile.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    suggest = actions.add_parser("suggest", help="print a draft profile for SITE (TOML, with"
+                                                 " comments saying where each entry came from)")
+    suggest.add_argument("site", help="the site, as a run names it (the URL's host)")
+    suggest.add_argument("--raw", metavar="DIR", default="raw",
+                         help="the raw pages folder to read the site's pages from")
+    suggest.set_defaults(func=cmd_profile_suggest)
 
 
 def _print_plan() -> int:
@@ -477,7 +537,9 @@ def build_parser() -> argparse.ArgumentParser:
                               " as a run does (the site_* rules)")
     explain.add_argument("--site", help="the page's site for --out (default: the sidecar's"
                                         " site, else its URL's host, else the page's folder)")
+    _profiles_option(explain)
     explain.set_defaults(func=cmd_explain)
+    _profile_parser(sub)
 
     schema = sub.add_parser("schema", help="print (or --write) the records' and the"
                                            " sidecar's JSON Schemas")
@@ -561,6 +623,13 @@ def _run_options(parser: argparse.ArgumentParser, command: str) -> None:
 
     add_flags(parser, command)
     _config_option(parser)
+
+
+def _profiles_option(parser: argparse.ArgumentParser) -> None:
+    """``explain --profiles``: run and backfill take theirs from ``flows.options``."""
+    parser.add_argument("--profiles", metavar="DIR",
+                        help="the folder of site profiles, profiles/<site>.toml (default:"
+                             " ./profiles where it exists); each is validated first")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

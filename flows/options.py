@@ -135,6 +135,9 @@ _RUN = (
     Option("run", "report", bool, False, "then write the HTML report of the output folder"
            " (<out>/_report/index.html, as `winnow report` does)", "--report",
            ("run", "backfill", "serve")),
+    Option("run", "profiles", str | None, None, "folder of site profiles, <site>.toml (unset:"
+           " ./profiles where it exists); each is validated before any page is cleaned",
+           "--profiles", ("run", "backfill"), metavar="DIR"),
     Option("run", "debug", bool, False, "show tracebacks on errors", "--debug", (GLOBAL,)),
 )
 

@@ -157,6 +157,7 @@ def clean_pages(
     learn_sites: bool = False,
     paths_file: str | None = None,
     report: bool = False,
+    profiles: str | None = None,
 ) -> dict:
     """Clean every new or changed page under ``raw`` into ``out``; return the run summary.
 
@@ -182,6 +183,7 @@ def clean_pages(
         raw=str(raw), out=str(out), batch_size=batch_size, since=since, until=until,
         reprocess=reprocess, wait=wait, learn_sites=learn_sites,
         paths=_listed(paths_file) if paths_file is not None else None,
+        profiles=profiles,
     )
     summary = execute(
         request,

@@ -34,7 +34,7 @@ import logging
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -42,10 +42,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
-from cleaners import PIPELINE_VERSION, RuleTally
+from cleaners import PIPELINE_VERSION, RuleTally, SiteProfile
 from flows.batch import NO_SITE, BatchResult, PageJob, job_site, learn_batch
 from flows.discover import PageRef, discover
 from flows.linking import Linker
+from flows.profiles import load_profiles
 from flows.progress import report_pages, report_start
 from flows.select import select_by_date
 from flows.sidecar import SidecarFile, read_sidecar_file
@@ -86,6 +87,7 @@ class RunRequest:
     wait: bool = False
     learn_sites: bool = False  # a learning pass over the pages' lines before cleaning them
     paths: tuple[str, ...] | None = None  # only these pages (source paths): a fetch's saves
+    profiles: str | None = None  # the site profiles folder (``flows.profiles``), if any
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -234,6 +236,8 @@ def execute(
     run cleans with what earlier runs learned. Either way it adds its pages after.
     """
     started = time.monotonic()
+    # validated before any page is cleaned: a bad profile stops the run here
+    profiles = load_profiles(request.profiles) if request.profiles else {}
     out_root = Path(request.out)
     summary = _new_summary(request, run_id or new_run_id())
     out_root.mkdir(parents=True, exist_ok=True)
@@ -257,7 +261,8 @@ def execute(
             report_start(plan.pages)
             sink = BatchSink(state, plan.version, summary, logger, sites=sites,
                              live=not plan.new_version)
-            prepare = partial(_with_site_data, sites=sites, new_pages=not request.learn_sites)
+            prepare = partial(_with_site_data, sites=sites, new_pages=not request.learn_sites,
+                              profiles=profiles)
             errors = _clean_and_commit(plan.groups, submit, in_flight, sink,
                                        linker_factory(out_root), prepare)
         _finish(state, plan, errors, summary, logger)
@@ -361,15 +366,18 @@ def _finish(state: RunState, plan: RunPlan, errors: list[str], summary: RunSumma
     summary.finished_at = datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _with_site_data(group: list[PageJob], sites: SiteStatsStore, *, new_pages: bool
-                    ) -> list[PageJob]:
+def _with_site_data(group: list[PageJob], sites: SiteStatsStore, *, new_pages: bool,
+                    profiles: Mapping[str, SiteProfile] | None = None) -> list[PageJob]:
     """The batch's jobs with their site's learned chrome (only the sites in the batch: small
-    and picklable for a Dask worker), each asking for its line hashes back when the
-    statistics do not count it yet (``new_pages``: no learning pass ran)."""
+    and picklable for a Dask worker) and its profile, if ``profiles`` holds one, each
+    asking for its line hashes back when the statistics do not count it yet
+    (``new_pages``: no learning pass ran)."""
+    profiles = profiles or {}
     site_of = {j.page.source_path: job_site(j) for j in group}
     chrome = sites.chrome((s for s in site_of.values() if s), pending=new_pages)
     return [replace(j, site_chrome=chrome.get(site_of[j.page.source_path] or ""),
-                    learn=new_pages) for j in group]
+                    learn=new_pages, profile=profiles.get(site_of[j.page.source_path] or ""))
+            for j in group]
 
 
 def _learn_sites(groups: list[list[PageJob]], learn: Submit | None, in_flight: int,

@@ -25,6 +25,7 @@ NOT_SETTINGS = {
     "explain --plan": "an action: print the plan instead of explaining a page",
     "explain --out": "which output's site statistics explain one page with (off by default)",
     "explain --site": "the site of the one page being explained",
+    "explain --profiles": "the profiles one page is explained with (explain reads no file)",
     "schema --write": "an action: rewrite the committed schema files",
 }
 

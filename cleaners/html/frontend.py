@@ -25,11 +25,18 @@ from cleaners.html.meta import (
     harvest,
     title_key,
 )
+from cleaners.html.profile_cut import (
+    cut_profile,
+    profile_authors,
+    profile_date,
+    profile_notes,
+)
 from cleaners.html.template import cut_template
 from cleaners.html.tree import DomBlock, dom_blocks, fold, parse_html, strip_code
 from cleaners.html.votes import vote
 from cleaners.limits import check_deadline, check_text_size, current_limits
 from cleaners.markup import WEAK_TITLES, PageMarkup, PageMeta
+from cleaners.profiles import SiteProfile
 from cleaners.sitestats import SiteChrome
 
 EXTRACTOR = "winnow-html"
@@ -136,22 +143,29 @@ def _as_parsed(html: str) -> HtmlElement | None:
     return tree
 
 
-def html_to_blocks(html: str, *, url: str | None = None, site_chrome: SiteChrome | None = None
+def html_to_blocks(html: str, *, url: str | None = None, site_chrome: SiteChrome | None = None,
+                   profile: SiteProfile | None = None
                    ) -> tuple[list[Block], PageMarkup | None]:
     """The blocks of one decoded HTML page with the markup's evidence on them, and what
     the markup says of the page (None when the page does not parse). ``site_chrome``: the
-    lines learned as chrome on the page's site, cut before the extractors vote."""
+    lines learned as chrome on the page's site, cut before the extractors vote; so are the
+    blocks the site's ``profile`` drops (``html.profile_cut``)."""
     tree = parse_html(html)
     if tree is None:
         return [], None
     check_deadline("parsing the HTML")
     meta = harvest(tree)
+    markup = PageMarkup(meta)
+    if profile is not None:
+        markup.profile_date = profile_date(tree, profile)
+        markup.profile_authors = profile_authors(tree, profile)
     strip_code(tree)
     dblocks, containers = dom_blocks(tree)
     check_text_size(sum(len(d.text) for d in dblocks), current_limits())
     check_deadline("building blocks")
     title, why = _headline(meta, dblocks, containers)
     dates = _machine_dates(tree, dblocks)
+    notes = profile_notes(tree, dblocks, profile) if profile is not None else {}
     for el, _reason in containers:
         if el.getparent() is not None:
             el.drop_tree()
@@ -159,11 +173,15 @@ def html_to_blocks(html: str, *, url: str | None = None, site_chrome: SiteChrome
     for i, value in dates.items():
         if (m := blocks[i].markup) is not None:
             m.datetime = value
+    if notes:
+        cut_profile(dblocks, blocks, notes)
     if site_chrome:
         cut_template(dblocks, blocks, site_chrome, title)
     vote(tree, dblocks, blocks, url, lambda: _as_parsed(html))
     _evidence(dblocks, blocks, why in WEAK_TITLES)
-    return blocks, PageMarkup(meta, title, why, title_key(title) if title else "")
+    markup.title, markup.title_why = title, why
+    markup.title_key = title_key(title) if title else ""
+    return blocks, markup
 
 
 def html_lines(html: str) -> list[str]:

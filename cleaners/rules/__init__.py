@@ -14,6 +14,7 @@ from cleaners.rules import (  # noqa: E402, F401
     comment_rules,
     html_rules,
     line_rules,
+    profile_rules,
     site_rules,
 )
 from cleaners.rules.base import REGISTRY, PageContext, Rule  # noqa: E402

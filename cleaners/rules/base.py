@@ -24,6 +24,7 @@ from typing import Literal
 from cleaners.blocks import Block, Label
 from cleaners.markup import PageMarkup
 from cleaners.native import docstring
+from cleaners.profiles import SiteProfile
 from cleaners.sitestats import SiteChrome
 
 Stage = Literal["html", "line", "block", "boundary"]
@@ -42,6 +43,7 @@ class PageContext:
     body_span: tuple[int, int] | None = None
     has_stopwords: bool = True  # the page's lines carry stoplist words (``body_region``)
     site_chrome: SiteChrome | None = None  # the lines learned as chrome on the page's site
+    profile: SiteProfile | None = None  # the site's profile (``cleaners.profiles``), if any
 
 
 LineFn = Callable[[Block, PageContext], "str | None"]

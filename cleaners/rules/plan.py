@@ -49,6 +49,8 @@ MENU_WORD_RULES = frozenset({"menu_line", "breadcrumb_menu"})  # menus read from
 
 PLAN: dict[str, tuple[Step, ...]] = {
     "text": (
+        # what the site's profile says its lines are (only with a profile)
+        "profile_lines",
         LinePass(LINE_RULES, scope="undecided"),
         # runs and lists of lines: teasers, headline lists, tags, menus, captions
         "glued_teasers", "truncated_teasers", "headline_list", "hashtag_block",
@@ -61,6 +63,8 @@ PLAN: dict[str, tuple[Step, ...]] = {
     "html": (
         # the site's template, cut from the tree before the extractors voted
         "site_template",
+        # what the site's profile says: its dropped blocks, then its dropped lines
+        "site_profile", "profile_lines",
         # what the markup says: the headline, empty blocks, captions, chrome containers
         "headline", "no_words", "figure_caption", "chrome_container", "link_block",
         # the readers' comments, which an extractor that missed the story keeps

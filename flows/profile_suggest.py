@@ -1,0 +1,45 @@
+"""``winnow profile suggest``: a draft profile for one site from its saved pages.
+
+Finds the site's pages under the raw folder (the site as a run decides it: the
+sidecar's word, its URL's host, else the page's folder), decodes them, and hands
+their texts to ``cleaners.profile_draft``, which counts them as site learning does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cleaners import decoded, draft_profile
+from flows.discover import discover
+from flows.sidecar import page_site, read_sidecar_file
+
+MAX_PAGES = 500  # enough to see a site's template; a draft need not read the archive
+
+
+def site_pages(raw: str | Path, site: str, limit: int = MAX_PAGES) -> list[tuple[str, str]]:
+    """(decoded text, format) of up to ``limit`` pages of ``site`` under ``raw`` (pages
+    inside WARC files are not read here; a page that cannot be decoded is skipped)."""
+    out: list[tuple[str, str]] = []
+    for page in discover(raw).pages:
+        if page.warc is not None:
+            continue
+        sidecar = read_sidecar_file(page.sidecar) if page.sidecar else None
+        fields = sidecar.sidecar if sidecar is not None else None
+        if page_site(fields, page.folder_site) != site:
+            continue
+        try:
+            out.append(decoded(Path(page.path).read_bytes(), filename=page.source_path,
+                               encoding=fields.encoding if fields else None))
+        except Exception:  # noqa: BLE001 - an unreadable page teaches nothing; skip it
+            continue
+        if len(out) >= limit:
+            break
+    return out
+
+
+def suggest(raw: str | Path, site: str) -> str:
+    """The draft profile's TOML text; ``ValueError`` when the site has no pages there."""
+    pages = site_pages(raw, site)
+    if not pages:
+        raise ValueError(f"no pages of site {site!r} under {raw}")
+    return draft_profile(site, pages)
