@@ -105,6 +105,7 @@ def load_runs(out_root: Path) -> list[RunSummary]:
     left out, so an old or newer summary still reads."""
     known = {f.name for f in fields(RunSummary)}
     runs = []
+    order: dict[str, tuple[str, int]] = {}
     for path in sorted((out_root / RUNS_DIR).glob("*.json")):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -116,7 +117,10 @@ def load_runs(out_root: Path) -> list[RunSummary]:
         kept.setdefault("raw", "")
         kept.setdefault("out", str(out_root))
         runs.append(RunSummary(**kept))
-    return sorted(runs, key=lambda r: r.run_id)
+        # run ids and start times are to the second: two runs started in one second are
+        # told apart by when each wrote its summary (at its end)
+        order[runs[-1].run_id] = (runs[-1].started_at, path.stat().st_mtime_ns)
+    return sorted(runs, key=lambda r: order[r.run_id])
 
 
 def pick_runs(runs: list[RunSummary], scope: str, out_root: Path) -> list[RunSummary]:

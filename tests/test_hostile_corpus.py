@@ -165,7 +165,9 @@ def test_one_run_over_the_hostile_corpus_and_the_seeds_accounts_for_every_file(
     out = raw.parent / "clean"
     before = _tree(raw.parent, out)
 
-    assert main(["run", "--raw", str(raw), "--out", str(out), "--page-timeout", "30"]) == 0
+    # in this process (--processes 1): the slow-rule patch above must reach the cleaning
+    assert main(["run", "--raw", str(raw), "--out", str(out), "--page-timeout", "30",
+                 "--processes", "1"]) == 0
     capsys.readouterr()
 
     [summary_file] = (out / "_state" / "runs").glob("*.json")
