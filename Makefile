@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: run test fuzz lint bench serve native clean-venv
+.PHONY: run test dask-test fuzz lint bench serve native clean-venv
 
 run: $(STAMP) native
 	$(VENV)/bin/winnow run --raw $(RAW) --out $(OUT)
@@ -24,6 +24,12 @@ test: $(DEV_STAMP) native
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	WINNOW_RULE_COVERAGE=1 $(VENV)/bin/pytest
+
+# --dask-address against a real cluster: a `dask scheduler` and two `dask worker`
+# processes on 127.0.0.1 run a backfill of a WARC file (tests/test_dask_cluster.py,
+# ~2 min; left out of `make test`, run by .ci/run after it)
+dask-test: $(DEV_STAMP) native
+	$(VENV)/bin/pytest -m dask_cluster tests/test_dask_cluster.py
 
 # The text path compiled by mypyc into build/native/ (cleaners/native.py): rebuilt when
 # its sources changed since the last build, a no-op otherwise. Where it cannot be built
