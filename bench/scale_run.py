@@ -176,6 +176,7 @@ def measure(sizes: list[int], forms: list[str], work: Path,
             print(f"  winnow run over {size:,} pages ({form})", file=sys.stderr, flush=True)
             try:
                 runs.append((size, run_once(raw, out, form, preexec=preexec)))
+                print(f"  {report(runs[-1:]).splitlines()[-3]}", file=sys.stderr, flush=True)
             finally:
                 shutil.rmtree(raw, ignore_errors=True)
                 shutil.rmtree(out, ignore_errors=True)

@@ -1,0 +1,45 @@
+"""What the flow process holds while it runs (#21, point 5: flat memory): the sidecars of
+the batches in flight, not those of the whole archive; each still read once, and the
+records the same as when the plan read them all."""
+
+from __future__ import annotations
+
+import gc
+import logging
+
+from helpers.accounting import current_records
+from helpers.archive import add_sidecar, make_archive
+from helpers.inline import Done
+
+from flows.batch import clean_batch
+from flows.run import RunRequest, execute
+from flows.sidecar import SidecarFile
+
+log = logging.getLogger("test")
+
+
+def _alive_sidecars() -> int:
+    return sum(1 for obj in gc.get_objects() if isinstance(obj, SidecarFile))
+
+
+def test_the_flow_holds_the_sidecars_of_the_batches_in_flight_only(tmp_path):
+    raw = tmp_path / "raw"
+    names = make_archive(raw, 60, short=True)
+    for i, name in enumerate(names):
+        add_sidecar(raw / name, url=f"https://site{i % 3}.example/{i}")
+    alive: list[int] = []
+
+    def submit(jobs, part):
+        alive.append(_alive_sidecars())  # as the batch is sent, the plan already made
+        return Done(clean_batch(jobs, part))
+
+    gc.collect()
+    before = _alive_sidecars()
+    summary = execute(RunRequest(raw=str(raw), out=str(tmp_path / "out"), batch_size=5),
+                      submit=submit, logger=log, in_flight=2)
+    assert summary.records == 60 and summary.batches == 12
+    # at most the batches in flight (2) and the one being sent: 15 of the 60
+    assert max(alive) - before <= 15, alive
+    current = current_records(tmp_path / "out")
+    assert {r["url"] for r in current.values()} == {
+        f"https://site{i % 3}.example/{i}" for i in range(60)}
