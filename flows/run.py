@@ -59,6 +59,9 @@ from schemas.models import ArticleRecord
 BATCH_SIZE = 200
 SIDECAR_WORKERS = max(2, min(4, os.cpu_count() or 2))
 MANIFEST_EVERY = 5.0  # seconds: how stale the manifest may get during a long run
+# one empty set for every page the state knows nothing of: ``frozenset()`` is a new
+# 216-byte object each time, a fifth of what the plan holds per page
+NOTHING_KNOWN: frozenset[tuple[str, str]] = frozenset()
 
 Logger = logging.Logger | logging.LoggerAdapter
 
@@ -141,7 +144,7 @@ def page_jobs(pages: Sequence[PageRef], state: RunState, version: int, *, everyt
     del settled
     known = {} if everything else state.known_contents(version, (p.source_path for p in todo))
     jobs = [PageJob(p, sidecars.get(p.sidecar) if p.sidecar else None,
-                    known.get(p.source_path, frozenset())) for p in todo]
+                    known.get(p.source_path, NOTHING_KNOWN)) for p in todo]
     return jobs, len(pages) - len(jobs)
 
 

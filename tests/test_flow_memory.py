@@ -43,3 +43,32 @@ def test_the_flow_holds_the_sidecars_of_the_batches_in_flight_only(tmp_path):
     current = current_records(tmp_path / "out")
     assert {r["url"] for r in current.values()} == {
         f"https://site{i % 3}.example/{i}" for i in range(60)}
+
+
+def test_what_the_plan_holds_per_page(tmp_path):
+    """The plan of a run (discovery, skip decisions, the jobs) holds the whole archive's
+    page list: kept small, about 1 KiB a page here (2 KiB before sidecars were read per
+    batch and pages the state does not know shared one empty set of known contents)."""
+    import tracemalloc
+
+    from flows.run import _plan
+    from flows.state import RunState
+    from flows.summary import RunSummary
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    pages = 3000
+    for i in range(pages):  # small pages: the plan never reads them
+        page = raw / f"site{i % 7}" / "2024-01-01" / f"story-number-{i:06d}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text("<p>x</p>")
+        add_sidecar(page, url=f"https://site{i % 7}.example/2024/01/01/story-{i}")
+    with RunState(out) as state:
+        summary = RunSummary(run_id="r", raw=str(raw), out=str(out))
+        tracemalloc.start()
+        try:
+            plan = _plan(RunRequest(raw=str(raw), out=str(out)), state, summary, log)
+            held = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+    assert plan.pages == pages
+    assert held / pages < 1400, f"{held / pages:.0f} bytes a page"
