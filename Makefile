@@ -7,23 +7,39 @@ VENV := .venv
 VENV_PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
-RAW ?= raw
-OUT ?= clean
-CRON ?= */15 * * * *
+# Given (make run RAW=/data/raw), these override winnow.toml; left out, the settings file
+# (./winnow.toml, if any) or the defaults decide: raw, clean, every 15 minutes.
+RAW ?=
+OUT ?=
+CRON ?=
+FOLDERS = $(if $(RAW),--raw $(RAW)) $(if $(OUT),--out $(OUT))
+SCHEDULE = $(if $(CRON),--cron "$(CRON)")
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: run test dask-test fuzz lint bench serve native clean-venv
+.PHONY: run test dask-test parity mutate fuzz lint bench serve native clean-venv
 
 run: $(STAMP) native
-	$(VENV)/bin/winnow run --raw $(RAW) --out $(OUT)
+	$(VENV)/bin/winnow run $(FOLDERS)
 
 test: $(DEV_STAMP) native
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	WINNOW_RULE_COVERAGE=1 $(VENV)/bin/pytest
+	WINNOW_RULE_COVERAGE=1 $(VENV)/bin/pytest -n auto
+
+# Compiled and pure builds give the same records on every dev page (make test compares
+# them on every 8th page; CI runs this too, with ../shared beside the checkout)
+parity: $(DEV_STAMP) native
+	WINNOW_PARITY=all $(VENV)/bin/pytest -q tests/test_native.py -k "same_records"
+
+# Mutation testing ([tool.mutmut] in pyproject.toml names the modules): mutants/ is
+# mutmut's work folder, bench/mutation.md the killed share per module and every survivor
+mutate: $(DEV_STAMP)
+	rm -rf mutants
+	WINNOW_NATIVE=0 $(VENV)/bin/mutmut run --max-children $$(nproc)
+	$(VENV_PY) tools/mutation_report.py
 
 # --dask-address against a real cluster: a `dask scheduler` and two `dask worker`
 # processes on 127.0.0.1 run a backfill of a WARC file (tests/test_dask_cluster.py,
@@ -52,9 +68,9 @@ bench: $(DEV_STAMP) native
 # stops with it.
 serve: $(STAMP)
 ifdef PREFECT_API_URL
-	$(VENV)/bin/winnow serve --cron "$(CRON)" --raw $(RAW) --out $(OUT)
+	$(VENV)/bin/winnow serve $(SCHEDULE) $(FOLDERS)
 else
-	$(VENV_PY) -m flows.local_server -- $(VENV)/bin/winnow serve --cron "$(CRON)" --raw $(RAW) --out $(OUT)
+	$(VENV_PY) -m flows.local_server -- $(VENV)/bin/winnow serve $(SCHEDULE) $(FOLDERS)
 endif
 
 $(VENV_PY):

@@ -12,6 +12,9 @@ SAVED, NOT_MODIFIED, DUPLICATE_URL = "saved", "not_modified", "duplicate_url"
 ROBOTS_DISALLOWED, TIMEOUT, TOO_LARGE = "robots_disallowed", "timeout", "too_large"
 TOO_MANY_REDIRECTS, BLOCKED_ADDRESS = "too_many_redirects", "blocked_address"
 UNSUPPORTED_TYPE, DNS_ERROR, CONNECT_ERROR = "unsupported_type", "dns_error", "connect_error"
+#: a URL of a host the circuit breaker paused for the run: never requested, asked again
+#: on the next run (its detail names the failure that paused the host)
+HOST_PAUSED = "host_paused"
 FETCHED = "fetched"  # the client's word for a 2xx body read within its caps (not final)
 
 #: Outcomes that may go away if asked again (retried with backoff, counted by the

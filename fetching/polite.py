@@ -42,6 +42,7 @@ from fetching.outcomes import (
     CONNECT_ERROR,
     DNS_ERROR,
     FETCHED,
+    HOST_PAUSED,
     ROBOTS_DISALLOWED,
     TIMEOUT,
     FetchResult,
@@ -182,7 +183,7 @@ class Polite:
         cause = host.paused
         if cause is None:
             return None
-        return FetchResult(cause.outcome, url, url, cause.status,
+        return FetchResult(HOST_PAUSED, url, url, None,
                            detail=f"not requested: host paused after "
                                   f"{self.settings.max_host_failures} failed URLs in a row"
                                   f" (last: {cause.outcome} {cause.detail})".strip())

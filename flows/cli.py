@@ -4,6 +4,11 @@ Imports are lazy: ``explain``, ``schema`` and ``validate`` never load Prefect,
 and ``run`` loads it only once its arguments are checked, so a mistyped folder
 costs milliseconds, not Prefect's start-up. Errors end as one line on stderr
 and a non-zero exit code, never as a traceback (``--debug`` shows it).
+
+The options that are settings are not written here: ``flows.options`` declares each
+once (flag, ``winnow.toml`` key, type, default) and ``add_flags`` puts them on the
+parsers; ``_apply_settings`` then fills every one from the defaults, the settings file
+and the command line (``flows.settings``) before a command runs.
 """
 
 from __future__ import annotations
@@ -58,30 +63,14 @@ def _folder_arg(path: str, what: str, must_exist: bool, warc_ok: bool = False) -
     return folder
 
 
-def _positive(value: int | None, option: str) -> None:
-    if value is not None and value < 1:
-        raise CliError(f"{option} must be at least 1", EXIT_USAGE)
-
-
-def _day(value: str | None, option: str):  # -> date | None
-    if value is None:
-        return None
-    from flows.select import parse_day
-
-    try:
-        return parse_day(value)
-    except ValueError as exc:
-        raise CliError(f"{option}: {exc}", EXIT_USAGE) from None
-
-
 def _run_flow(args: argparse.Namespace, **params: object) -> int:
     """Run the clean_pages flow with the run options shared by ``run`` and ``backfill``."""
     raw = _folder_arg(args.raw, "raw", must_exist=True, warc_ok=True)
     out = _folder_arg(args.out, "output", must_exist=False)
-    _positive(args.batch_size, "--batch-size")
-    _positive(args.workers, "--workers")
     if args.workers is not None and args.dask_address:
-        raise CliError("--workers and --dask-address exclude each other", EXIT_USAGE)
+        origins = args.effective.origins
+        raise CliError(f"workers ({origins['workers']}) and dask_address"
+                       f" ({origins['dask_address']}) exclude each other", EXIT_USAGE)
     limits = _limits(args)
 
     from flows.console import RunConsole
@@ -109,69 +98,38 @@ def _run_flow(args: argparse.Namespace, **params: object) -> int:
     return EXIT_OK
 
 
-def _byte_size(text: str) -> int:
-    """``--max-raw-bytes 64M``: a byte count, with an optional K/M/G (binary) suffix."""
-    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
-    value = text.strip().lower().removesuffix("ib").removesuffix("b")
-    scale = units.get(value[-1:], 1)
-    if scale != 1:
-        value = value[:-1]
-    try:
-        size = int(float(value) * scale)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a size in bytes: {text!r}") from None
-    if size < 0:
-        raise argparse.ArgumentTypeError(f"a size cannot be negative: {text!r}")
-    return size
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"seconds cannot be negative: {text!r}")
-    return value
-
-
 def _limits(args: argparse.Namespace):
-    """The run's limits: the defaults, then the settings file's [limits], then options."""
-    from cleaners import DEFAULT_LIMITS, Limits
+    """The run's limits, as the settings resolved them (defaults, [limits], options)."""
+    from dataclasses import fields
 
-    limits = DEFAULT_LIMITS
-    if args.settings:
-        try:
-            limits = Limits.from_toml(args.settings)
-        except OSError as exc:
-            raise CliError(f"cannot read settings {args.settings!r}: {exc.strerror or exc}",
-                           EXIT_USAGE) from exc
-        except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError too
-            raise CliError(f"settings {args.settings!r}: {exc}", EXIT_USAGE) from exc
-    return limits.with_overrides(
-        max_raw_bytes=args.max_raw_bytes,
-        max_decompressed_bytes=args.max_decompressed_bytes,
-        page_timeout=args.page_timeout,
-    )
+    from cleaners import Limits
+
+    values = {f.name: getattr(args, f.name) for f in fields(Limits)}
+    if not values["page_timeout"]:  # 0 turns the budget off
+        values["page_timeout"] = None
+    try:
+        return Limits(**values)
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    return _run_flow(args, learn_sites=args.learn_sites)
+    return _run_flow(args, learn_sites=args.learn_on_run)
 
 
 def cmd_backfill(args: argparse.Namespace) -> int:
-    since, until = _day(args.since, "--since"), _day(args.until, "--until")
+    since, until = args.since, args.until
     if since and until and since > until:
         raise CliError(f"--since {since} is after --until {until}", EXIT_USAGE)
     return _run_flow(args, since=since, until=until, reprocess=args.reprocess,
-                     learn_sites=args.learn_sites)
+                     learn_sites=args.learn_on_backfill)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    raw = _folder_arg(args.raw, "raw", must_exist=not args.settings,  # a fetch makes it
+    fetching = bool(args.effective.sources)  # each tick fetches them, then cleans
+    raw = _folder_arg(args.raw, "raw", must_exist=not fetching,  # a fetch makes it
                       warc_ok=True)
     out = _folder_arg(args.out, "output", must_exist=False)
-    _positive(args.batch_size, "--batch-size")
     from flows.schedule import (
         ScheduleError,
         build_deployment,
@@ -181,9 +139,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
 
     fetch = None
-    if args.settings:  # a [fetch] table with sources: each tick fetches, then cleans
-        fetch = {"fetch_settings": _fetch_table(args.settings),
-                 "settings_dir": _settings_dir(args.settings)}
+    if fetching:
+        fetch = {"fetch_settings": _fetch_table(args.effective),
+                 "settings_dir": _settings_dir(args.effective)}
         raw.mkdir(parents=True, exist_ok=True)
     try:
         check_cron(args.cron)
@@ -202,42 +160,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # --- fetch ----------------------------------------------------------------------------
 
 
-def _fetch_table(path: str) -> dict:
-    """The settings file's ``[fetch]`` table, checked as the fetch will use it."""
-    import tomllib
-
+def _fetch_table(effective) -> dict:  # effective: flows.settings.Effective
+    """The settings' ``[fetch]`` table, checked as the fetch will use it."""
     from flows.fetch import fetch_request
 
+    where = (f"settings {str(effective.path)!r}" if effective.path else
+             "no settings file (--config FILE, or winnow.toml here)")
+    if not effective.has_fetch:
+        raise CliError(f"{where}: no [fetch] table", EXIT_USAGE)
+    table = effective.fetch_table()
     try:
-        with open(path, "rb") as fh:
-            table = tomllib.load(fh).get("fetch")
-    except OSError as exc:
-        raise CliError(f"cannot read settings {path!r}: {exc.strerror or exc}",
-                       EXIT_USAGE) from exc
-    except ValueError as exc:  # tomllib.TOMLDecodeError
-        raise CliError(f"settings {path!r}: {exc}", EXIT_USAGE) from exc
-    if not isinstance(table, dict):
-        raise CliError(f"settings {path!r}: no [fetch] table", EXIT_USAGE)
-    try:
-        request = fetch_request("raw", "clean", table, _settings_dir(path))
+        request = fetch_request("raw", "clean", table, _settings_dir(effective))
     except ValueError as exc:  # SettingsError, SourceError
-        raise CliError(f"settings {path!r}: {exc}", EXIT_USAGE) from exc
+        raise CliError(f"{where}: {exc}", EXIT_USAGE) from exc
     if not request.sources:
-        raise CliError(f"settings {path!r}: [fetch] names no sources ([[fetch.sources]])",
-                       EXIT_USAGE)
+        raise CliError(f"{where}: [fetch] names no sources ([[fetch.sources]])", EXIT_USAGE)
     return table
 
 
-def _settings_dir(path: str) -> str:
-    return str(Path(path).resolve().parent)
+def _settings_dir(effective) -> str:
+    """Where relative ``urls`` files are read from: the settings file's folder."""
+    return str(effective.path.resolve().parent if effective.path else Path.cwd())
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    table = _fetch_table(args.settings)
+    table = _fetch_table(args.effective)
     raw = _folder_arg(args.raw, "raw", must_exist=False)
     out = _folder_arg(args.out, "output", must_exist=False)
-    _positive(args.batch_size, "--batch-size")
-    limits = _limits(args) if args.clean else None
+    limits = _limits(args) if args.fetch_clean else None
     raw.mkdir(parents=True, exist_ok=True)
 
     from fetching.state import FetchLocked
@@ -250,9 +200,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     try:
         with RunConsole(tracebacks=args.debug) as run_console, reporting_to(run_console):
             result = fetch_pages(raw=str(raw), out=str(out), fetch_settings=table,
-                                 clean=args.clean, batch_size=args.batch_size,
+                                 clean=args.fetch_clean, batch_size=args.batch_size,
                                  limits=limits.to_dict() if limits else None,
-                                 settings_dir=_settings_dir(args.settings))
+                                 settings_dir=_settings_dir(args.effective))
     except (FetchFailed, FetchLocked, RunFailed, StateLocked) as exc:
         raise CliError(str(exc)) from exc
     from fetching.run import FetchSummary
@@ -261,6 +211,45 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     print(FetchSummary(**result["fetch"]).to_text(), flush=True)
     if "clean" in result:
         print(RunSummary(**result["clean"]).to_text(), flush=True)
+    return EXIT_OK
+
+
+# --- settings and export --------------------------------------------------------------
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    """Print the effective settings as TOML, each value with where it came from; with a
+    command after it (``winnow settings backfill --workers 2``), as that command sees them."""
+    from flows.options import SETTINGS_COMMANDS
+    from flows.settings import render
+
+    effective = args.effective
+    if args.argv:
+        inner = build_parser().parse_args(args.argv)
+        if inner.command not in SETTINGS_COMMANDS or inner.command == "settings":
+            raise CliError(f"{inner.command} reads no settings", EXIT_USAGE)
+        if inner.config is None:
+            inner.config = args.config
+        _apply_settings(inner)
+        effective = inner.effective
+    sys.stdout.write(render(effective))
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the output folder's current articles to one Parquet file."""
+    folder = Path(args.folder or args.out)
+    if not (folder / "_manifest.json").is_file():
+        raise CliError(f"no _manifest.json in {str(folder)!r}: run winnow there first",
+                       EXIT_USAGE)
+    target = Path(args.export_path or folder / "_export" / "articles.parquet")
+    from flows.export import ExportError, export_parquet
+
+    try:
+        rows = export_parquet(folder, target)
+    except ExportError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"wrote {rows} article(s) to {target}")
     return EXIT_OK
 
 
@@ -406,35 +395,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line. Every option that is a setting comes from ``flows.options``
+    (``add_flags``): declared there once, with its ``winnow.toml`` key and default."""
+    from flows.options import GLOBAL, add_flags
+
     parser = _Parser(prog=PROG, description="Turn raw saved news pages into clean JSONL.")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    add_flags(parser, GLOBAL)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="clean new and changed pages (incremental)")
-    _run_options(run)
-    run.add_argument("--learn-sites", action="store_true",
-                     help="first learn each site's recurring lines (menus, teasers, footers)"
-                          " from all the pages, then clean: as backfill does")
+    _run_options(run, "run")
     run.set_defaults(func=cmd_run)
 
     backfill = sub.add_parser(
         "backfill", help="clean an archive: a date range, a fresh output version, on Dask"
     )
-    _run_options(backfill)
-    backfill.add_argument("--since", metavar="DATE",
-                          help="only pages dated on or after DATE (YYYY-MM-DD): the sidecar's"
-                               " fetched_at, else a date in the path, else the file's mtime")
-    backfill.add_argument("--until", metavar="DATE", help="only pages dated on or before DATE")
-    backfill.add_argument("--reprocess", action="store_true",
-                          help="clean every page again into a new output version; the current"
-                               " one stays live until the new one is complete")
-    backfill.add_argument("--no-learn-sites", dest="learn_sites", action="store_false",
-                          help="skip the first pass that learns each site's recurring lines;"
-                               " clean with what earlier runs learned")
+    _run_options(backfill, "backfill")
     backfill.set_defaults(func=cmd_backfill)
 
     _serve_parser(sub)
     _fetch_parser(sub)
+    _settings_parser(sub)
+    _export_parser(sub)
 
     explain = sub.add_parser("explain", help="show every line of a page and the rule for it")
     explain.add_argument("file", nargs="?")
@@ -461,64 +443,91 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _config_option(parser: argparse.ArgumentParser) -> None:
+    """``--config FILE`` (``--settings FILE``, its older name): the settings file."""
+    parser.add_argument("--config", "--settings", dest="config", metavar="FILE",
+                        help="the settings file (default: ./winnow.toml if it exists);"
+                             " command-line options override it")
+
+
 def _serve_parser(sub: argparse._SubParsersAction) -> None:
     """``winnow serve``: the scheduled deployment's options."""
+    from flows.options import add_flags
+
     serve = sub.add_parser("serve", help="register the clean_pages deployment on a cron"
-                                         " schedule and run its scheduled runs")
-    serve.add_argument("--cron", default="*/15 * * * *",
-                       help="when to run, as a cron expression (default: every 15 minutes)")
-    serve.add_argument("--raw", default="raw", help="folder of raw pages (default: raw)")
-    serve.add_argument("--out", default="clean", help="output folder (default: clean)")
-    serve.add_argument("--batch-size", type=int, default=None, help="pages per Prefect task")
-    serve.add_argument("--name", default="winnow", help="deployment name (default: winnow)")
-    serve.add_argument("--settings", metavar="FILE",
-                       help="a settings file whose [fetch] table names sources: each run"
-                            " fetches them, then cleans what it saved (winnow fetch --clean)")
+                                         " schedule and run its scheduled runs (when the"
+                                         " settings' [fetch] names sources: fetch, then"
+                                         " clean)")
+    add_flags(serve, "serve")
+    _config_option(serve)
     serve.set_defaults(func=cmd_serve)
 
 
 def _fetch_parser(sub: argparse._SubParsersAction) -> None:
-    """``winnow fetch``: its own options (it cleans with --clean, so no limit options)."""
+    """``winnow fetch``: the sources are the settings' ``[[fetch.sources]]``."""
+    from flows.options import add_flags
+
     fetch = sub.add_parser("fetch", help="fetch the settings' feeds, sitemaps, sites and URL"
                                          " lists into raw/ (politely, resumably)")
-    fetch.add_argument("--settings", metavar="FILE", required=True,
-                       help="a TOML file whose [fetch] table names the sources (and whose"
-                            " [limits] table --clean uses)")
-    fetch.add_argument("--raw", default="raw", help="folder the pages go to (default: raw)")
-    fetch.add_argument("--out", default="clean",
-                       help="output folder: fetch state and log, and --clean's records"
-                            " (default: clean)")
-    fetch.add_argument("--clean", action="store_true",
-                       help="then clean exactly the pages saved, in the same flow run")
-    fetch.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
-    fetch.set_defaults(func=cmd_fetch, max_raw_bytes=None, max_decompressed_bytes=None,
-                       page_timeout=None)
+    add_flags(fetch, "fetch")
+    _config_option(fetch)
+    fetch.set_defaults(func=cmd_fetch)
 
 
-def _run_options(parser: argparse.ArgumentParser) -> None:
-    """The options ``run`` and ``backfill`` share: both run the clean_pages flow."""
-    parser.add_argument("--raw", default="raw",
-                        help="folder of raw pages, or one .warc/.warc.gz file (default: raw)")
-    parser.add_argument("--out", default="clean", help="output folder (default: clean)")
-    parser.add_argument("--batch-size", type=int, default=200, help="pages per Prefect task")
-    parser.add_argument("--wait", action="store_true",
-                        help="if another run holds the output folder, wait for it to finish"
-                             " (default: exit with an error)")
-    where = parser.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=int, metavar="N",
-                       help="clean on a local Dask cluster of N worker processes")
-    where.add_argument("--dask-address", metavar="tcp://HOST:PORT",
-                       help="clean on an existing Dask scheduler's workers (needs"
-                            " PREFECT_API_URL set to a server they can reach)")
-    limits = parser.add_argument_group("limits (defaults in the README; 0 turns one off)")
-    limits.add_argument("--max-raw-bytes", type=_byte_size, metavar="SIZE",
-                        help="larger files are rejected unread (too_large); e.g. 64M")
-    limits.add_argument("--max-decompressed-bytes", type=_byte_size, metavar="SIZE",
-                        help="a .gz that expands past this is rejected (too_large)")
-    limits.add_argument("--page-timeout", type=_seconds, metavar="SECONDS",
-                        help="give up on a page after this long (timeout)")
-    limits.add_argument("--settings", metavar="FILE",
-                        help="a TOML file whose [limits] table sets any limit")
+def _settings_parser(sub: argparse._SubParsersAction) -> None:
+    settings = sub.add_parser("settings", help="print the effective settings as TOML, with"
+                                               " where each value came from")
+    _config_option(settings)
+    settings.add_argument("argv", nargs=argparse.REMAINDER, metavar="COMMAND ...",
+                          help="a command and its options: the settings as it would see them")
+    settings.set_defaults(func=cmd_settings)
+
+
+def _export_parser(sub: argparse._SubParsersAction) -> None:
+    from flows.options import add_flags
+
+    export = sub.add_parser("export", help="write the output's current articles to Parquet")
+    export.add_argument("folder", nargs="?", metavar="DIR",
+                        help="the output folder (default: [run] out, clean)")
+    add_flags(export, "export")
+    _config_option(export)
+    export.set_defaults(func=cmd_export)
+
+
+def _run_options(parser: argparse.ArgumentParser, command: str) -> None:
+    """The options of ``run`` and ``backfill``: both run the clean_pages flow."""
+    from flows.options import add_flags
+
+    add_flags(parser, command)
+    _config_option(parser)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The arguments with the settings applied: every option's attribute holds its
+    effective value (``args.effective`` says where each came from)."""
+    args = build_parser().parse_args(argv)
+    _apply_settings(args)
+    return args
+
+
+def _apply_settings(args: argparse.Namespace) -> None:
+    """Resolve the settings of ``args.command``: the defaults, the settings file, then what
+    the command line set. Commands that read no settings get the defaults' ``debug``."""
+    from flows.options import OPTIONS, SETTINGS_COMMANDS
+
+    given = {o.attr: getattr(args, o.attr) for o in OPTIONS if hasattr(args, o.attr)}
+    if args.command not in SETTINGS_COMMANDS:
+        args.debug = bool(given.get("debug", False))
+        return
+    from flows.settings import SettingsFileError, resolve
+
+    try:
+        effective = resolve(given, args.config)
+    except SettingsFileError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    for attr, value in effective.values.items():
+        setattr(args, attr, value)
+    args.effective = effective
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -527,6 +536,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for key, value in _QUIET_ENV.items():
         os.environ.setdefault(key, value)
     args = build_parser().parse_args(argv)
+    try:
+        _apply_settings(args)
+    except CliError as exc:
+        if getattr(args, "debug", False):
+            raise
+        _err(str(exc))
+        return exc.code
     return _dispatch(args)
 
 

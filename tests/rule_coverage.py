@@ -58,5 +58,7 @@ def install() -> None:
     engine.plan.cache_clear()
 
 
-def unfired() -> list[str]:
-    return sorted(set(REGISTRY) - FIRED)
+def unfired(elsewhere: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """The rules no test made act, here or in another process (``elsewhere``: the rules
+    pytest-xdist's workers report fired)."""
+    return sorted(set(REGISTRY) - FIRED - set(elsewhere))

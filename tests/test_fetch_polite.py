@@ -23,12 +23,15 @@ from pytest_httpserver import HTTPServer
 
 from fetching.settings import FetchSettings, SettingsError
 
-# The server notes a request's arrival after its thread has started and parsed it: a few
-# milliseconds that vary from request to request (werkzeug opens a connection and a thread
-# per request; this machine's two cores are shared). A gap on the server's clock may
-# therefore come out that much under the delay the client kept; JITTER allows for that
-# and no more. The client's own send times (``Host.starts``) are held to the delay exactly.
-JITTER = 0.02
+
+# The client's own send times (``Host.starts``) are held to the delay exactly. The server
+# notes a request's arrival after its thread has started and parsed it: usually a few
+# milliseconds late, but 40-70 ms on a loaded machine (make test runs a worker per CPU),
+# which shortens the next gap on the server's clock. So the server's clock is only asked
+# to show the requests were spread out, at least half the delay apart: a client that kept
+# no delay would send them within milliseconds.
+def spread(delay: float) -> float:
+    return delay / 2
 
 ROBOTS = """User-agent: *
 Disallow: /private/
@@ -80,7 +83,7 @@ def test_crawl_delay_is_respected_between_request_starts(httpserver, tmp_path):
     # robots.txt itself came before the Crawl-delay was known: the gaps that count are
     # those between page requests
     page_times = [t for p in paths for t in clock.times[p]]
-    assert min(gaps(page_times)) >= 0.3 - JITTER, gaps(page_times)
+    assert min(gaps(page_times)) >= spread(0.3), gaps(page_times)
     (host,) = polite[0].hosts()
     assert min(gaps(host.starts[1:])) >= 0.3
 
@@ -110,7 +113,7 @@ def test_per_host_delay_and_hosts_in_parallel(tmp_path):
             server.stop()
     assert summary.counts == {"saved": 12}
     for clock in clocks:
-        assert min(gaps(clock.all_times())) >= 0.25 - JITTER  # robots.txt included
+        assert min(gaps(clock.all_times())) >= spread(0.25)  # robots.txt included
     for host in polite[0].hosts():
         assert len(host.starts) == 5 and min(gaps(host.starts)) >= 0.25
     starts = sorted((t, i) for i, c in enumerate(clocks) for t in c.all_times())
@@ -124,11 +127,11 @@ def test_a_failing_host_is_paused_not_hammered(httpserver, tmp_path):
     urls = [httpserver.url_for(f"/down/{i}") for i in range(10)]
     summary = run_fetch(tmp_path, [urls_source(tmp_path, urls)],
                         settings(retries=1, max_host_failures=3))
-    assert summary.counts == {"http_500": 10}
+    assert summary.counts == {"http_500": 3, "host_paused": 7}  # only 3 were requested
     requests = [r for r, _ in httpserver.log if r.path.startswith("/down/")]
     assert len(requests) == 3 * 2  # three URLs, each tried twice; the host then paused
-    paused = [x for x in log_lines(summary) if "paused" in x.get("detail", "")]
-    assert len(paused) == 7 and all(x["outcome"] == "http_500" for x in paused)
+    paused = [x for x in log_lines(summary) if x["outcome"] == "host_paused"]
+    assert len(paused) == 7 and all("http_500" in x["detail"] for x in paused)
 
 
 def test_the_user_agent_is_honest_and_carries_the_contact(httpserver, tmp_path):
@@ -176,9 +179,13 @@ def test_a_redirect_hop_meets_robots_and_waits_its_turn(httpserver, tmp_path):
     httpserver.expect_request("/open/landing").respond_with_handler(
         clock.page(HTML.format("landing")))
     urls = [httpserver.url_for("/to-members"), httpserver.url_for("/hop")]
-    summary = run_fetch(tmp_path, [urls_source(tmp_path, urls)], settings(concurrency=1))
+    polite = []
+    summary = run_fetch(tmp_path, [urls_source(tmp_path, urls)], settings(concurrency=1),
+                        polite_hook=polite.append)
     got = outcomes(summary)
     assert got == {urls[0]: "robots_disallowed", urls[1]: "saved"}
     assert "/members/x" not in clock.times
     hop, landing = clock.times["/hop"][0], clock.times["/open/landing"][0]
-    assert landing - hop >= 0.3 - JITTER  # the Crawl-delay, between the two hops
+    assert landing - hop >= spread(0.3)  # the Crawl-delay, between the two hops
+    (host,) = polite[0].hosts()  # robots.txt, /to-members, /hop, /open/landing
+    assert len(host.starts) == 4 and min(gaps(host.starts[1:])) >= 0.3

@@ -108,13 +108,12 @@ def test_a_scheduled_run_cleans_with_what_earlier_runs_learned(run_flow, tmp_pat
 
 
 def test_backfill_learns_sites_unless_told_not_to_and_run_only_when_asked():
-    from flows.cli import build_parser
+    from flows.cli import parse_args as parse
 
-    parse = build_parser().parse_args
-    assert parse(["backfill", "--raw", "r"]).learn_sites is True
-    assert parse(["backfill", "--raw", "r", "--no-learn-sites"]).learn_sites is False
-    assert parse(["run"]).learn_sites is False
-    assert parse(["run", "--learn-sites"]).learn_sites is True
+    assert parse(["backfill", "--raw", "r"]).learn_on_backfill is True
+    assert parse(["backfill", "--raw", "r", "--no-learn-sites"]).learn_on_backfill is False
+    assert parse(["run"]).learn_on_run is False
+    assert parse(["run", "--learn-sites"]).learn_on_run is True
 
 
 def test_explain_with_an_output_folder_shows_the_site_rules(tmp_path, capsys):

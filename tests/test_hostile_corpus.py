@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shutil
+import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -71,17 +73,44 @@ def test_every_hostile_case_becomes_its_record_or_reject(hostile_raw, slow_marke
     assert len(set(details)) >= len(details) - 5  # details say what is wrong with *this* file
 
 
-@pytest.mark.skipif(corpus.running_as_root(), reason="root reads a chmod 000 file anyway")
-def test_an_unreadable_file_is_an_unreadable_reject(tmp_path):
-    page = tmp_path / "locked.html"
+def _clean_as(uid: int | None, job) -> tuple[str, str]:
+    """Clean ``job`` in this process, or, for a ``uid``, in a forked child that drops to it:
+    root reads a chmod 000 file anyway, so as root the permission check needs another user."""
+    if uid is None:
+        record, _ = clean_job(job)
+        return record.reason, record.detail
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            os.close(read_end)
+            os.setgid(uid)
+            os.setuid(uid)
+            record, _ = clean_job(job)
+            os.write(write_end, json.dumps([record.reason, record.detail]).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as answer:
+        reply = answer.read()
+    os.waitpid(child, 0)
+    reason, detail = json.loads(reply)
+    return reason, detail
+
+
+def test_an_unreadable_file_is_an_unreadable_reject():
+    """chmod 000 on a file in a folder anyone may enter; as root, read as user ``nobody``."""
+    folder = Path(tempfile.mkdtemp())
+    os.chmod(folder, 0o755)
+    page = folder / "locked.html"
     page.write_text("<p>x</p>")
     os.chmod(page, 0)
     try:
-        [job] = [page_job(p) for p in discover(tmp_path).pages]
-        record, _ = clean_job(job)
+        [job] = [page_job(p) for p in discover(folder).pages]
+        reason, detail = _clean_as(65534 if corpus.running_as_root() else None, job)
     finally:
-        os.chmod(page, 0o600)
-    assert record.reason == "unreadable" and "Permission denied" in record.detail
+        shutil.rmtree(folder)
+    assert reason == "unreadable" and "Permission denied" in detail
 
 
 def test_a_read_error_is_an_unreadable_reject_even_as_root(tmp_path, monkeypatch):

@@ -110,11 +110,11 @@ def test_overrides_keep_what_was_not_given_and_0_turns_the_budget_off():
 
 
 def test_run_options_override_the_settings_file_which_overrides_the_defaults(tmp_path):
-    from flows.cli import _limits, build_parser
+    from flows.cli import _limits, parse_args
 
     settings = tmp_path / "winnow.toml"
     settings.write_text("[limits]\nmax_raw_bytes = 1000\nmax_html_depth = 64\n")
-    args = build_parser().parse_args(
+    args = parse_args(
         ["run", "--settings", str(settings), "--max-raw-bytes", "2M", "--page-timeout", "0"])
     limits = _limits(args)
     assert limits.max_raw_bytes == 2 * 1024 * 1024  # the option beats the file
@@ -128,7 +128,7 @@ def test_run_options_override_the_settings_file_which_overrides_the_defaults(tmp
     [
         (["--max-raw-bytes", "lots"], "not a size in bytes"),
         (["--page-timeout", "-1"], "cannot be negative"),
-        (["--settings", "{bad}"], "unknown limit 'max_raw_byte'"),
+        (["--settings", "{bad}"], "[limits] max_raw_byte: unknown key"),
     ],
 )
 def test_a_bad_limit_is_a_one_line_usage_error(tmp_path, capsys, argv, fragment):

@@ -445,6 +445,16 @@ def test_the_kind_of_piece_before_by_is_not_part_of_the_name():
     assert printed.authors == ["Jane Doe"]
 
 
+@pytest.mark.parametrize("lead", ["Reported", "Commentary", "Words and photos"])
+def test_one_list_of_byline_leads_serves_the_metadata_and_the_printed_byline(lead):
+    """The metadata's author value and the story's byline line read the same lead words
+    (cleaners/words/byline_leads.py): each of these once reached only one of them."""
+    meta = _article(_html(f'<meta name="author" content="{lead} by Stephen Collinson">', ""))
+    assert meta.authors == ["Stephen Collinson"]
+    printed = _article(_html("", f"<p class='byline'>{lead} by Jane Doe</p>"))
+    assert printed.authors == ["Jane Doe"]
+
+
 def test_a_cms_filing_is_no_tag():
     """#22 rough edge 7: tags came out as 'Articles' (where the site files every post)."""
     head = ('<meta property="article:tag" content="Articles">'

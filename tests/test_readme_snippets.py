@@ -1,10 +1,12 @@
 """The README's snippets for reading an output run as printed, on an output with rejects
-and on one without (#22: the DuckDB query failed where no record had a ``reason``)."""
+and on one without (#22: the DuckDB query failed where no record had a ``reason``); and
+its snippets reading the Parquet export, with DuckDB and polars, on the same outputs."""
 
 from __future__ import annotations
 
 import logging
 import re
+import types
 from pathlib import Path
 
 import pytest
@@ -14,11 +16,19 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 log = logging.getLogger("test")
 
 
+def _python_blocks() -> list[str]:
+    text = README.read_text(encoding="utf-8")
+    return re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+
+
 def _reading_snippets() -> list[str]:
     """The python blocks of the README's section on reading the output."""
-    text = README.read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
-    return [b for b in blocks if "_manifest.json" in b]
+    return [b for b in _python_blocks() if "_manifest.json" in b]
+
+
+def _parquet_snippets() -> list[str]:
+    """The python blocks of the README's section on the Parquet export."""
+    return [b for b in _python_blocks() if "articles.parquet" in b]
 
 
 @pytest.fixture(params=["with_rejects", "without_rejects"])
@@ -46,3 +56,30 @@ def test_each_reading_snippet_gives_the_articles(output, index):
     found = scope["articles"]
     count = len(found.fetchall()) if hasattr(found, "fetchall") else len(found)
     assert count == articles
+
+
+def test_the_readme_has_the_parquet_snippets():
+    snippets = _parquet_snippets()
+    assert len(snippets) == 2
+    assert any("duckdb" in s for s in snippets) and any("polars" in s for s in snippets)
+
+
+def _rows(found: object) -> list:
+    return found.fetchall() if hasattr(found, "fetchall") else found.rows()
+
+
+@pytest.mark.parametrize("index", [0, 1])
+def test_each_parquet_snippet_reads_the_exported_articles(output, index):
+    from flows.cli import main
+
+    folder, articles = output
+    assert main(["export", "--format", "parquet"]) == 0  # clean/ in the current folder
+    assert (folder / "clean" / "_export" / "articles.parquet").is_file()
+    scope: dict[str, object] = {}
+    exec(_parquet_snippets()[index], scope)  # noqa: S102 - the README's own code
+    assert len(_rows(scope["articles"])) == articles
+    others = [v for k, v in scope.items() if k != "articles" and not k.startswith("__")
+              and not isinstance(v, types.ModuleType)]
+    assert others  # the second query of each snippet runs too
+    for value in others:
+        _rows(value)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from cleaners.blocks import Block
+from cleaners.words import byline_leads
 from cleaners.words.dates import find_dates, month_number
 from cleaners.words.features import function_words
 
@@ -36,9 +37,7 @@ UNDER_HEADLINE_WORDS = (2, 3)  # a name alone under the headline: this many word
 UNDER_HEADLINE_LINES = 3  # ...in one of the first lines under it
 
 _BY = re.compile(
-    r"^(?i:(?:written|posted|reported|published|article|story|words|text|reporting|"
-    r"analysis|opinion|commentary|review|interview|column|"
-    r"photos? and words)\s+)?(?i:by)(?:\s*:?\s+|(?=[A-Z]))(?P<rest>\S.*)$")
+    rf"^(?i:(?:{byline_leads.PATTERN})\s+)?(?i:by)(?:\s*:?\s+|(?=[A-Z]))(?P<rest>\S.*)$")
 # "Posted on December 18, 2025 Posted by John Scalzi", "Mar 24, 2025 By Amy Wilhelm": a
 # byline after the date on the same line
 _BY_LATER = re.compile(

@@ -18,6 +18,7 @@ from datetime import datetime
 from lxml.html import HtmlElement
 
 from cleaners.markup import PageMeta
+from cleaners.words import byline_leads
 from cleaners.words.dates import find_dates
 from cleaners.words.normalise import fold_spaces
 
@@ -76,9 +77,8 @@ def _ld_type(obj: dict) -> set[str]:
 
 
 # what kind of piece it is, before the name: "Analysis by Stephen Collinson" (#22)
-_GENRE_BY = re.compile(r"^(?:analysis|opinion|commentary|review|interview|column|report|"
-                       r"reporting|story|text|words|photos?|written|posted)\s+by\s+",
-                       re.IGNORECASE)
+# "Analysis by Jane Doe" as an author value; "Photos by" too, as the value names the person
+_GENRE_BY = re.compile(rf"^(?:{byline_leads.PATTERN}|photos?)\s+by\s+", re.IGNORECASE)
 
 
 def _names(value: object, ids: dict[str, dict] | None = None) -> list[str]:
