@@ -19,7 +19,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED ?= false
 export DO_NOT_TRACK ?= 1
 
-.PHONY: run test parity mutate fuzz lint bench serve native clean-venv
+.PHONY: run test dask-test parity mutate fuzz lint bench serve native clean-venv
 
 run: $(STAMP) native
 	$(VENV)/bin/winnow run $(FOLDERS)
@@ -40,6 +40,12 @@ mutate: $(DEV_STAMP)
 	rm -rf mutants
 	WINNOW_NATIVE=0 $(VENV)/bin/mutmut run --max-children $$(nproc)
 	$(VENV_PY) tools/mutation_report.py
+
+# --dask-address against a real cluster: a `dask scheduler` and two `dask worker`
+# processes on 127.0.0.1 run a backfill of a WARC file (tests/test_dask_cluster.py,
+# ~2 min; left out of `make test`, run by .ci/run after it)
+dask-test: $(DEV_STAMP) native
+	$(VENV)/bin/pytest -m dask_cluster tests/test_dask_cluster.py
 
 # The text path compiled by mypyc into build/native/ (cleaners/native.py): rebuilt when
 # its sources changed since the last build, a no-op otherwise. Where it cannot be built

@@ -808,6 +808,14 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                     help="the fetch section (bench/fetch_bench.py: winnow fetch over 20 "
                          "local hosts against its politeness limit; about a minute). "
                          "Default: on, off for a --limit smoke run")
+    ap.add_argument("--only", nargs="+", choices=SECTIONS, metavar="SECTION",
+                    help="only these sections: " + ", ".join(SECTIONS) + " (quality: the "
+                         "dev sets' table and everything after it; whole: the whole command "
+                         "on the dev archive; synthetic: the synthetic archive's memory and "
+                         "time; scale: bench/scale.py; fetch: bench/fetch_bench.py)")
+    ap.add_argument("--synthetic-100k", action="store_true",
+                    help="add the 100,000-page synthetic archive (about an hour on 2 "
+                         "busy CPUs; also WINNOW_BENCH_100K=1)")
     return ap.parse_args(argv)
 
 
@@ -1025,6 +1033,64 @@ def _header(args: argparse.Namespace, pinned: str, elapsed: float) -> str:
     )
 
 
+SECTIONS = ("quality", "whole", "synthetic", "scale", "fetch")
+SYNTHETIC_SIZES = (10_000,)  # + 100,000 with --synthetic-100k or WINNOW_BENCH_100K=1
+
+
+def _wanted(args: argparse.Namespace, name: str) -> bool:
+    """Whether a section runs: the ``--only`` ones, else all but those a smoke run skips."""
+    if args.only:
+        return name in args.only
+    if name == "scale":
+        return bool(args.scale or (args.scale is None and not args.limit))
+    if name == "fetch":
+        return bool(args.fetch or (args.fetch is None and not args.limit))
+    if name in ("whole", "synthetic"):
+        return not args.limit
+    return True
+
+
+def _quality_sections(args: argparse.Namespace, scorer: Any, sets: list[DevSet],
+                      notes: list[str]) -> list[str | None]:
+    """The dev sets scored and timed page by page, and everything that comes of it."""
+    rows, memory, evidence = _run_sets(sets, args.modes, args.repeats, scorer)
+    notes += _run_notes(rows)
+    render_rows = _render_rows(sets, scorer, notes) if args.renderers else []
+    general = generalisation_sections(sets, rows, scorer, args.modes)
+    truths = {ds.name: {p.id: p.truth or "" for p in ds.pages} for ds in sets if ds.scored}
+    return [
+        table(rows), *general[:3], archive_table(rows, truths, scorer), *general[3:],
+        _evidence_section(evidence), _renderers_section(render_rows),
+        None if args.no_stats_memory else site_stats_memory_report(),
+        text_speed(rows), seed_speed(ROOT / "raw"),
+        _memory_section(_peak_rss_mib(), memory),
+    ]
+
+
+def _whole_sections(args: argparse.Namespace, sets: list[DevSet], cpus: set[int] | None
+                    ) -> list[str | None]:
+    """Whole-command pages/s on the dev archive (folder, WARC, text) and the synthetic
+    archive, against trafilatura page after page (bench/whole_command.py, scale_run.py)."""
+    out: list[str | None] = []
+    html_sets = [ds for ds in sets if ds.input_format == "html" and ds.name.endswith("-dev")]
+    text_sets = [ds for ds in sets if ds.name.endswith("-dev-text")]
+    if _wanted(args, "whole") and html_sets:
+        from bench.whole_command import whole_command_section
+
+        out.append(whole_command_section(
+            html_sets, text_sets, {"html": trafilatura_html(), "text": trafilatura_lines()},
+            cpus))
+    if _wanted(args, "synthetic"):
+        from bench import whole_command
+        from bench.scale_run import scale_section
+
+        whole_command.ALL_CPUS = set(cpus) if cpus else None
+        big = args.synthetic_100k or os.environ.get("WINNOW_BENCH_100K") == "1"
+        sizes = [*SYNTHETIC_SIZES, *([100_000] if big else [])]
+        out.append(scale_section(sizes, ["folder", "warc"], preexec=whole_command._all_cpus))
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse_args(argv)
     started = time.perf_counter()
@@ -1033,43 +1099,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     notes: list[str] = []
     scorer, sets = _load_sets(args, notes)
-    rows, memory, evidence = _run_sets(sets, args.modes, args.repeats, scorer)
-    notes += _run_notes(rows)
-    render_rows = _render_rows(sets, scorer, notes) if args.renderers else []
-    general = generalisation_sections(sets, rows, scorer, args.modes)
-
-    scale_text = None
-    if args.scale or (args.scale is None and not args.limit):
+    sections = _quality_sections(args, scorer, sets, notes) if _wanted(args, "quality") else []
+    sections += _whole_sections(args, sets, all_cpus)
+    sections.append("\n".join(f"- {n}" for n in notes))
+    if _wanted(args, "scale"):
         from bench.scale import scale_sections
 
-        scale_text = scale_sections(args.data_root, cpus=all_cpus)
-    fetch_text = None
-    if args.fetch or (args.fetch is None and not args.limit):
+        sections.append(scale_sections(args.data_root, cpus=all_cpus))
+    if _wanted(args, "fetch"):
         from bench.fetch_bench import fetch_section
 
-        fetch_text = fetch_section((50, 100))
-
-    rss_mib = _peak_rss_mib()
+        sections.append(fetch_section((50, 100)))
     elapsed = time.perf_counter() - started
-    speed = text_speed(rows)
-    seeds = seed_speed(ROOT / "raw")
-    stats_memory = None if args.no_stats_memory else site_stats_memory_report()
-    truths = {ds.name: {p.id: p.truth or "" for p in ds.pages} for ds in sets if ds.scored}
-    body = "\n\n".join(filter(None, [
-        table(rows),
-        *general[:3],
-        archive_table(rows, truths, scorer),
-        *general[3:],
-        _evidence_section(evidence),
-        _renderers_section(render_rows),
-        stats_memory,
-        speed,
-        seeds,
-        _memory_section(rss_mib, memory),
-        "\n".join(f"- {n}" for n in notes),
-        scale_text,
-        fetch_text,
-    ]))
+    body = "\n\n".join(filter(None, sections))
     print(body)
     args.out.write_text(_header(args, pinned, elapsed) + body + "\n", encoding="utf-8")
     print(f"\nwrote {args.out} ({elapsed:.0f} s)", file=sys.stderr)

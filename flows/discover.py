@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,7 +234,8 @@ def discover(raw_root: str | Path, *, exclude: Iterable[str | Path] = ()) -> Dis
                 path=str(file),
                 source_path=rel_name,
                 sidecar=sidecar if sidecar in stats else None,
-                folder_site=display_name(parts[0]) if len(parts) > 1 else None,
+                # one string per site, not per page: the list holds the whole archive
+                folder_site=sys.intern(display_name(parts[0])) if len(parts) > 1 else None,
                 stat=stats[name],
                 sidecar_stat=stats.get(sidecar),
             )

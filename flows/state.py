@@ -56,8 +56,9 @@ STATE_DB = "state.sqlite"
 LOCK_FILE = "run.lock"
 TRANSIENT_REASONS = frozenset({"unreadable", "vanished", "timeout", "error"})
 # PRAGMA user_version; 0 is the first layout (one commit per run), 2 the per-batch one,
-# 3 adds the signatures table (made by _create_schema: nothing to migrate)
-DB_LAYOUT = 3
+# 3 adds the signatures table, 4 the totals table (both made by _create_schema; a
+# version's totals are counted once from its pages the first time they are asked for)
+DB_LAYOUT = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
@@ -94,6 +95,11 @@ CREATE TABLE IF NOT EXISTS signatures (
     sidecar_sig    TEXT NOT NULL DEFAULT '',
     raw_sha256     TEXT NOT NULL,
     sidecar_sha256 TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS totals (
+    version  INTEGER PRIMARY KEY,
+    articles INTEGER NOT NULL,
+    rejects  INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS runs (
     run_id      TEXT PRIMARY KEY,
@@ -216,6 +222,8 @@ class RunState:
                 self._migrate_from_first_layout()
             else:
                 _create_schema(self._db)
+            if layout < DB_LAYOUT:  # a Winnow before the totals wrote to it: count again
+                self._db.execute("DELETE FROM totals")
             self._db.execute(f"PRAGMA user_version = {DB_LAYOUT}")
 
     def close(self) -> None:
@@ -284,7 +292,7 @@ class RunState:
             self._db.execute("UPDATE versions SET status = 'live' WHERE version = ?", (version,))
 
     def _forget_version(self, version: int) -> None:
-        for table in ("pages", "parts", "versions"):
+        for table in ("pages", "parts", "versions", "totals"):
             self._db.execute(f"DELETE FROM {table} WHERE version = ?", (version,))
 
     # --- pages ----------------------------------------------------------------------
@@ -360,6 +368,7 @@ class RunState:
                   if o.key is not None and o.signature is not None]
         unsigned = [(o.source_path,) for o in outcomes if o.key is None or o.signature is None]
         with self._db:  # one transaction: all of it or none of it
+            self._count_current(version, rows)
             self._db.executemany(
                 "INSERT OR REPLACE INTO signatures (source_path, raw_sig, sidecar_sig,"
                 " raw_sha256, sidecar_sha256) VALUES (?, ?, ?, ?, ?)", signed)
@@ -396,13 +405,57 @@ class RunState:
         """Per part kind, how many pages' current records (each page's last cleaned
         content) are of that kind: what the manifest's totals promise a consumer who
         keeps the last record per page. A page cleaned twice has two records in the
-        parts, and counts once."""
+        parts, and counts once.
+
+        Kept as counts that ``commit_batch`` moves page by page (``totals``), because the
+        manifest asks for them every few seconds of a run: counting them from the pages
+        each time costs a lookup per page of the archive, so a run's time per page would
+        grow with the archive. A version without counts yet (a state written before they
+        were kept) is counted from its pages once."""
+        with self._db:
+            articles, rejects = self._totals_row(version)
+        return {"articles": articles, "rejects": rejects}
+
+    def recount_totals(self, version: int) -> dict[str, int]:
+        """``current_totals`` counted from the pages themselves (a scan of the version)."""
         rows = self._db.execute(
             "SELECT outcome, COUNT(*) FROM pages p WHERE version = ? AND rowid ="
             " (SELECT MAX(rowid) FROM pages q WHERE q.version = p.version"
             " AND q.source_path = p.source_path) GROUP BY outcome", (version,))
         counts = dict(rows.fetchall())
         return {"articles": counts.get("record", 0), "rejects": counts.get("reject", 0)}
+
+    def _totals_row(self, version: int) -> tuple[int, int]:
+        """The version's (articles, rejects), counted and stored first if missing. Call
+        inside a transaction."""
+        row = self._db.execute("SELECT articles, rejects FROM totals WHERE version = ?",
+                               (version,)).fetchone()
+        if row is not None:
+            return int(row[0]), int(row[1])
+        counted = self.recount_totals(version)
+        self._db.execute("INSERT INTO totals (version, articles, rejects) VALUES (?, ?, ?)",
+                         (version, counted["articles"], counted["rejects"]))
+        return counted["articles"], counted["rejects"]
+
+    def _count_current(self, version: int, rows: list[tuple]) -> None:
+        """Move the version's totals for the page rows about to be inserted: each page's
+        current outcome becomes the new row's (the last inserted is the current one).
+        One indexed lookup per page of the batch, inside its transaction."""
+        articles, rejects = self._totals_row(version)
+        current: dict[str, str | None] = {}
+        for row in rows:
+            path, outcome = row[1], row[4]
+            if path not in current:
+                found = self._db.execute(
+                    "SELECT outcome FROM pages WHERE version = ? AND source_path = ?"
+                    " ORDER BY rowid DESC LIMIT 1", (version, path)).fetchone()
+                current[path] = found[0] if found else None
+            before = current[path]
+            articles += (outcome == "record") - (before == "record")
+            rejects += (outcome == "reject") - (before == "reject")
+            current[path] = outcome
+        self._db.execute("UPDATE totals SET articles = ?, rejects = ? WHERE version = ?",
+                         (articles, rejects, version))
 
     def listed_paths(self) -> set[str]:
         """Every part file any version holds (live or being built): never to be removed."""

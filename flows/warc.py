@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import sys
 import threading
 import zlib
 from collections import Counter
@@ -79,7 +80,8 @@ def _charset(record: WarcRecord) -> str | None:
         info = codecs.lookup(name)
     except LookupError:
         return None
-    return name if getattr(info, "_is_text_encoding", True) else None
+    # one string per charset, not per record: the plan holds every record's
+    return sys.intern(name) if getattr(info, "_is_text_encoding", True) else None
 
 
 def _spot(record: WarcRecord, offset: int | None) -> WarcSpot:
