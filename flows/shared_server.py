@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -59,7 +60,15 @@ def idle_seconds() -> float:
     return value if value >= 0 else DEFAULT_IDLE
 
 
-def _healthy(url: str, timeout: float = 2.0) -> bool:
+def free_port() -> int:
+    """A port on 127.0.0.1 that no one listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    """Whether a Prefect server answers its health check at ``url``."""
     import httpx
 
     try:
@@ -75,7 +84,7 @@ def running_server(home: Path) -> str | None:
         url = str(noted["url"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return url if _healthy(url) else None
+    return url if healthy(url) else None
 
 
 def note_server(home: Path, url: str, pid: int) -> None:
@@ -108,7 +117,6 @@ def _flock(path: Path, mode: int) -> Iterator[int]:
 
 def _start(home: Path, idle: float, env: dict[str, str]) -> str:
     """Start a supervised server in the background; return its URL once it answers."""
-    from flows.local_server import free_port
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/api"
@@ -120,7 +128,7 @@ def _start(home: Path, idle: float, env: dict[str, str]) -> str:
             start_new_session=True,  # outlives this run; Ctrl-C in the terminal is not for it
         )
     deadline = time.monotonic() + START_TIMEOUT
-    while not _healthy(url, timeout=1.0):
+    while not healthy(url, timeout=1.0):
         if proc.poll() is not None or time.monotonic() > deadline:
             with suppress(ProcessLookupError):  # the supervisor and its server
                 os.killpg(proc.pid, signal.SIGKILL)

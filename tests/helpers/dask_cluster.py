@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from flows.local_server import free_port
+from flows.shared_server import free_port
 
 DASK = str(Path(sys.executable).with_name("dask"))
 
