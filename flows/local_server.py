@@ -23,23 +23,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from flows.shared_server import free_port, healthy
+from flows.shared_server import free_port, healthy, stop_group
 
 QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
-
-
-def _stop(proc: subprocess.Popen, grace: float = 10.0) -> None:
-    """SIGTERM the server's process group (uvicorn and its services), then SIGKILL."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(grace)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    except ProcessLookupError:
-        pass
 
 
 @contextmanager
@@ -81,7 +67,7 @@ def prefect_server(port: int | None = None, timeout: float = 120.0) -> Iterator[
         finally:
             forget_server(home, url)
     finally:
-        _stop(proc)
+        stop_group(proc)
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -67,6 +67,21 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def stop_group(proc: subprocess.Popen, grace: float = 10.0) -> None:
+    """SIGTERM a process started in its own session and its group (a server and its
+    workers), then SIGKILL what is left after ``grace`` seconds."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    except ProcessLookupError:
+        pass
+
+
 def healthy(url: str, timeout: float = 2.0) -> bool:
     """Whether a Prefect server answers its health check at ``url``."""
     import httpx

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers.artifacts import flow_run_markdown
 
 from flows.validate import validate_file
 from schemas.models import ArticleRecord
@@ -71,8 +72,8 @@ def test_seeds_become_records_an_empty_file_a_reject_and_a_rerun_writes_nothing(
     saved = json.loads((out / "_state" / "runs" / f"{run_id}.json").read_text())
     assert saved["records"] == 5 and saved["status"] == "completed"
     assert _flow_run_name(state) == "clean raw (6 pages)"
-    assert "Rejects by reason" in _artifact_markdown(state)
-    assert "| `headline_list` |" in _artifact_markdown(state)  # what each rule removed
+    assert "Rejects by reason" in flow_run_markdown(state)
+    assert "| `headline_list` |" in flow_run_markdown(state)  # what each rule removed
 
     # The rerun finds every page known: it cleans nothing and writes no part file.
     before = jsonl_files(out)
@@ -150,14 +151,3 @@ def _flow_run_name(state) -> str:
         return client.read_flow_run(state.state_details.flow_run_id).name
 
 
-def _artifact_markdown(state) -> str:
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
-
-    flow_run_id = state.state_details.flow_run_id
-    with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
-        )
-    [artifact] = [a for a in artifacts if a.type == "markdown"]
-    return artifact.data

@@ -5,7 +5,6 @@ when the ``with`` block ends, however it ends."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -13,23 +12,9 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from flows.shared_server import free_port
+from flows.shared_server import free_port, stop_group
 
 DASK = str(Path(sys.executable).with_name("dask"))
-
-
-def _stop(proc: subprocess.Popen, grace: float = 10.0) -> None:
-    """SIGTERM the process group (a worker's nanny and its worker process), then SIGKILL."""
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(grace)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    except ProcessLookupError:
-        pass
 
 
 def _start(args: list[str], log: Path, env: dict[str, str], cwd: Path) -> subprocess.Popen:
@@ -74,14 +59,14 @@ def dask_cluster(folder: Path, *, workers: int = 2, env: dict[str, str] | None =
         procs = []
         scheduler = _start(["scheduler", "--host", "127.0.0.1", "--port", str(port),
                             "--no-dashboard"], folder / "scheduler.log", env, cwd)
-        stack.callback(_stop, scheduler)
+        stack.callback(stop_group, scheduler)
         procs.append(scheduler)
         for n in range(workers):
             worker = _start(["worker", address, "--nworkers", "1", "--nthreads", "1",
                              "--host", "127.0.0.1", "--no-dashboard", "--name", f"w{n}",
                              "--local-directory", str(folder / f"w{n}")],
                             folder / f"worker-{n}.log", env, cwd)
-            stack.callback(_stop, worker)
+            stack.callback(stop_group, worker)
             procs.append(worker)
         _wait_for(address, workers, procs, folder, timeout)
         yield address
