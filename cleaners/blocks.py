@@ -44,6 +44,10 @@ class Markup:
     prominent: bool = False  # set off as a headline (heading, title class, bold or large)
     template: str = ""  # why the site's template holds it (learned site chrome), if it does
     datetime: str = ""  # the machine date of a <time datetime> (or itemprop date) in it
+    # the elements it stood in, innermost first, as the page was parsed (lxml elements;
+    # ``object`` keeps lxml out of the text path; the extractors later rewrite the tree):
+    # where it stands in the page (``html_rules.story_root``). Empty in a chrome container.
+    ancestors: tuple[object, ...] = ()
 
 
 @dataclass(slots=True)
