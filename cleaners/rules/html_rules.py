@@ -227,6 +227,25 @@ def _inside(b: Block, root: object) -> bool:
     return root in _ancestors(b)
 
 
+_TEXT_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li"})
+
+
+@rule("enclosed_line", stage="html")
+def enclosed_line(blocks: list[Block], ctx: PageContext) -> None:
+    """A heading, paragraph or list item that neither extractor kept but that stands right
+    between two blocks of the story (nothing but its neighbours around it) is the story's:
+    a subhead the extractors dropped as too short, a list's short item. Generic boxes
+    (<div>, code, table rows) stay as voted: there the extractors' rejection is mostly right
+    (a button's label, a code line the story shows as an image)."""
+    content = [b for b in blocks if b.text and b.label != "meta"]
+    for j in range(1, len(content) - 1):
+        b = content[j]
+        if b.rule == "extractor_vote" and b.label == "chrome" and b.tag in _TEXT_TAGS and \
+                content[j - 1].label == "body" and content[j + 1].label == "body":
+            b.mark("body", "enclosed_line", "kept by neither extractor, but between the "
+                   "story's blocks")
+
+
 # a lone extractor's prose outside the agreed story, against the agreed story's, from
 # which its picks are the story and the agreement only a part of it (a lead, a box)
 LONE_STORY_SHARE = 1.0
