@@ -227,12 +227,14 @@ def _inside(b: Block, root: object) -> bool:
     return root in _ancestors(b)
 
 
-_TEXT_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li"})
+# headings, paragraphs, list items, and text standing bare in the page's <body>
+_TEXT_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "body"})
 
 
 @rule("enclosed_line", stage="html")
 def enclosed_line(blocks: list[Block], ctx: PageContext) -> None:
-    """A heading, paragraph or list item that neither extractor kept but that stands right
+    """A heading, paragraph or list item (or text bare in the page's <body>, a page written
+    without paragraph tags) that neither extractor kept but that stands right
     between two blocks of the story (nothing but its neighbours around it) is the story's:
     a subhead the extractors dropped as too short, a list's short item. Generic boxes
     (<div>, code, table rows) stay as voted: there the extractors' rejection is mostly right
