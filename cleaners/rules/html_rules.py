@@ -167,7 +167,7 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("body", "single_vote", f"kept by {voter}, inside the agreed story")
         elif is_prose(b) and _near(blocks, i, lo, hi):
             b.mark("body", "single_vote", f"kept by {voter}, prose next to the story")
-        elif i < lo and root is not None and _inside(b, root):
+        elif i < lo and root is not None and _intro(blocks, b, root):
             b.mark("body", "single_vote", f"kept by {voter}, above the story in its element")
         else:
             b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
@@ -223,8 +223,15 @@ def story_root(blocks: list[Block], agreed: list[int]) -> object | None:
     return common[0]
 
 
-def _inside(b: Block, root: object) -> bool:
-    return root in _ancestors(b)
+def _intro(blocks: list[Block], b: Block, root: object) -> bool:
+    """Whether a lone voter's block above the agreed story is the story's introduction: prose
+    inside the element that holds the whole agreement, standing beside no image and printed
+    once (a gallery's caption is printed again in its slides)."""
+    if not is_prose(b) or (b.markup is not None and b.markup.images) or \
+            root not in _ancestors(b):
+        return False
+    key = _match_key(b)
+    return sum(1 for other in blocks if _match_key(other) == key) == 1
 
 
 # headings, paragraphs, list items, and text standing bare in the page's <body>
