@@ -46,6 +46,10 @@ class Markup:
     datetime: str = ""  # the machine date of a <time datetime> (or itemprop date) in it
     # (key, note) when the site's profile drops it (``cleaners.html.profile_cut``)
     profile: tuple[str, str] | None = None
+    # the elements it stood in, innermost first, as the page was parsed (lxml elements;
+    # ``object`` keeps lxml out of the text path; the extractors later rewrite the tree):
+    # where it stands in the page (``html_rules.story_root``). Empty in a chrome container.
+    ancestors: tuple[object, ...] = ()
 
 
 @dataclass(slots=True)

@@ -926,3 +926,91 @@ def test_a_page_with_a_form_is_cleaned_through_both_voters_without_class_lookup(
             f"<div><p>{story}</p></div></body></html>")
     record = clean_page(page.encode(), source_path="f.html")
     assert "Предложение номер 29" in record.text and "Найти" not in record.text
+
+
+# ------------------------------------------------------------------ the story's edges, by its place
+
+
+def _placed(el, votes: int, voter: str | None = None, tag: str | None = None) -> Block:
+    """A block read from ``el`` of a parsed page, with its place in the tree, as the front
+    end makes it, and the votes given."""
+    text = " ".join(el.text_content().split())
+    b = _block(text, votes=votes, voter=voter)
+    b.tag = tag or el.tag
+    b.markup.ancestors = (el, *el.iterancestors())
+    return b
+
+
+INTRO_PAGE = """<html><body>
+<div class="top">
+<p id="promo">Subscribe today and read every story on the site without limits.</p></div>
+<article>
+<p id="intro">Doctors decided to use a method that saved the lives of two patients last year.</p>
+<p id="cap">A patient is carried into the hospital by the staff on Monday morning in town.</p>
+<p id="cap2">A patient is carried into the hospital by the staff on Monday morning in town.</p>
+<ul><li id="toc1">Contents</li><li id="toc2">What happened</li><li id="toc3">What next</li></ul>
+<p id="a1">The first patient was flown home from the clinic where she had been treated.</p>
+<p id="a2">The second patient recovered after the same treatment and went back to work.</p>
+<p id="a3">The hospital said that the method would now be offered to other patients as well.</p>
+<p id="a4">Its doctors will train colleagues from three other clinics in the region this year.</p>
+<p id="a5">The ministry said it would pay for the training and for the drugs the method needs.</p>
+</article></body></html>"""
+
+
+def test_single_vote_takes_a_lone_voters_intro_above_the_story_inside_its_element():
+    # trafilatura alone kept the intro, above a table of contents that keeps it from
+    # touching the agreed story; it stands in the <article> that holds the whole agreement
+    tree = parse_html(INTRO_PAGE)
+    el = {e.get("id"): e for e in tree.iter() if e.get("id")}
+    lone = dict(votes=1, voter="trafilatura")
+    blocks = [_placed(el["promo"], **lone), _placed(el["intro"], **lone),
+              _placed(el["cap"], **lone), _placed(el["cap2"], **lone),
+              *(_placed(el[t], votes=0) for t in ("toc1", "toc2", "toc3")),
+              *(_placed(el[a], votes=2) for a in ("a1", "a2", "a3", "a4", "a5"))]
+    for b in blocks[4:7]:
+        b.mark("chrome", "contents_list")
+    hr.extractor_vote(blocks, _ctx())
+    hr.single_vote(blocks, _ctx())
+    assert blocks[1].label == "body" and "above the story" in blocks[1].note
+    assert blocks[0].label == "chrome"  # outside the story's element
+    assert blocks[2].label == blocks[3].label == "chrome"  # printed twice: a caption
+
+
+def test_story_root_is_none_when_the_agreement_spans_the_page():
+    tree = parse_html(INTRO_PAGE)
+    el = {e.get("id"): e for e in tree.iter() if e.get("id")}
+    blocks = [_placed(el["promo"], votes=2), _placed(el["a1"], votes=2)]
+    assert hr.story_root(blocks, [0, 1]) is None
+    inner = [_placed(el["intro"], votes=2), _placed(el["a1"], votes=2)]
+    assert hr.story_root(inner, [0, 1]).tag == "article"
+
+
+def test_story_box_takes_a_builders_widget_box_between_story_blocks_only():
+    widget = "class/id 'widget' <div>"
+    head = _block("Buying your device", 1, votes=0, container=widget)
+    links = _block("Shop Deals Reviews", 3, votes=0, container=widget, link_density=0.9)
+    hidden = _block("What does it cost?", 4, votes=0, container="hidden <div>")
+    after = _block("Follow us for more", 6, votes=0, container=widget)
+    blocks = [_block(PROSE, 0), head, _block(PROSE + " Ещё.", 2), links, hidden,
+              _block(PROSE + " И ещё.", 5), after]
+    hr.chrome_container(blocks, _ctx())
+    hr.extractor_vote(blocks, _ctx())
+    hr.story_box(blocks, _ctx())
+    assert head.label == "body" and head.rule == "story_box"
+    assert links.label == hidden.label == after.label == "chrome"
+
+
+def test_enclosed_line_takes_a_subhead_neither_extractor_kept_between_story_blocks():
+    sub = _block("What happened next", 1, votes=0)
+    sub.tag = "h3"
+    box = _block("Play video", 3, votes=0)
+    box.tag = "div"
+    tail = _block("Related stories", 5, votes=0)
+    tail.tag = "h2"
+    blocks = [_block(PROSE, 0), sub, _block(PROSE + " Ещё.", 2), box,
+              _block(PROSE + " И ещё.", 4), tail]
+    hr.extractor_vote(blocks, _ctx())
+    hr.enclosed_line(blocks, _ctx())
+    assert sub.label == "body" and sub.rule == "enclosed_line"
+    assert box.label == "chrome"  # a generic box: the extractors' rejection stands
+    assert tail.label == "chrome"  # below the story, not between its blocks

@@ -71,7 +71,9 @@ def _to_blocks(dblocks: list[DomBlock]) -> list[Block]:
     return [Block(index=i, text=d.text, raw=d.text, tag=d.tag,
                   link_density=d.link_chars / max(1, len(d.text)), hints=d.hints,
                   blank_before=True,
-                  markup=Markup(container=d.container or "", images=list(d.images)))
+                  markup=Markup(container=d.container or "", images=list(d.images),
+                                ancestors=() if d.container else
+                                (d.element, *d.element.iterancestors())))
             for i, d in enumerate(dblocks)]
 
 

@@ -155,6 +155,7 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
                     b.mark("chrome", "single_vote", f"kept by {_voter(b)} alone")
         return
     lo, hi = agreed[0], agreed[-1]
+    root = story_root(blocks, agreed)
     wider = _wider_story(blocks, agreed)
     if wider is not None:
         lo, hi = min(lo, wider[0]), max(hi, wider[1])
@@ -166,8 +167,95 @@ def single_vote(blocks: list[Block], ctx: PageContext) -> None:
             b.mark("body", "single_vote", f"kept by {voter}, inside the agreed story")
         elif is_prose(b) and _near(blocks, i, lo, hi):
             b.mark("body", "single_vote", f"kept by {voter}, prose next to the story")
+        elif i < lo and root is not None and _intro(blocks, b, root):
+            b.mark("body", "single_vote", f"kept by {voter}, above the story in its element")
         else:
             b.mark("chrome", "single_vote", f"kept by {voter} alone, outside the story")
+
+
+WEAK_BOX_LINKS = 0.3  # at most this share of a builder box's text in links
+BUILDER_BOX = "class/id 'widget"  # the container reason of a page builder's box
+
+
+@rule("story_box", stage="html")
+def story_box(blocks: list[Block], ctx: PageContext) -> None:
+    """A box chrome only by a page builder's "widget" class (which the builder puts on every
+    box of a page, the story's own included) that stands between two blocks of the story is
+    part of it: a subhead or short paragraph in its own builder box, cut before the
+    extractors voted because it is too short to pass as prose (``tree._prose_box``). Boxes
+    above or below the story stay chrome, as do boxes mostly of links, and hidden boxes
+    (an accordion's collapsed questions, a form's hidden fields) wherever they stand."""
+    body = [i for i, b in enumerate(blocks) if b.label == "body"]
+    if len(body) < 2:
+        return
+    for b in blocks[body[0] + 1:body[-1]]:
+        if b.label == "chrome" and b.rule == "chrome_container" and \
+                b.container.startswith(BUILDER_BOX) and b.link_density <= WEAK_BOX_LINKS:
+            b.mark("body", "story_box", f"inside {b.container}, between the story's blocks")
+
+
+def _ancestors(b: Block) -> tuple[object, ...]:
+    return b.markup.ancestors if b.markup is not None else ()
+
+
+_PAGE_TAGS = frozenset({"html", "body"})
+
+
+def story_root(blocks: list[Block], agreed: list[int]) -> object | None:
+    """The innermost element that holds every block both extractors kept: the story's own
+    box (an <article>, a post's content div). None when that is the whole page's <body>
+    (the agreement then spans the layout, and says nothing of where the story stands)."""
+    common: list[object] | None = None
+    for i in agreed:
+        chain = _ancestors(blocks[i])
+        if not chain:
+            continue
+        if common is None:
+            common = list(chain)
+            continue
+        held = set(chain)
+        while common and common[0] not in held:
+            common.pop(0)
+        if not common:
+            return None
+    if not common or getattr(common[0], "tag", "body") in _PAGE_TAGS:
+        return None
+    return common[0]
+
+
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _intro(blocks: list[Block], b: Block, root: object) -> bool:
+    """Whether a lone voter's block above the agreed story is the story's introduction: prose
+    or a subhead inside the element that holds the whole agreement, standing beside no image
+    and printed once (a gallery's caption is printed again in its slides)."""
+    if not (is_prose(b) or b.tag in _HEADINGS) or root not in _ancestors(b) or \
+            (b.markup is not None and b.markup.images):
+        return False
+    key = _match_key(b)
+    return sum(1 for other in blocks if _match_key(other) == key) == 1
+
+
+# headings, paragraphs, list items, and text standing bare in the page's <body>
+_TEXT_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "body"})
+
+
+@rule("enclosed_line", stage="html")
+def enclosed_line(blocks: list[Block], ctx: PageContext) -> None:
+    """A heading, paragraph or list item (or text bare in the page's <body>, a page written
+    without paragraph tags) that neither extractor kept but that stands right
+    between two blocks of the story (nothing but its neighbours around it) is the story's:
+    a subhead the extractors dropped as too short, a list's short item. Generic boxes
+    (<div>, code, table rows) stay as voted: there the extractors' rejection is mostly right
+    (a button's label, a code line the story shows as an image)."""
+    content = [b for b in blocks if b.text and b.label != "meta"]
+    for j in range(1, len(content) - 1):
+        b = content[j]
+        if b.rule == "extractor_vote" and b.label == "chrome" and b.tag in _TEXT_TAGS and \
+                content[j - 1].label == "body" and content[j + 1].label == "body":
+            b.mark("body", "enclosed_line", "kept by neither extractor, but between the "
+                   "story's blocks")
 
 
 # a lone extractor's prose outside the agreed story, against the agreed story's, from

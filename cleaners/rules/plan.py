@@ -70,7 +70,7 @@ PLAN: dict[str, tuple[Step, ...]] = {
         # the readers' comments, which an extractor that missed the story keeps
         "comment_thread",
         # what the two extractors say
-        "extractor_vote", "single_vote",
+        "extractor_vote", "single_vote", "story_box", "enclosed_line",
         # the story's edges: its printed headline, lead, teasers after it, date line, byline
         "printed_headline", "lead_paragraph", "linked_teasers", "linked_subhead",
         "contents_list", "linked_item",
