@@ -172,3 +172,45 @@ def test_has_date_answers_as_find_dates_does_asked_twice(text: str) -> None:
     # remembered per text: the second answer is the first, and both are find_dates's
     assert has_date(text) is bool(find_dates(text))
     assert has_date(text) is bool(find_dates(text))
+
+
+# ------------------------------------------------------------- HTML pages (#23)
+
+LONG_STORY = STORY_LINE * 4  # a paragraph (over 300 characters), not a date line
+
+
+def _html_date(*rows: tuple[str, str, str, float]) -> str | None:
+    """story_date of an HTML page's blocks from (text, label, rule, link density) rows."""
+    from cleaners.article.dates import story_date
+
+    blocks = [Block(i, text, "", label=label, rule=rule, link_density=links)  # type: ignore[arg-type]
+              for i, (text, label, rule, links) in enumerate(rows)]
+    return story_date(blocks, None, True)
+
+
+H_TITLE = ("Дума утвердила бюджет", "title", "headline", 0.0)
+H_BODY = (STORY_LINE, "body", "body_region", 0.0)
+
+
+def test_an_html_page_takes_no_date_from_a_link_list_or_a_paragraph_above_its_headline():
+    """A 'latest news' link above the headline, or a long paragraph, holds another story's
+    date; a short plain date line there is the story's."""
+    links = ("Другие новости 03.03.2020 12:00", "meta", "link_block", 0.9)
+    assert _html_date(links, H_TITLE, H_BODY, H_BODY) is None
+    other = ("03.03.2020 12:00 " + LONG_STORY, "meta", None, 0.0)
+    assert _html_date(other, H_TITLE, H_BODY, H_BODY) is None
+    own = ("17.01.2012 18:16", "meta", "timestamp_only", 0.0)
+    assert _html_date(links, own, H_TITLE, H_BODY, H_BODY) == "2012-01-17T18:16:00"
+
+
+def test_an_html_page_takes_a_linked_date_bar_right_under_its_headline():
+    """'17.01.2012 18:16 Иван Петров' with its links (a byline bar) under the headline."""
+    bar = ("17.01.2012 18:16 Иван Петров", "meta", "link_block", 0.9)
+    assert _html_date(H_TITLE, bar, H_BODY, H_BODY) == "2012-01-17T18:16:00"
+
+
+def test_an_html_page_reads_a_date_from_its_first_story_lines_but_not_a_later_paragraph():
+    first = ("17.01.2012 18:16 " + LONG_STORY, "body", "body_region", 0.0)
+    assert _html_date(H_TITLE, first, H_BODY, H_BODY) == "2012-01-17T18:16:00"
+    third = ("17.01.2012 18:16 " + LONG_STORY, "body", "body_region", 0.0)
+    assert _html_date(H_TITLE, H_BODY, H_BODY, third) is None
