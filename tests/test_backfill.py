@@ -62,6 +62,7 @@ def run(raw, out, *, on_part=None, fail_part=None, **kwargs):
         ("ria/id-120240315999.html", None),  # digits inside an id are not a date
         ("ria/2024/02/31/x.html", None),  # no such day
         ("ria/2024-0315/x.html", None),  # mixed separators
+        ("ria/2024/02/31/2024-03-15.html", date(2024, 3, 15)),  # an impossible day is passed over
     ],
 )
 def test_a_date_written_in_the_path(path, day):
@@ -315,3 +316,50 @@ def test_two_dask_workers_give_the_same_records_as_one(prefect_server, sample_ra
             )
         assert len(runs) == summary["batches"] == 5
     assert results[1] == results[2]  # same records, same parts, same order
+
+
+@pytest.fixture
+def new_york_clock(monkeypatch):
+    """The machine's clock on New York time: dates must still be UTC days (#23: every
+    local-time slip survived, as the tests ran on a UTC machine)."""
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_page_is_dated_by_the_utc_day_on_a_machine_that_is_not_on_utc(
+        tmp_path, new_york_clock):
+    from flows.discover import FileStat, PageRef
+    from flows.sidecar import Sidecar, SidecarFile
+
+    just_after_midnight = 1_710_460_801  # 2024-03-15T00:00:01Z, the 14th in New York
+    on_disk = tmp_path / "a.txt"
+    on_disk.write_text("x")
+    os.utime(on_disk, (just_after_midnight, just_after_midnight))
+
+    def page(name, stat=None):
+        return PageRef(path=str(tmp_path / name), source_path=name, sidecar=None,
+                       folder_site=None, stat=stat)
+
+    def fetched(value):
+        return lambda _page: SidecarFile(sidecar=Sidecar(fetched_at=value), sha256="0" * 64)
+
+    # the mtime discovery saw, else the file's own: the UTC day either way
+    seen = FileStat(size=1, mtime_ns=just_after_midnight * 10**9, ctime_ns=0, ino=1,
+                    regular=True)
+    assert page_date(page("gone.txt", seen)) == date(2024, 3, 15)  # not stat'ed again
+    assert page_date(page("a.txt")) == date(2024, 3, 15)
+    # fetched_at with an offset (22:00 on the 15th in New York), with Z and with z: the UTC
+    # day, before the path's date
+    late = page("2024/01/01/b.txt")
+    assert page_date(late, fetched("2024-03-15T19:00:00-07:00")) == date(2024, 3, 16)
+    assert page_date(late, fetched("2024-03-15T23:30:00Z")) == date(2024, 3, 15)
+    assert page_date(late, fetched("2024-03-15t23:30:00z")) == date(2024, 3, 15)
+    # select_by_date dates each page by the sidecar it is handed, not one it reads itself
+    chosen = select_by_date([late], date(2024, 3, 16), None,
+                            fetched("2024-03-15T19:00:00-07:00"))
+    assert [p.source_path for p in chosen] == ["2024/01/01/b.txt"]

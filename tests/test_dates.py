@@ -172,3 +172,123 @@ def test_has_date_answers_as_find_dates_does_asked_twice(text: str) -> None:
     # remembered per text: the second answer is the first, and both are find_dates's
     assert has_date(text) is bool(find_dates(text))
     assert has_date(text) is bool(find_dates(text))
+
+
+# ------------------------------------------------------------- HTML pages (#23)
+
+LONG_STORY = STORY_LINE * 4  # a paragraph (over 300 characters), not a date line
+
+
+def _html_date(*rows: tuple[str, str, str, float]) -> str | None:
+    """story_date of an HTML page's blocks from (text, label, rule, link density) rows."""
+    from cleaners.article.dates import story_date
+
+    blocks = [Block(i, text, "", label=label, rule=rule, link_density=links)  # type: ignore[arg-type]
+              for i, (text, label, rule, links) in enumerate(rows)]
+    return story_date(blocks, None, True)
+
+
+H_TITLE = ("Дума утвердила бюджет", "title", "headline", 0.0)
+H_BODY = (STORY_LINE, "body", "body_region", 0.0)
+
+
+def test_an_html_page_takes_no_date_from_a_link_list_or_a_paragraph_above_its_headline():
+    """A 'latest news' link above the headline, or a long paragraph, holds another story's
+    date; a short plain date line there is the story's."""
+    links = ("Другие новости 03.03.2020 12:00", "meta", "link_block", 0.9)
+    assert _html_date(links, H_TITLE, H_BODY, H_BODY) is None
+    other = ("03.03.2020 12:00 " + LONG_STORY, "meta", None, 0.0)
+    assert _html_date(other, H_TITLE, H_BODY, H_BODY) is None
+    own = ("17.01.2012 18:16", "meta", "timestamp_only", 0.0)
+    assert _html_date(links, own, H_TITLE, H_BODY, H_BODY) == "2012-01-17T18:16:00"
+
+
+def test_an_html_page_takes_a_linked_date_bar_right_under_its_headline():
+    """'17.01.2012 18:16 Иван Петров' with its links (a byline bar) under the headline."""
+    bar = ("17.01.2012 18:16 Иван Петров", "meta", "link_block", 0.9)
+    assert _html_date(H_TITLE, bar, H_BODY, H_BODY) == "2012-01-17T18:16:00"
+
+
+def test_an_html_page_reads_a_date_from_its_first_story_lines_but_not_a_later_paragraph():
+    first = ("17.01.2012 18:16 " + LONG_STORY, "body", "body_region", 0.0)
+    assert _html_date(H_TITLE, first, H_BODY, H_BODY) == "2012-01-17T18:16:00"
+    third = ("17.01.2012 18:16 " + LONG_STORY, "body", "body_region", 0.0)
+    assert _html_date(H_TITLE, H_BODY, H_BODY, third) is None
+
+
+# ------------------------------------------------------------- text pages (#23)
+
+def _text_date_of(*rows: tuple[str, str, str | None]) -> str | None:
+    from cleaners.article.dates import story_date
+
+    blocks, span = _page(*rows)  # type: ignore[arg-type]
+    return story_date(blocks, span, False)
+
+
+def test_a_short_line_among_the_three_under_a_text_title_holds_its_date():
+    """Whatever rule dropped it ('Иван Петров 17.01.2012' may be taken for a menu item)."""
+    place, name = ("Москва", "meta", None), ("Иван Петров", "meta", None)
+    dated = ("17.01.2012 18:16", "meta", None)
+    blank = ("", "meta", None)
+    assert _text_date_of(TITLE, place, blank, name, dated, BODY, BODY) == "2012-01-17T18:16:00"
+    # a fourth line down is the story's start or a teaser, not its date line
+    assert _text_date_of(TITLE, place, name, ("Погода", "meta", None), dated, BODY) is None
+    # twelve words with the date still make a byline line
+    byline = ("Автор Иван Петров специальный корреспондент отдела городской политики газеты "
+              "Вести 17.01.2012 18:16", "meta", None)
+    assert _text_date_of(TITLE, byline, BODY, BODY) == "2012-01-17T18:16:00"
+
+
+def test_a_headline_list_under_a_text_title_holds_other_stories_dates():
+    teaser = ("Ещё новости: мэр уехал в отпуск 17.01.2012 18:16", "meta", "headline_list")
+    assert _text_date_of(TITLE, teaser, BODY, BODY) is None
+
+
+def test_a_date_after_a_text_story_comes_before_one_above_its_title():
+    above = ("18.01.2012 09:00", "meta", "timestamp_only")
+    after = ("19.01.2012 09:00", "meta", "timestamp_only")
+    assert _text_date_of(above, TITLE, BODY, BODY, after) == "2012-01-19T09:00:00"
+    # and a date line between the title and the story (past its first lines) before both
+    lines = [(f"Строка {i}", "meta", None) for i in range(3)]
+    under = ("17.01.2012 18:16", "meta", "timestamp_only")
+    assert _text_date_of(above, TITLE, *lines, under, BODY, BODY, after) == (
+        "2012-01-17T18:16:00")
+
+
+def test_a_text_storys_date_after_it_stands_within_eight_lines_not_past_a_list_header():
+    after = ("19.01.2012 09:00", "meta", "timestamp_only")
+    chrome = [(f"Рубрика {i}", "chrome", None) for i in range(9)]
+    credit = ("Фото: Анна Ли", "meta", "image_credit")  # lifted lines are not counted
+    blank = ("", "blank", None)
+    assert _text_date_of(TITLE, BODY, BODY, blank, *chrome[:8], credit, credit, after) == (
+        "2012-01-19T09:00:00")
+    assert _text_date_of(TITLE, BODY, BODY, *chrome, after) is None
+    header = ("Читайте также", "meta", "list_header")
+    assert _text_date_of(TITLE, BODY, BODY, header, after) is None
+    # ... where a date line above the title is then the story's
+    above = ("18.01.2012 09:00", "meta", "timestamp_only")
+    assert _text_date_of(above, TITLE, BODY, BODY, header, after) == "2012-01-18T09:00:00"
+
+
+def test_an_html_page_takes_no_date_from_a_link_dense_block_or_a_link_block_above_it():
+    dense = ("Другие новости 03.03.2020 12:00", "meta", None, 0.9)
+    marked = ("Другие новости 03.03.2020 12:00", "meta", "link_block", 0.0)
+    for above in (dense, marked):
+        assert _html_date(above, H_TITLE, H_BODY, H_BODY) is None
+    half = ("17.01.2012 18:16 Иван Петров", "meta", None, 0.5)  # half its text linked: a byline
+    assert _html_date(half, H_TITLE, H_BODY, H_BODY) == "2012-01-17T18:16:00"
+
+
+def test_a_date_deep_in_the_first_paragraph_is_one_the_story_mentions_not_its_own():
+    deep = (STORY_LINE * 2 + " 17.01.2012 18:16 " + STORY_LINE, "body", "body_region", 0.0)
+    assert len(deep[0].split("17.01.2012")[0]) > 200
+    assert _html_date(H_TITLE, deep, H_BODY) is None
+
+
+def test_a_text_page_without_a_story_has_no_date():
+    from cleaners.article.dates import story_date
+
+    blocks, _span = _page(TITLE, ("17.01.2012 18:16", "meta", "timestamp_only"), BODY)
+    assert story_date(blocks, None, False) is None  # no story region found
+    blocks[2].label = "chrome"  # the only story block dropped after all
+    assert story_date(blocks, (2, 2), False) is None

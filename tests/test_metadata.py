@@ -461,3 +461,50 @@ def test_a_cms_filing_is_no_tag():
             '<meta property="article:tag" content="Uncategorized">'
             '<meta property="article:tag" content="School funding">')
     assert _article(_html(head, "")).tags == ["School funding"]
+
+
+# ------------------------------------------------------------------ images, tags, source (#23)
+
+_FIGURE = ('<figure><img src="https://t.org/pic001.jpg" alt="The council chamber">'
+           '<figcaption>The council chamber on Tuesday. Photo: Ann Lee</figcaption></figure>')
+_CAPTIONED = {"url": "https://t.org/pic001.jpg",
+              "caption": "The council chamber on Tuesday. Photo: Ann Lee", "credit": "Ann Lee"}
+
+
+def test_a_figure_caption_comes_first_and_the_same_image_is_not_listed_twice():
+    """The markup's og:image of the captioned picture is one image, with its caption;
+    the markup's other images follow it."""
+    same = _article(_html('<meta property="og:image" content="https://t.org/pic001.jpg">',
+                          _FIGURE))
+    assert same.images == [_CAPTIONED]
+    other = _article(_html('<meta property="og:image" content="https://t.org/other.jpg">',
+                           _FIGURE))
+    assert other.images == [_CAPTIONED,
+                            {"url": "https://t.org/other.jpg", "caption": None, "credit": None}]
+
+
+_RU_BODY = ("Городской совет утвердил новый бюджет во вторник после долгих споров о школах, "
+            "дорогах и стоимости новой станции очистки воды. ") * 3
+
+
+def _text_page(*tail: str) -> str:
+    return "\n\n".join(["Совет утвердил бюджет", _RU_BODY, _RU_BODY, _RU_BODY, *tail]) + "\n"
+
+
+def test_a_text_page_keeps_its_printed_source_author_and_tags_once_each():
+    art = analyse_decoded(_text_page("Источник: ТАСС", "Теги: Москва, москва, бюджет, Бюджет"),
+                          "text")[1]
+    assert art.source == "ТАСС"
+    assert art.tags == ["Москва", "бюджет"]  # the same tag in another case is one tag
+    art = analyse_decoded(_text_page("Автор: Иван Петров"), "text")[1]
+    assert art.authors == ["Иван Петров"]
+
+
+def test_the_agency_a_dateline_credits_is_a_name_of_at_most_four_words():
+    from cleaners.article.assemble import agency_from_dateline
+
+    assert agency_from_dateline(
+        "МОСКВА, 1 дек - Агентство городских новостей Москва. Совет утвердил бюджет"
+    ) == "Агентство городских новостей Москва"
+    assert agency_from_dateline(  # a sentence after the dash is not an agency
+        "МОСКВА, 1 дек - Сегодня в мэрии прошло заседание. Совет утвердил бюджет") is None

@@ -207,3 +207,112 @@ def test_an_atomic_write_syncs_the_file_before_the_rename_and_the_folder_after(
     assert ("file", final_inode, None) in synced  # the data, before its name existed
     folder = target.parent.stat().st_ino
     assert ("dir", folder, b"one line\n") in synced  # the folder, once the rename was made
+
+
+def test_the_manifest_on_disk_has_the_documented_fields_and_the_given_totals(tmp_path):
+    """#23: the README documents every field consumers read; renaming one, dropping the
+    totals the state gives, or a local time without its offset all passed before."""
+    a = write_part(tmp_path, "articles", "20250101T120000Z-1a2b3c", 4, [reject("a"), reject("b")])
+    before = datetime.now(UTC)
+    write_manifest(tmp_path, [a], 2, {"articles": 1, "rejects": 0})  # a page cleaned twice
+    on_disk = json.loads((tmp_path / MANIFEST_NAME).read_text(encoding="utf-8"))
+    assert set(on_disk) == {"schema_version", "output_version", "updated_at",
+                            "current_record", "totals", "parts"}
+    assert on_disk["schema_version"] == SCHEMA_VERSION
+    assert on_disk["output_version"] == 2
+    assert on_disk["current_record"] == "per source_path, the record in the last listed part"
+    assert on_disk["totals"] == {"articles": 1, "rejects": 0}  # the state's, not the lines
+    updated = datetime.fromisoformat(on_disk["updated_at"])
+    assert updated.utcoffset() is not None and updated.utcoffset().total_seconds() == 0
+    assert abs((updated - before).total_seconds()) < 60
+    data = (tmp_path / a.path).read_bytes()
+    assert on_disk["parts"] == [{
+        "path": "articles/20250101T120000Z-1a2b3c/part-00004.jsonl", "kind": "articles",
+        "run_id": "20250101T120000Z-1a2b3c", "records": 2, "bytes": len(data),
+        "schema_version": SCHEMA_VERSION,
+    }]
+
+
+def test_a_manifest_that_is_not_an_object_reads_as_none(tmp_path):
+    """A damaged manifest (valid JSON, wrong shape) is treated as absent, never handed on."""
+    (tmp_path / MANIFEST_NAME).write_text('["articles/run1/part-00000.jsonl"]', encoding="utf-8")
+    assert read_manifest(tmp_path) is None
+    (tmp_path / MANIFEST_NAME).write_text("{half", encoding="utf-8")
+    assert read_manifest(tmp_path) is None
+
+
+def test_a_batch_puts_articles_and_rejects_in_their_own_folders(tmp_path):
+    infos = write_batch(tmp_path, "run1", 3, [reject("a"), reject("b")], [reject("c")])
+    assert [(i.path, i.kind, i.run_id, i.records) for i in infos] == [
+        ("articles/run1/part-00003.jsonl", "articles", "run1", 2),
+        ("rejects/run1/part-00003.jsonl", "rejects", "run1", 1),
+    ]
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.jsonl"))
+    assert files == ["articles/run1/part-00003.jsonl", "rejects/run1/part-00003.jsonl"]
+
+
+def test_a_failed_batch_reports_the_write_error_even_when_its_cleanup_fails(
+        tmp_path, monkeypatch):
+    """The caller must see the disk-full error, not an error from taking the first file away."""
+    import flows.writer as writer
+
+    real = writer.write_part
+
+    def rejects_fail(out_root, kind, *args):
+        if kind == "rejects":
+            raise OSError(28, "No space left on device")
+        info = real(out_root, kind, *args)
+        (Path(out_root) / info.path).unlink()  # someone else already took it away
+        return info
+
+    monkeypatch.setattr(writer, "write_part", rejects_fail)
+    with pytest.raises(OSError, match="No space left"):
+        write_batch(tmp_path, "run1", 0, [reject("a")], [reject("b")])
+
+
+def test_sweep_reaches_every_run_even_when_one_has_no_folder(tmp_path):
+    keep = write_part(tmp_path, "articles", "run2", 0, [reject("a")])
+    write_part(tmp_path, "articles", "run2", 1, [reject("b")])  # the killed batch
+    removed = sweep_unlisted(tmp_path, {"run1", "run2"}, {keep.path})  # run1 wrote nothing
+    assert removed == ["articles/run2/part-00001.jsonl"]
+
+
+def test_sweep_goes_on_when_a_file_vanishes_under_it(tmp_path, monkeypatch):
+    """Another process removing a stale part first must not stop the sweep half-way."""
+    keep = write_part(tmp_path, "articles", "run1", 0, [reject("a")])
+    write_part(tmp_path, "articles", "run1", 1, [reject("b")])
+    write_part(tmp_path, "articles", "run1", 2, [reject("c")])
+    real_unlink = Path.unlink
+
+    def gone_first(self, missing_ok=False):
+        if self.name == "part-00001.jsonl":
+            real_unlink(self)
+            raise FileNotFoundError(2, "No such file", str(self))
+        return real_unlink(self, missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", gone_first)
+    removed = sweep_unlisted(tmp_path, {"run1"}, {keep.path})
+    assert removed == ["articles/run1/part-00001.jsonl", "articles/run1/part-00002.jsonl"]
+    assert [p.name for p in (tmp_path / "articles" / "run1").iterdir()] == ["part-00000.jsonl"]
+
+
+def test_parts_written_before_the_state_listed_them_are_counted_from_the_file(tmp_path):
+    """An old output's part files are described by reading them: lines (blank ones not
+    counted), bytes and the schema version of the first record."""
+    from flows.writer import describe_part
+
+    folder = tmp_path / "rejects" / "old"
+    folder.mkdir(parents=True)
+    path = folder / "part-00000.jsonl"
+    path.write_bytes(b'{"schema_version":"0.9","a":1}\n\n{"schema_version":"1.0"}\n{"b":2}\n')
+    info = describe_part(tmp_path, path, "rejects", "old")
+    assert (info.path, info.kind, info.run_id, info.records, info.bytes, info.schema_version) == (
+        "rejects/old/part-00000.jsonl", "rejects", "old", 3, path.stat().st_size, "0.9")
+    # a first line without a version, or not an object, leaves the current version
+    path.write_bytes(b'\n{"a":1}\n{"schema_version":"0.9"}\n')
+    assert describe_part(tmp_path, path, "rejects", "old").schema_version == SCHEMA_VERSION
+    assert describe_part(tmp_path, path, "rejects", "old").records == 2
+    path.write_bytes(b'[1, 2]\n{"schema_version":"0.9"}\n')
+    assert describe_part(tmp_path, path, "rejects", "old").schema_version == SCHEMA_VERSION
+    path.write_bytes(b'{half\n')
+    assert describe_part(tmp_path, path, "rejects", "old").schema_version == SCHEMA_VERSION

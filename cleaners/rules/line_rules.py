@@ -238,15 +238,22 @@ def _phrase_match(phrases: PhraseSet, block: Block) -> bool:
         phrases.matches(block.key, block.n_words)
 
 
+def _phrase_check(phrases: PhraseSet, category: str, block: Block) -> str | None:
+    """The note of a phrase rule of ``category`` for ``block``, or None. A module-level
+    function, not the closure's own body, so that mutation testing (``make mutate``)
+    reaches it: the rules are built once at import, before a mutant is switched in."""
+    if block.text.startswith(_QUOTED):
+        return None  # quoted speech is story, whatever words it uses
+    if _phrase_match(phrases, block):
+        return f"{category.replace('_', ' ')} phrase"
+    return None
+
+
 def _phrase_rule(category: str, doc: str):
     phrases = phrase_set(category)
 
     def check(block: Block, ctx: PageContext) -> str | None:
-        if block.text.startswith(_QUOTED):
-            return None  # quoted speech is story, whatever words it uses
-        if _phrase_match(phrases, block):
-            return f"{category.replace('_', ' ')} phrase"
-        return None
+        return _phrase_check(phrases, category, block)
 
     check.__doc__ = doc + f" (phrases: rules/data/chrome_phrases.toml [{category}])"
     return check
