@@ -34,8 +34,12 @@ def _recording(rule: Rule) -> Rule:
 
     @functools.wraps(fn)
     def blocks(all_blocks, ctx):
+        before = [b.rule for b in all_blocks]
         fn(all_blocks, ctx)
-        if any(b.rule == rule.name for b in all_blocks):
+        # it labelled a block: under its own name, or one it gives for where the decision
+        # came from (the profile rules name the profile key: ``profile:<site>:<key>``)
+        if any(b.rule != was and (b.rule == rule.name or b.rule.startswith("profile:"))
+               for b, was in zip(all_blocks, before, strict=False)):
             FIRED.add(rule.name)
     return dataclasses.replace(rule, fn=blocks)
 
