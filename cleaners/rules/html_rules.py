@@ -223,14 +223,11 @@ def story_root(blocks: list[Block], agreed: list[int]) -> object | None:
     return common[0]
 
 
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-
-
 def _intro(blocks: list[Block], b: Block, root: object) -> bool:
     """Whether a lone voter's block above the agreed story is the story's introduction: prose
-    or a subhead inside the element that holds the whole agreement, standing beside no image
+    inside the element that holds the whole agreement, standing beside no image
     and printed once (a gallery's caption is printed again in its slides)."""
-    if not (is_prose(b) or b.tag in _HEADINGS) or root not in _ancestors(b) or \
+    if not is_prose(b) or root not in _ancestors(b) or \
             (b.markup is not None and b.markup.images):
         return False
     key = _match_key(b)
