@@ -45,7 +45,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -593,10 +593,26 @@ def removed_paragraphs(page: Run, archive: Run, truth: dict[str, str],
     return removed, gold
 
 
+def _archive_language_rows(name: str, page: Run, archive: Run, truth: Mapping[str, str],
+                           langs: Mapping[str, str], scorer: Any) -> list[str]:
+    """One row per language of a set whose gold names each page's: site learning must
+    not help one language by costing another (#19: archive >= page per language too)."""
+    page_f1 = generalise.group_f1(scorer, truth, page.texts, langs)
+    arch_f1 = generalise.group_f1(scorer, truth, archive.texts, langs)
+    rows = []
+    for lang in sorted(page_f1):
+        (p, n), (a, _) = page_f1[lang], arch_f1[lang]
+        mark = f"{generalise.BELOW} " if a < p else ""
+        rows.append(f"| {name}, {lang} ({n} pages) | {p:.4f} | {a:.4f} | {mark}{a - p:+.4f} | — |")
+    return rows
+
+
 def archive_table(rows: list[Row], truths: dict[str, dict[str, str]] | None = None,
-                  scorer: Any = None) -> str | None:
-    """Winnow's F1 per set with each page on its own and with the set as one archive, and
-    the paragraphs site learning removed (and how many of them the gold holds)."""
+                  scorer: Any = None, langs: Mapping[str, Mapping[str, str] | None] | None = None
+                  ) -> str | None:
+    """Winnow's F1 per set (and per language, where ``langs`` gives the gold's) with each
+    page on its own and with the set as one archive, and the paragraphs site learning
+    removed (and how many of them the gold holds)."""
     by = {(r.set, r.mode): r for r in rows if r.run.label == "winnow" and "f1" in r.metrics}
     sets = [s for s in dict.fromkeys(r.set for r in rows) if (s, "archive") in by]
     if not sets:
@@ -615,6 +631,9 @@ def archive_table(rows: list[Row], truths: dict[str, dict[str, str]] | None = No
                                          scorer.shingles)
             removed = f"{n} ({gold})"
         lines.append(f"| {s} | {page_s} | {arch:.4f} | {delta} | {removed} |")
+        if page_row and truths and s in truths and langs and langs.get(s) and scorer:
+            lines += _archive_language_rows(s, page_row.run, by[(s, "archive")].run,
+                                            truths[s], langs[s], scorer)
     return ("Site learning: Winnow's F1 with each page cleaned on its own (page) and with the "
             "set as one archive in site folders, cleaned by one `winnow run --learn-sites` "
             "(archive).\n\n" + "\n".join(lines))
@@ -1058,8 +1077,9 @@ def _quality_sections(args: argparse.Namespace, scorer: Any, sets: list[DevSet],
     render_rows = _render_rows(sets, scorer, notes) if args.renderers else []
     general = generalisation_sections(sets, rows, scorer, args.modes)
     truths = {ds.name: {p.id: p.truth or "" for p in ds.pages} for ds in sets if ds.scored}
+    langs = {ds.name: ds.langs for ds in sets}
     return [
-        table(rows), *general[:3], archive_table(rows, truths, scorer), *general[3:],
+        table(rows), *general[:3], archive_table(rows, truths, scorer, langs), *general[3:],
         _evidence_section(evidence), _renderers_section(render_rows),
         None if args.no_stats_memory else site_stats_memory_report(),
         text_speed(rows), seed_speed(ROOT / "raw"),

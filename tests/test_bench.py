@@ -219,3 +219,26 @@ def test_rendered_sets_keep_gold_and_count_pages_a_renderer_failed(
     assert [p.truth for p in saved.pages] == [p.truth for p in html_set.pages]
     assert saved.pages[0].html.startswith("saved: ") and saved.pages[1].html == ""
     assert notes == ["picky could not render 1 pages of tiny-dev, saved empty: p2: ValueError"]
+
+
+def test_archive_table_gives_each_language_its_own_row() -> None:
+    """Site learning may not buy one language's gain with another's loss: a set whose
+    gold names languages gets a row per language, marked where the archive is worse."""
+    def row(mode: str, texts: dict[str, str]) -> Any:
+        return rb.Row("set-m", mode, rb.Run("winnow", texts=texts), {"f1": 0.5}, None)
+
+    truth = {"zh": "a b c d", "pl": "e f g h"}
+    page = row("page", {"zh": "a b c d", "pl": "e f x y"})
+    archive = row("archive", {"zh": "a b", "pl": "e f g h"})
+    scorer = SimpleNamespace(
+        shingles=lambda t: Counter(t.split()),
+        page_counts=lambda gold, got: (len(set(gold.split()) & set(got.split())),
+                                       len(got.split()), len(gold.split())),
+        aggregate=lambda counts: {"f1": sum(c[0] for c in counts) / sum(c[2] for c in counts)})
+    text = rb.archive_table([page, archive], {"set-m": truth}, scorer,
+                            {"set-m": {"zh": "Chinese", "pl": "Polish"}})
+    assert text is not None
+    assert "| set-m, Chinese (1 pages) | 1.0000 | 0.5000 | ▼ -0.5000 | — |" in text
+    assert "| set-m, Polish (1 pages) | 0.5000 | 1.0000 | +0.5000 | — |" in text
+    without = rb.archive_table([page, archive], {"set-m": truth}, scorer, {"set-m": None})
+    assert without is not None and "Chinese" not in without
