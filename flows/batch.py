@@ -345,18 +345,57 @@ def clean_batch(
     result = BatchResult(part=part)
     for job in jobs:
         record, outcome = clean_job(job, logger, limits, result.lines, result.removed)
-        if isinstance(record, ArticleRecord):
-            result.articles.append(record)
-            result.by_site.setdefault(_site_key(record, None), Counter())["records"] += 1
-            result.fingerprints.append(fingerprint(record.text))
-        elif record is not None:
-            result.reject_records.append(record)
-            result.rejects[record.reason] += 1
-            result.by_site.setdefault(_site_key(record, job_site(job)),
-                                      Counter())["rejects"] += 1
-        result.outcomes.append(outcome)
+        add_page(result, job, record, outcome)
         if on_page is not None and on_page():
             result.reported += 1
+    return result
+
+
+def add_page(result: BatchResult, job: PageJob, record: ArticleRecord | RejectRecord | None,
+             outcome: PageOutcome) -> None:
+    """One page's end added to a batch's result, in page order."""
+    if isinstance(record, ArticleRecord):
+        result.articles.append(record)
+        result.by_site.setdefault(_site_key(record, None), Counter())["records"] += 1
+        result.fingerprints.append(fingerprint(record.text))
+    elif record is not None:
+        result.reject_records.append(record)
+        result.rejects[record.reason] += 1
+        result.by_site.setdefault(_site_key(record, job_site(job)), Counter())["rejects"] += 1
+    result.outcomes.append(outcome)
+
+
+def merge_results(part: int, results: Sequence[BatchResult]) -> BatchResult:
+    """Several results of one batch's pages (cleaned apart, in page order) as one."""
+    merged = BatchResult(part=part)
+    for result in results:
+        merged.articles += result.articles
+        merged.reject_records += result.reject_records
+        merged.outcomes += result.outcomes
+        merged.rejects.update(result.rejects)
+        merged.reported += result.reported
+        merged.lines += result.lines
+        merged.fingerprints += result.fingerprints
+        for site, tally in result.removed.items():
+            merged.removed.setdefault(site, RuleTally()).update(tally)
+        for site, counts in result.by_site.items():
+            merged.by_site.setdefault(site, Counter()).update(counts)
+    return merged
+
+
+def crashed_page(job: PageJob, part: int, detail: str) -> BatchResult:
+    """The reject of a page whose cleaning killed the process cleaning it (a crash in a C
+    library, the out-of-memory killer): its bytes are read and hashed here, never parsed,
+    so the page is not lost, and the run goes on. ``error`` is a transient reason: a
+    later run tries the page again (after a fix, it may clean)."""
+    sidecar = _sidecar_of(job)
+    try:
+        read: PageBytes | None = read_page(job.page)
+    except Rejected:
+        read = None
+    record = _reject(job.page.source_path, read.sha256 if read else None, "error", detail)
+    result = BatchResult(part=part)
+    add_page(result, job, record, _outcome(job, sidecar, read, record))
     return result
 
 

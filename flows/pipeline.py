@@ -115,7 +115,7 @@ def clean_batch_task(
     if pool is None:
         return clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page,
                            limits=limits)
-    result = pool.clean(jobs, part, limits).result()
+    result = pool.clean(jobs, part, limits)
     if report_pages(len(jobs)):
         result.reported = len(jobs)
     return result
@@ -133,7 +133,7 @@ def learn_batch_task(
     within the same limits as cleaning; the flow stores them."""
     pool = active_pool()
     if pool is not None:
-        return pool.learn(jobs, limits).result()
+        return pool.learn(jobs, limits)
     return learn_batch(jobs, logger=get_run_logger(), limits=limits)
 
 

@@ -188,3 +188,68 @@ def test_workers_end_when_the_flow_process_is_killed():
     for pid in left:  # not to leave them running if the test fails
         os.kill(pid, signal.SIGKILL)
     assert not left
+
+
+def _jobs(raw: Path) -> list:
+    from flows.batch import page_job
+    from flows.discover import discover
+
+    return [page_job(page) for page in discover(raw).pages]
+
+
+def test_a_page_that_kills_its_worker_is_rejected_and_the_others_cleaned(sample_raw):
+    """A crash in native code ends the worker process with no exception: the pool breaks,
+    and every batch in it with it. The batch is cleaned again page by page, alone, so
+    only the page that kills a process is rejected, and the pool serves the next batch."""
+    import hashlib
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.helpers.crashing import clean_or_die
+
+    first = sorted(sample_raw.iterdir())[0]
+    poison = sample_raw / f"poison-{first.name}"
+    shutil.copy2(first, poison)
+    jobs = _jobs(sample_raw)
+    assert len(jobs) == 6
+    clean_jobs = [j for j in jobs if "poison" not in j.page.source_path]
+    pool = WorkerPool(2, clean=clean_or_die)
+    try:
+        with ThreadPoolExecutor(2) as threads:  # another batch in flight as the pool breaks
+            broken = threads.submit(pool.clean, jobs, 0, None)
+            other = threads.submit(pool.clean, clean_jobs[:1], 1, None)
+            result, other_result = broken.result(), other.result()
+        after = pool.clean(clean_jobs[1:2], 2, None)
+    finally:
+        pool.stop()
+    assert pool.crashes == 1
+    assert [r.source_path for r in result.reject_records] == [f"poison-{first.name}"]
+    reject = result.reject_records[0]
+    assert reject.reason == "error" and "died" in reject.detail
+    assert reject.raw_sha256 == hashlib.sha256(poison.read_bytes()).hexdigest()
+    cleaned = sorted(a.source_path for a in result.articles)
+    assert cleaned == sorted(j.page.source_path for j in clean_jobs)
+    assert [o.source_path for o in result.outcomes] == [j.page.source_path for j in jobs]
+    assert len(other_result.articles) == 1 and not other_result.reject_records
+    assert len(after.articles) == 1  # the pool was started again
+
+
+def test_learning_goes_on_past_a_page_that_kills_its_worker(sample_raw):
+    from tests.helpers.crashing import learn_or_die
+
+    (sample_raw / "site").mkdir()
+    for page in list(sample_raw.iterdir()):
+        if page.is_file():
+            page.rename(sample_raw / "site" / page.name)
+    first = sorted((sample_raw / "site").iterdir())[0]
+    shutil.copy2(first, sample_raw / "site" / f"poison-{first.name}")
+    import dataclasses
+
+    jobs = [dataclasses.replace(job, learn=True) for job in _jobs(sample_raw)]
+    pool = WorkerPool(1, learn=learn_or_die)
+    try:
+        lines = pool.learn(jobs, None)
+    finally:
+        pool.stop()
+    learned = sorted(p.source_path for p in lines)
+    assert learned == sorted(j.page.source_path for j in jobs if "poison" not in
+                             j.page.source_path)
