@@ -229,7 +229,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         url = require_server()
         deployment = build_deployment(args.cron, str(raw), str(out), name=args.name,
                                       batch_size=args.batch_size, fetch=fetch,
-                                      report=args.report)
+                                      report=args.report, profiles=_profiles_arg(args))
     except ScheduleError as exc:
         raise CliError(str(exc), EXIT_USAGE if "cron" in str(exc) else EXIT_FAILED) from exc
     flow = "fetch_pages" if fetch else "clean_pages"

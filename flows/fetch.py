@@ -65,12 +65,14 @@ def fetch_pages(
     limits: dict[str, float | int | None] | None = None,
     settings_dir: str | None = None,
     report: bool = False,
+    profiles: str | None = None,
 ) -> dict:
     """Fetch the ``[fetch]`` table's sources into ``raw`` (state and log under ``out``;
     relative URL-list paths from ``settings_dir``); with ``clean``, then clean exactly the
     pages saved into ``out``. Returns the fetch
     summary (with ``clean``: and the cleaning run's under ``"clean"``; with ``report`` too,
-    the cleaning run then rewrites the output folder's HTML report)."""
+    the cleaning run then rewrites the output folder's HTML report; ``profiles``: the site
+    profiles folder the cleaning run uses)."""
     logger = get_run_logger()
     request = fetch_request(raw, out, fetch_settings or {}, settings_dir)
     summary = fetch_task(request, f"{len(request.sources)} sources")
@@ -82,7 +84,8 @@ def fetch_pages(
     result: dict = {"fetch": summary.to_dict()}
     if clean and summary.saved_paths:
         result["clean"] = clean_pages(raw=raw, out=out, batch_size=batch_size, limits=limits,
-                                      paths_file=summary.saved_list, report=report)
+                                      paths_file=summary.saved_list, report=report,
+                                      profiles=profiles)
     elif clean:
         logger.info("nothing new was saved: nothing to clean")
     return result

@@ -137,7 +137,7 @@ _RUN = (
            ("run", "backfill", "serve")),
     Option("run", "profiles", str | None, None, "folder of site profiles, <site>.toml (unset:"
            " ./profiles where it exists); each is validated before any page is cleaned",
-           "--profiles", ("run", "backfill"), metavar="DIR"),
+           "--profiles", ("run", "backfill", "serve"), metavar="DIR"),
     Option("run", "debug", bool, False, "show tracebacks on errors", "--debug", (GLOBAL,)),
 )
 

@@ -49,6 +49,7 @@ def build_deployment(
     batch_size: int | None = None,
     fetch: dict[str, object] | None = None,
     report: bool = False,
+    profiles: str | None = None,
 ) -> Any:
     """The ``clean_pages`` deployment, cleaning ``raw`` into ``out`` on ``cron``; with
     ``fetch`` (the flow parameters of a settings file whose ``[fetch]`` names sources:
@@ -57,6 +58,8 @@ def build_deployment(
 
     ``report``: each run then rewrites the output folder's HTML report (``winnow
     report``). Either way each flow run attaches its run summary as a markdown artifact.
+    ``profiles``: the site profiles folder each run cleans with (``winnow serve
+    --profiles``; validated by the CLI before the deployment is made).
     Folders are made absolute: the runs may start in another working directory.
     """
     parameters: dict[str, object] = {
@@ -67,6 +70,8 @@ def build_deployment(
         parameters["batch_size"] = batch_size
     if report:
         parameters["report"] = True
+    if profiles is not None:
+        parameters["profiles"] = str(Path(profiles).absolute())
     if fetch is not None:
         from flows.fetch import fetch_pages
 

@@ -56,3 +56,22 @@ def test_serve_without_a_server_says_how_to_get_one():
     assert down.returncode == 1 and "does not answer" in down.stderr
     bad = serve_cli("--cron", "every hour", api_url=None)
     assert bad.returncode == 2 and "invalid cron expression" in bad.stderr
+
+
+def test_a_served_deployment_cleans_with_its_site_profiles(tmp_path):
+    """``winnow serve --profiles DIR``: each scheduled run (and a fetch-then-clean one)
+    cleans with the profiles, from wherever it starts."""
+    from flows.cli import parse_args
+    from flows.fetch import fetch_pages
+    from flows.pipeline import clean_pages
+    from flows.schedule import build_deployment
+
+    assert parse_args(["serve", "--profiles", "site-profiles"]).profiles == "site-profiles"
+    folder = tmp_path / "site-profiles"
+    clean = build_deployment("0 * * * *", raw="raw", out=str(tmp_path), profiles=str(folder))
+    assert clean_pages.validate_parameters(clean.parameters)["profiles"] == str(folder)
+    fetch = build_deployment("0 * * * *", raw="raw", out=str(tmp_path), profiles="rel",
+                             fetch={"fetch_settings": {}, "settings_dir": str(tmp_path)})
+    assert fetch_pages.validate_parameters(fetch.parameters)["profiles"] == str(
+        Path("rel").absolute())
+    assert "profiles" not in build_deployment("0 * * * *", out=str(tmp_path)).parameters
