@@ -10,26 +10,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from cleaners import decoded, draft_profile
+from flows.batch import read_page
 from flows.discover import discover
-from flows.sidecar import page_site, read_sidecar_file
+from flows.sidecar import SidecarFile, page_site, read_sidecar_file
+from flows.warc import expand_warcs, warc_sidecar
 
 MAX_PAGES = 500  # enough to see a site's template; a draft need not read the archive
 
 
 def site_pages(raw: str | Path, site: str, limit: int = MAX_PAGES) -> list[tuple[str, str]]:
-    """(decoded text, format) of up to ``limit`` pages of ``site`` under ``raw`` (pages
-    inside WARC files are not read here; a page that cannot be decoded is skipped)."""
+    """(decoded text, format) of up to ``limit`` pages of ``site`` under ``raw``, files
+    and the records of WARC files alike (the site as a run decides it: a WARC record's
+    URL, a sidecar, the folder); a page that cannot be read or decoded is skipped."""
     out: list[tuple[str, str]] = []
-    for page in discover(raw).pages:
+    pages, _ = expand_warcs(discover(raw).pages)
+    for page in pages:
         if page.warc is not None:
-            continue
-        sidecar = read_sidecar_file(page.sidecar) if page.sidecar else None
+            sidecar: SidecarFile | None = warc_sidecar(page.warc)
+        else:
+            sidecar = read_sidecar_file(page.sidecar) if page.sidecar else None
         fields = sidecar.sidecar if sidecar is not None else None
         if page_site(fields, page.folder_site) != site:
             continue
         try:
-            out.append(decoded(Path(page.path).read_bytes(), filename=page.source_path,
-                               encoding=fields.encoding if fields else None))
+            data = read_page(page).data
+            if data is not None:
+                out.append(decoded(data, filename=page.source_path,
+                                   encoding=fields.encoding if fields else None))
         except Exception:  # noqa: BLE001 - an unreadable page teaches nothing; skip it
             continue
         if len(out) >= limit:

@@ -345,3 +345,26 @@ def test_explain_with_profiles_names_the_profile_key_that_removed_each_line(tmp_
     with redirect_stdout(plain):
         assert main(["explain", str(page), "--profiles", str(tmp_path / "empty")]) == 0
     assert "profile:" not in plain.getvalue() and "Our reporters walked" in plain.getvalue()
+
+
+def test_profile_suggest_reads_the_pages_inside_warc_files(tmp_path):
+    """A site crawled into a WARC is drafted from its records (site from each record's
+    URL), as from saved files; the WARC file itself is never read as one page, and
+    another site's records in the same file are left out."""
+    from tests.helpers.warc import response, write_warc
+
+    _tiny_site(tmp_path / "files")
+    pages = sorted((tmp_path / "files" / SUGGEST_SITE).iterdir())
+    records = [response(f"https://{SUGGEST_SITE}/news/{p.stem}", 200, "text/html",
+                        p.read_bytes()) for p in pages]
+    records.append(response("https://other.example/x", 200, "text/html",
+                            b"<html><body><p>Home | Sport | Weather</p></body></html>"))
+    write_warc(tmp_path / "raw" / "crawl.warc.gz", records)
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["profile", "suggest", SUGGEST_SITE, "--raw", str(tmp_path / "raw")])
+    assert code == 0
+    draft = out.getvalue()
+    assert "# printed on 3 of 3 pages" in draft
+    profile = profile_from_toml(draft, site=SUGGEST_SITE, source="stdout")
+    assert "div.topbar" in profile.drop_selectors
