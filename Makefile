@@ -36,9 +36,11 @@ parity: $(DEV_STAMP) native
 
 # Mutation testing ([tool.mutmut] in pyproject.toml names the modules): mutants/ is
 # mutmut's work folder, bench/mutation.md the killed share per module and every survivor
+# each module of [tool.mutmut] source_paths mutated alone, against its own tests
+# ([tool.winnow.mutation_tests]); a stopped run goes on where it was; MUTATE_ARGS=--fresh
+# runs every module again, MUTATE_ARGS="--only flows/writer.py" one module
 mutate: $(DEV_STAMP)
-	rm -rf mutants
-	WINNOW_NATIVE=0 $(VENV)/bin/mutmut run --max-children $$(nproc)
+	$(VENV_PY) tools/mutate.py --max-children $$(nproc) $(MUTATE_ARGS)
 	$(VENV_PY) tools/mutation_report.py
 
 # --dask-address against a real cluster: a `dask scheduler` and two `dask worker`

@@ -1,0 +1,70 @@
+"""tools/mutate.py (``make mutate``): each module mutated alone, against its own tests."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("mutate_tool", REPO / "tools" / "mutate.py")
+assert _spec is not None and _spec.loader is not None
+mutate = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(mutate)
+
+
+def test_every_listed_test_file_exists_and_every_module_is_mutated():
+    """A misspelt test file would make mutmut run no test at all: every mutant would
+    survive, or the run fail; a module listed but not in source_paths is never run."""
+    modules, tests = mutate.settings()
+    assert modules and set(tests) == set(modules)
+    for module, files in tests.items():
+        assert (REPO / module).is_file(), module
+        for name in files:
+            assert (REPO / name).exists(), f"{module}: {name}"
+
+
+def test_the_copy_mutates_one_module_against_its_tests():
+    text = ('[tool.mutmut]\nsource_paths = [\n    "a.py",\n    "b.py",\n]\n'
+            'also_copy = ["x"]\npytest_add_cli_args_test_selection = ["tests"]\n')
+    out = mutate.narrowed(text, "b.py", ["tests/test_b.py", "tests/test_c.py"])
+    assert 'source_paths = ["b.py"]\n' in out and '"a.py"' not in out
+    assert 'pytest_add_cli_args_test_selection = ["tests/test_b.py", "tests/test_c.py"]' in out
+    assert 'also_copy = ["x"]' in out
+    with pytest.raises(ValueError, match="source_paths"):
+        mutate.narrowed("[tool.mutmut]\n", "b.py", [])
+
+
+def test_a_module_stopped_part_way_is_run_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(mutate, "REPO", tmp_path)
+    meta = tmp_path / "mutants" / "m.py.meta"
+    assert not mutate.finished("m.py")  # never run
+    meta.parent.mkdir()
+    meta.write_text(json.dumps({"exit_code_by_key": {"m.x__mutmut_1": 1,
+                                                     "m.x__mutmut_2": None}}))
+    assert not mutate.finished("m.py")
+    meta.write_text(json.dumps({"exit_code_by_key": {"m.x__mutmut_1": 1,
+                                                     "m.x__mutmut_2": 0}}))
+    assert mutate.finished("m.py")
+
+
+def test_the_report_counts_each_module_and_names_one_not_run(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("mutation_report",
+                                                  REPO / "tools" / "mutation_report.py")
+    assert spec is not None and spec.loader is not None
+    report = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(report)
+    monkeypatch.setattr(report, "REPO", tmp_path)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mutmut]\nsource_paths = ["a.py", "b.py"]\n')
+    (tmp_path / "mutants").mkdir()
+    codes = {f"a.f__mutmut_{i}": 1 for i in range(1, 9)} | {"a.f__mutmut_9": 0,
+                                                            "a.f__mutmut_10": 0}
+    (tmp_path / "mutants" / "a.py.meta").write_text(json.dumps({"exit_code_by_key": codes}))
+    text, ok = report.report({"a.f__mutmut_10": "the same string either way"})
+    assert not ok
+    assert "| `a.py` | 10 | 0 | 8 | 1 | 0 | 1 | 89% | yes |" in text
+    assert "| `b.py` | not run |" in text
+    assert "- `a.py`: a.f__mutmut_9 (survived)" in text
