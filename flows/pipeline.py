@@ -27,6 +27,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from cleaners import DEFAULT_LIMITS, Limits
 from flows.batch import BatchResult, PageJob, clean_batch, learn_batch
 from flows.console import CONSOLE_KEY
+from flows.handoff import Collect, Parcel, open_box, send
 from flows.pool import active_pool, workers_for
 from flows.progress import report_page, report_pages
 from flows.run import BATCH_SIZE, RunHooks, RunRequest, batches, execute, new_run_id
@@ -105,20 +106,21 @@ _BATCH_TASK_OPTIONS: dict[str, object] = {
 )
 def clean_batch_task(
     jobs: list[PageJob], part: int, pages: int, limits: Limits | None = None
-) -> BatchResult:
+) -> BatchResult | Parcel:
     """Clean one batch into records; the flow writes them. Retried only for what is not
     the pages' fault (a Dask worker lost): every page outcome is already a record, a page
     past its time budget included (a ``timeout`` reject; the worker goes on). With a
     worker pool (``flows.pool``, a local run's default) the batch is cleaned in one of its
-    processes and the bar moves by the whole batch as soon as it is back."""
+    processes and the bar moves by the whole batch as soon as it is back. In the flow's
+    process the result is handed over beside Prefect (``flows.handoff``)."""
     pool = active_pool()
     if pool is None:
-        return clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page,
-                           limits=limits)
+        return send(clean_batch(jobs, part, logger=get_run_logger(), on_page=report_page,
+                                limits=limits))
     result = pool.clean(jobs, part, limits)
     if report_pages(len(jobs)):
         result.reported = len(jobs)
-    return result
+    return send(result)
 
 
 @task(
@@ -128,13 +130,13 @@ def clean_batch_task(
 )
 def learn_batch_task(
     jobs: list[PageJob], part: int, pages: int, limits: Limits | None = None
-) -> list[PageLines]:
+) -> list[PageLines] | Parcel:
     """The learning pass over one batch: each page's line hashes for its site's statistics,
     within the same limits as cleaning; the flow stores them."""
     pool = active_pool()
     if pool is not None:
-        return pool.learn(jobs, limits)
-    return learn_batch(jobs, logger=get_run_logger(), limits=limits)
+        return send(pool.learn(jobs, limits))
+    return send(learn_batch(jobs, logger=get_run_logger(), limits=limits))
 
 
 # shape: each parameter is a flow run parameter, shown and set in the Prefect UI and the deployment
@@ -185,15 +187,18 @@ def clean_pages(
         paths=_listed(paths_file) if paths_file is not None else None,
         profiles=profiles,
     )
-    summary = execute(
-        request,
-        submit=lambda jobs, part: clean_batch_task.submit(jobs, part, len(jobs), page_limits),
-        learn=lambda jobs, part: learn_batch_task.submit(jobs, part, len(jobs), page_limits),
-        logger=logger,
-        in_flight=in_flight_for(runner),
-        hooks=RunHooks(on_selected=_name_run_after,
-                       on_plan=lambda pages: dask_slots(runner) or workers_for(pages)),
-    )
+    with open_box():  # batch results taken beside Prefect (flows.handoff)
+        summary = execute(
+            request,
+            submit=lambda jobs, part: Collect(
+                clean_batch_task.submit(jobs, part, len(jobs), page_limits)),
+            learn=lambda jobs, part: Collect(
+                learn_batch_task.submit(jobs, part, len(jobs), page_limits)),
+            logger=logger,
+            in_flight=in_flight_for(runner),
+            hooks=RunHooks(on_selected=_name_run_after,
+                           on_plan=lambda pages: dask_slots(runner) or workers_for(pages)),
+        )
     if report:
         summary.report = _write_report(out, logger)
         if summary.report:
