@@ -69,3 +69,24 @@ def test_the_processes_of_a_run_are_told_apart():
                               " spawn_main(tracker_fd=5, pipe_handle=7)"], root=False) == "worker"
     assert scale_run.role_of(["python", "-c", "from multiprocessing.resource_tracker "
                               "import main;main(4)"], root=False) == "helper"
+
+
+def test_the_whole_command_section_stops_the_server_its_runs_started(tmp_path):
+    """The section's runs share a Prefect server in a PREFECT_HOME of their own; the
+    supervisor noted there (here a stand-in in its own session) is stopped at the end, and
+    a home with no note, or a broken one, is no error."""
+    import subprocess
+    import sys
+
+    whole_command.stop_shared_server(tmp_path)  # no note
+    (tmp_path / "winnow-server.json").write_text("{not json", encoding="utf-8")
+    whole_command.stop_shared_server(tmp_path)
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                            start_new_session=True)
+    try:
+        (tmp_path / "winnow-server.json").write_text(
+            json.dumps({"url": "http://127.0.0.1:1/api", "pid": proc.pid}), encoding="utf-8")
+        whole_command.stop_shared_server(tmp_path)
+        assert proc.wait(timeout=10) != 0  # ended by the signal, not by itself
+    finally:
+        proc.kill()
