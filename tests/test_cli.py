@@ -126,6 +126,46 @@ def test_a_prefect_api_that_stops_answering_does_not_hold_the_finished_program(
     assert len(warning) == 1 and "did not take the last logs and events in 1 s" in warning[0]
 
 
+def _program_exit(tmp_path: Path, *lines: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """Run ``entry(["schema"])`` after ``lines`` in a fresh interpreter; what it noted."""
+    notes = tmp_path / "notes"
+    program = "\n".join(["import atexit, sys, threading, time",
+                           f"NOTES = {str(notes)!r}",
+                           "def note(what, open=open):  # open kept: teardown clears builtins",
+                           "    with open(NOTES, 'a') as fh: fh.write(what + '\\n')",
+                           *lines, "from flows.cli import entry", "entry(['schema'])"])
+    proc = subprocess.run([sys.executable, "-c", program], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    return proc, notes
+
+
+def test_the_program_ends_without_the_interpreters_teardown(tmp_path):
+    """Once the command is done and Prefect has what it holds, the process ends at once:
+    its exit handlers run and its output is all there, but the interpreter does not free
+    every module and object one by one (a second on a busy machine): an object's
+    finaliser that only that teardown would call is not called."""
+    proc, notes = _program_exit(
+        tmp_path,
+        "atexit.register(note, 'exit handler')",
+        "class Kept:",
+        "    def __del__(self, note=note): note('teardown')",
+        "KEPT = Kept()",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == winnow("schema").stdout  # all of it, flushed
+    assert notes.read_text().splitlines() == ["exit handler"]
+
+
+def test_the_program_waits_for_a_thread_that_is_not_a_daemon(tmp_path):
+    """A thread still working when the command returns is waited for, as Python waits."""
+    proc, notes = _program_exit(
+        tmp_path,
+        "threading.Thread(target=lambda: (time.sleep(1.0), note('thread done'))).start()",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert notes.read_text().splitlines() == ["thread done"]
+
+
 def test_the_exit_limit_comes_from_the_environment(monkeypatch):
     from flows.prefect_exit import DEFAULT_SECONDS, ENV_SECONDS, exit_seconds
 
