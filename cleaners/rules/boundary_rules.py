@@ -271,9 +271,27 @@ _DASHES = ("—", "–", "-")  # "— Tottenham Hotspur (@SpursOfficial) Novembe
 
 def _parting_date(block: Block) -> bool:
     """A short line with a full date that is no sentence ("Газета № 8 от 17 января 2012
-    года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends."""
+    года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends.
+    Not a line of code that holds a date ("WHERE created_at > '2024-01-01'"): a tutorial's
+    query, which goes on with its story."""
     return block.label != "body" and block.n_words <= 12 and not block.sentence_end and \
-        not block.text.startswith(_DASHES) and has_date(block.text)
+        not block.text.startswith(_DASHES) and has_date(block.text) and \
+        not _code_line(block.text)
+
+
+# A line of a program or a shell session as a text dump prints it: a statement's ";" or
+# a brace at its end, a comment or a prompt at its start, an operator ("==", "->", ":="),
+# a call or an index ("len(s)", "a[i]"), a snake_case name. Menus, footers and teasers
+# are words, and hold none of these.
+_CODE_LINE = re.compile(
+    r"[;{}]\s*$|^\s*(?://|--\s|#\s|\$\s|>>>|/\*|\*/|[)\]}])"
+    r"|[=!<>]=|=>|->|:=|\+=|\|\||&&|\w\(|\w\[\w*\]|[a-z]_[a-z]"
+)
+
+
+def _code_line(text: str) -> bool:
+    """Whether ``text`` reads as a line of code (``_CODE_LINE``)."""
+    return _CODE_LINE.search(text) is not None
 
 
 def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int
@@ -377,6 +395,9 @@ STORY_LIST_RULES = frozenset({"menu_run", "menu_line", "ticker", "glued_teasers"
 ITEM_COST = 5  # a list item, a subhead, a table row: a line of words or a sentence
 SHORT_COST = 15  # a word or two: a menu's item as much as a table's cell
 SIGN_COST = 10  # no word at all: a form's brackets, a code block's braces
+CODE_COST = 1  # a line of code (``_code_line``): a tutorial's listing, which no menu holds
+CODE_SHARE = 0.5  # of a gap's lines code, that make the whole gap a listing
+MIN_CODE_LINES = 2
 # a later section's prose must outweigh three times what stands before it (after a story
 # come teasers and footers that hold a paragraph), an earlier one twice
 SECTION_RATIO = 3
@@ -387,17 +408,25 @@ GROWN_CANDIDATES = 6  # the best runs of a page grown to their stories, to pick 
 
 def _section_gap_cost(gap: list[Block]) -> float | None:
     """What the lines between two sections cost to cross, or None where one of them is
-    the site's furniture: a story's lists and subheads are lines of words."""
+    the site's furniture: a story's lists and subheads are lines of words. A gap that is
+    mostly code (``CODE_SHARE`` of its lines ``_code_line``) is a listing, whose every
+    line costs ``CODE_COST``: its plain lines ("git branch", "FROM users u") are code too."""
     total = 0.0
+    code = 0
     for b in gap:
         if not (b.undecided or b.rule in SECTION_GAP_RULES):
             return None
-        if _WORDY.search(b.text) is None:
+        if _code_line(b.text):
+            code += 1
+            total += CODE_COST
+        elif _WORDY.search(b.text) is None:
             total += SIGN_COST
         elif b.n_words >= 3 or b.sentence_end or b.bullet:
             total += ITEM_COST
         else:
             total += SHORT_COST
+    if code >= MIN_CODE_LINES and code >= CODE_SHARE * len(gap):
+        return float(CODE_COST * len(gap))
     return total
 
 
@@ -591,18 +620,19 @@ def _pick_story(content: list[Block], weights: list[float], runs: list[Run], has
     runs.sort(key=lambda r: -r[0])
     best, span, zone = 0.0, runs[0][2], runs[0][3]
     core: tuple[int, int] | None = None
-    free: list[tuple[int, int]] = []  # the stronger runs that teasers did not cut back
+    # the stronger runs that teasers did not cut back, each with where its story begins
+    free: list[tuple[tuple[int, int], int]] = []
     for _, raw, run, run_zone, factor in runs[:GROWN_CANDIDATES]:
         # once per run: nothing is marked while candidates are weighed, so it holds
         trimmed = _trim_teasers(content, weights, *run)
         start, end, gain = _story_span(content, weights, run, run_zone, has_stop, False,
                                        trimmed)
-        if any(run[1] < r[0] and r[1] <= end for r in free):
+        if any(run[1] < r[0] and r[1] <= end and run[0] < top for r, top in free):
             # it reached down to a stronger run, whose own growth up (on less evidence
             # than down) did not take it: a banner's line above a story, no lead of it
             continue
         if trimmed == run:
-            free.append(run)
+            free.append((run, start))
         score = _run_score(content, raw + gain, start, end) * factor
         if score > best:
             best, span, zone, core = score, run, run_zone, trimmed
