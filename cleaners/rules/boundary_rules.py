@@ -273,19 +273,33 @@ def _parting_date(block: Block) -> bool:
     """A short line with a full date that is no sentence ("Газета № 8 от 17 января 2012
     года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends.
     Not a line of code that holds a date ("WHERE created_at > '2024-01-01'"): a tutorial's
-    query, which goes on with its story."""
-    return block.label != "body" and block.n_words <= 12 and not block.sentence_end and \
-        not block.text.startswith(_DASHES) and has_date(block.text) and \
+    query, which goes on with its story. A post's age alone on a line ("1 year ago",
+    ``_AGO``) parts too: it heads each comment of a thread under the story."""
+    if block.label == "body" or block.n_words > 12 or block.sentence_end:
+        return False
+    if _AGO.match(block.text):
+        return True
+    return not block.text.startswith(_DASHES) and has_date(block.text) and \
         not _code_line(block.text)
+
+
+# a post's age standing alone on its line ("1 year ago", "3 дня назад", "2 dni temu"): a
+# reader's comment's header, each of which parts one post from the next as a date does
+_AGO = re.compile(
+    r"^\W*(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\W*$"
+    r"|^\W*\d+\s+(?:секунд|минут|час|дн|дня|день|недел|месяц|год|лет)\w*\s+назад\W*$"
+    r"|^\W*\d+\s+(?:sekund|minut|godzin|dni|dzień|tygodni|miesi|lat|rok)\w*\s+temu\W*$",
+    re.IGNORECASE)
 
 
 # A line of a program or a shell session as a text dump prints it: a statement's ";" or
 # a brace at its end, a comment or a prompt at its start, an operator ("==", "->", ":="),
-# a call or an index ("len(s)", "a[i]"), a snake_case name. Menus, footers and teasers
-# are words, and hold none of these.
+# a call or an index ("len(s)", "a[i]"), a snake_case name: in ASCII, as programs are
+# written (Chinese prose writes "(图)" after a word). Menus, footers and teasers are
+# words, and hold none of these.
 _CODE_LINE = re.compile(
     r"[;{}]\s*$|^\s*(?://|--\s|#\s|\$\s|>>>|/\*|\*/|[)\]}])"
-    r"|[=!<>]=|=>|->|:=|\+=|\|\||&&|\w\(|\w\[\w*\]|[a-z]_[a-z]"
+    r"|[=!<>]=|=>|->|:=|\+=|&&|[A-Za-z0-9_]\(|[A-Za-z0-9_]\[[A-Za-z0-9_]*\]|[a-z]_[a-z]"
 )
 
 
@@ -310,13 +324,34 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
 
     hi = core
     while hi + 1 < len(pieces) and not parted(hi, hi + 1) and \
-            not (units[hi + 1] and (hi + 2 >= len(pieces) or units[hi + 2])):
+            not (units[hi + 1] and (hi + 2 >= len(pieces) or units[hi + 2])
+                 and not _story_resumes(weights, pieces, units, hi + 1, 1)):
         hi += 1
     lo = core
     while lo > 0 and not parted(lo - 1, lo) and \
-            not (units[lo - 1] and (lo < 2 or units[lo - 2])):
+            not (units[lo - 1] and (lo < 2 or units[lo - 2])
+                 and not _story_resumes(weights, pieces, units, lo - 1, -1)):
         lo -= 1
     return _listicle_sides(content, pieces, weights, lo, hi)
+
+
+RESUME_MASS = 2 * GOOD_MIN_CHARS  # the prose of a section, not a footer's line
+
+
+def _story_resumes(weights: list[float], pieces: list[tuple[int, int]], units: list[bool],
+                   k: int, step: int) -> bool:
+    """Whether, past the pieces from ``k`` on (in direction ``step``) that read as
+    teasers, a piece that is none and holds ``RESUME_MASS`` of prose follows before the
+    next date line: the "teasers" were short items of a listicle (a product's name over a
+    paragraph), and its story goes on. Teasers after a story run to its end, a footer's
+    lines or another story's date line."""
+    while 0 <= k < len(pieces) and units[k]:
+        k += step
+    while 0 <= k < len(pieces):
+        if not units[k] and _mass(weights, pieces[k]) >= RESUME_MASS:
+            return True
+        k += step
+    return False
 
 
 def _mass(weights: list[float], piece: tuple[int, int]) -> float:
