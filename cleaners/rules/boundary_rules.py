@@ -449,7 +449,7 @@ def _section_gap_cost(gap: list[Block]) -> float | None:
     total = 0.0
     code = 0
     for b in gap:
-        if not (b.undecided or b.rule in SECTION_GAP_RULES):
+        if not (b.undecided or b.rule in SECTION_GAP_RULES or _table_cell(b)):
             return None
         if _code_line(b.text):
             code += 1
@@ -463,6 +463,17 @@ def _section_gap_cost(gap: list[Block]) -> float | None:
     if code >= MIN_CODE_LINES and code >= CODE_SHARE * len(gap):
         return float(CODE_COST * len(gap))
     return total
+
+
+_CLOCK = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
+
+
+def _table_cell(block: Block) -> bool:
+    """A line the headline-list rule took for a counted item that holds no date and no
+    clock time: a table's cell ("61.59%", "4.9 ft", "15,000", "Low Range (S$)"), which
+    a text dump prints one to a line. A list of other stories' headlines dates them."""
+    return block.rule == "headline_list" and _CLOCK.search(block.text) is None and \
+        not has_date(block.text)
 
 
 _HEADLINE_STOPS = "!?！？"
