@@ -10,6 +10,7 @@ are taken in, so the story's last line is never lost to a length threshold.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.rules.base import PageContext, rule
@@ -303,8 +304,10 @@ _CODE_LINE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def _code_line(text: str) -> bool:
-    """Whether ``text`` reads as a line of code (``_CODE_LINE``)."""
+    """Whether ``text`` reads as a line of code (``_CODE_LINE``), remembered per text: the
+    gaps are priced again for each candidate run and each widening."""
     return _CODE_LINE.search(text) is not None
 
 
