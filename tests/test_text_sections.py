@@ -108,3 +108,23 @@ def test_a_table_of_figures_does_not_end_the_story() -> None:
     page = "\n\n".join(["What shoppers want from a brand", T1, S1, *table, T2, T3, S4])
     body = body_of(page)
     assert all(p in body for p in (T1, S1, T2, T3, S4))
+
+
+M1 = ("In the spring of that year, a student who had bought the same machine wrote to the "
+      "port's maintainer, and the two of them started to share their work on the kernel.")
+M2 = ("They did share it: within a month the first changes went back into the tree, and "
+      "the port booted to single user mode on three more models of the workstation.")
+M3 = ("Looking back, that exchange of mails was the moment the port stopped being one "
+      "man's hobby and became a project that other people could build on and test.")
+
+
+def test_a_prompt_inside_a_quoted_mail_does_not_end_the_story() -> None:
+    # the story quotes a mail whose last quoted line asks a question a comment form asks
+    mail = "\n".join(["From: Matt Example", "Subject: Re: sneak preview", "",
+                      "> just in case the idea of sharing the changes sounded strange,",
+                      "> let me say why I think it is a good thing for both of us.",
+                      "> what do you think?", "",
+                      "I'm a big believer in sharing, absolutely."])
+    page = "\n\n".join(["The scariest boot loader code", M1, mail, M2, M3])
+    body = body_of(page)
+    assert all(p in body for p in (M1, M2, M3))

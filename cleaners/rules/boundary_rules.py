@@ -114,10 +114,13 @@ def _prose_within(weights: list[float], lines: range) -> list[int]:
 def _inside_the_story(content: list[Block], weights: list[float], i: int) -> bool:
     """A hard stop set in the story's prose: a paragraph a line or two before it and
     more just after, with no chrome between ("Source: X" under a chart, a newsletter
-    line, a subhead that names copyright). Its story goes on; a comment prompt, an author
+    line, a subhead that names copyright), or a quoted line of a mail the story quotes
+    ("> what do you think?": its prompt is the mail's, not the site's). Its story goes on; a comment prompt, an author
     box or a rights notice that is no subhead ends the story whatever follows: the
     comments, the bio and the terms after them are prose too."""
     stop = content[i]
+    if stop.raw.lstrip().startswith(_QUOTED):
+        return True  # a line of a mail the story quotes ("> what do you think?")
     if stop.rule in ENDS_ALWAYS or (stop.rule == "rights_notice" and (
             stop.n_words < FOOTER_MIN_WORDS or _ends_the_page(stop))):
         return False
@@ -134,6 +137,9 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
         return len(after) >= (1 if credit else STOP_PROSE_AFTER)
     before = _prose_within(weights, range(i - 1, max(-1, i - 1 - reach), -1))
     return bool(before) and len(after) >= STOP_PROSE_AFTER
+
+
+_QUOTED = (">", "&gt;")  # a quoted line of a mail or a post, as a text dump prints it
 
 
 def _figure_caption(block: Block) -> bool:
