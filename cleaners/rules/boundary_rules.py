@@ -115,8 +115,8 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
     """A hard stop set in the story's prose: a paragraph a line or two before it and
     more just after, with no chrome between ("Source: X" under a chart, a newsletter
     line, a subhead that names copyright), or a quoted line of a mail the story quotes
-    ("> what do you think?": its prompt is the mail's, not the site's). Its story goes on; a comment prompt, an author
-    box or a rights notice that is no subhead ends the story whatever follows: the
+    ("> what do you think?": its prompt is the mail's, not the site's). Its story goes
+    on; a comment prompt, an author box or a rights notice that is no subhead ends the story whatever follows: the
     comments, the bio and the terms after them are prose too."""
     stop = content[i]
     if stop.raw.lstrip().startswith(_QUOTED):
