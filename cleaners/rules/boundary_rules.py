@@ -116,8 +116,9 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
     more just after, with no chrome between ("Source: X" under a chart, a newsletter
     line, a subhead that names copyright), or a quoted line of a mail the story quotes
     ("> what do you think?": its prompt is the mail's, not the site's). Its story goes
-    on; a comment prompt, an author box or a rights notice that is no subhead ends the story whatever follows: the
-    comments, the bio and the terms after them are prose too."""
+    on; a comment prompt, an author box or a rights notice that is no subhead ends the
+    story whatever follows: the comments, the bio and the terms after them are prose
+    too."""
     stop = content[i]
     if stop.raw.lstrip().startswith(_QUOTED):
         return True  # a line of a mail the story quotes ("> what do you think?")
