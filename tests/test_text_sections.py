@@ -128,3 +128,27 @@ def test_a_prompt_inside_a_quoted_mail_does_not_end_the_story() -> None:
     page = "\n\n".join(["The scariest boot loader code", M1, mail, M2, M3])
     body = body_of(page)
     assert all(p in body for p in (M1, M2, M3))
+
+
+def test_a_bare_subscribe_button_between_two_sections_does_not_end_the_story() -> None:
+    # a blog platform prints "Subscribe now" between a paragraph and the next section
+    page = "\n\n".join(["How to make your database queries faster", S1, S2,
+                        "How it actually works:", "Subscribe now", "1. You read the plan",
+                        "The planner shows each step of the query.",
+                        "It also shows how long each step took.", S3, S4, S5])
+    body = body_of(page)
+    assert all(p in body for p in (S1, S2, S3, S4, S5))
+    assert "Subscribe now" not in body
+
+
+def test_a_subscribe_button_after_a_newsletter_pitch_still_ends_the_story() -> None:
+    teasers = [line for n in range(3) for line in (
+        f"Another headline about a different event number {n}",
+        f"A short summary of that other story number {n}, in a sentence.")]
+    page = "\n\n".join(["How to make your database queries faster", S1, S2, S3,
+                        "Jane Example", "Want more stories like this?",
+                        "Every day we send an email with the top stories.", "Subscribe",
+                        *teasers])
+    body = body_of(page)
+    assert S3 in body
+    assert not any(p.startswith(("Another headline", "A short summary")) for p in body)

@@ -127,6 +127,9 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
         return False
     # a source line under a picture's or a chart's caption credits it: one paragraph after
     # it says the story goes on, and the story's paragraph before may stand above a list
+    if stop.rule == "subscribe_box" and stop.n_words <= BUTTON_MAX_WORDS and \
+            not stop.sentence_end:
+        return _button_in_the_story(weights, i)
     credit = stop.rule == "source_line" and i > 0 and _figure_caption(content[i - 1])
     reach = 2 * STOP_REACH if credit else STOP_REACH
     after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
@@ -138,6 +141,28 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
         return len(after) >= (1 if credit else STOP_PROSE_AFTER)
     before = _prose_within(weights, range(i - 1, max(-1, i - 1 - reach), -1))
     return bool(before) and len(after) >= STOP_PROSE_AFTER
+
+
+BUTTON_MAX_WORDS = 3  # "Subscribe", "Subscribe now": a button, not a newsletter's box
+
+
+def _button_in_the_story(weights: list[float], i: int) -> bool:
+    """A bare subscribe button set in the story (a blog platform prints one between two
+    sections): a paragraph within ``STOP_REACH`` lines before it and, within twice that
+    after it, ``STOP_PROSE_AFTER`` lines of story text (a paragraph or a sentence), with
+    no chrome between. After the story's end, the footer or a paywall follows it; after
+    a newsletter's pitch (sentences, no paragraph), the site's teasers."""
+    reach = 2 * STOP_REACH
+
+    def told(lines: range, least: float) -> int:
+        found = 0
+        for j in lines:
+            if weights[j] < NO_CHROME:
+                break
+            found += weights[j] > least
+        return found
+    return told(range(i - 1, max(-1, i - 1 - STOP_REACH), -1), GOOD_MIN_CHARS) >= 1 and \
+        told(range(i + 1, min(len(weights), i + 1 + reach)), 0.0) >= STOP_PROSE_AFTER
 
 
 _QUOTED = (">", "&gt;")  # a quoted line of a mail or a post, as a text dump prints it
