@@ -152,3 +152,22 @@ def test_a_subscribe_button_after_a_newsletter_pitch_still_ends_the_story() -> N
     body = body_of(page)
     assert S3 in body
     assert not any(p.startswith(("Another headline", "A short summary")) for p in body)
+
+
+def test_a_listicle_s_spec_sheets_read_as_menus_are_crossed_as_its_items() -> None:
+    # each item: a name, a spec sheet of short labels and values (which the menu rules
+    # take for a menu) and a paragraph; the sheets share their labels item after item
+    items = []
+    for n, (name, weight) in enumerate([("Razer Viper", "54g"), ("Roccat Core", "68g"),
+                                        ("Corsair Sabre", "36g"), ("Asus Keris", "75g"),
+                                        ("Logitech Superlight", "51g")]):
+        sheet = "\n".join(["See it at the shop", "Product Specifications", "Connectivity",
+                           "Wired", "DPI", f"Up to {n + 8},000", "Weight", weight, "PROS",
+                           "Solid build", "Low latency", "CONS", "No lights"])
+        items += [f"{n + 1}. {name}", sheet,
+                  f"The {name} is a light mouse with an accurate sensor and a cable that "
+                  f"does not drag, and at {weight} it is one of the lightest that we have "
+                  "tested this year, so it suits players who flick the mouse a lot."]
+    page = "\n\n".join(["The best lightweight gaming mice", L1, *items])
+    body = body_of(page)
+    assert all(p in body for p in items[2::3])
