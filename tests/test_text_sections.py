@@ -171,3 +171,21 @@ def test_a_listicle_s_spec_sheets_read_as_menus_are_crossed_as_its_items() -> No
     page = "\n\n".join(["The best lightweight gaming mice", L1, *items])
     body = body_of(page)
     assert all(p in body for p in items[2::3])
+
+
+def test_an_events_list_keeps_its_entries_on_both_sides_of_its_longest() -> None:
+    # each event: a name, a place, a paragraph and its date; the longest entry stands in
+    # the middle, and the dates between the entries do not part them into stories
+    entries = []
+    for n in range(9):
+        text = (f"Summit number {n} brings together the people who run the networks of "
+                "mid-sized firms, with two days of talks, workshops and a hall of vendors.")
+        if n == 4:
+            text += (" This year it adds a day of hands-on labs on cloud security, and a "
+                     "track for the people who buy the tools rather than run them.")
+        entries += [f"Network Summit {n}", "Atlanta, United States", text,
+                    f"March {n + 10}, 2026"]
+    page = "\n\n".join(["Top IT conferences in the United States",
+                        "A list of upcoming events and tech conferences.", *entries])
+    body = body_of(page)
+    assert all(p in body for p in entries[2::4])

@@ -431,15 +431,17 @@ def _listicle_sides(content: list[Block], pieces: list[tuple[int, int]],
     many times over), not teasers. Above the core, where what it cut holds more prose than
     what it kept: the core is one item whose opening and earlier items were taken for
     teasers (teasers stand after a story, and are its smaller part); below such a core,
-    on the same terms. Below a core that opens the story, where the subheads it cut
-    count on (1, 2, 3...): a story's items, which teasers never are."""
+    on the same terms (more prose than the core). Below a core that opens the story,
+    where the subheads it cut count on (1, 2, 3...): a story's items, which teasers
+    never are."""
     # floats from the start: mypyc types a sum of an empty run as int
     kept: float = sum((_mass(weights, p) for p in pieces[lo: hi + 1]), 0.0)
     # across date lines too: an events list dates each of its items
     above: float = sum((_mass(weights, p) for p in pieces[:lo]), 0.0)
     if lo > 0 and above > kept:
-        kept += above
         lo = 0
+        # below on the same terms: what was cut there outweighs the core it was cut from
+        # (an events list whose longest entry stands in its middle)
         if sum((_mass(weights, p) for p in pieces[hi + 1:]), 0.0) > kept:
             hi = len(pieces) - 1
     hi = _numbered_items(content, pieces, lo, hi)
