@@ -672,10 +672,12 @@ TEMPLATE_DISCOUNT = 0.34  # what crossing such a gap costs of its lines' price
 def _gap_labels(content: list[Block], gap: range) -> set[str]:
     """The short lines of ``gap`` no rule or only a list rule labelled (a run of short
     items is what the menu rules take a spec sheet for): an item's labels, if it is a
-    listicle's."""
+    listicle's. A label is words: a form's brackets ("[", "]"), which every form on a
+    page repeats, are none."""
     return {content[i].text.strip() for i in gap
             if (content[i].undecided or content[i].rule in STORY_LIST_RULES)
-            and content[i].n_words <= TEMPLATE_LABEL_WORDS}
+            and content[i].n_words <= TEMPLATE_LABEL_WORDS
+            and _WORDY.search(content[i].text) is not None}
 
 
 def _repeats_its_items(content: list[Block], ahead: list[tuple[tuple[int, int], range]],
