@@ -310,10 +310,16 @@ def _parting_date(block: Block) -> bool:
     ``_AGO``) parts too: it heads each comment of a thread under the story."""
     if block.label == "body" or block.n_words > 12 or block.sentence_end:
         return False
-    if _AGO.match(block.text):
+    return _dated_text(block.text)
+
+
+@lru_cache(maxsize=4096)
+def _dated_text(text: str) -> bool:
+    """The text's part of ``_parting_date``, remembered per text as ``has_date`` is: the
+    runs, their trims and their widenings ask it of the same lines again and again."""
+    if _AGO.match(text):
         return True
-    return not block.text.startswith(_DASHES) and has_date(block.text) and \
-        not _code_line(block.text)
+    return not text.startswith(_DASHES) and has_date(text) and not _code_line(text)
 
 
 # a post's age standing alone on its line ("1 year ago", "3 дня назад", "2 dni temu"): a
