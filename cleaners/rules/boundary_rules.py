@@ -382,10 +382,12 @@ RESUME_MASS = 2 * GOOD_MIN_CHARS  # the prose of a section, not a footer's line
 def _story_resumes(weights: list[float], pieces: list[tuple[int, int]], units: list[bool],
                    k: int, step: int) -> bool:
     """Whether, past the pieces from ``k`` on (in direction ``step``) that read as
-    teasers, a piece that is none and holds ``RESUME_MASS`` of prose follows before the
-    next date line: the "teasers" were short items of a listicle (a product's name over a
-    paragraph), and its story goes on. Teasers after a story run to its end, a footer's
-    lines or another story's date line."""
+    teasers, a piece that is none and holds ``RESUME_MASS`` of prose follows anywhere
+    further in the run: the "teasers" were short items of a listicle (a product's name
+    over a paragraph), and its story goes on. Teasers after a story run to its end or a
+    footer's lines. (The walk that asks stops at a date line between two pieces by
+    itself; this look ahead does not, so a later story's paragraph past a date line
+    counts too.)"""
     while 0 <= k < len(pieces) and units[k]:
         k += step
     while 0 <= k < len(pieces):
