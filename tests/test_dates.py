@@ -6,7 +6,7 @@ import pytest
 
 from cleaners.blocks import Block
 from cleaners.rules.block_rules import _ends_with_date
-from cleaners.words.dates import find_dates, has_date, same_moment, url_day
+from cleaners.words.dates import find_dates, has_date, is_timestamp_line, same_moment, url_day
 
 CASES = [
     ("Опубликовано 2021-12-29T09:46", "2021-12-29T09:46:00"),
@@ -292,3 +292,13 @@ def test_a_text_page_without_a_story_has_no_date():
     assert story_date(blocks, None, False) is None  # no story region found
     blocks[2].label = "chrome"  # the only story block dropped after all
     assert story_date(blocks, (2, 2), False) is None
+
+
+@pytest.mark.parametrize(("text", "stamp"), [
+    ("Nov 5", True), ("6 March", True), ("Sept. 5", True), ("3 мая", True),
+    ("17 ноября 2011", True), ("5 juin 2012", True),
+    # a name that opens with a month's letters is no month: a product or a state in a table
+    ("Novablast 5", False), ("6 Maryland", False), ("Decathlon 3", False),
+])
+def test_a_stamp_names_a_whole_month(text: str, stamp: bool) -> None:
+    assert is_timestamp_line(text) is stamp

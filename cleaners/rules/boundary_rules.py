@@ -10,6 +10,7 @@ are taken in, so the story's last line is never lost to a length threshold.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from cleaners.blocks import Block, content_blocks
 from cleaners.rules.base import PageContext, rule
@@ -113,15 +114,22 @@ def _prose_within(weights: list[float], lines: range) -> list[int]:
 def _inside_the_story(content: list[Block], weights: list[float], i: int) -> bool:
     """A hard stop set in the story's prose: a paragraph a line or two before it and
     more just after, with no chrome between ("Source: X" under a chart, a newsletter
-    line, a subhead that names copyright). Its story goes on; a comment prompt, an author
-    box or a rights notice that is no subhead ends the story whatever follows: the
-    comments, the bio and the terms after them are prose too."""
+    line, a subhead that names copyright), or a quoted line of a mail the story quotes
+    ("> what do you think?": its prompt is the mail's, not the site's). Its story goes
+    on; a comment prompt, an author box or a rights notice that is no subhead ends the
+    story whatever follows: the comments, the bio and the terms after them are prose
+    too."""
     stop = content[i]
+    if stop.raw.lstrip().startswith(_QUOTED):
+        return True  # a line of a mail the story quotes ("> what do you think?")
     if stop.rule in ENDS_ALWAYS or (stop.rule == "rights_notice" and (
             stop.n_words < FOOTER_MIN_WORDS or _ends_the_page(stop))):
         return False
     # a source line under a picture's or a chart's caption credits it: one paragraph after
     # it says the story goes on, and the story's paragraph before may stand above a list
+    if stop.rule == "subscribe_box" and stop.n_words <= BUTTON_MAX_WORDS and \
+            not stop.sentence_end:
+        return _button_in_the_story(weights, i)
     credit = stop.rule == "source_line" and i > 0 and _figure_caption(content[i - 1])
     reach = 2 * STOP_REACH if credit else STOP_REACH
     after = _prose_within(weights, range(i + 1, min(len(weights), i + 1 + STOP_REACH)))
@@ -133,6 +141,31 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
         return len(after) >= (1 if credit else STOP_PROSE_AFTER)
     before = _prose_within(weights, range(i - 1, max(-1, i - 1 - reach), -1))
     return bool(before) and len(after) >= STOP_PROSE_AFTER
+
+
+BUTTON_MAX_WORDS = 3  # "Subscribe", "Subscribe now": a button, not a newsletter's box
+
+
+def _button_in_the_story(weights: list[float], i: int) -> bool:
+    """A bare subscribe button set in the story (a blog platform prints one between two
+    sections): a paragraph within ``STOP_REACH`` lines before it and, within twice that
+    after it, ``STOP_PROSE_AFTER`` lines of story text (a paragraph or a sentence), with
+    no chrome between. After the story's end, the footer or a paywall follows it; after
+    a newsletter's pitch (sentences, no paragraph), the site's teasers."""
+    reach = 2 * STOP_REACH
+
+    def told(lines: range, least: float) -> int:
+        found = 0
+        for j in lines:
+            if weights[j] < NO_CHROME:
+                break
+            found += weights[j] > least
+        return found
+    return told(range(i - 1, max(-1, i - 1 - STOP_REACH), -1), GOOD_MIN_CHARS) >= 1 and \
+        told(range(i + 1, min(len(weights), i + 1 + reach)), 0.0) >= STOP_PROSE_AFTER
+
+
+_QUOTED = (">", "&gt;")  # a quoted line of a mail or a post, as a text dump prints it
 
 
 def _figure_caption(block: Block) -> bool:
@@ -271,9 +304,49 @@ _DASHES = ("—", "–", "-")  # "— Tottenham Hotspur (@SpursOfficial) Novembe
 
 def _parting_date(block: Block) -> bool:
     """A short line with a full date that is no sentence ("Газета № 8 от 17 января 2012
-    года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends."""
-    return block.label != "body" and block.n_words <= 12 and not block.sentence_end and \
-        not block.text.startswith(_DASHES) and has_date(block.text)
+    года", "Другие новости номера от 17 января 2012 года"): where one story of a page ends.
+    Not a line of code that holds a date ("WHERE created_at > '2024-01-01'"): a tutorial's
+    query, which goes on with its story. A post's age alone on a line ("1 year ago",
+    ``_AGO``) parts too: it heads each comment of a thread under the story."""
+    if block.label == "body" or block.n_words > 12 or block.sentence_end:
+        return False
+    return _dated_text(block.text)
+
+
+@lru_cache(maxsize=4096)
+def _dated_text(text: str) -> bool:
+    """The text's part of ``_parting_date``, remembered per text as ``has_date`` is: the
+    runs, their trims and their widenings ask it of the same lines again and again."""
+    if _AGO.match(text):
+        return True
+    return not text.startswith(_DASHES) and has_date(text) and not _code_line(text)
+
+
+# a post's age standing alone on its line ("1 year ago", "3 дня назад", "2 dni temu"): a
+# reader's comment's header, each of which parts one post from the next as a date does
+_AGO = re.compile(
+    r"^\W*(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\W*$"
+    r"|^\W*\d+\s+(?:секунд|минут|час|дн|дня|день|недел|месяц|год|лет)\w*\s+назад\W*$"
+    r"|^\W*\d+\s+(?:sekund|minut|godzin|dni|dzień|tygodni|miesi|lat|rok)\w*\s+temu\W*$",
+    re.IGNORECASE)
+
+
+# A line of a program or a shell session as a text dump prints it: a statement's ";" or
+# a brace at its end, a comment or a prompt at its start, an operator ("==", "->", ":="),
+# a call or an index ("len(s)", "a[i]"), a snake_case name: in ASCII, as programs are
+# written (Chinese prose writes "(图)" after a word). Menus, footers and teasers are
+# words, and hold none of these.
+_CODE_LINE = re.compile(
+    r"[;{}]\s*$|^\s*(?://|--\s|#\s|\$\s|>>>|/\*|\*/|[)\]}])"
+    r"|[=!<>]=|=>|->|:=|\+=|&&|[A-Za-z0-9_]\(|[A-Za-z0-9_]\[[A-Za-z0-9_]*\]|[a-z]_[a-z]"
+)
+
+
+@lru_cache(maxsize=4096)
+def _code_line(text: str) -> bool:
+    """Whether ``text`` reads as a line of code (``_CODE_LINE``), remembered per text: the
+    gaps are priced again for each candidate run and each widening."""
+    return _CODE_LINE.search(text) is not None
 
 
 def _trim_teasers(content: list[Block], weights: list[float], start: int, end: int
@@ -292,13 +365,36 @@ def _trim_teasers(content: list[Block], weights: list[float], start: int, end: i
 
     hi = core
     while hi + 1 < len(pieces) and not parted(hi, hi + 1) and \
-            not (units[hi + 1] and (hi + 2 >= len(pieces) or units[hi + 2])):
+            not (units[hi + 1] and (hi + 2 >= len(pieces) or units[hi + 2])
+                 and not _story_resumes(weights, pieces, units, hi + 1, 1)):
         hi += 1
     lo = core
     while lo > 0 and not parted(lo - 1, lo) and \
-            not (units[lo - 1] and (lo < 2 or units[lo - 2])):
+            not (units[lo - 1] and (lo < 2 or units[lo - 2])
+                 and not _story_resumes(weights, pieces, units, lo - 1, -1)):
         lo -= 1
     return _listicle_sides(content, pieces, weights, lo, hi)
+
+
+RESUME_MASS = 2 * GOOD_MIN_CHARS  # the prose of a section, not a footer's line
+
+
+def _story_resumes(weights: list[float], pieces: list[tuple[int, int]], units: list[bool],
+                   k: int, step: int) -> bool:
+    """Whether, past the pieces from ``k`` on (in direction ``step``) that read as
+    teasers, a piece that is none and holds ``RESUME_MASS`` of prose follows anywhere
+    further in the run: the "teasers" were short items of a listicle (a product's name
+    over a paragraph), and its story goes on. Teasers after a story run to its end or a
+    footer's lines. (The walk that asks stops at a date line between two pieces by
+    itself; this look ahead does not, so a later story's paragraph past a date line
+    counts too.)"""
+    while 0 <= k < len(pieces) and units[k]:
+        k += step
+    while 0 <= k < len(pieces):
+        if not units[k] and _mass(weights, pieces[k]) >= RESUME_MASS:
+            return True
+        k += step
+    return False
 
 
 def _mass(weights: list[float], piece: tuple[int, int]) -> float:
@@ -343,15 +439,17 @@ def _listicle_sides(content: list[Block], pieces: list[tuple[int, int]],
     many times over), not teasers. Above the core, where what it cut holds more prose than
     what it kept: the core is one item whose opening and earlier items were taken for
     teasers (teasers stand after a story, and are its smaller part); below such a core,
-    on the same terms. Below a core that opens the story, where the subheads it cut
-    count on (1, 2, 3...): a story's items, which teasers never are."""
+    on the same terms (more prose than the core). Below a core that opens the story,
+    where the subheads it cut count on (1, 2, 3...): a story's items, which teasers
+    never are."""
     # floats from the start: mypyc types a sum of an empty run as int
     kept: float = sum((_mass(weights, p) for p in pieces[lo: hi + 1]), 0.0)
     # across date lines too: an events list dates each of its items
     above: float = sum((_mass(weights, p) for p in pieces[:lo]), 0.0)
     if lo > 0 and above > kept:
-        kept += above
         lo = 0
+        # below on the same terms: what was cut there outweighs the core it was cut from
+        # (an events list whose longest entry stands in its middle)
         if sum((_mass(weights, p) for p in pieces[hi + 1:]), 0.0) > kept:
             hi = len(pieces) - 1
     hi = _numbered_items(content, pieces, lo, hi)
@@ -377,6 +475,9 @@ STORY_LIST_RULES = frozenset({"menu_run", "menu_line", "ticker", "glued_teasers"
 ITEM_COST = 5  # a list item, a subhead, a table row: a line of words or a sentence
 SHORT_COST = 15  # a word or two: a menu's item as much as a table's cell
 SIGN_COST = 10  # no word at all: a form's brackets, a code block's braces
+CODE_COST = 1  # a line of code (``_code_line``): a tutorial's listing, which no menu holds
+CODE_SHARE = 0.5  # of a gap's lines code, that make the whole gap a listing
+MIN_CODE_LINES = 2
 # a later section's prose must outweigh three times what stands before it (after a story
 # come teasers and footers that hold a paragraph), an earlier one twice
 SECTION_RATIO = 3
@@ -387,18 +488,37 @@ GROWN_CANDIDATES = 6  # the best runs of a page grown to their stories, to pick 
 
 def _section_gap_cost(gap: list[Block]) -> float | None:
     """What the lines between two sections cost to cross, or None where one of them is
-    the site's furniture: a story's lists and subheads are lines of words."""
+    the site's furniture: a story's lists and subheads are lines of words. A gap that is
+    mostly code (``CODE_SHARE`` of its lines ``_code_line``) is a listing, whose every
+    line costs ``CODE_COST``: its plain lines ("git branch", "FROM users u") are code too."""
     total = 0.0
+    code = 0
     for b in gap:
-        if not (b.undecided or b.rule in SECTION_GAP_RULES):
+        if not (b.undecided or b.rule in SECTION_GAP_RULES or _table_cell(b)):
             return None
-        if _WORDY.search(b.text) is None:
+        if _code_line(b.text):
+            code += 1
+            total += CODE_COST
+        elif _WORDY.search(b.text) is None:
             total += SIGN_COST
         elif b.n_words >= 3 or b.sentence_end or b.bullet:
             total += ITEM_COST
         else:
             total += SHORT_COST
+    if code >= MIN_CODE_LINES and code >= CODE_SHARE * len(gap):
+        return float(CODE_COST * len(gap))
     return total
+
+
+_CLOCK = re.compile(r"\b[0-2]?\d:[0-5]\d\b")
+
+
+def _table_cell(block: Block) -> bool:
+    """A line the headline-list rule took for a counted item that holds no date and no
+    clock time: a table's cell ("61.59%", "4.9 ft", "15,000", "Low Range (S$)"), which
+    a text dump prints one to a line. A list of other stories' headlines dates them."""
+    return block.rule == "headline_list" and _CLOCK.search(block.text) is None and \
+        not has_date(block.text)
 
 
 _HEADLINE_STOPS = "!?！？"
@@ -558,9 +678,14 @@ TEMPLATE_DISCOUNT = 0.34  # what crossing such a gap costs of its lines' price
 
 
 def _gap_labels(content: list[Block], gap: range) -> set[str]:
-    """The short undecided lines of ``gap``: an item's labels, if it is a listicle's."""
+    """The short lines of ``gap`` no rule or only a list rule labelled (a run of short
+    items is what the menu rules take a spec sheet for): an item's labels, if it is a
+    listicle's. A label is words: a form's brackets ("[", "]"), which every form on a
+    page repeats, are none."""
     return {content[i].text.strip() for i in gap
-            if content[i].undecided and content[i].n_words <= TEMPLATE_LABEL_WORDS}
+            if (content[i].undecided or content[i].rule in STORY_LIST_RULES)
+            and content[i].n_words <= TEMPLATE_LABEL_WORDS
+            and _WORDY.search(content[i].text) is not None}
 
 
 def _repeats_its_items(content: list[Block], ahead: list[tuple[tuple[int, int], range]],
@@ -591,18 +716,19 @@ def _pick_story(content: list[Block], weights: list[float], runs: list[Run], has
     runs.sort(key=lambda r: -r[0])
     best, span, zone = 0.0, runs[0][2], runs[0][3]
     core: tuple[int, int] | None = None
-    free: list[tuple[int, int]] = []  # the stronger runs that teasers did not cut back
+    # the stronger runs that teasers did not cut back, each with where its story begins
+    free: list[tuple[tuple[int, int], int]] = []
     for _, raw, run, run_zone, factor in runs[:GROWN_CANDIDATES]:
         # once per run: nothing is marked while candidates are weighed, so it holds
         trimmed = _trim_teasers(content, weights, *run)
         start, end, gain = _story_span(content, weights, run, run_zone, has_stop, False,
                                        trimmed)
-        if any(run[1] < r[0] and r[1] <= end for r in free):
+        if any(run[1] < r[0] and r[1] <= end and run[0] < top for r, top in free):
             # it reached down to a stronger run, whose own growth up (on less evidence
             # than down) did not take it: a banner's line above a story, no lead of it
             continue
         if trimmed == run:
-            free.append(run)
+            free.append((run, start))
         score = _run_score(content, raw + gain, start, end) * factor
         if score > best:
             best, span, zone, core = score, run, run_zone, trimmed

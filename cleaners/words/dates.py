@@ -166,9 +166,14 @@ def has_date(text: str) -> bool:
     return bool(find_dates(text))
 
 
+# a month's name in a stamp: a Russian stem with any ending ("ноября", "мая"), a Latin one
+# only as a whole month word, so that a name that opens with one is no month ("Novablast
+# 5", "6 Maryland": a product and a state in a table, not a day)
 _MONTH_NAME = (
-    r"(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек|jan|feb|mar|apr|may|jun|jul|aug"
-    r"|sep|oct|nov|dec)[a-zа-яё]{0,7}\.?"
+    r"(?:(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек)[а-яё]{0,7}"
+    r"|(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch|s)?|apr(?:il)?|ma[yi]|june?|juin|july?"
+    r"|juil(?:let)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober|obre)?|nov(?:ember|embre)?"
+    r"|dec(?:ember|embre)?)(?![a-z]))\.?"
 )
 # A line that is only a date or time (with separators, weekday or "МСК"), or a
 # short date without a year ("28.07 14:54"): what headline lists interleave.
