@@ -136,16 +136,18 @@ def _stat(entry: os.DirEntry[str]) -> FileStat | None:
         return None
 
 
-def _walk_files(root: Path, exclude: frozenset[tuple[int, int]]
-                ) -> Iterator[tuple[Path, FileStat | None]]:
-    """Every file under ``root`` with its stat, following directory symlinks but never
-    into a loop.
+def _walk_folders(root: Path, exclude: frozenset[tuple[int, int]]
+                  ) -> Iterator[list[tuple[str, str, FileStat | None]]]:
+    """The files of each folder under ``root`` (name, path, stat), a folder at a time,
+    following directory symlinks but never into a loop.
 
     A directory is entered once per (device, inode), so a symlink that points
     back up the tree (or two links to the same folder) cannot make the walk
     endless or count a page twice. Real folders are walked before symlinked
     ones, so a page reachable both ways keeps its real path. Unreadable
     directories are skipped, as there is nothing in them to report by name.
+    A folder at a time: a page's sidecar is beside it, so the walk never holds
+    more than one folder's names (an archive of 100,000 pages held all 200,000).
     """
     seen: set[tuple[int, int]] = set(exclude)
     stack = [root]
@@ -164,7 +166,7 @@ def _walk_files(root: Path, exclude: frozenset[tuple[int, int]]
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
-        subfolders = []
+        subfolders, files = [], []
         for entry in entries:
             try:
                 is_dir = entry.is_dir(follow_symlinks=True)
@@ -175,7 +177,8 @@ def _walk_files(root: Path, exclude: frozenset[tuple[int, int]]
             else:
                 # Files, symlinks to files and broken symlinks alike: a broken
                 # link is passed on and becomes a reject that names it.
-                yield Path(entry.path), _stat(entry)
+                files.append((entry.name, entry.path, _stat(entry)))
+        yield files
         stack.extend(reversed(subfolders))
 
 
@@ -198,6 +201,34 @@ class Discovery:
     orphan_sidecars: list[str]  # sidecars with no page beside them: their metadata goes nowhere
 
 
+def _folder_pages(files: list[tuple[str, str, FileStat | None]], prefix: int,
+                  pages: list[PageRef], orphans: list[str]) -> None:
+    """One folder's pages (each with its sidecar, when one is beside it) added to
+    ``pages``, and its sidecars with no page beside them to ``orphans``."""
+    stats = {name: (path, st) for name, path, st in files}
+    for name, path, st in files:
+        rel_name = display_name(path[prefix:])
+        if is_writer_temp(name):
+            continue
+        if is_sidecar(name):
+            if name[: -len(SIDECAR_SUFFIX)] not in stats:
+                orphans.append(rel_name)
+            continue
+        sidecar_path, sidecar_stat = stats.get(sidecar_name(name), (None, None))
+        first, _, rest = path[prefix:].partition("/")
+        pages.append(
+            PageRef(
+                path=path,
+                source_path=rel_name,
+                sidecar=sidecar_path,
+                # one string per site, not per page: the list holds the whole archive
+                folder_site=sys.intern(display_name(first)) if rest else None,
+                stat=st,
+                sidecar_stat=sidecar_stat,
+            )
+        )
+
+
 def discover(raw_root: str | Path, *, exclude: Iterable[str | Path] = ()) -> Discovery:
     """All pages under ``raw_root``, in a stable order (sorted by source path).
 
@@ -214,31 +245,10 @@ def discover(raw_root: str | Path, *, exclude: Iterable[str | Path] = ()) -> Dis
     if not root.is_dir():
         raise NotADirectoryError(f"raw folder {str(raw_root)!r} is not a directory")
     excluded = _dir_keys(Path(p).absolute() for p in exclude)
-    stats = {file.as_posix(): st for file, st in _walk_files(root, excluded)}
-    pages = []
-    orphans = []
-    for name in stats:
-        file = Path(name)
-        rel = file.relative_to(root)
-        rel_name = display_name(rel.as_posix())
-        if is_writer_temp(file.name):
-            continue
-        if is_sidecar(file.name):
-            if file.with_name(file.name[: -len(SIDECAR_SUFFIX)]).as_posix() not in stats:
-                orphans.append(rel_name)
-            continue
-        sidecar = file.with_name(sidecar_name(file.name)).as_posix()
-        parts = rel.parts
-        pages.append(
-            PageRef(
-                path=str(file),
-                source_path=rel_name,
-                sidecar=sidecar if sidecar in stats else None,
-                # one string per site, not per page: the list holds the whole archive
-                folder_site=sys.intern(display_name(parts[0])) if len(parts) > 1 else None,
-                stat=stats[name],
-                sidecar_stat=stats.get(sidecar),
-            )
-        )
+    prefix = len(str(root).rstrip("/")) + 1  # a path under root, less root and its "/"
+    pages: list[PageRef] = []
+    orphans: list[str] = []
+    for files in _walk_folders(root, excluded):
+        _folder_pages(files, prefix, pages, orphans)
     pages.sort(key=lambda p: p.source_path)
     return Discovery(pages=pages, orphan_sidecars=sorted(orphans))
