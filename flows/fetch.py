@@ -55,6 +55,7 @@ def _markdown(summary: FetchSummary) -> str:
             f"{rows}\n")
 
 
+# shape: each parameter is a flow run parameter, shown and set in the Prefect UI and the deployment
 @flow(name="fetch_pages", persist_result=False, log_prints=False)
 def fetch_pages(
     raw: str = "raw",
