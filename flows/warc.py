@@ -178,8 +178,10 @@ def scan_warc(page: PageRef, kinds: Counter[str]) -> Iterator[PageRef]:
                 return
             except (OSError, FastWARCError) as exc:
                 if found or not reported:
+                    where = f"after the record at offset {last}" if found else \
+                        f"at offset {last}"  # the stretch starts past the last record read
                     spot = WarcSpot(last, f"@{last}", problem="a corrupt stretch of the WARC"
-                                    f" file at offset {last}: {exc}")
+                                    f" file {where}: {exc}")
                     yield PageRef(page.path, f"{page.source_path}#@{last}", None,
                                   page.folder_site, page.stat, None, spot)
                 reported = True

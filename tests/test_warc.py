@@ -247,8 +247,10 @@ def test_a_corrupt_member_mid_file_is_a_reject_and_the_rest_is_read(tmp_path, ba
     assert {f"mid.warc.gz#{r.record_id}" for i, r in enumerate(records) if i != 2} <= set(
         current)
     [reject] = [r for r in current.values() if "reason" in r]
-    assert reject["source_path"].startswith("mid.warc.gz#@")
-    assert "corrupt stretch" in reject["detail"]
+    # named after the last record read before it, and said so: the stretch is past it
+    assert reject["source_path"] == f"mid.warc.gz#@{len(members[0])}"
+    assert f"corrupt stretch of the WARC file after the record at offset {len(members[0])}" \
+        in reject["detail"]
 
 
 def test_site_learning_reads_warc_pages_too(tmp_path, caplog):
