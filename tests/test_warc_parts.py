@@ -196,3 +196,70 @@ def test_a_warc_file_gone_or_changed_is_vanished(tmp_path) -> None:
         read_warc_page(str(warc), spot, 0)
     assert (exc.value.reason, exc.value.detail) == \
         ("vanished", "the WARC file disappeared after it was found")
+
+
+def test_a_record_over_the_limit_keeps_only_one_byte_past_it(tmp_path) -> None:
+    warc = tmp_path / "huge.warc"
+    write_warc(warc, [response("https://a.example/", 200, "text/html", b"y" * 1000)],
+               gz="none")
+    read = read_warc_page(str(warc), _spot_of(warc), 499)
+    assert read.problem is not None and read.problem.reason == "too_large"
+    assert read.data == b"y" * 500  # read up to the limit and one byte, never the rest
+
+
+def test_a_truncated_record_says_how_much_of_it_is_there(tmp_path) -> None:
+    warc = tmp_path / "cut.warc"
+    rec = response("https://a.example/", 200, "text/html", b"z" * 400)
+    write_warc(warc, [rec], gz="none", cut_last=104)  # 4 of CRLF CRLF and 100 body bytes
+    read = read_warc_page(str(warc), WarcSpot(0, rec.record_id), 0)
+    assert read.problem is not None
+    assert (read.problem.reason, read.problem.detail) == (
+        "unreadable", "a truncated WARC record: its body has 300 of the 400 bytes it announces")
+    assert read.data == b"z" * 300
+    assert read.stat == FileStat.of(os.stat(warc))
+
+
+def test_a_record_is_read_at_its_offset_past_a_corrupt_one(tmp_path) -> None:
+    recs = [response(f"https://a.example/{i}", 200, "text/html", b"<p>%d</p>" % i)
+            for i in range(2)]
+    warc = tmp_path / "c.warc.gz"
+    write_warc(warc, recs)
+    spot = _scan(warc)[0][1].warc
+    first = len(gzip.compress(recs[0].data))
+    warc.write_bytes(b"\x00" * first + warc.read_bytes()[first:])  # the first member wiped
+    assert read_warc_page(str(warc), spot, 0).data == b"<p>1</p>"  # type: ignore[arg-type]
+
+
+def test_records_of_a_warc_gzipped_whole_are_read_in_any_order(tmp_path) -> None:
+    recs = [response(f"https://a.example/{i}", 200, "text/html",
+                     b"%x\r\n" % len(b"<p>%d</p>" % i) + b"<p>%d</p>" % i + b"\r\n0\r\n\r\n",
+                     "Transfer-Encoding: Chunked") for i in range(3)]
+    warc = tmp_path / "w.warc.gz"
+    write_warc(warc, recs, gz="whole")
+    spots = [p.warc for p in _scan(warc)[0]]
+    for i in (2, 0, 1, 2):
+        assert read_warc_page(str(warc), spots[i], 0).data == b"<p>%d</p>" % i  # type: ignore[arg-type]
+    gone = WarcSpot(0, "<urn:uuid:gone>", whole=True)
+    with pytest.raises(Rejected) as exc:
+        read_warc_page(str(warc), gone, 0)
+    assert (exc.value.reason, exc.value.detail) == ("vanished", "no record <urn:uuid:gone> in"
+                                                    " the WARC file: the file changed after"
+                                                    " it was found")
+
+
+def test_a_corrupt_stretch_is_one_reject_and_the_records_after_it_are_found(tmp_path) -> None:
+    recs = [response(f"https://a.example/{i}", 200, "text/html", b"<p>%d</p>" % i)
+            for i in range(3)]
+    members = [gzip.compress(r.data) for r in recs]
+    warc = tmp_path / "s.warc.gz"
+    warc.write_bytes(members[0] + b"not a gzip member at all" + members[1] + members[2])
+    pages, _ = _scan(warc)
+    names = [p.source_path for p in pages]
+    assert names[0::2] == [f"s.warc.gz#{recs[0].record_id}", f"s.warc.gz#{recs[1].record_id}"]
+    assert names[3] == f"s.warc.gz#{recs[2].record_id}" and len(names) == 4
+    reject = pages[1]  # named after where reading last stood before the stretch
+    assert reject.warc is not None and names[1] == f"s.warc.gz#@{reject.warc.offset}"
+    assert reject.path == str(warc) and reject.stat == FileStat.of(os.stat(warc))
+    assert reject.warc.problem is not None and reject.warc.problem.startswith(
+        f"a corrupt stretch of the WARC file at offset {reject.warc.offset}: ")
+    assert pages[2].warc.offset == len(members[0]) + 24  # type: ignore[union-attr]
