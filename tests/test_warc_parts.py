@@ -261,5 +261,5 @@ def test_a_corrupt_stretch_is_one_reject_and_the_records_after_it_are_found(tmp_
     assert reject.warc is not None and names[1] == f"s.warc.gz#@{reject.warc.offset}"
     assert reject.path == str(warc) and reject.stat == FileStat.of(os.stat(warc))
     assert reject.warc.problem is not None and reject.warc.problem.startswith(
-        f"a corrupt stretch of the WARC file at offset {reject.warc.offset}: ")
+        f"a corrupt stretch of the WARC file after the record at offset {reject.warc.offset}: ")
     assert pages[2].warc.offset == len(members[0]) + 24  # type: ignore[union-attr]
