@@ -1014,3 +1014,28 @@ def test_enclosed_line_takes_a_subhead_neither_extractor_kept_between_story_bloc
     assert sub.label == "body" and sub.rule == "enclosed_line"
     assert box.label == "chrome"  # a generic box: the extractors' rejection stands
     assert tail.label == "chrome"  # below the story, not between its blocks
+
+
+def test_machine_dates_are_read_from_each_kind_of_markup_and_only_from_them() -> None:
+    """<time datetime>, itemprop datePublished / dateCreated (content or datetime), and a
+    microformat's class "published" / "dt-published" with a title; not a <time> without
+    datetime, nor a class that only contains the word ("unpublished")."""
+    from cleaners.html.frontend import _machine_dates
+
+    html = ("<html><body>"
+            "<p>One <time datetime='2020-01-02T03:04:05Z'>Jan 2</time></p>"
+            "<p>Two <span itemprop='datePublished' content='2021-02-03'>Feb 3</span></p>"
+            "<p>Three <abbr class='x published' title='2022-03-04'>Mar 4</abbr></p>"
+            "<p>Four <abbr class='dt-published' title='2023-04-05'>Apr 5</abbr></p>"
+            "<p>Five <time>no machine date</time></p>"
+            "<p>Six <abbr class='unpublished' title='2024-05-06'>May 6</abbr></p>"
+            "<p>Seven <meta itemprop='dateCreated' datetime=' 2025-06-07 '>x</p>"
+            "<p>Eight <time datetime='2026-01-01'>a</time><time datetime='2027-01-01'>b</time>"
+            "</p></body></html>")
+    tree = parse_html(html)
+    assert tree is not None
+    strip_code(tree)
+    dblocks, _ = dom_blocks(tree)
+    found = {dblocks[i].text.split()[0]: v for i, v in _machine_dates(tree, dblocks).items()}
+    assert found == {"One": "2020-01-02T03:04:05Z", "Two": "2021-02-03", "Three": "2022-03-04",
+                     "Four": "2023-04-05", "Seven": "2025-06-07", "Eight": "2026-01-01"}

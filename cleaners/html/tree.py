@@ -58,7 +58,7 @@ def _parser() -> HTMLParser:
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # characters XML forbids: libxml2's HTML parser keeps them in text nodes, and lxml then
 # refuses any edit of the tree that touches them (drop_tree() raises ValueError)
-_NON_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NON_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _halted(parser: HTMLParser) -> str | None:

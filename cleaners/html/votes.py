@@ -13,6 +13,7 @@ from collections.abc import Callable
 from lxml.html import HtmlElement
 
 from cleaners.blocks import Block
+from cleaners.html.reader import document_class
 from cleaners.html.tree import DomBlock
 from cleaners.limits import check_deadline
 
@@ -86,27 +87,6 @@ def _trafilatura(tree, url: str | None, *, fast: bool = True) -> list[str]:
     return [line for line in (out or "").splitlines() if line.strip()]
 
 
-class _TreeDocument:
-    """readability-lxml's Document on a tree we already parsed and cleaned: its own
-    ``_parse`` would re-run lxml's Cleaner and rewrite every link, which costs more than
-    the scoring itself and changes nothing it reads."""
-
-    _cls = None
-
-    @classmethod
-    def make(cls, tree):
-        if cls._cls is None:
-            from readability import Document
-
-            class Doc(Document):
-                def _parse(self, input):  # noqa: A002 - readability's signature
-                    self.encoding = "utf-8"
-                    return input
-
-            cls._cls = Doc
-        return cls._cls(tree)
-
-
 _PARA_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dd", "dt", "pre",
               "blockquote", "div", "figcaption", "caption")
 
@@ -116,7 +96,7 @@ def _readability(tree) -> list[str]:
     from lxml.html import fragment_fromstring
 
     try:
-        summary = _TreeDocument.make(tree).summary(html_partial=True)
+        summary = document_class()(tree).summary(html_partial=True)
         frag = fragment_fromstring(summary, create_parent="div")
     except Exception:  # noqa: BLE001
         return []
