@@ -4,6 +4,7 @@ touches ~/.prefect."""
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -13,7 +14,12 @@ import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
-os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="winnow-test-prefect-"))
+if "PREFECT_HOME" not in os.environ:
+    # made here, removed when this process ends (xdist workers inherit it and make their
+    # own folders inside it): a suite run left one behind each time, thousands in /tmp.
+    # A shared server still idling there stops once its home is gone (flows.shared_server).
+    os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="winnow-test-prefect-")
+    atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], True)
 # the Prefect server the suite's runs share (flows/shared_server.py) stops a minute after
 # the last of them, not the 15 minutes a user's would wait
 os.environ.setdefault("WINNOW_PREFECT_SERVER_IDLE", "60")
