@@ -142,29 +142,32 @@ class WorkerPool:
 
     def clean(self, jobs: list[PageJob], part: int, limits: Limits | None) -> BatchResult:
         """The batch cleaned in a worker; if a worker died meanwhile, page by page alone."""
-        with self._lock:
-            generation, executor = self._generation, self._executor
-        try:
-            return executor.submit(self._clean_fn, jobs, part, limits).result()
-        except BrokenProcessPool:
-            self._restart(generation)
+        with suppress(BrokenProcessPool):
+            return cast(BatchResult, self._in_pool(self._clean_fn, jobs, part, limits))
         results = [self._alone_clean(job, part, limits) for job in jobs]
         return merge_results(part, results)
 
     def learn(self, jobs: list[PageJob], limits: Limits | None) -> list[PageLines]:
         """The batch's line hashes; if a worker died meanwhile, page by page alone (a page
         that kills a worker teaches nothing: cleaning rejects it)."""
-        with self._lock:
-            generation, executor = self._generation, self._executor
-        try:
-            return executor.submit(self._learn_fn, jobs, limits).result()
-        except BrokenProcessPool:
-            self._restart(generation)
+        with suppress(BrokenProcessPool):
+            return cast(list[PageLines], self._in_pool(self._learn_fn, jobs, limits))
         lines: list[PageLines] = []
         for job in jobs:
             with suppress(BrokenProcessPool):
                 lines += cast(list[PageLines], self._alone(self._learn_fn, [job], limits))
         return lines
+
+    def _in_pool(self, fn: Callable[..., object], *args: object) -> object:
+        """``fn(*args)`` in the pool; ``BrokenProcessPool`` once the pool a worker of
+        which died has been started again."""
+        with self._lock:
+            generation, executor = self._generation, self._executor
+        try:
+            return executor.submit(fn, *args).result()
+        except BrokenProcessPool:
+            self._restart(generation)
+            raise
 
     def _alone_clean(self, job: PageJob, part: int, limits: Limits | None) -> BatchResult:
         try:
