@@ -205,13 +205,17 @@ def _reject(source_path: str, raw_sha256: str | None, reason: str, detail: str) 
     )
 
 
+def page_sidecar(page: PageRef) -> SidecarFile | None:
+    """What is said of a page beside its bytes: its WARC record's headers, or its sidecar
+    file (read now), or None."""
+    if page.warc is not None:
+        return warc_sidecar(page.warc)  # what the WARC said of the page
+    return read_sidecar_file(page.sidecar) if page.sidecar else None
+
+
 def _sidecar_of(job: PageJob) -> SidecarFile | None:
     """The sidecar the flow read for the job; read here only for a job made without it."""
-    if job.sidecar is None and job.page.warc is not None:
-        return warc_sidecar(job.page.warc)  # what the WARC said of the page
-    if job.sidecar is not None or not job.page.sidecar:
-        return job.sidecar
-    return read_sidecar_file(job.page.sidecar)
+    return job.sidecar if job.sidecar is not None else page_sidecar(job.page)
 
 
 def _signature(page: PageRef, sidecar: SidecarFile | None, read: PageBytes | None

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cleaners import decoded, draft_profile
-from flows.batch import read_page
+from flows.batch import page_sidecar, read_page
 from flows.discover import discover
-from flows.sidecar import SidecarFile, page_site, read_sidecar_file
-from flows.warc import expand_warcs, warc_sidecar
+from flows.sidecar import page_site
+from flows.warc import expand_warcs
 
 MAX_PAGES = 500  # enough to see a site's template; a draft need not read the archive
 
@@ -25,10 +25,7 @@ def site_pages(raw: str | Path, site: str, limit: int = MAX_PAGES) -> list[tuple
     out: list[tuple[str, str]] = []
     pages, _ = expand_warcs(discover(raw).pages)
     for page in pages:
-        if page.warc is not None:
-            sidecar: SidecarFile | None = warc_sidecar(page.warc)
-        else:
-            sidecar = read_sidecar_file(page.sidecar) if page.sidecar else None
+        sidecar = page_sidecar(page)
         fields = sidecar.sidecar if sidecar is not None else None
         if page_site(fields, page.folder_site) != site:
             continue
