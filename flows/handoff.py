@@ -21,11 +21,9 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-
-class SupportsResult(Protocol):
-    def result(self) -> Any: ...
+from flows.run import SupportsResult
 
 
 @dataclass(frozen=True, slots=True)
