@@ -207,7 +207,8 @@ def _folder_pages(files: list[tuple[str, str, FileStat | None]], prefix: int,
     ``pages``, and its sidecars with no page beside them to ``orphans``."""
     stats = {name: (path, st) for name, path, st in files}
     for name, path, st in files:
-        rel_name = display_name(path[prefix:])
+        rel = path[prefix:]
+        rel_name = display_name(rel)
         if is_writer_temp(name):
             continue
         if is_sidecar(name):
@@ -215,7 +216,7 @@ def _folder_pages(files: list[tuple[str, str, FileStat | None]], prefix: int,
                 orphans.append(rel_name)
             continue
         sidecar_path, sidecar_stat = stats.get(sidecar_name(name), (None, None))
-        first, _, rest = path[prefix:].partition("/")
+        first, _, rest = rel.partition("/")
         pages.append(
             PageRef(
                 path=path,
