@@ -58,9 +58,14 @@ def outcome(code: int | None, name: str, same: dict[str, str]) -> str:
     return "not checked" if code is None else "suspicious"
 
 
+def meta_path(module: str) -> Path:
+    """Where mutmut keeps a module's results."""
+    return REPO / "mutants" / f"{module}.meta"
+
+
 def tally(module: str, same: dict[str, str]) -> tuple[Counter[str], list[str]]:
     """The outcomes of one module's mutants, and the names of those not killed."""
-    meta = REPO / "mutants" / f"{module}.meta"
+    meta = meta_path(module)
     if not meta.exists():
         raise SystemExit(f"mutation_report: {meta} is missing: run `make mutate` first")
     codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
@@ -84,7 +89,7 @@ def share(counts: Counter[str]) -> float | None:
 def report(same: dict[str, str]) -> tuple[str, bool]:
     rows, survivors, ok = [], [], True
     for module in modules():
-        if not (REPO / "mutants" / f"{module}.meta").exists():  # `--only` ran others
+        if not meta_path(module).exists():  # `make mutate --only` ran others
             ok = False
             rows.append(f"| `{module}` | not run | | | | | | — | NO |")
             continue
