@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from itertools import compress, filterfalse
 from operator import not_, or_
 
+from cleaners.decode.short_text import read_short_text
 from cleaners.errors import Rejected
 from cleaners.words.features import (
     CYRILLIC_LETTERS,
@@ -425,6 +426,9 @@ def _detect(data: bytes) -> tuple[str, str]:
         return text, "utf-8"
     except UnicodeDecodeError:
         pass
+    short = read_short_text(data)
+    if short is not None:
+        return short  # too few letters for charset-normalizer's statistics
     from charset_normalizer import from_bytes
 
     results = from_bytes(data[:200_000] if len(data) > 200_000 else data)
@@ -457,7 +461,10 @@ def _decode_text(data: bytes, hint: str | None) -> tuple[str, str]:
             try:
                 return data[len(bom):].decode(enc), enc
             except UnicodeDecodeError:
-                break  # a false BOM: fall through
+                # a false BOM: fall through. A UTF-8 one is an editor's mark over legacy
+                # bytes, never text ("п»ї" in cp1251), and would spoil the reading of words
+                data = data[len(bom):] if enc == "utf-8" else data
+                break
     # 2b. UTF-16 without a BOM
     enc16 = _utf16_without_bom(data)
     if enc16:
