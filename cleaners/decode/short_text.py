@@ -105,7 +105,10 @@ def _rare_in(ch: str, charset: str) -> bool:
     level = FIRST_LEVEL.get(charset)
     if level is None or ch.isascii() or not ch.isalpha():
         return False
-    lead = ch.encode(charset)[0]
+    try:
+        lead = ch.encode(charset)[0]
+    except UnicodeEncodeError:
+        return True  # not in the charset at all: rarer than rare
     return not level[0] <= lead <= level[1]
 
 
