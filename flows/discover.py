@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import struct
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -72,20 +73,92 @@ class WarcSpot:
     whole: bool = False  # in a .warc.gz gzipped as a whole (one member): no offset to seek
 
 
-@dataclass(frozen=True, slots=True)
-class PageRef:
-    """One page found on disk: where it is and what its location says about it."""
+_STAT = struct.Struct("<qqqQ?")  # a FileStat packed: size, mtime_ns, ctime_ns, ino, regular
 
-    path: str  # the file as found (absolute, not resolved: a symlink stays a symlink)
-    source_path: str  # POSIX path relative to the raw root: the page's name in every output
-    # (always valid UTF-8: bytes of a name that are not are written as \xNN escapes)
-    sidecar: str | None  # the ``.meta.json`` beside it, if there is one
-    folder_site: str | None  # the first folder under the raw root (raw/<site>/...), if any
-    stat: FileStat | None = None  # the page's stat at discovery (None: it could not be had)
-    sidecar_stat: FileStat | None = None  # the sidecar's, likewise
-    # a record of the WARC file ``path`` (``source_path`` is then ``<file>#<record id>``
-    # and ``stat`` the WARC file's); None for a page that is a file of its own
-    warc: WarcSpot | None = None
+
+def _pack(st: FileStat | None) -> bytes | None:
+    return None if st is None else _STAT.pack(st.size, st.mtime_ns, st.ctime_ns, st.ino,
+                                              st.regular)
+
+
+def _unpack(packed: bytes | None) -> FileStat | None:
+    return None if packed is None else FileStat(*_STAT.unpack(packed))
+
+
+class PageRef:
+    """One page found on disk: where it is and what its location says about it.
+
+    Fields (the constructor's, in order): ``path``, the file as found (absolute, not
+    resolved: a symlink stays a symlink); ``source_path``, the POSIX path relative to the
+    raw root, the page's name in every output (always valid UTF-8: bytes of a name that
+    are not are written as \\xNN escapes); ``sidecar``, the ``.meta.json`` beside it, if
+    there is one; ``folder_site``, the first folder under the raw root (raw/<site>/...),
+    if any; ``stat`` and ``sidecar_stat``, the page's and the sidecar's stats at discovery
+    (None: they could not be had); ``warc``, the page's record when ``path`` is a WARC file
+    (``source_path`` is then ``<file>#<record id>`` and ``stat`` the WARC file's).
+
+    Compact, because a run's plan holds one for every page of the archive (926 bytes a
+    page as a dataclass, ~90 MiB of the flow process at 100,000 pages, #21 point 5): the
+    source path is kept as where it starts in ``path`` when it is its tail, the sidecar
+    as a flag when it is ``path`` + ``.meta.json``, the stats packed in 33 bytes each.
+    Immutable, compared and hashed by its fields, pickled by them, like the frozen
+    dataclass it replaces.
+    """
+
+    __slots__ = ("path", "_source", "_sidecar", "folder_site", "_stat", "_sidecar_stat",
+                 "warc")
+
+    def __init__(self, path: str, source_path: str, sidecar: str | None,
+                 folder_site: str | None, stat: FileStat | None = None,
+                 sidecar_stat: FileStat | None = None, warc: WarcSpot | None = None) -> None:
+        tail = len(path) - len(source_path)
+        source: str | int = tail if tail > 0 and path.endswith("/" + source_path) else source_path
+        side: str | bool | None = (True if sidecar is not None and sidecar == path + SIDECAR_SUFFIX
+                                   else sidecar)
+        for name, value in (("path", path), ("_source", source), ("_sidecar", side),
+                            ("folder_site", folder_site), ("_stat", _pack(stat)),
+                            ("_sidecar_stat", _pack(sidecar_stat)), ("warc", warc)):
+            object.__setattr__(self, name, value)
+
+    @property
+    def source_path(self) -> str:
+        source = self._source
+        return self.path[source:] if isinstance(source, int) else source
+
+    @property
+    def sidecar(self) -> str | None:
+        side = self._sidecar
+        return self.path + SIDECAR_SUFFIX if side is True else side
+
+    @property
+    def stat(self) -> FileStat | None:
+        return _unpack(self._stat)
+
+    @property
+    def sidecar_stat(self) -> FileStat | None:
+        return _unpack(self._sidecar_stat)
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.path, self.source_path, self.sidecar, self.folder_site, self.stat,
+                self.sidecar_stat, self.warc)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"PageRef is immutable: cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PageRef) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        names = ("path", "source_path", "sidecar", "folder_site", "stat", "sidecar_stat",
+                 "warc")
+        return "PageRef(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(),
+                                                                    strict=True)) + ")"
+
+    def __reduce__(self) -> tuple[type[PageRef], tuple[object, ...]]:
+        return PageRef, self._fields()
 
 
 def display_name(name: str) -> str:
