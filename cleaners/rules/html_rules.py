@@ -14,7 +14,7 @@ import re
 from cleaners.blocks import Block
 from cleaners.html.tree import text_key
 from cleaners.rules.base import REGISTRY, PageContext, rule
-from cleaners.words.features import sentence_count
+from cleaners.words.features import lower, sentence_count
 
 LINK_HEAVY = 0.6  # share of a block's text inside <a>
 PROSE_MIN_WORDS = 8
@@ -655,7 +655,7 @@ def _copy_in_one(body: list[Block]) -> None:
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
-    toks = re.findall(r"\w+", text.lower())
+    toks = re.findall(r"\w+", lower(text))
     return set(zip(toks, toks[1:], toks[2:], strict=False))
 
 
