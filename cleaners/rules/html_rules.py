@@ -633,49 +633,25 @@ def _copy_in_one(body: list[Block]) -> None:
     ``COPY_PARTS`` paragraphs or more, none of which alone holds half of it. The story's own
     paragraphs each say something new; a block printed twice on purpose (the same terms
     for each region) has a twin, not parts; a lead summary is ``duplicate_text``'s."""
-    kept = [b for b in body if b.label == "body"]
-    if all(len(b.text) < COPY_MIN_CHARS for b in kept):
-        return  # no block long enough to be a copy: no trigram needed
-    grams = [_trigrams(b.text) for b in kept]
-    # trigram -> the blocks that hold it: a long block's trigrams are looked up once,
-    # instead of its set being intersected with every other block's
-    holders: dict[tuple[str, ...], list[int]] = {}
-    for k, mine in enumerate(grams):
-        for g in mine:
-            holders.setdefault(g, []).append(k)
-    for k, b in enumerate(kept):
-        if len(b.text) < COPY_MIN_CHARS or not grams[k]:
+    kept = [(b, _trigrams(b.text)) for b in body if b.label == "body"]
+    for b, mine in kept:
+        if len(b.text) < COPY_MIN_CHARS or not mine:
             continue
-        found = _parts(k, kept, grams, holders)
-        if found is not None and found[0] >= COPY_PARTS and \
-                found[1] >= COPY_SHARE * len(grams[k]):
-            b.mark("chrome", "story_copy", f"the text of {found[0]} of the story's blocks"
-                   " again in one block")
-
-
-def _parts(k: int, kept: list[Block], grams: list[set[tuple[str, ...]]],
-           holders: dict[tuple[str, ...], list[int]]) -> tuple[int, int] | None:
-    """(how many other body blocks have ``COPY_SHARE`` of their trigrams in block ``k``,
-    how many of block ``k``'s trigrams any other body block holds); None when one other
-    block holds ``COPY_TWIN`` of them (a twin). Blocks a rule has dropped meanwhile (an
-    earlier copy) no longer count."""
-    mine = grams[k]
-    shared: dict[int, int] = {}
-    found = 0
-    for g in mine:
-        held = False
-        for o in holders[g]:
-            if o != k and kept[o].label == "body":
-                shared[o] = shared.get(o, 0) + 1
-                held = True
-        found += held
-    parts = 0
-    for o, n in shared.items():
-        if n >= COPY_TWIN * len(mine):
-            return None
-        if n >= COPY_SHARE * len(grams[o]):
-            parts += 1
-    return parts, found
+        parts = 0
+        found: set[tuple[str, ...]] = set()
+        for o, theirs in kept:
+            if o is b or o.label != "body":
+                continue
+            common = mine & theirs
+            if len(common) >= COPY_TWIN * len(mine):
+                break  # a twin
+            if theirs and len(common) >= COPY_SHARE * len(theirs):
+                parts += 1
+            found |= common
+        else:
+            if parts >= COPY_PARTS and len(found) >= COPY_SHARE * len(mine):
+                b.mark("chrome", "story_copy", f"the text of {parts} of the story's blocks"
+                       " again in one block")
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
