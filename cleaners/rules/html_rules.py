@@ -633,6 +633,8 @@ def _copy_in_one(body: list[Block]) -> None:
     ``COPY_PARTS`` paragraphs or more, none of which alone holds half of it. The story's own
     paragraphs each say something new; a block printed twice on purpose (the same terms
     for each region) has a twin, not parts; a lead summary is ``duplicate_text``'s."""
+    if all(len(b.text) < COPY_MIN_CHARS for b in body):
+        return  # no block long enough to be a copy: no block's trigrams are needed
     kept = [(b, _trigrams(b.text)) for b in body if b.label == "body"]
     for b, mine in kept:
         if len(b.text) < COPY_MIN_CHARS or not mine:
