@@ -32,14 +32,14 @@ NATIVE_DIR = Path(os.environ.get("WINNOW_NATIVE_DIR") or PACKAGE_DIR.parent / "b
 MANIFEST = "manifest.json"
 # the extension that holds the compiled code of every module; each module is a small shim
 GROUP = "cleaners.native_core"
-# The compile set: the modules a text page spends its time in. Not compiled: those that
-# spend theirs in C libraries (the HTML front end: lxml), those that run once a
-# page (page, assemble), and limits, whose clock tests move at run time (compiled
-# modules bind the functions they call when they are built, so patching them does not
-# reach compiled callers). Nor html.tree and rules.html_rules, though they compile as they
-# are and gave the same records on every dev page (make parity): they lowercase text with
-# bare str.lower() calls, which mypyc compiles differently (tests/test_fold.py); and
-# cleaners.html does not extend its __path__ to the build.
+# The compile set: the modules a page spends its own time in (not in a C library). Not
+# compiled: the rest of the HTML front end, whose time is lxml's, trafilatura's and
+# readability's; those that run once a page (page, assemble); and limits, whose clock
+# tests move at run time (compiled modules bind the functions they call when they are
+# built, so patching them does not reach compiled callers). html.tree (the walk of every
+# element into DOM blocks) and rules.html_rules lowercase through ``features.lower``:
+# a bare str.lower() call compiles to a lowering that writes no final sigma
+# (tests/test_fold.py).
 MODULES = (
     "cleaners.words.features",
     "cleaners.words.keys",
@@ -47,6 +47,7 @@ MODULES = (
     "cleaners.words.dates",
     "cleaners.decode.decoder",
     "cleaners.blocks",
+    "cleaners.html.tree",
     "cleaners.text.columns",
     "cleaners.text.frontend",
     "cleaners.engine",
@@ -54,6 +55,7 @@ MODULES = (
     "cleaners.rules.line_rules",
     "cleaners.rules.block_rules",
     "cleaners.rules.boundary_rules",
+    "cleaners.rules.html_rules",
 )
 _OFF = ("0", "false", "no", "off")
 

@@ -15,7 +15,7 @@ import pytest
 from cleaners import native
 from cleaners.decode.decoder import _drop_code
 from cleaners.rules.boundary_rules import _stems
-from cleaners.words.features import fold
+from cleaners.words.features import fold, lower
 
 
 def test_both_sigmas_fold_to_one_letter():
@@ -32,6 +32,13 @@ def test_a_headline_in_capitals_has_the_stems_of_its_lowercase_story():
     """The case the builds split on: "ΣΤΙΣ" must meet the story's "στις"."""
     assert _stems("ΣΗΜΕΡΑ ΣΤΙΣ 6μ.μ. Η ΣΥΝΑΥΛΙΑ!") == _stems("σημερα στις 6μ.μ. η συναυλια!")
     assert "στισ" in _stems("ΣΤΙΣ ΤΡΕΙΣ")
+
+
+def test_lower_is_cpythons_in_either_build():
+    """``features.lower`` is what the compiled HTML modules lowercase with: it must write
+    the final sigma as CPython's ``str.lower`` does, compiled or not."""
+    assert lower("ΣΤΙΣ ΤΡΕΙΣ") == "στις τρεις" == "ΣΤΙΣ ΤΡΕΙΣ".lower()
+    assert lower("Class-Name NAV") == "class-name nav"
 
 
 def _lower_calls(module: str) -> list[str]:

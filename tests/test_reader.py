@@ -126,3 +126,19 @@ def test_debug_helpers_run_only_for_debug_logging(caplog: pytest.LogCaptureFixtu
     assert rr.describe(div) == ""
     with caplog.at_level(logging.DEBUG, logger="readability.readability"):
         assert rr.describe(div) == "body>#x"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("  a \t\t b \n\n  c  ", "a b\nc"),  # spaces around a line break go; runs become one
+    ("x" + " " * 300 + "y", "x y"),  # a run past 255 is cut first, then folded
+    ("one\ttwo", "one two"),  # a lone tab is a space
+    ("plain", "plain"),
+])
+def test_clean_folds_spaces_as_readability_does(text: str, expected: str) -> None:
+    """``reader._clean`` stands in for readability's ``clean`` (patterns compiled once):
+    every length readability scores by comes through it."""
+    assert reader._clean(text) == expected
+    reader.document_class()
+    import readability.readability as rr
+
+    assert rr.clean is reader._clean

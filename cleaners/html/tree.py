@@ -25,6 +25,7 @@ from lxml.html import (
 
 from cleaners.errors import Rejected
 from cleaners.limits import current_limits
+from cleaners.words.features import lower
 
 # lxml.html's own lookup is a Python method that lxml calls for every element proxy it
 # makes (every element any walk touches: ours, trafilatura's and readability's on the same
@@ -165,7 +166,7 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 def _attr_hints(el: HtmlElement) -> str:
     cls = el.get("class") or ""
     ident = el.get("id") or ""
-    return f"{cls} {ident}".strip().lower() if (cls or ident) else ""
+    return lower(f"{cls} {ident}".strip()) if (cls or ident) else ""
 
 
 # the attributes chrome_reason reads: an inline element with none of them (a plain link)
@@ -179,7 +180,7 @@ def chrome_reason(el: HtmlElement, hints: str) -> str | None:
     tag = el.tag
     if tag in CHROME_TAGS:
         return CHROME_TAGS[tag]
-    role = (el.get("role") or "").lower()
+    role = lower(el.get("role") or "")
     if role in CHROME_ROLES:
         return f"role={role}"
     if el.get("hidden") is not None or (
@@ -188,7 +189,7 @@ def chrome_reason(el: HtmlElement, hints: str) -> str | None:
         return "hidden"
     if el.get("aria-hidden") == "true":
         return "aria-hidden"
-    itemprop = (el.get("itemprop") or "").lower()
+    itemprop = lower(el.get("itemprop") or "")
     if itemprop in ("comment", "comments"):
         return "itemprop=comment"
     if itemprop == "articlebody":
@@ -199,7 +200,7 @@ def chrome_reason(el: HtmlElement, hints: str) -> str | None:
     if hints and tag not in _HEADING_TAGS:
         m = _CHROME_HINT.search(hints)
         if m and _slug_id(el):  # the id names the element's own text: read the class alone
-            m = _CHROME_HINT.search((el.get("class") or "").lower())
+            m = _CHROME_HINT.search(lower(el.get("class") or ""))
         if m:
             return f"class/id {m.group(0).strip(' -_')!r}"
     return None
@@ -216,11 +217,11 @@ def _slug_id(el: HtmlElement) -> bool:
     """Whether the element's id is its own text made an anchor ("what-is-social-media-
     marketing" on the heading "What is Social Media Marketing?", the target of a table of
     contents): words of the story's subject, not the site's furniture ("social")."""
-    ident = (el.get("id") or "").lower()
+    ident = lower(el.get("id") or "")
     words = _SLUG_WORDS.findall(ident)
     if len(words) < SLUG_MIN_WORDS:
         return False
-    text = set(_SLUG_WORDS.findall(el.text_content().lower()))
+    text = set(_SLUG_WORDS.findall(lower(el.text_content())))
     return all(w in text for w in words)
 
 
@@ -577,4 +578,4 @@ def clean_alt(img: HtmlElement) -> str:
 
 def text_key(text: str) -> str:
     """The form texts are matched across extractors in: word characters only, lowercased."""
-    return "".join(re.findall(r"\w+", text.lower()))
+    return "".join(re.findall(r"\w+", lower(text)))

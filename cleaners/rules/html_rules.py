@@ -14,7 +14,7 @@ import re
 from cleaners.blocks import Block
 from cleaners.html.tree import text_key
 from cleaners.rules.base import REGISTRY, PageContext, rule
-from cleaners.words.features import sentence_count
+from cleaners.words.features import lower, sentence_count
 
 LINK_HEAVY = 0.6  # share of a block's text inside <a>
 PROSE_MIN_WORDS = 8
@@ -633,6 +633,8 @@ def _copy_in_one(body: list[Block]) -> None:
     ``COPY_PARTS`` paragraphs or more, none of which alone holds half of it. The story's own
     paragraphs each say something new; a block printed twice on purpose (the same terms
     for each region) has a twin, not parts; a lead summary is ``duplicate_text``'s."""
+    if all(len(b.text) < COPY_MIN_CHARS for b in body):
+        return  # no block long enough to be a copy: no block's trigrams are needed
     kept = [(b, _trigrams(b.text)) for b in body if b.label == "body"]
     for b, mine in kept:
         if len(b.text) < COPY_MIN_CHARS or not mine:
@@ -655,7 +657,7 @@ def _copy_in_one(body: list[Block]) -> None:
 
 
 def _trigrams(text: str) -> set[tuple[str, ...]]:
-    toks = re.findall(r"\w+", text.lower())
+    toks = re.findall(r"\w+", lower(text))
     return set(zip(toks, toks[1:], toks[2:], strict=False))
 
 

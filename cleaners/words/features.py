@@ -11,7 +11,7 @@ little, which the rules' thresholds (0.15 and up, against 0.3-0.6 for prose) abs
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 WORD = re.compile(r"\w+")
@@ -54,6 +54,14 @@ def text_size(text: str) -> int:
     if text.isascii():
         return len(text)
     return len(text) + (CJK_CHAR_SIZE - 1) * len(CJK.findall(text))
+
+
+# ``str.lower`` as CPython runs it, in either build: called through this name, compiled code
+# calls the interpreter's own method (a bare ``s.lower()`` mypyc compiles to its per-letter
+# lowering, which writes no final sigma: ``fold``). For the compiled modules that must give
+# exactly what ``.lower()`` gave before they were compiled (class and id words, the HTML
+# front end's word keys); ``tests/test_fold.py`` checks the sigma in the build in use.
+lower: Callable[[str], str] = str.lower
 
 
 def fold(text: str) -> str:
