@@ -325,3 +325,16 @@ def test_a_page_whose_characters_were_lost_stays_undecodable() -> None:
     dropped = "".join(c for i, c in enumerate(garbled) if i % 7)  # a renderer's losses
     with pytest.raises(Rejected, match="undecodable"):
         decode_page(dropped.encode("utf-8"), filename="p.txt")
+
+
+def test_a_text_dump_quoting_a_tag_in_its_prose_stays_text():
+    """A dump saved as .txt whose prose names a tag (an article about markup) is not an HTML
+    document: the one ``<title>`` deep inside it must not send it to the HTML front end."""
+    dump = ("Skip to content\n\n  • Home\n  • Blog\n\nHow review feeds are built\n\n"
+            + "A review feed lists each review with its author and its date. " * 40
+            + "\n\n  ☆ <title> and <content>: the review's title and its text.\n\n"
+            + "The feed is checked before it is sent. " * 20 + "\n").encode()
+    assert decode_page(dump, filename="page.txt").input_format == "text"
+    # the same prose as a document (markup from its first character) is HTML
+    doc = b"<!DOCTYPE html><html><head><title>Feeds</title></head><body>" + dump + b"</body>"
+    assert decode_page(doc, filename="page.txt").input_format == "html"

@@ -234,3 +234,19 @@ def test_html_template_cut_spares_the_story_of_a_repost():
 def test_line_hash_is_what_the_rules_look_up():
     b = Block(index=0, text="Главная | Новости", raw="")
     assert block_hash(b) == line_hash("Главная / новости")
+
+
+def test_the_story_both_extractors_kept_beats_a_longer_teaser_list_after_the_template():
+    """Cutting the template from the tree can leave a teaser list that one extractor keeps
+    as prose, longer than the short story both kept: the teasers after the template go,
+    the agreed story stays (the learned template agrees with the page's own votes)."""
+    from cleaners.blocks import Markup
+
+    chrome = _chrome_of(20, {line: 18 for line in TEMPLATE})
+    lead = STORY[1]  # shorter than each teaser
+    teasers = [TEASER + " Первый.", TEASER + " Второй."]
+    blocks = _page([lead, *TEMPLATE, teasers[0], *TEMPLATE, teasers[1]])
+    for b in blocks:
+        b.markup = Markup(votes=2 if b.text == lead else 1)
+    site_rules.site_recurring_html(blocks, PageContext("html", site_chrome=chrome))
+    assert [b.text for b in blocks if b.label == "body"] == [lead]

@@ -627,6 +627,17 @@ def decode_page(
     return Decoded(text=text, input_format=_input_format(text, filename), encoding=used)
 
 
+def _reads_as_document(text: str) -> bool:
+    """A file named as text is HTML only when it reads as a document: its document markers
+    and either markup from its first character or a head thick with block tags. A text
+    dump that quotes a tag in its prose (an article about markup naming ``<title>``) stays
+    text."""
+    head = text[:8192]
+    if not _HTML_MARKERS.search(head):
+        return False
+    return text.lstrip("\ufeff \t\r\n").startswith("<") or len(_HTML_TAG.findall(head)) >= 4
+
+
 def _input_format(text: str, filename: str | None) -> str:
     """"html" or "text", from the content where the name says nothing or says wrong: a
     page saved as text under a ``.html`` name (no document marker, hardly a tag) went
@@ -635,7 +646,7 @@ def _input_format(text: str, filename: str | None) -> str:
     named = _format_from_name(filename)
     if named == "html" and not _looks_like_html(text):
         return "text"
-    if named == "text" and _HTML_MARKERS.search(text[:8192]) and _looks_like_html(text):
+    if named == "text" and _reads_as_document(text):
         return "html"
     if named is None:
         if _FEED.match(text[:4096]):

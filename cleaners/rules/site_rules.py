@@ -69,10 +69,20 @@ def _trim_edges(blocks: list[Block], chrome: SiteChrome, rule_name: str) -> None
         b.mark("chrome", rule_name, seen_note(b, chrome))
 
 
+def _story_weight(part: list[Block]) -> tuple[int, int]:
+    """How surely a part of the body is the story, by the page's own evidence first: the text
+    both extractors kept (HTML), then its whole text. Cutting the template from the tree
+    can turn a teaser list into prose one extractor keeps, longer than the story both
+    agreed on: the learned template must not make that list the story."""
+    agreed = sum(len(b.text) for b in part if b.markup is not None and b.markup.votes >= 2)
+    return agreed, sum(len(b.text) for b in part)
+
+
 def _cut_after_story_end(blocks: list[Block], chrome: SiteChrome, rule_name: str) -> None:
     """Body after the story's end goes: where ``END_GAP`` or more of the site's template
-    lines stand between two parts of the body, the story has ended, and a smaller part
-    after its largest one is a teaser the page's rules took for story."""
+    lines stand between two parts of the body, the story has ended, and a part after the story
+    (the part both extractors kept most of, else the largest) is a teaser the page's rules
+    took for story."""
     parts: list[list[Block]] = [[]]
     gap = 0
     for b in blocks:
@@ -87,8 +97,8 @@ def _cut_after_story_end(blocks: list[Block], chrome: SiteChrome, rule_name: str
             gap += 1
     if len(parts) < 2:
         return
-    sizes = [sum(len(b.text) for b in part) for part in parts]
-    main = max(range(len(parts)), key=sizes.__getitem__)
+    weights = [_story_weight(part) for part in parts]
+    main = max(range(len(parts)), key=weights.__getitem__)
     for part in parts[main + 1:]:
         for b in part:
             b.mark("chrome", rule_name, f"after the story's end: {END_GAP}+ lines of the "
