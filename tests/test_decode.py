@@ -258,7 +258,8 @@ def test_a_latin_brand_with_a_capital_inside_leaves_a_russian_page_on_the_fast_p
 
 
 def test_the_vowel_share_counts_in_any_case_and_past_signs_cp1251_lacks() -> None:
-    from cleaners.decode.decoder import _VOWELS, _vowel_share
+    from cleaners.decode.decoder import _vowel_share
+    from cleaners.words.features import CYRILLIC_VOWELS as _VOWELS
 
     text = "Ёлка и ЮЛА, яблоко ☆ Її → Єва; Ѣ ӂ x"
     cyrillic = [c for c in text if "\u0400" <= c <= "\u04ff"]

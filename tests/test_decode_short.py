@@ -12,9 +12,9 @@ from cleaners.decode.short_text import (
     _broken_word,
     _few_vowels,
     _glued_signs,
-    _rare_in,
     _script,
     broken_share,
+    rare_in,
     read_short_text,
 )
 
@@ -123,12 +123,12 @@ def test_glued_signs_are_counted_one_by_one() -> None:
 
 
 def test_rare_characters_are_judged_by_the_charsets_first_level() -> None:
-    assert _rare_in("住", "gb18030") is False  # lead byte 0xD7, the first level's last
-    assert _rare_in("鋊", "big5") is True  # lead byte 0xE8, past the first level
-    assert _rare_in("a", "gb18030") is False  # ASCII is never rare
-    assert _rare_in("，", "gb18030") is False  # punctuation is no character to judge
-    assert _rare_in("é", "big5") is True  # not in the charset at all
-    assert _rare_in("鋊", "cp1252") is False  # a single-byte charset has no levels
+    assert rare_in("住", "gb18030") is False  # lead byte 0xD7, the first level's last
+    assert rare_in("鋊", "big5") is True  # lead byte 0xE8, past the first level
+    assert rare_in("a", "gb18030") is False  # ASCII is never rare
+    assert rare_in("，", "gb18030") is False  # punctuation is no character to judge
+    assert rare_in("é", "big5") is True  # not in the charset at all
+    assert rare_in("鋊", "cp1252") is False  # a single-byte charset has no levels
 
 
 @pytest.mark.parametrize(("text", "charset", "share"), [

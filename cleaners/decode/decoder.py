@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from itertools import compress, filterfalse
 from operator import not_, or_
 
-from cleaners.decode.short_text import read_short_text
+from cleaners.decode.short_text import FIRST_LEVEL, rare_in, read_short_text
 from cleaners.errors import Rejected
 from cleaners.words.features import (
     CYRILLIC_LETTERS,
+    CYRILLIC_VOWELS,
     PLAIN_LETTERS,
     cyrillic_in_utf8,
     fold,
@@ -132,8 +133,11 @@ def _format_from_name(name: str | None) -> str | None:
 def _looks_like_html(text: str) -> bool:
     """HTML when the head carries document markers, or the text is thick with block tags."""
     head = text[:8192]
-    if _HTML_MARKERS.search(head):
-        return True
+    return _HTML_MARKERS.search(head) is not None or _thick_with_tags(head)
+
+
+def _thick_with_tags(head: str) -> bool:
+    """Whether a page's head holds block tags enough to be markup, not prose naming one."""
     return len(_HTML_TAG.findall(head)) >= 4
 
 
@@ -327,11 +331,10 @@ def _cyrillic_share(text: str, others: bytes) -> float:
     return kept / max(1, cyrillic_in_utf8(text.encode("utf-8", "surrogatepass")))
 
 
-_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
 # every vowel above is one byte in cp1251: encoding a text there and deleting every other
 # byte counts its vowels in one pass (a character cp1251 lacks is no vowel, and is dropped)
 _NOT_VOWEL_BYTES = bytes(b for b in range(256)
-                         if b not in "".join(sorted(_VOWELS)).encode("cp1251"))
+                         if b not in "".join(sorted(CYRILLIC_VOWELS)).encode("cp1251"))
 FEW_VOWELS = 0.33  # Russian letters are ~40% vowels, KOI8-R read as cp1251 ~27%
 # what UTF-8 read as cp1251 makes of Cyrillic: "Р" or "С" and a rare letter or a sign
 _PAIR_SECOND = "\u0400-\u040f\u0450-\u045f\u0490-\u04ff‚„…†‡€‰‹›‘’“”•–—™"
@@ -527,7 +530,7 @@ def _undo_western_misread(text: str) -> tuple[str, str] | None:
     if peeled.isascii():
         return None
     declared = _norm_label(_declared_charset(peeled[:SNIFF_BYTES].encode("utf-8", "ignore")))
-    targets = (declared,) if declared in _FREQUENT_LEADS else tuple(_FREQUENT_LEADS)
+    targets = (declared,) if declared in FIRST_LEVEL else tuple(FIRST_LEVEL)
     best: tuple[float, str, str] | None = None
     for western in _WESTERN:
         try:
@@ -549,21 +552,17 @@ def _undo_western_misread(text: str) -> tuple[str, str] | None:
     return best[1], best[2]
 
 
-# each legacy charset's first level, by lead byte: GB2312 level 1, Big5's frequent
-# characters, JIS X 0208 kana and level 1 (Shift_JIS and EUC-JP), KS X 1001 hangul
-_FREQUENT_LEADS = {"gb18030": (0xB0, 0xD7), "big5": (0xA4, 0xC6), "shift_jis": (0x82, 0x98),
-                   "euc_jp": (0xA4, 0xCF), "euc_kr": (0xB0, 0xC8)}
 MIN_FREQUENT_SHARE = 0.6  # simplified Chinese news ~99%, traditional in GB ~70%
 MAX_MESS = 0.2  # news text measures under 0.1; a page that lost bytes on the way 0.6 and up
 
 
 def _frequent_share(text: str, charset: str) -> float:
-    """The share of ``text``'s non-ASCII letters in ``charset``'s first level."""
-    lo, hi = _FREQUENT_LEADS[charset]
+    """The share of ``text``'s non-ASCII letters in ``charset``'s first level
+    (``short_text.FIRST_LEVEL``)."""
     letters = [c for c in _visible(text, 20000) if not c.isascii() and c.isalpha()]
     if not letters:
         return 0.0
-    inside = sum(1 for c in letters if lo <= c.encode(charset)[0] <= hi)
+    inside = sum(1 for c in letters if not rare_in(c, charset))
     return inside / len(letters)
 
 
@@ -635,7 +634,7 @@ def _reads_as_document(text: str) -> bool:
     head = text[:8192]
     if not _HTML_MARKERS.search(head):
         return False
-    return text.lstrip("\ufeff \t\r\n").startswith("<") or len(_HTML_TAG.findall(head)) >= 4
+    return text.lstrip("\ufeff \t\r\n").startswith("<") or _thick_with_tags(head)
 
 
 def _input_format(text: str, filename: str | None) -> str:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from cleaners.words.features import CYRILLIC_VOWELS
+
 #: non-ASCII bytes below which the reading of words decides, not charset-normalizer
 SHORT_TEXT_BYTES = 400
 #: single- and multi-byte charsets tried, the most used on the web first (W3Techs'
@@ -32,11 +34,12 @@ _SIGNS = frozenset("«»‹›„“”‚‘’–—…•·°№€£¥§©®
 _CJK_PUNCTUATION = re.compile("[\u3000-\u303f\uff01-\uff20\uff3b-\uff40\uff5b-\uff60]")
 _WORD = re.compile(r"\w+")
 _HALF_WIDTH_KANA = re.compile("[\uff61-\uff9f]")
-# the lead bytes of each multi-byte charset's first level (its common characters): a
-# Cyrillic or Latin text read as one of them comes out in rare characters
+# each legacy multi-byte charset's first level, by lead byte: GB2312 level 1, Big5's
+# frequent characters, JIS X 0208 kana and level 1 (Shift_JIS and EUC-JP), KS X 1001
+# hangul. Each standard puts its frequent characters there: a Cyrillic or Latin text read
+# as one of them comes out in rare ones, and so does a CJK text read in the wrong one.
 FIRST_LEVEL = {"gb18030": (0xB0, 0xD7), "big5": (0xA4, 0xC6), "shift_jis": (0x82, 0x98),
                "euc_jp": (0xA4, 0xCF), "euc_kr": (0xB0, 0xC8)}
-_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
 FEW_VOWELS = 0.25  # of a text's Cyrillic letters: Russian ~40 %, KOI8-R read as cp1251 ~10 %
 MIN_CYRILLIC = 6  # letters below which the vowel share says nothing
 _JOINERS = frozenset("’‘·\u00ad\u2010\u2011")  # apostrophes, Catalan l·l, hyphens
@@ -88,7 +91,7 @@ def _few_vowels(text: str) -> int:
     cyrillic = [c for c in text if c.isalpha() and _script(c) == "cyrillic"]
     if len(cyrillic) < MIN_CYRILLIC:
         return 0
-    vowels = sum(1 for c in cyrillic if c in _VOWELS)
+    vowels = sum(1 for c in cyrillic if c in CYRILLIC_VOWELS)
     return len(cyrillic) if vowels < FEW_VOWELS * len(cyrillic) else 0
 
 
@@ -100,7 +103,7 @@ def _glued_signs(text: str) -> int:
                and a.isalpha() and b.isalpha())
 
 
-def _rare_in(ch: str, charset: str) -> bool:
+def rare_in(ch: str, charset: str) -> bool:
     """Whether a character lies outside ``charset``'s first level (where it has one)."""
     level = FIRST_LEVEL.get(charset)
     if level is None or ch.isascii() or not ch.isalpha():
@@ -126,12 +129,12 @@ def broken_share(text: str, charset: str = "") -> float:
     non_ascii = sum(1 for c in text if not c.isascii())
     if not non_ascii:
         return 0.0
-    broken = sum(1 for c in text if _broken_sign(c) or _rare_in(c, charset))
+    broken = sum(1 for c in text if _broken_sign(c) or rare_in(c, charset))
     broken += _few_vowels(text) + _glued_signs(text)
     for word in _WORD.findall(text):
         if not word.isascii() and not _HALF_WIDTH_KANA.search(word) and _broken_word(word):
             broken += sum(1 for c in word if not c.isascii() and c.isalpha()
-                          and not _rare_in(c, charset))
+                          and not rare_in(c, charset))
     return min(1.0, broken / non_ascii)
 
 

@@ -145,6 +145,9 @@ def sentence_count(text: str) -> int:
 PLAIN_NON_LETTERS = ("\u00a0-\u00a9\u00ab-\u00b1\u00b4\u00b6-\u00b8\u00bb\u00bf\u00d7\u00f7"
                      "\u2000-\u206f\u20a0-\u20cf\u2116\u2122\u2190-\u21ff\u2500-\u26ff")
 CYRILLIC_LETTERS = "\u0400-\u0481\u048a-\u04ff"  # the block, less its signs and marks
+# the vowels of the Russian and Ukrainian alphabets: ~40 % of Russian letters, far fewer in
+# the rare letters KOI8-R and cp1251 mixed up make of them
+CYRILLIC_VOWELS = frozenset("аеёиоуыэюяіїєАЕЁИОУЫЭЮЯІЇЄ")
 PLAIN_LETTERS = f"A-Za-z{CYRILLIC_LETTERS}"  # every letter plain text may hold
 _NOT_CYRILLIC = re.compile(f"[^{CYRILLIC_LETTERS}]+")
 _PLAIN_WORD = re.compile(f"[0-9_{PLAIN_LETTERS}]+")
