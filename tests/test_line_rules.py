@@ -120,6 +120,8 @@ CASES = [
     ("search_box", "Поиск", "Поиск пропавших туристов продолжается третьи сутки."),
     ("share_button", "Версия для печати", "Версия для печати выйдет в декабре, сообщил автор."),
     ("share_button", "Tweet", "Tweet by tweet, the senator laid out his case."),
+    ("form_field", "Email *", "Avoid SELECT *"),
+    ("form_field", "Комментарий*", "Почта"),
     ("list_header", "Читайте также", "Читайте также внимательно инструкцию, советуют врачи."),
     ("list_header", "Latest news", "Latest news from the front suggests a ceasefire may hold."),
     ("rights_notice", "Права на данный материал принадлежат",
@@ -327,3 +329,14 @@ def test_doubled_caption_halves(line: str, caption: str | None) -> None:
     assert bool(hit) == (caption is not None)
     if caption is not None:
         assert block.lifted.caption == caption
+
+
+@pytest.mark.parametrize("line", ["Name*", "Email *", "Your Name: *", "Zip Code*", "Имя*"])
+def test_a_required_field_s_label_is_a_form_field_not_a_share_button(line: str) -> None:
+    assert judge("form_field", line) is not None
+    assert judge("share_button", "Email") is not None  # the button alone stays a button
+
+
+@pytest.mark.parametrize("line", ["Avoid SELECT *", "***", "Note: 5 * 3", "Hello world.*"])
+def test_a_star_that_marks_no_field_is_no_form_field(line: str) -> None:
+    assert judge("form_field", line) is None

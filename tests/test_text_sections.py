@@ -141,6 +141,30 @@ def test_a_bare_subscribe_button_between_two_sections_does_not_end_the_story() -
     assert "Subscribe now" not in body
 
 
+def test_a_one_line_podcast_plug_between_two_sections_does_not_end_the_story() -> None:
+    # a guide plugs the site's podcast in one sentence between two of its sections
+    page = "\n\n".join(["How to make your database queries faster", S1, S2,
+                        "Subscribe to the Database Hour podcast!",
+                        "The planner shows each step of the query.",
+                        "It also shows how long each step took.", S3, S4, S5])
+    body = body_of(page)
+    assert all(p in body for p in (S1, S2, S3, S4, S5))
+    assert "Subscribe to the Database Hour podcast!" not in body
+
+
+def test_a_newsletter_form_inside_a_guide_is_crossed_to_its_next_section() -> None:
+    # a contents list (read as a menu), then a newsletter's form, then the guide's sections
+    contents = "\n".join(f"  • {name}" for name in (
+        "Reading the plan", "Adding indexes", "Rewriting the query", "Keeping statistics"))
+    form = "\n".join(["Join my newsletter!", "Name*", "[          ]", "Email*",
+                      "[          ]", "[Subscribe]"])
+    page = "\n\n".join(["How to make your database queries faster", S1, contents, form,
+                        "Reading the plan", S2, "Adding indexes", S3, S4, S5])
+    body = body_of(page)
+    assert all(p in body for p in (S1, S2, S3, S4, S5))
+    assert not any(p.startswith(("Name*", "Email*")) for p in body)
+
+
 def test_a_subscribe_button_after_a_newsletter_pitch_still_ends_the_story() -> None:
     teasers = [line for n in range(3) for line in (
         f"Another headline about a different event number {n}",

@@ -127,8 +127,9 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
         return False
     # a source line under a picture's or a chart's caption credits it: one paragraph after
     # it says the story goes on, and the story's paragraph before may stand above a list
-    if stop.rule == "subscribe_box" and stop.n_words <= BUTTON_MAX_WORDS and \
-            not stop.sentence_end:
+    if stop.rule == "subscribe_box" and (
+            (stop.n_words <= BUTTON_MAX_WORDS and not stop.sentence_end) or
+            (stop.n_words <= PLUG_MAX_WORDS and sentence_count(stop.text) <= 1)):
         return _button_in_the_story(weights, i)
     credit = stop.rule == "source_line" and i > 0 and _figure_caption(content[i - 1])
     reach = 2 * STOP_REACH if credit else STOP_REACH
@@ -144,6 +145,9 @@ def _inside_the_story(content: list[Block], weights: list[float], i: int) -> boo
 
 
 BUTTON_MAX_WORDS = 3  # "Subscribe", "Subscribe now": a button, not a newsletter's box
+# "Subscribe to our podcast!": one line that plugs the site's newsletter or podcast, which
+# a guide sets between two of its sections as a blog sets a bare button
+PLUG_MAX_WORDS = 12
 
 
 def _button_in_the_story(weights: list[float], i: int) -> bool:
@@ -462,6 +466,8 @@ def _listicle_sides(content: list[Block], pieces: list[tuple[int, int]],
 SECTION_GAP_RULES = frozenset({
     "menu_run", "menu_line", "counter", "ticker", "glued_teasers",
     "image_caption", "image_credit", "caption_credit", "caption_label", "widget_residue",
+    # a newsletter's or a contact form's fields, which a guide sets between two sections
+    "form_field",
     "markup_residue", "hashtag_block", "breadcrumb_menu",
     # a picture's credit inside the story ("Source: NNGroup" under a screenshot)
     "source_line",

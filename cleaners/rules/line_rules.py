@@ -27,6 +27,24 @@ def widget_residue(block: Block, ctx: PageContext) -> str | None:
     return "only form widgets / link numbers" if not block.text else None
 
 
+# "Name*", "Email *", "Your Name: *", "Комментарий*": a label a form marks as required
+_REQUIRED_FIELD = re.compile(r"^[^\W\d_][^*.!?]{0,30}?:?\s?\*$")
+FIELD_MAX_WORDS = 3
+
+
+@line_rule("form_field", max_words=FIELD_MAX_WORDS)
+def form_field(block: Block, ctx: PageContext) -> str | None:
+    """A form's field label marked required ("Name*", "Email *"): a newsletter's or a
+    contact form's, which a text dump prints a line to each field. Its own rule, not a
+    share button's ("Email"): a form set inside a story is crossed to the story's next
+    section, as the buttons under its end are not."""
+    text = block.text.strip()
+    if _REQUIRED_FIELD.match(text) is None or any(
+            len(w) > 1 and w.isupper() for w in text.rstrip("*: ").split()):
+        return None  # "Avoid SELECT *": code's keywords are written in capitals
+    return "a required field's label"
+
+
 # a tag with attributes ("<div style=...>", "<a href=...>"): what markup printed as text
 # holds, and leaked inline formatting ("<b>", "<br />") does not
 _ATTRIBUTED_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*\s[^<>]*=[^<>]*>")

@@ -39,7 +39,7 @@ Step = str | LinePass
 # Every line rule, in the order they judge a block: metadata a line states (a date, a
 # credit, a source, tags, an author) is asked before the chrome a line resembles.
 LINE_RULES: tuple[str, ...] = (
-    "widget_residue", "markup_residue", "counter", "timestamp_only", "image_credit",
+    "widget_residue", "form_field", "markup_residue", "counter", "timestamp_only", "image_credit",
     "caption_credit", "source_line", "tags_line", "author_line", "login_link", "search_box",
     "share_button", "list_header", "rights_notice", "subscribe_box", "more_header",
     "author_box", "caption_label", "doubled_caption", "browser_notice", "related_link",
