@@ -55,6 +55,8 @@ PLAN: dict[str, tuple[Step, ...]] = {
         # runs and lists of lines: teasers, headline lists, tags, menus, captions
         "glued_teasers", "truncated_teasers", "headline_list", "hashtag_block",
         "tags_follow", "related_list", "menu_run", "image_caption", "teaser_list",
+        # the readers' posts under their signed headers
+        "comment_thread",
         # where the story starts and ends, its dateline and its headline
         "body_region", "closing_paragraph", "dateline_date", "lead_under_headline", "title",
         # what the archive taught about the site (only with its learned chrome)
