@@ -340,3 +340,16 @@ def test_a_required_field_s_label_is_a_form_field_not_a_share_button(line: str) 
 @pytest.mark.parametrize("line", ["Avoid SELECT *", "***", "Note: 5 * 3", "Hello world.*"])
 def test_a_star_that_marks_no_field_is_no_form_field(line: str) -> None:
     assert judge("form_field", line) is None
+
+
+@pytest.mark.parametrize("line", ["Recent Posts", "Related Topics", "More Videos",
+                                  "Popular Articles", "You may also be interested in"])
+def test_a_modern_site_s_list_headers_are_list_headers(line: str) -> None:
+    # the English headers of a blog's or a CMS's lists of other posts under the story
+    assert judge("list_header", line) is not None
+
+
+@pytest.mark.parametrize("line", ["Recent posts on the forum show the anger of the users.",
+                                  "More videos of the storm were shared on Tuesday."])
+def test_a_sentence_that_opens_with_a_list_header_s_words_is_story(line: str) -> None:
+    assert judge("list_header", line) is None
