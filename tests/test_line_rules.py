@@ -121,6 +121,7 @@ CASES = [
     ("share_button", "Версия для печати", "Версия для печати выйдет в декабре, сообщил автор."),
     ("share_button", "Tweet", "Tweet by tweet, the senator laid out his case."),
     ("form_field", "Email *", "Avoid SELECT *"),
+    ("toolbar_line", "【字號大中小】 【打印】 【關閉】", "打印机价格上涨，厂商称原因是芯片短缺。"),
     ("form_field", "Комментарий*", "Почта"),
     ("list_header", "Читайте также", "Читайте также внимательно инструкцию, советуют врачи."),
     ("list_header", "Latest news", "Latest news from the front suggests a ceasefire may hold."),
@@ -353,3 +354,15 @@ def test_a_modern_site_s_list_headers_are_list_headers(line: str) -> None:
                                   "More videos of the storm were shared on Tuesday."])
 def test_a_sentence_that_opens_with_a_list_header_s_words_is_story(line: str) -> None:
     assert judge("list_header", line) is None
+
+
+@pytest.mark.parametrize("line", ["打印轉發字號：大中小", "字号：T|T", "打印 | 关闭窗口",
+                                  "分享至 Facebook"])
+def test_a_chinese_page_s_tool_row_is_a_toolbar_however_it_is_spaced(line: str) -> None:
+    assert judge("toolbar_line", line) is not None
+
+
+@pytest.mark.parametrize("line", ["北京西直门嘉茂中心突发大火", "收藏家称这幅画是真迹",
+                                  "打印机价格上涨"])
+def test_a_headline_that_opens_with_a_tool_s_word_is_no_toolbar(line: str) -> None:
+    assert judge("toolbar_line", line) is None

@@ -290,6 +290,8 @@ _phrase_line_rule("login_link", "login", "Login, register and account links.")
 _phrase_line_rule("search_box", "search", "Search boxes and their buttons.")
 _phrase_line_rule("share_button", "share",
                   "Share, print, like and 'read more' buttons and other one-word widgets.")
+_phrase_line_rule("toolbar_line", "toolbar",
+                  "A row of a page's tools (print, close, share, font size) and nothing else.")
 _phrase_line_rule("list_header", "list_header",
                   "Headers of 'read also', 'related', 'latest news' and section lists.")
 

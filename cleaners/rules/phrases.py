@@ -31,7 +31,7 @@ class PhraseSet:
     """One category's phrases in every language, with how a line must match them."""
 
     name: str
-    match: str  # whole | prefix | contains | label
+    match: str  # whole | prefix | contains | sequence | label
     max_words: int
     pattern: re.Pattern[str]
     keys: frozenset[str] = frozenset()  # the phrases themselves, normalised
@@ -79,6 +79,8 @@ class PhraseSet:
                 return True
             head, _, tail = key.rpartition(" ")
             return head in self.keys and tail.isdecimal()
+        if self.match == "sequence":
+            return n_words <= self.max_words and self.pattern.fullmatch(key) is not None
         if self.unspaced and n_words <= self.max_words * UNSPACED_REACH and \
                 any(map(key.__contains__, self.unspaced)):
             return True
@@ -120,6 +122,9 @@ def phrase_sets() -> dict[str, PhraseSet]:
         if match == "whole":
             # a counter may follow a button: "Комментарии 12", "Share 0"
             pattern = re.compile(rf"(?:{alt})(?: \d+)?")
+        elif match == "sequence":
+            # one phrase after another, with a space between or none (unspaced scripts)
+            pattern = re.compile(rf"(?:(?:{alt}) ?)+")
         elif match == "label":
             # "Источник - X", "Фото: X", "來源：X" (a fullwidth colon): the phrase, then the
             # value (matched on raw text)

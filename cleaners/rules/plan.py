@@ -41,7 +41,7 @@ Step = str | LinePass
 LINE_RULES: tuple[str, ...] = (
     "widget_residue", "form_field", "markup_residue", "counter", "timestamp_only", "image_credit",
     "caption_credit", "source_line", "tags_line", "author_line", "login_link", "search_box",
-    "share_button", "list_header", "rights_notice", "subscribe_box", "more_header",
+    "share_button", "toolbar_line", "list_header", "rights_notice", "subscribe_box", "more_header",
     "author_box", "caption_label", "doubled_caption", "browser_notice", "related_link",
     "comment_prompt", "cookie_notice", "ticker", "pager", "breadcrumb_menu", "menu_line",
 )
