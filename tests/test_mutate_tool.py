@@ -68,3 +68,36 @@ def test_the_report_counts_each_module_and_names_one_not_run(tmp_path, monkeypat
     assert "| `a.py` | 10 | 0 | 8 | 1 | 0 | 1 | 89% | yes |" in text
     assert "| `b.py` | not run |" in text
     assert "- `a.py`: a.f__mutmut_9 (survived)" in text
+
+
+# Functions of the mutated modules that mutmut 3 leaves unmutated (it skips every decorated
+# function but a @staticmethod or @classmethod one), each with why that is acceptable. A
+# rule written with its registering decorator (``@line_rule(...)``) would drop out of the
+# mutation figures without a word: rules are registered by a call after the function.
+MUTMUT_SKIPS = {
+    ("flows/state.py", "exclusive_run"): "a @contextmanager (the run's flock): not measured, "
+                                         "covered by the two-runs-at-once tests",
+    ("flows/state.py", "key"): "a @property (a page's state key, None when it must not be "
+                               "remembered): not measured",
+}
+
+
+def _decorated(path: Path) -> list[str]:
+    """The functions and methods of ``path`` mutmut would skip: decorated, and not by a
+    lone ``staticmethod`` or ``classmethod``."""
+    import ast
+
+    skipped = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.decorator_list:
+            names = [ast.unparse(d) for d in node.decorator_list]
+            if names not in (["staticmethod"], ["classmethod"]):
+                skipped.append(node.name)
+    return skipped
+
+
+def test_no_function_of_a_mutated_module_is_skipped_unsaid():
+    modules, _ = mutate.settings()
+    found = {(module, name) for module in modules for name in _decorated(REPO / module)}
+    assert found <= set(MUTMUT_SKIPS), f"decorated, so never mutated: {found - set(MUTMUT_SKIPS)}"
+    assert set(MUTMUT_SKIPS) <= found, "listed but no longer decorated: drop it from the list"
