@@ -6,7 +6,9 @@ is ~3,000 mutants, each run against every test that reaches its function: far mo
 a working day on a 2-core machine. Each module here is mutated in a copy of the
 repository (``build/mutate/<module>/``) whose ``[tool.mutmut]`` names that module alone
 and, as the test selection, the test files ``[tool.winnow.mutation_tests]`` lists for it
-(the whole ``tests/`` folder for a module it does not list). Each module's results
+(the whole ``tests/`` folder for a module it does not list; an entry may also be a pytest
+option, such as ``--deselect`` and a test's id, for a test too slow to run once a mutant:
+mutmut starts a fresh pytest session for each). Each module's results
 (``mutants/<module>.meta``) are copied back into ``mutants/``, where
 ``tools/mutation_report.py`` reads them and writes ``bench/mutation.md``.
 
