@@ -187,6 +187,14 @@ def test_a_hashtag_of_five_words_is_no_tag() -> None:
     assert taken("hashtag_block", blocks) == {} and blocks[1].lifted is None
 
 
+@pytest.mark.parametrize("line", ["#X Factor", "#Brexit deal", "#1 hit"])
+def test_a_hash_before_two_words_is_no_tag(line: str) -> None:
+    """A tag is one word written against its "#" (the rule's docstring): "#X Factor" is a
+    heading or a sentence's start, whatever its first word."""
+    blocks = apply("hashtag_block", [prose(12) + ".", line], line_pass=False)
+    assert taken("hashtag_block", blocks) == {} and blocks[1].lifted is None
+
+
 def test_a_hashtag_under_a_list_header_label_is_relabelled_and_others_keep_theirs() -> None:
     blocks = apply("hashtag_block", ["#Москва", "#Сочи"], line_pass=False,
                    before={0: ("chrome", "list_header"), 1: ("chrome", "menu_line")})

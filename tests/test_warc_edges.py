@@ -152,6 +152,25 @@ def test_two_corrupt_stretches_are_two_rejects(tmp_path) -> None:
     assert names == [ids[0], "s.warc.gz#@0", ids[1], f"s.warc.gz#@{len(m[0]) + 8}", ids[2]]
 
 
+def test_a_whole_gzipped_warc_is_not_read_past_a_corrupt_stretch(tmp_path) -> None:
+    """In a file gzipped as a whole no offset leads to a record (scan_warc's docstring: it
+    "cannot be read past it"): a gzip member after the junk is not read, as a page found
+    there could not be found again by its reader, which reads the file from its start."""
+    recs = [response(f"https://a.example/{i}", 200, "text/html", b"<p>%d</p>" % i)
+            for i in range(3)]
+    path = tmp_path / "w.warc.gz"
+    path.write_bytes(gzip.compress(recs[0].data + recs[1].data) + b"junk" * 100
+                     + gzip.compress(recs[2].data))
+    pages, _ = _scan(path)
+    assert len(pages) == 3, [p.source_path for p in pages]
+    assert [p.source_path for p in pages[:2]] == [f"w.warc.gz#{r.record_id}" for r in recs[:2]]
+    reject = pages[2].warc
+    assert reject is not None and reject.problem is not None
+    assert reject.problem.startswith("a corrupt stretch of the WARC file after the record at")
+    assert read_warc_page(str(path), pages[1].warc, 0).data == b"<p>1</p>"  # type: ignore[arg-type]
+    warc_mod._cursor.reset()
+
+
 # ------------------------------------------------------- the next record start, by chunks
 
 MIB = 1 << 20
