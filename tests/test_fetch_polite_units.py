@@ -1,0 +1,91 @@
+"""fetching/polite.py's parts on their own, with no server: the host key robots.txt and the
+delays apply to, the circuit breaker's count, the per-host settings a host is made with,
+and what ``Polite.fetch`` asks the client for. Written against the survivors of ``make
+mutate`` (tests/test_fetch_polite.py reads the same behaviour from a server's side);
+expected values follow the module's docstring and RFC 3986's default ports."""
+
+from __future__ import annotations
+
+import pytest
+
+from fetching.outcomes import DNS_ERROR, FETCHED, HOST_PAUSED, TIMEOUT, FetchResult
+from fetching.polite import Host, Polite, host_key
+from fetching.settings import FetchSettings
+
+URL = "https://news.example/story"
+
+
+@pytest.mark.parametrize(("url", "key"), [
+    ("https://News.Example/a?b=1", "https://news.example:443"),  # the default port, lower case
+    ("http://news.example/a", "http://news.example:80"),
+    ("https://news.example:8443/a", "https://news.example:8443"),  # a port given is kept
+    ("http://news.example:443/a", "http://news.example:443"),
+    ("https:///no-host", "https://:443"),  # no host: an empty one, not a made-up name
+])
+def test_the_host_key_is_scheme_host_and_port(url: str, key: str) -> None:
+    assert host_key(url) == key
+
+
+def _result(outcome: str) -> FetchResult:
+    return FetchResult(outcome, URL, URL, detail=f"{outcome} here")
+
+
+def test_dns_errors_in_a_row_pause_the_host_with_the_last_one() -> None:
+    host = Host("https://news.example:443", 0.0)
+    host.record(_result(DNS_ERROR), 2)
+    assert (host.failures, host.paused) == (1, None)
+    last = _result(DNS_ERROR)
+    host.record(last, 2)
+    assert host.failures == 2 and host.paused is last
+
+
+@pytest.mark.parametrize("between", [FETCHED, "http_404"])  # a success, a lasting failure
+def test_an_outcome_that_is_no_transient_failure_starts_the_count_again(between: str) -> None:
+    host = Host("https://news.example:443", 0.0)
+    host.record(_result(TIMEOUT), 2)
+    host.record(_result(between), 2)
+    assert host.failures == 0
+    host.record(_result(TIMEOUT), 2)  # one failure in a row again: below the limit
+    assert (host.failures, host.paused) == (1, None)
+
+
+class Client:
+    """Stands in for SafeClient: answers every URL as fetched; remembers what it was asked
+    (it never calls the gate, so no robots.txt is read)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, bool, dict | None]] = []
+
+    def fetch(self, url: str, *, page: bool, conditional, gate) -> FetchResult:
+        self.asked.append((url, page, conditional))
+        return FetchResult(FETCHED, url, url, 200, body=b"<p>x</p>")
+
+
+def test_a_host_takes_the_delay_and_the_concurrency_of_the_settings() -> None:
+    polite = Polite(Client(), FetchSettings(delay=2.5, per_host_concurrency=3))  # type: ignore[arg-type]
+    host = polite.host(URL)
+    assert (host.key, host.delay, host.per_host) == ("https://news.example:443", 2.5, 3)
+    assert polite.host("https://NEWS.example/other") is host  # one Host per key
+    assert polite.host("http://news.example/story") is not host
+    assert polite.hosts() == [host, polite.host("http://news.example/story")]
+
+
+def test_fetch_asks_for_a_page_unless_told_otherwise() -> None:
+    client = Client()
+    polite = Polite(client, FetchSettings())  # type: ignore[arg-type]
+    assert polite.fetch(URL).outcome == FETCHED
+    polite.fetch(URL, page=False, conditional={"If-None-Match": '"e"'})
+    assert client.asked == [(URL, True, None), (URL, False, {"If-None-Match": '"e"'})]
+
+
+def test_a_paused_hosts_url_is_not_requested_and_says_why() -> None:
+    client = Client()
+    polite = Polite(client, FetchSettings(max_host_failures=4))  # type: ignore[arg-type]
+    polite.host(URL).paused = FetchResult(TIMEOUT, URL, URL, detail="no answer in 30 s")
+    other = "https://news.example/other"
+    result = polite.fetch(other)
+    assert client.asked == []
+    assert (result.outcome, result.url, result.final_url, result.status) == (
+        HOST_PAUSED, other, other, None)
+    assert result.detail == ("not requested: host paused after 4 failed URLs in a row"
+                             " (last: timeout no answer in 30 s)")
