@@ -137,6 +137,17 @@ def test_the_report_takes_the_selection_a_run_used_and_keeps_a_later_figure(
     assert out.read_text().startswith(f"# Mutation testing (`make mutate`)\n\n{report.START}")
 
 
+def test_a_row_of_a_stopped_run_says_how_many_were_not_checked(tmp_path, monkeypatch):
+    report = _report_module(tmp_path, monkeypatch)
+    entry = {"measured": "2026-01-02", "tests": ["tests/test_b.py"],
+             "counts": {"killed": 9, "survived": 1, "not checked": 30}, "not_killed": [],
+             "note": "by hand"}
+    text, done = report.row("b.py", entry)
+    assert not done  # 90 % of those checked, but a quarter never ran
+    assert text == ("| `b.py` | 2026-01-02 | test_b | 40 | 9 | 1 | 0 | 0 | 90% | 90.0% | NO |"
+                    " 30 of 40 not checked: the run was stopped; by hand |")
+
+
 def test_the_report_leaves_a_file_without_its_markers_as_it_is(tmp_path, monkeypatch):
     report = _report_module(tmp_path, monkeypatch)
     out = tmp_path / "bench" / "mutation.md"

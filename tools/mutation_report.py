@@ -176,10 +176,13 @@ def row(module: str, entry: dict | None) -> tuple[str, bool]:
     checked = total - c["not checked"]
     done = killed is not None and killed >= BAR and not c["not checked"]
     plain = f"{c['killed'] / checked:.0%}" if checked else "—"
+    notes = [f"{c['not checked']} of {total} not checked: the run was stopped"] \
+        if c["not checked"] else []
+    notes += [entry["note"]] if entry.get("note") else []
     return (f"| `{module}` | {entry['measured']} | {_tests(entry)} | {total} | "
             f"{c['killed']} | {c['survived']} | {c['no tests']} | {c['equivalent']} | "
             f"{plain} | {'—' if killed is None else f'{killed:.1%}'} | "
-            f"{'yes' if done else 'NO'} | {entry.get('note', '')} |"), done
+            f"{'yes' if done else 'NO'} | {'; '.join(notes)} |"), done
 
 
 def table(found: dict[str, dict]) -> tuple[list[str], bool]:
