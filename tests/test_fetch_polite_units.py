@@ -7,8 +7,16 @@ expected values follow the module's docstring and RFC 3986's default ports."""
 from __future__ import annotations
 
 import pytest
+from protego import Protego
 
-from fetching.outcomes import DNS_ERROR, FETCHED, HOST_PAUSED, TIMEOUT, FetchResult
+from fetching.outcomes import (
+    DNS_ERROR,
+    FETCHED,
+    HOST_PAUSED,
+    ROBOTS_DISALLOWED,
+    TIMEOUT,
+    FetchResult,
+)
 from fetching.polite import Host, Polite, host_key
 from fetching.settings import FetchSettings
 
@@ -89,3 +97,50 @@ def test_a_paused_hosts_url_is_not_requested_and_says_why() -> None:
         HOST_PAUSED, other, other, None)
     assert result.detail == ("not requested: host paused after 4 failed URLs in a row"
                              " (last: timeout no answer in 30 s)")
+
+
+def _refusal(problem: FetchResult | None = None, robots: str | None = None,
+             url: str = URL) -> FetchResult | None:
+    """What ``Polite`` answers for ``url`` once its host's robots.txt was read (or failed)."""
+    polite = Polite(Client(), FetchSettings())  # type: ignore[arg-type]
+    host = polite.host(url)
+    host.robots_problem = problem
+    host.robots = Protego.parse(robots) if robots is not None else None
+    host.robots_loaded = True  # read already: nothing is asked of the client
+    return polite._robots_checked(host, url)
+
+
+def test_an_unreachable_host_ends_its_urls_with_its_own_failure() -> None:
+    """The host itself failed (RFC 9309's unreachable): the URL says so, not "robots"."""
+    problem = FetchResult(DNS_ERROR, "https://news.example/robots.txt",
+                          "https://news.example/robots.txt", detail="no such host")
+    got = _refusal(problem)
+    assert got is not None
+    assert (got.outcome, got.url, got.final_url, got.status, got.detail) == (
+        DNS_ERROR, URL, URL, None, "robots.txt: dns_error no such host")
+
+
+def test_a_robots_txt_that_failed_otherwise_allows_nothing() -> None:
+    problem = FetchResult("http_503", "https://news.example/robots.txt",
+                          "https://news.example/robots.txt", 503, detail="Service Unavailable")
+    got = _refusal(problem)
+    assert got is not None
+    assert (got.outcome, got.url, got.final_url, got.status, got.detail) == (
+        ROBOTS_DISALLOWED, URL, URL, None,
+        "robots.txt unavailable (http_503 Service Unavailable): nothing is allowed")
+
+
+def test_robots_txt_is_asked_for_winnows_agent() -> None:
+    robots = "User-agent: *\nDisallow: /all/\n\nUser-agent: Winnow\nDisallow: /members/\n"
+    got = _refusal(robots=robots, url="https://news.example/members/1")
+    assert got is not None
+    assert (got.outcome, got.url, got.final_url, got.detail) == (
+        ROBOTS_DISALLOWED, "https://news.example/members/1", "https://news.example/members/1",
+        "robots.txt disallows it for Winnow")
+    assert _refusal(robots=robots, url="https://news.example/all/1") is None  # not Winnow's
+    assert _refusal(url="https://news.example/members/1") is None  # no robots.txt: all allowed
+
+
+def test_robots_txt_itself_is_never_refused() -> None:
+    problem = FetchResult("http_503", URL, URL, 503)
+    assert _refusal(problem, url="https://news.example/robots.txt") is None
