@@ -144,3 +144,82 @@ def test_robots_txt_is_asked_for_winnows_agent() -> None:
 def test_robots_txt_itself_is_never_refused() -> None:
     problem = FetchResult("http_503", URL, URL, 503)
     assert _refusal(problem, url="https://news.example/robots.txt") is None
+
+
+class RobotsClient(Client):
+    """Answers robots.txt with ``answer`` (its URL put in), every other URL as fetched."""
+
+    def __init__(self, answer: FetchResult) -> None:
+        super().__init__()
+        self.answer = answer
+
+    def fetch(self, url: str, *, page: bool, conditional, gate) -> FetchResult:
+        if not url.endswith("/robots.txt"):
+            return super().fetch(url, page=page, conditional=conditional, gate=gate)
+        self.asked.append((url, page, conditional))
+        return FetchResult(self.answer.outcome, url, url, self.answer.status,
+                           detail=self.answer.detail, body=self.answer.body)
+
+
+def _loaded(answer: FetchResult, **settings) -> tuple[Host, RobotsClient, Polite]:
+    client = RobotsClient(answer)
+    polite = Polite(client, FetchSettings(**settings), sleep=lambda s: None)  # type: ignore[arg-type]
+    host = polite.host(URL)
+    polite._load_robots(host)
+    return host, client, polite
+
+
+def test_robots_txt_is_read_once_from_the_hosts_root_as_no_page() -> None:
+    host, client, polite = _loaded(FetchResult(FETCHED, "", "", 200, body=b"User-agent: *\n"))
+    polite._load_robots(host)
+    assert polite.robots_txt("https://news.example/other") == b"User-agent: *\n"
+    assert client.asked == [("https://news.example:443/robots.txt", False, None)]
+    assert host.robots_loaded and host.robots_problem is None
+
+
+def test_a_longer_robots_txt_is_read_to_its_first_500_kib() -> None:
+    body = b"User-agent: Winnow\nDisallow: /members/\n" + b"#" * (600 * 1024)
+    host, _, _ = _loaded(FetchResult(FETCHED, "", "", 200, body=body))
+    assert host.robots_body == body[:500 * 1024]
+    assert host.robots is not None
+    assert not host.robots.can_fetch("https://news.example/members/1", "Winnow")
+
+
+@pytest.mark.parametrize(("setting", "crawl_delay", "delay"), [
+    (1.0, "2.5", 2.5),  # the larger of the two
+    (5.0, "2.5", 5.0),
+])
+def test_the_delay_is_the_larger_of_the_setting_and_crawl_delay(
+        setting: float, crawl_delay: str, delay: float) -> None:
+    robots = f"User-agent: Winnow\nCrawl-delay: {crawl_delay}\n".encode()
+    host, _, _ = _loaded(FetchResult(FETCHED, "", "", 200, body=robots), delay=setting)
+    assert host.delay == delay
+
+
+def test_a_robots_txt_in_another_encoding_is_still_read() -> None:
+    robots = "User-agent: Winnow\nDisallow: /caf\u00e9/\n".encode("latin-1")
+    host, _, _ = _loaded(FetchResult(FETCHED, "", "", 200, body=robots))
+    assert host.robots is not None
+    assert host.robots.can_fetch("https://news.example/open", "Winnow")
+
+
+@pytest.mark.parametrize("status", [400, 404, 499])
+def test_a_4xx_robots_txt_allows_everything(status: int) -> None:
+    host, _, polite = _loaded(FetchResult(f"http_{status}", "", "", status), retries=0)
+    assert (host.robots, host.robots_problem, host.robots_loaded) == (None, None, True)
+    assert polite._robots_checked(host, URL) is None
+
+
+@pytest.mark.parametrize(("outcome", "status"), [("http_500", 500), ("http_503", 503),
+                                                 ("http_399", 399), (TIMEOUT, None)])
+def test_a_robots_txt_that_is_not_there_otherwise_allows_nothing(
+        outcome: str, status: int | None) -> None:
+    host, _, _ = _loaded(FetchResult(outcome, "", "", status, detail="down"), retries=0)
+    assert host.robots_problem is not None and host.robots_loaded
+    assert (host.robots_problem.outcome, host.robots_problem.status) == (outcome, status)
+
+
+def test_a_robots_txt_that_fails_for_now_is_tried_again() -> None:
+    host, client, _ = _loaded(FetchResult("http_503", "", "", 503, detail="busy"), retries=2)
+    assert client.asked == [("https://news.example:443/robots.txt", False, None)] * 3
+    assert host.robots_problem is not None and host.robots_problem.status == 503
