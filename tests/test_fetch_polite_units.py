@@ -6,7 +6,11 @@ expected values follow the module's docstring and RFC 3986's default ports."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+import tenacity
 from protego import Protego
 
 from fetching.outcomes import (
@@ -17,7 +21,7 @@ from fetching.outcomes import (
     TIMEOUT,
     FetchResult,
 )
-from fetching.polite import Host, Polite, host_key
+from fetching.polite import Host, Polite, Scheduler, host_key
 from fetching.settings import FetchSettings
 
 URL = "https://news.example/story"
@@ -223,3 +227,174 @@ def test_a_robots_txt_that_fails_for_now_is_tried_again() -> None:
     host, client, _ = _loaded(FetchResult("http_503", "", "", 503, detail="busy"), retries=2)
     assert client.asked == [("https://news.example:443/robots.txt", False, None)] * 3
     assert host.robots_problem is not None and host.robots_problem.status == 503
+
+
+class Script(Client):
+    """Answers the page URL with the next scripted (outcome, status, retry_after)."""
+
+    def __init__(self, *answers: tuple[str, int | None, float | None]) -> None:
+        super().__init__()
+        self.answers = list(answers)
+
+    def fetch(self, url: str, *, page: bool, conditional, gate) -> FetchResult:
+        self.asked.append((url, page, conditional))
+        outcome, status, retry_after = self.answers.pop(0)
+        return FetchResult(outcome, url, url, status, retry_after=retry_after)
+
+
+def _retried(client: Script, **settings) -> tuple[FetchResult, list[float], Host]:
+    """``Polite.fetch(URL)`` through ``client``, robots.txt taken as read (none), with the
+    waits between tries recorded instead of slept."""
+    waits: list[float] = []
+    polite = Polite(client, FetchSettings(**settings), sleep=waits.append)  # type: ignore[arg-type]
+    host = polite.host(URL)
+    host.robots_loaded = True
+    return polite.fetch(URL), waits, host
+
+
+def test_the_backoff_doubles_up_to_its_most_plus_jitter(monkeypatch) -> None:
+    """backoff, 2 x backoff, 4 x backoff... up to max_backoff, plus a jitter of up to one
+    backoff (the module's comment); the jitter's random draw fixed at one half."""
+    monkeypatch.setattr(tenacity.wait.random, "random", lambda: 0.5)
+    client = Script(*[("http_503", 503, None)] * 4, (FETCHED, 200, None))
+    result, waits, _ = _retried(client, retries=4, backoff=10.0, max_backoff=60.0)
+    assert result.outcome == FETCHED and len(client.asked) == 5
+    assert waits == [10 + 5, 20 + 5, 40 + 5, 60 + 5]
+
+
+def test_the_last_failure_is_the_result_when_the_retries_run_out(monkeypatch) -> None:
+    monkeypatch.setattr(tenacity.wait.random, "random", lambda: 0.0)
+    client = Script(("timeout", None, None), ("http_500", 500, None), ("http_502", 502, None))
+    result, waits, host = _retried(client, retries=2, backoff=1.0)
+    assert (result.outcome, result.status) == ("http_502", 502)
+    assert waits == [1.0, 2.0] and host.failures == 1  # one URL failed
+
+
+def test_a_retry_after_defers_the_host_not_the_worker() -> None:
+    client = Script(("http_429", 429, 7.0), (FETCHED, 200, None))
+    before = time.monotonic()
+    result, waits, host = _retried(client, retries=3, max_retry_after=300.0)
+    assert result.outcome == FETCHED and len(client.asked) == 2
+    assert waits == [0.0]  # the host's turn waits instead (Host.defer)
+    assert before + 7.0 <= host.not_before <= time.monotonic() + 7.0
+
+
+def test_a_retry_after_at_the_most_is_waited_for_and_a_longer_one_gives_up() -> None:
+    client = Script(("http_503", 503, 10.0), (FETCHED, 200, None))
+    result, _, _ = _retried(client, retries=3, max_retry_after=10.0)
+    assert result.outcome == FETCHED  # exactly the most: waited for
+    client = Script(("http_503", 503, 10.5))
+    before = time.monotonic()
+    result, waits, host = _retried(client, retries=3, max_retry_after=10.0)
+    assert (result.outcome, len(client.asked), waits) == ("http_503", 1, [])
+    assert before + 10.0 <= host.not_before <= time.monotonic() + 10.0  # deferred the most
+
+
+def test_no_more_tries_once_the_host_is_paused() -> None:
+    class Pausing(Script):
+        def fetch(self, url: str, *, page: bool, conditional, gate) -> FetchResult:
+            polite.host(url).paused = _result(TIMEOUT)  # another URL's failure paused it
+            return super().fetch(url, page=page, conditional=conditional, gate=gate)
+
+    client = Pausing(("timeout", None, None), (FETCHED, 200, None))
+    polite = Polite(client, FetchSettings(retries=3), sleep=lambda s: None)  # type: ignore[arg-type]
+    polite.host(URL).robots_loaded = True
+    assert polite.fetch(URL).outcome == TIMEOUT and len(client.asked) == 1
+
+
+# ------------------------------------------------------------------ the scheduler
+
+A, B = "https://a.example/", "https://b.example/"
+
+
+def _scheduler(per_host: int = 1, delay: float = 0.0) -> tuple[Scheduler, Polite]:
+    polite = Polite(Client(), FetchSettings(delay=delay))  # type: ignore[arg-type]
+    return Scheduler(polite, per_host), polite
+
+
+def _in_thread(call) -> list:
+    """Run ``call`` in a thread; its result lands in the returned list."""
+    out: list = []
+    thread = threading.Thread(target=lambda: out.append(call()), daemon=True)
+    thread.start()
+    return [thread, out]
+
+
+def test_a_busy_host_waits_while_another_hosts_job_is_handed_out() -> None:
+    sched, polite = _scheduler()
+    for url, job in ((A + "1", "a1"), (A + "2", "a2"), (B + "1", "b1")):
+        sched.add(url, job)
+    assert sched.take() == (polite.host(A), "a1")
+    assert sched.take() == (polite.host(B), "b1")  # a.example is busy with a1
+    sched.done(polite.host(A))
+    assert sched.take() == (polite.host(A), "a2")
+    sched.close()
+    assert sched.take() is None  # closed, and every job taken
+
+
+def test_per_host_jobs_of_one_host_go_at_once() -> None:
+    sched, polite = _scheduler(per_host=2)
+    sched.add(A + "1", "a1")
+    sched.add(A + "2", "a2")
+    sched.close()  # closing keeps the jobs not yet taken
+    assert [sched.take(), sched.take(), sched.take()] == [
+        (polite.host(A), "a1"), (polite.host(A), "a2"), None]
+
+
+def test_the_host_due_first_goes_first_and_a_paused_one_at_once() -> None:
+    sched, polite = _scheduler(delay=100.0)
+    sched.add(A + "1", "a1")
+    sched.add(B + "1", "b1")
+    polite.host(A).last_start = time.monotonic()  # a.example's next turn: in 100 s
+    assert sched.take() == (polite.host(B), "b1")
+    polite.host(A).paused = _result(TIMEOUT)  # its URLs now end at once, unrequested
+    assert sched.take() == (polite.host(A), "a1")
+
+
+def test_a_host_not_yet_due_is_waited_for_until_it_is() -> None:
+    sched, polite = _scheduler(delay=0.2)
+    sched.add(A + "1", "a1")
+    start = polite.host(A).last_start = time.monotonic()
+    assert sched.take() == (polite.host(A), "a1")
+    # not before its turn, and not a second late (the wait is the time to its turn)
+    assert start + 0.2 <= time.monotonic() < start + 1.0
+
+
+def test_a_host_takes_per_host_jobs_and_no_more_until_one_is_done() -> None:
+    sched, polite = _scheduler(per_host=2)
+    for i in range(4):
+        sched.add(A + str(i), f"a{i}")
+    assert [sched.take(), sched.take()] == [(polite.host(A), "a0"), (polite.host(A), "a1")]
+    thread, got = _in_thread(sched.take)
+    time.sleep(0.05)
+    assert got == []  # two in flight: the third waits
+    sched.done(polite.host(A))
+    thread.join(5)
+    assert got == [(polite.host(A), "a2")]
+    thread, got = _in_thread(sched.take)
+    time.sleep(0.05)
+    assert got == []  # two in flight again
+    sched.done(polite.host(A))
+    thread.join(5)
+    assert got == [(polite.host(A), "a3")]
+
+
+def test_a_waiting_worker_is_woken_by_a_new_job_a_freed_host_and_the_close() -> None:
+    sched, polite = _scheduler()
+    thread, got = _in_thread(sched.take)  # nothing to take yet: it waits
+    time.sleep(0.05)
+    sched.add(A + "1", "a1")
+    thread.join(5)
+    assert got == [(polite.host(A), "a1")]
+    sched.add(A + "2", "a2")
+    thread, got = _in_thread(sched.take)  # a.example busy with a1: it waits
+    time.sleep(0.05)
+    assert got == []
+    sched.done(polite.host(A))
+    thread.join(5)
+    assert got == [(polite.host(A), "a2")]
+    thread, got = _in_thread(sched.take)
+    time.sleep(0.05)
+    sched.close()
+    thread.join(5)
+    assert got == [None]
