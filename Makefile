@@ -35,9 +35,10 @@ parity: $(DEV_STAMP) native
 	WINNOW_PARITY=all $(VENV)/bin/pytest -q tests/test_native.py -k "same_records"
 
 # Mutation testing ([tool.mutmut] in pyproject.toml names the modules): mutants/ is
-# mutmut's work folder, bench/mutation.md the killed share per module and every survivor
+# mutmut's work folder; bench/mutation_results.json keeps each module's last figures and
+# bench/mutation.md's table (the killed share per module, every survivor) is written from it:
 # each module of [tool.mutmut] source_paths mutated alone, against its own tests
-# ([tool.winnow.mutation_tests]); a stopped run goes on where it was; MUTATE_ARGS=--fresh
+# ([tool.winnow.mutation_tests]); a stopped run skips the modules it finished; MUTATE_ARGS=--fresh
 # runs every module again, MUTATE_ARGS="--only flows/writer.py" one module
 mutate: $(DEV_STAMP)
 	$(VENV_PY) tools/mutate.py --max-children $$(nproc) $(MUTATE_ARGS)

@@ -95,11 +95,16 @@ class Host:
         then (after connecting), so the server never sees two starts closer than it."""
         assert self.slots is not None
         with self.slots:
-            with self.lock:
-                start = max(time.monotonic(), self.next_start())
-                self.last_start = start  # reserved before sleeping: the next one queues after
-            time.sleep(max(0.0, start - time.monotonic()))
+            time.sleep(max(0.0, self._reserve() - time.monotonic()))
             yield self._sent
+
+    def _reserve(self) -> float:
+        """This request's start, reserved before sleeping: the next one queues after it.
+        (Out of ``turn``, a context manager, so that ``make mutate`` reaches it.)"""
+        with self.lock:
+            start = max(time.monotonic(), self.next_start())
+            self.last_start = start
+        return start
 
     def _sent(self) -> None:
         now = time.monotonic()
@@ -166,12 +171,18 @@ class Polite:
     def _gate(self, url: str) -> Iterator[Callable[[], None]]:
         """Around every hop, redirects included: a redirect to another host meets that
         host's robots.txt and waits for that host's turn, like a first request."""
+        with self._admitted(url).turn() as on_send:
+            yield on_send
+
+    def _admitted(self, url: str) -> Host:
+        """``url``'s host, if the host is not paused and its robots.txt allows ``url``;
+        else ``Refused`` with why. (Out of ``_gate``, a context manager, so that ``make
+        mutate`` reaches it.)"""
         host = self.host(url)
         refusal = self._paused(host, url) or self._robots_checked(host, url)
         if refusal is not None:
             raise Refused(refusal.outcome, refusal.detail)
-        with host.turn() as on_send:
-            yield on_send
+        return host
 
     def _robots_checked(self, host: Host, url: str) -> FetchResult | None:
         if urlsplit(url).path != "/robots.txt":

@@ -6,9 +6,13 @@ is ~3,000 mutants, each run against every test that reaches its function: far mo
 a working day on a 2-core machine. Each module here is mutated in a copy of the
 repository (``build/mutate/<module>/``) whose ``[tool.mutmut]`` names that module alone
 and, as the test selection, the test files ``[tool.winnow.mutation_tests]`` lists for it
-(the whole ``tests/`` folder for a module it does not list). Each module's results
-(``mutants/<module>.meta``) are copied back into ``mutants/``, where
-``tools/mutation_report.py`` reads them and writes ``bench/mutation.md``.
+(the whole ``tests/`` folder for a module it does not list; an entry may also be a pytest
+option, such as ``--deselect`` and a test's id, for a test too slow to run once a mutant:
+mutmut starts a fresh pytest session for each). Each module's results
+(``mutants/<module>.meta``) are copied back into ``mutants/`` with the selection they were
+measured with (``mutants/<module>.tests.json``), where ``tools/mutation_report.py`` reads
+them, keeps them in ``bench/mutation_results.json`` and writes ``bench/mutation.md``'s
+table.
 
 A module whose results are already in ``mutants/`` is skipped, so a run that was stopped
 goes on where it was (``--fresh`` runs every module again).
@@ -78,6 +82,11 @@ def meta_name(module: str) -> Path:
     return Path("mutants") / f"{module}.meta"
 
 
+def selection_name(module: str) -> Path:
+    """Where the test selection of a module's last run is kept, beside its results."""
+    return REPO / "mutants" / f"{module}.tests.json"
+
+
 def finished(module: str) -> bool:
     """Whether ``mutants/`` holds results for every mutant of ``module`` (a run stopped
     part way leaves mutants with no exit code: those are run again)."""
@@ -105,6 +114,9 @@ def run_module(module: str, tests: list[str], max_children: int) -> int:
         target = REPO / meta_name(module)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(meta, target)
+        # the selection these results were measured with, for the report (pyproject.toml
+        # may name other tests by the time it is written)
+        selection_name(module).write_text(json.dumps(tests) + "\n", encoding="utf-8")
     print(f"mutate: {module}: mutmut exit {code} in {time.monotonic() - started:.0f} s",
           file=sys.stderr, flush=True)
     return code

@@ -1,11 +1,19 @@
-"""Write bench/mutation.md from a finished ``mutmut run`` (``make mutate``).
+"""Write the mutation figures of bench/mutation.md from ``make mutate``'s results.
 
 For each module named in ``[tool.mutmut] source_paths`` it counts the mutants mutmut
 killed (a timeout counts as killed: the tests noticed), those that survived, those no test
 reached, and those listed as equivalent in ``tests/mutation_equivalent.toml`` with a
 written reason (left out of the share: no test can tell them from the original). The
-issue's bar is 85 % killed on each module; the report says which modules meet it and lists
-every surviving mutant by name, so ``mutmut show NAME`` prints its change.
+issue's bar is 85 % killed on each module.
+
+A module is rarely run again with the others (``make mutate --only``, or a run stopped part
+way): each module's last figures are kept in ``bench/mutation_results.json`` with the day
+they were measured and the tests that ran (older rows were measured module by module with
+narrowed selections, some on other machines). A module whose results are in ``mutants/``
+replaces its entry, with a note of what the entry said; no entry is ever dropped, even of a
+module no longer mutated. bench/mutation.md's table (between its two marker lines) and its
+list of surviving mutants are written from that file; the prose around them is the
+reader's to keep.
 
     .venv/bin/python tools/mutation_report.py [--check]   (--check: exit 1 below the bar)
 """
@@ -13,6 +21,7 @@ every surviving mutant by name, so ``mutmut show NAME`` prints its change.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import fnmatch
 import json
 import sys
@@ -25,11 +34,20 @@ BAR = 0.85
 KILLED = {1, 3, 36, -24, 24, 152, 255, 37}  # mutmut's exit codes for killed and timeout
 SURVIVED = {0}
 NO_TESTS = {5, 33}
+START = "<!-- the table below is written by tools/mutation_report.py -->"
+END = "<!-- end of the written table -->"
+
+
+def settings() -> tuple[list[str], dict[str, list[str]]]:
+    """(the mutated modules, module -> the tests its run selects) from pyproject.toml."""
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    tests = config["tool"].get("winnow", {}).get("mutation_tests", {})
+    modules = list(config["tool"]["mutmut"]["source_paths"])
+    return modules, {m: list(tests.get(m, ["tests"])) for m in modules}
 
 
 def modules() -> list[str]:
-    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    return list(config["tool"]["mutmut"]["source_paths"])
+    return settings()[0]
 
 
 def equivalents() -> dict[str, str]:
@@ -63,6 +81,10 @@ def meta_path(module: str) -> Path:
     return REPO / "mutants" / f"{module}.meta"
 
 
+def results_path() -> Path:
+    return REPO / "bench" / "mutation_results.json"
+
+
 def tally(module: str, same: dict[str, str]) -> tuple[Counter[str], list[str]]:
     """The outcomes of one module's mutants, and the names of those not killed."""
     meta = meta_path(module)
@@ -79,40 +101,137 @@ def tally(module: str, same: dict[str, str]) -> tuple[Counter[str], list[str]]:
     return counts, alive
 
 
-def share(counts: Counter[str]) -> float | None:
+def share(counts: Counter[str] | dict[str, int]) -> float | None:
     """Killed among the mutants mutmut ran (an interrupted run leaves some not checked:
     the row says how many), equivalents left out."""
-    judged = sum(counts.values()) - counts["equivalent"] - counts["not checked"]
-    return counts["killed"] / judged if judged else None
+    judged = sum(counts.values()) - counts.get("equivalent", 0) - counts.get("not checked", 0)
+    return counts.get("killed", 0) / judged if judged else None
 
 
-def report(same: dict[str, str]) -> tuple[str, bool]:
-    rows, survivors, ok = [], [], True
-    for module in modules():
-        if not meta_path(module).exists():  # `make mutate --only` ran others
-            ok = False
-            rows.append(f"| `{module}` | not run | | | | | | — | NO |")
+def selection(module: str, default: list[str]) -> list[str]:
+    """The tests the results in ``mutants/`` were measured with, as tools/mutate.py kept
+    them (``default``, pyproject.toml's selection today, for results from before it did)."""
+    path = REPO / "mutants" / f"{module}.tests.json"
+    return list(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else default
+
+
+def fresh_entry(module: str, tests: list[str], same: dict[str, str]) -> dict[str, object]:
+    """A module's figures from its results in ``mutants/``, dated by the results file."""
+    counts, alive = tally(module, same)
+    day = dt.datetime.fromtimestamp(meta_path(module).stat().st_mtime, dt.UTC).date()
+    return {"measured": day.isoformat(), "tests": selection(module, tests),
+            "counts": dict(counts),
+            "not_killed": [name for name in alive if "not checked" not in name]}
+
+
+def _was(old: dict) -> str:
+    """What a kept entry said, for the note of the entry that replaces it."""
+    killed = share(old["counts"])
+    figure = "not judged" if killed is None else f"{killed:.1%}"
+    tests, said = _tests(old), old.get("note") or ""
+    return (f"was {figure} on {old['measured']}" + (f" ({tests})" if tests else "")
+            + (f": {said}" if said and not said.startswith("was ") else ""))
+
+
+def entries(same: dict[str, str]) -> dict[str, dict]:
+    """Every module's figures: fresh where ``mutants/`` holds its results (unless the kept
+    ones were measured on a later day), else as last kept in bench/mutation_results.json.
+    A kept module is never dropped, even one no longer in ``source_paths``: its figures were
+    measured, maybe elsewhere and with another selection, and only a new run replaces them."""
+    path = results_path()
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    names, tests = settings()
+    out = dict(kept)
+    for module in names:
+        if not meta_path(module).exists():
             continue
-        counts, alive = tally(module, same)
-        killed = share(counts)
-        done = killed is not None and killed >= BAR and not counts["not checked"]
-        ok &= done
-        rows.append(f"| `{module}` | {sum(counts.values())} | {counts['not checked']} | "
-                    f"{counts['killed']} | {counts['survived']} | {counts['no tests']} | "
-                    f"{counts['equivalent']} | {'—' if killed is None else f'{killed:.0%}'} | "
-                    f"{'yes' if done else 'NO'} |")
-        survivors += [f"- `{module}`: {name}" for name in alive if "not checked" not in name]
-    lines = ["# Mutation testing (`make mutate`)", "",
-             "mutmut over the modules whose mistakes lose data or story; a timeout counts as "
-             "killed; equivalent mutants (tests/mutation_equivalent.toml, each with its reason) "
-             f"are left out of the share. Bar: {BAR:.0%} killed on each module.", "",
-             "| module | mutants | not checked | killed | survived | no test reached | "
-             "equivalent | killed share of those checked | at the bar |",
-             "|---|---|---|---|---|---|---|---|---|", *rows, "",
-             f"## Not killed ({len(survivors)}): `mutmut show NAME` prints each change", "",
-             *(survivors or ["none"]), "", "## Equivalent, with the reason", "",
-             *([f"- {name}: {why}" for name, why in sorted(same.items())] or ["none"]), ""]
-    return "\n".join(lines), ok
+        entry = fresh_entry(module, tests[module], same)
+        old = kept.get(module)
+        if old is not None and old["measured"] > entry["measured"]:
+            continue  # mutants/ holds an older run than the kept one
+        if old is not None and (old["counts"], old["tests"]) != (entry["counts"],
+                                                                 entry["tests"]):
+            entry["note"] = _was(old)
+        elif old is not None and old.get("note"):
+            entry["note"] = old["note"]
+        out[module] = entry
+    return out
+
+
+def _tests(entry: dict) -> str:
+    """The selection, short: test file stems, and the options (--deselect) counted."""
+    names = [t.rsplit("/", 1)[-1].removesuffix(".py") for t in entry["tests"]
+             if not t.startswith("-") and "::" not in t]
+    dropped = sum(1 for t in entry["tests"] if t == "--deselect")
+    return ", ".join(names) + (f" (minus {dropped} deselected)" if dropped else "")
+
+
+def row(module: str, entry: dict | None) -> tuple[str, bool]:
+    """One table row, and whether the module is at the bar."""
+    if entry is None:
+        return f"| `{module}` | not measured | | | | | | | | — | NO | |", False
+    c = Counter(entry["counts"])
+    killed = share(c)
+    total = sum(c.values())
+    checked = total - c["not checked"]
+    done = killed is not None and killed >= BAR and not c["not checked"]
+    plain = f"{c['killed'] / checked:.0%}" if checked else "—"
+    notes = [f"{c['not checked']} of {total} not checked: the run was stopped"] \
+        if c["not checked"] else []
+    notes += [entry["note"]] if entry.get("note") else []
+    return (f"| `{module}` | {entry['measured']} | {_tests(entry)} | {total} | "
+            f"{c['killed']} | {c['survived']} | {c['no tests']} | {c['equivalent']} | "
+            f"{plain} | {'—' if killed is None else f'{killed:.1%}'} | "
+            f"{'yes' if done else 'NO'} | {'; '.join(notes)} |"), done
+
+
+def table(found: dict[str, dict]) -> tuple[list[str], bool]:
+    """The written part of bench/mutation.md: the table and the mutants not killed. Every
+    module of ``source_paths`` has a row (``not measured`` when none is kept), then any kept
+    module no longer mutated."""
+    lines = ["| module | measured | tests run | mutants | killed | survived | no test reached |"
+             " equivalent | killed of all | killed share | at the bar | note |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    ok = True
+    survivors = []
+    mutated = modules()
+    for module in mutated + sorted(set(found) - set(mutated)):
+        text, done = row(module, found.get(module))
+        lines.append(text)
+        ok &= done or module not in mutated
+        entry = found.get(module)
+        if entry is not None and entry.get("not_killed") is None:  # kept before the names
+            count = entry["counts"].get("survived", 0) + entry["counts"].get("no tests", 0)
+            survivors.append(f"- `{module}`: {count} not killed, names not kept")
+        else:
+            survivors += [f"- `{module}`: {name}" for name in (entry or {}).get("not_killed")
+                          or []]
+    lines += ["", "Not killed (`mutmut show NAME` prints each change):", "",
+              *(survivors or ["none"])]
+    return lines, ok
+
+
+def report(found: dict[str, dict]) -> tuple[str, bool]:
+    """The written part, between its markers, and whether every module is at the bar."""
+    lines, ok = table(found)
+    return "\n".join([START, *lines, END]), ok
+
+
+def write(text: str, out: Path) -> None:
+    """Replace the written part of ``out``, keeping the prose around it (a new file is
+    started with it). A file without the two marker lines is left as it is: where its
+    table ends is the reader's to say, not a guess that could drop a hand-written row."""
+    if not out.exists():
+        out.write_text("# Mutation testing (`make mutate`)\n\n" + text + "\n",
+                       encoding="utf-8")
+        return
+    old = out.read_text(encoding="utf-8")
+    if START not in old or END not in old or old.index(END) < old.index(START):
+        raise SystemExit(f"mutation_report: {out} has no written part: put the lines\n"
+                         f"{START}\n{END}\nwhere its table goes (nothing was written)")
+    head, _, rest = old.partition(START)
+    _, _, tail = rest.partition(END)
+    out.write_text(head + text + tail, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,8 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 below the bar")
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "mutation.md")
     args = parser.parse_args(argv)
-    text, ok = report(equivalents())
-    args.out.write_text(text, encoding="utf-8")
+    found = entries(equivalents())
+    text, ok = report(found)
+    write(text, args.out)  # first: it refuses a file it cannot place the table in
+    results_path().write_text(json.dumps(found, indent=1, ensure_ascii=False) + "\n",
+                              encoding="utf-8")
     print(f"mutation_report: wrote {args.out}" + ("" if ok else " (a module is below the bar)"))
     return 0 if ok or not args.check else 1
 

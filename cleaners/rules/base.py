@@ -84,7 +84,10 @@ def _register(rule_: Rule) -> None:
 
 
 def rule(name: str, stage: Stage):
-    """Register a block rule ``fn(blocks, ctx)``; its docstring is the rule's ``doc``."""
+    """Register a block rule ``fn(blocks, ctx)``; its docstring is the rule's ``doc``.
+
+    A decorator, or a call after the function (``rule(name, stage)(fn)``), which is how
+    the modules ``make mutate`` mutates write it: mutmut 3 skips decorated functions."""
 
     def decorate(fn: BlocksFn) -> BlocksFn:
         _register(Rule(name, stage, fn))
@@ -99,7 +102,8 @@ def line_rule(name: str, label: Label = "chrome", max_words: int | None = None,
 
     ``max_words`` promises that the rule returns None for any longer line (its own
     length guard), and ``first_words`` that it returns None for a line starting with
-    any other word, so the engine may skip it there.
+    any other word, so the engine may skip it there. Used as a decorator, or called after
+    the function (``line_rule(name, ...)(fn)``) where mutmut must reach the rule's body.
     """
 
     def decorate(fn: LineFn) -> LineFn:

@@ -1,4 +1,9 @@
-"""Block rules: chrome that shows only as a run of lines (lists, menus, tag clouds, footers)."""
+"""Block rules: chrome that shows only as a run of lines (lists, menus, tag clouds, footers).
+
+Each rule is a plain function registered by a call after it (``rule(...)(fn)``), not by a
+decorator: mutmut 3 leaves decorated functions unmutated, and ``make mutate`` must reach
+the rules' bodies (tests/test_mutate_tool.py keeps it so).
+"""
 
 from __future__ import annotations
 
@@ -52,7 +57,6 @@ def _glued_words(text: str, points: list[int]) -> set[str]:
             if any(m.start() <= p < m.end() for p in points)}
 
 
-@rule("glued_teasers", stage="block")
 def glued_teasers(blocks: list[Block], ctx: PageContext) -> None:
     """Teaser lists whose headline and summary the page printed without a space between.
 
@@ -104,6 +108,9 @@ def glued_teasers(blocks: list[Block], ctx: PageContext) -> None:
         i = last + 1
 
 
+rule("glued_teasers", stage="block")(glued_teasers)
+
+
 # A teaser's summary cut short by the page: "...the heavy rains ...", "...погибли 2 человека…",
 # "•六月拍床戲心怦怦跳 不.." (two dots will do), "...with the Southeast Asian nation. less" (a
 # caption's expand/collapse toggle)
@@ -119,7 +126,6 @@ TRUNCATED_MIN = 3  # cut-short lines that make a list of teasers...
 TRUNCATED_REACH = 4  # ...each at most this many lines after the last
 
 
-@rule("truncated_teasers", stage="block")
 def truncated_teasers(blocks: list[Block], ctx: PageContext) -> None:
     """Three or more nearby lines cut short with an ellipsis ("...", "... more") are the
     summaries of a teaser list; a story ends a paragraph that way once in a while, not
@@ -141,6 +147,9 @@ def truncated_teasers(blocks: list[Block], ctx: PageContext) -> None:
             for i in cut[k:j + 1]:
                 content[i].mark("chrome", "truncated_teasers", f"{j - k + 1} summaries cut short")
         k = j + 1
+
+
+rule("truncated_teasers", stage="block")(truncated_teasers)
 
 
 def _is_anchor(block: Block) -> bool:
@@ -167,7 +176,6 @@ def _ends_with_date(block: Block) -> bool:
     return bool(found) and found[-1].end >= len(tail) - 2
 
 
-@rule("headline_list", stage="block")
 def headline_list(blocks: list[Block], ctx: PageContext) -> None:
     """Runs of short headlines interleaved with dates, times or counters ("latest news" lists).
 
@@ -208,6 +216,9 @@ def headline_list(blocks: list[Block], ctx: PageContext) -> None:
             i += 1
 
 
+rule("headline_list", stage="block")(headline_list)
+
+
 _STAMP_FIRST = re.compile(
     r"^(?:[0-2]?\d:[0-5]\d|[0-3]?\d\.[01]\d(?:\.\d{2,4})?)\s*(?:[/|•·\-–—]\s*)?\S"
 )
@@ -241,7 +252,6 @@ def _gap_is_title_slot(content: list[Block], run: list[int]) -> bool:
     return max(gaps) >= 2
 
 
-@rule("hashtag_block", stage="block")
 def hashtag_block(blocks: list[Block], ctx: PageContext) -> None:
     """A block of #tags: lifted into the tags metadata (an empty '#' is dropped). A "#"
     and a space before a word ("# Merging", "# Bad") is a code comment or a markdown
@@ -256,7 +266,9 @@ def hashtag_block(blocks: list[Block], ctx: PageContext) -> None:
                 b.mark("meta", "hashtag_block", f"tag {tag!r}" if tag else "empty tag")
 
 
-@rule("tags_follow", stage="block")
+rule("hashtag_block", stage="block")(hashtag_block)
+
+
 def tags_follow(blocks: list[Block], ctx: PageContext) -> None:
     """The line after a bare "Темы:" / "Tags:" label holds the tags."""
     content = content_blocks(blocks)
@@ -268,11 +280,13 @@ def tags_follow(blocks: list[Block], ctx: PageContext) -> None:
                 nxt.mark("meta", "tags_follow", f"{len(tags)} tags")
 
 
+rule("tags_follow", stage="block")(tags_follow)
+
+
 RELATED_LIST_LINES = 10  # lines a "read also" list runs to, at most
 RELATED_LINE_WORDS = 60  # a list run together on one line can be long
 
 
-@rule("related_list", stage="block")
 def related_list(blocks: list[Block], ctx: PageContext) -> None:
     """The lines under a "Читайте также" / "Related" header are its links, up to the first
     sentence: headlines, or a row of them run together on one line."""
@@ -287,6 +301,9 @@ def related_list(blocks: list[Block], ctx: PageContext) -> None:
             nxt.mark("chrome", "related_list", f"a link under {b.text!r}")
 
 
+rule("related_list", stage="block")(related_list)
+
+
 MENU_MAX_WORDS = 6
 
 
@@ -298,7 +315,6 @@ def _menu_item(block: Block) -> bool:
         block.n_words <= MENU_MAX_WORDS and not block.sentence_end and len(block.text) <= 60
 
 
-@rule("menu_run", stage="block")
 def menu_run(blocks: list[Block], ctx: PageContext) -> None:
     """Runs of short items: two or more bulleted ones, or four or more bare ones, in a row.
 
@@ -322,11 +338,13 @@ def menu_run(blocks: list[Block], ctx: PageContext) -> None:
             i += 1
 
 
+rule("menu_run", stage="block")(menu_run)
+
+
 CAPTION_MAX_LINES = 3
 CAPTION_MAX_WORDS = 40
 
 
-@rule("image_caption", stage="block")
 def image_caption(blocks: list[Block], ctx: PageContext) -> None:
     """The lines right above an image credit, with no blank between, are the image's caption."""
     for i, b in enumerate(blocks):
@@ -345,12 +363,14 @@ def image_caption(blocks: list[Block], ctx: PageContext) -> None:
         b.lift().caption = " ".join(c.text for c in caption) or None
 
 
+rule("image_caption", stage="block")(image_caption)
+
+
 # a listicle's item heading: "3. Maximalism Takes Center Stage", "4) Sakara"
 _ITEM_HEADING = re.compile(r"\s*\d{1,2}\s*[.)]\s+\w")
 ITEM_HEADING_MAX_WORDS = 20
 
 
-@rule("teaser_list", stage="block")
 def teaser_list(blocks: list[Block], ctx: PageContext) -> None:
     """Teasers that print their headline twice (link and image alt) and then a summary.
 
@@ -371,6 +391,9 @@ def teaser_list(blocks: list[Block], ctx: PageContext) -> None:
         if i + 1 < len(content) and content[i + 1].undecided and content[i + 1].n_words <= 80 \
                 and not _item_heading(content[i + 1]):
             content[i + 1].mark("chrome", "teaser_list", "teaser summary")
+
+
+rule("teaser_list", stage="block")(teaser_list)
 
 
 def _item_heading(block: Block) -> bool:

@@ -4,6 +4,10 @@ They run in the order written here, first match wins (the engine makes one pass)
 Every rule guards itself with a length check so that story text that merely
 contains a chrome word ("...предложил подписаться на...") is never matched:
 chrome lines are short, or are the phrase and nothing else.
+
+Each rule is a plain function registered by a call after it (``line_rule(...)(fn)``), not
+by a decorator: mutmut 3 leaves decorated functions unmutated, and ``make mutate`` must
+reach the rules' bodies (tests/test_mutate_tool.py keeps it so).
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from cleaners.words.features import CJK, fold
 _LABEL_SEP = re.compile(r"[:：\-–—]")
 
 
-@line_rule("widget_residue", max_words=0)
 def widget_residue(block: Block, ctx: PageContext) -> str | None:
     """A line that held only text-browser residue (an input box, a button, an image alt)."""
     return "only form widgets / link numbers" if not block.text else None
+
+
+line_rule("widget_residue", max_words=0)(widget_residue)
 
 
 # "Name*", "Email *", "Your Name: *", "Комментарий*": a label a form marks as required
@@ -32,7 +38,6 @@ _REQUIRED_FIELD = re.compile(r"^[^\W\d_][^*.!?]{0,30}?:?\s?\*$")
 FIELD_MAX_WORDS = 3
 
 
-@line_rule("form_field", max_words=FIELD_MAX_WORDS)
 def form_field(block: Block, ctx: PageContext) -> str | None:
     """A form's field label marked required ("Name*", "Email *"): a newsletter's or a
     contact form's, which a text dump prints a line to each field. Its own rule, not a
@@ -45,6 +50,9 @@ def form_field(block: Block, ctx: PageContext) -> str | None:
     return "a required field's label"
 
 
+line_rule("form_field", max_words=FIELD_MAX_WORDS)(form_field)
+
+
 # a tag with attributes ("<div style=...>", "<a href=...>"): what markup printed as text
 # holds, and leaked inline formatting ("<b>", "<br />") does not
 _ATTRIBUTED_TAG = re.compile(r"<[a-zA-Z][a-zA-Z0-9]*\s[^<>]*=[^<>]*>")
@@ -52,7 +60,6 @@ _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 MARKUP_SHARE = 0.5  # of the line's characters inside tags
 
 
-@line_rule("markup_residue")
 def markup_residue(block: Block, ctx: PageContext) -> str | None:
     """A line that is mostly HTML markup: an embed code printed in its text box ("<div
     style=...><a href=...>"), a tracking pixel's "<img ...>". A story quotes a tag now and
@@ -65,6 +72,9 @@ def markup_residue(block: Block, ctx: PageContext) -> str | None:
     if share >= MARKUP_SHARE:
         return f"{len(tags)} tags, {share:.0%} of the line"
     return None
+
+
+line_rule("markup_residue")(markup_residue)
 
 
 _COUNTER = re.compile(
@@ -82,7 +92,6 @@ _COUNTER_LABEL = re.compile(
 )
 
 
-@line_rule("counter", max_words=4)
 def counter(block: Block, ctx: PageContext) -> str | None:
     """A bare counter (1295, 0, -1), a views/comments count, or a rating widget."""
     if block.n_words > 4 or len(block.text) > 40:
@@ -94,10 +103,15 @@ def counter(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
-@line_rule("timestamp_only", label="meta", max_words=30)  # 60 characters at most
+line_rule("counter", max_words=4)(counter)
+
+
 def timestamp_only(block: Block, ctx: PageContext) -> str | None:
     """A line that is only a date or time: a candidate for `published`, never body."""
     return "date/time alone" if is_timestamp_line(block.text) else None
+
+
+line_rule("timestamp_only", label="meta", max_words=30)(timestamp_only)  # 60 characters at most
 
 
 # "Getty Images / Jane Doe", "AP Photo/Jane Doe", "Jane Doe/Reuters": a photo agency and a
@@ -121,7 +135,6 @@ def _credit_value(block: Block) -> str | None:
     return value or None
 
 
-@line_rule("image_credit", label="meta", max_words=12)
 def image_credit(block: Block, ctx: PageContext) -> str | None:
     """An image credit ("Источник изображения: © AP Photo", "Фото: ТАСС", "Getty Images /
     Jane Doe"): image metadata."""
@@ -134,6 +147,9 @@ def image_credit(block: Block, ctx: PageContext) -> str | None:
         return None
     block.lift().credit = value
     return f"credit {value!r}"
+
+
+line_rule("image_credit", label="meta", max_words=12)(image_credit)
 
 
 # "... shake hands in Hanoi. (AP Photo/Hau Dinh)", "... (Image: GETTY )", "[File: Reuters]":
@@ -171,7 +187,6 @@ CAPTION_MAX_WORDS = 90
 CAPTION_AFTER_MAX_WORDS = 30
 
 
-@line_rule("caption_credit", label="meta", max_words=CAPTION_MAX_WORDS)
 def caption_credit(block: Block, ctx: PageContext) -> str | None:
     """An image caption that ends on the image's credit in brackets: image metadata."""
     if block.n_words > CAPTION_MAX_WORDS:
@@ -194,7 +209,9 @@ def caption_credit(block: Block, ctx: PageContext) -> str | None:
     return f"caption credited {credit!r}"
 
 
-@line_rule("source_line", label="meta", max_words=8)
+line_rule("caption_credit", label="meta", max_words=CAPTION_MAX_WORDS)(caption_credit)
+
+
 def source_line(block: Block, ctx: PageContext) -> str | None:
     """"Источник - vesnikkavkaza.ru", "Source: Reuters": the credited source, lifted to metadata."""
     if block.n_words > 8:
@@ -208,10 +225,12 @@ def source_line(block: Block, ctx: PageContext) -> str | None:
     return f"source {value!r}"
 
 
+line_rule("source_line", label="meta", max_words=8)(source_line)
+
+
 _TAG_SPLIT = re.compile(r"\s*[,;|]\s*|\s+#")
 
 
-@line_rule("tags_line", label="meta", max_words=30)
 def tags_line(block: Block, ctx: PageContext) -> str | None:
     """"Теги: наука, СПИД" / "Tags: space": tags, lifted to metadata."""
     if block.n_words > 30 or not _LABEL_SEP.search(block.text):
@@ -231,7 +250,9 @@ def tags_line(block: Block, ctx: PageContext) -> str | None:
     return f"{len(tags)} tags"
 
 
-@line_rule("author_line", label="meta", max_words=6)
+line_rule("tags_line", label="meta", max_words=30)(tags_line)
+
+
 def author_line(block: Block, ctx: PageContext) -> str | None:
     """"Автор: Иван Петров", "By Jane Doe": the author, lifted to metadata."""
     if block.n_words > 6:
@@ -244,6 +265,9 @@ def author_line(block: Block, ctx: PageContext) -> str | None:
         return None
     block.lift().author = value.strip(" .")
     return f"author {value!r}"
+
+
+line_rule("author_line", label="meta", max_words=6)(author_line)
 
 
 _QUOTED = tuple("«\"“„'‘—–")
@@ -296,7 +320,6 @@ _phrase_line_rule("list_header", "list_header",
                   "Headers of 'read also', 'related', 'latest news' and section lists.")
 
 
-@line_rule("rights_notice", max_words=max(phrase_set("rights").word_limit, 25))
 def rights_notice(block: Block, ctx: PageContext) -> str | None:
     """"Права на данный материал принадлежат...", "© 2024 X. All rights reserved"."""
     if _phrase_match(phrase_set("rights"), block):
@@ -304,6 +327,9 @@ def rights_notice(block: Block, ctx: PageContext) -> str | None:
     if "©" in block.text and block.n_words <= 25:
         return "copyright sign"
     return None
+
+
+line_rule("rights_notice", max_words=max(phrase_set("rights").word_limit, 25))(rights_notice)
 
 
 _phrase_line_rule("subscribe_box", "subscribe", "Subscribe and newsletter boxes.")
@@ -315,11 +341,13 @@ _AUTHOR_BOX = re.compile(
 )
 
 
-@line_rule("author_box")
 def author_box(block: Block, ctx: PageContext) -> str | None:
     """"About Jane Doe", "Über Moritz Bachmann", "Об авторе": the author's box after the
     story begins here."""
     return "author box header" if _AUTHOR_BOX.match(block.text) else None
+
+
+line_rule("author_box")(author_box)
 
 
 _phrase_line_rule("caption_label", "caption_label",
@@ -328,7 +356,6 @@ _phrase_line_rule("caption_label", "caption_label",
 DOUBLED_MIN_CHARS = 10  # each half: "Избыточный весИзбыточный вес" is a caption, "ха-ха" none
 
 
-@line_rule("doubled_caption", label="meta")
 def doubled_caption(block: Block, ctx: PageContext) -> str | None:
     """A line that is one text printed twice ("Президент РФ Владимир ПутинПрезидент РФ
     Владимир Путин", "卡片机接在望远镜目镜后面。卡片机接在望远镜目镜后面。"): a picture's alt
@@ -351,6 +378,9 @@ def doubled_caption(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
+line_rule("doubled_caption", label="meta")(doubled_caption)
+
+
 _phrase_line_rule("browser_notice", "browser_notice",
                   "What a page says to a browser without video or JavaScript.")
 
@@ -358,7 +388,6 @@ _phrase_line_rule("browser_notice", "browser_notice",
 RELATED_MAX_WORDS = 20
 
 
-@line_rule("related_link", max_words=RELATED_MAX_WORDS)
 def related_link(block: Block, ctx: PageContext) -> str | None:
     """"Читайте также: <headline>", "See also - <headline>": a link to another story."""
     if block.n_words > RELATED_MAX_WORDS or not _LABEL_SEP.search(block.text) or \
@@ -368,6 +397,9 @@ def related_link(block: Block, ctx: PageContext) -> str | None:
     if value is None or len(value.split()) > RELATED_MAX_WORDS // 2 + 5:
         return None
     return f"link to {value[:40]!r}"
+
+
+line_rule("related_link", max_words=RELATED_MAX_WORDS)(related_link)
 
 
 _comment_phrase = _phrase_rule(
@@ -380,7 +412,6 @@ _COMMENTS_HEADER = re.compile(
 _COUNT_WORDS = frozenset({"one", "no"})
 
 
-@line_rule("comment_prompt", max_words=phrase_set("comment_prompt").word_limit)
 def comment_prompt(block: Block, ctx: PageContext) -> str | None:
     """Comment prompts and forms ('Хотите оставить комментарий?...'), and the header over
     a blog's comments ("59 Comments on “Title”"). (phrases: rules/data/chrome_phrases.toml
@@ -391,6 +422,9 @@ def comment_prompt(block: Block, ctx: PageContext) -> str | None:
     return _comment_phrase(block, ctx)
 
 
+line_rule("comment_prompt", max_words=phrase_set("comment_prompt").word_limit)(comment_prompt)
+
+
 _phrase_line_rule("cookie_notice", "cookie", "Cookie notices.")
 
 _DIGIT = re.compile(r"\d")
@@ -399,7 +433,6 @@ _CURRENCY = re.compile(r"\b(?:usd|eur|rub|gbp|cny|uah|kzt|byn|azn)\b|[$€£₽]
 _WEATHER = re.compile(r"[+\-−]?\d{1,2}\s*°\s*[CcСсFf]?")
 
 
-@line_rule("ticker", max_words=16)
 def ticker(block: Block, ctx: PageContext) -> str | None:
     """Currency and weather tickers: "usd: 0.7865 eur: 1.0449", "Москва +3°C". Not a row
     of a data table (an HTML <tr> the story holds): figures are what its rows are for."""
@@ -416,16 +449,21 @@ def ticker(block: Block, ctx: PageContext) -> str | None:
     return None
 
 
+line_rule("ticker", max_words=16)(ticker)
+
+
 PAGER_MAX_WORDS = 8
 
 
-@line_rule("pager", max_words=PAGER_MAX_WORDS)
 def pager(block: Block, ctx: PageContext) -> str | None:
     """"← предыдущая новость   следующая новость →": the way to the site's other stories,
     where this one has ended."""
     if block.text.startswith("←") and block.text.endswith("→"):
         return "pager arrows"
     return None
+
+
+line_rule("pager", max_words=PAGER_MAX_WORDS)(pager)
 
 
 _SEPARATED = re.compile(r"\s(?:\||/|>|»|→|::)\s|\s?\|\s?")
@@ -449,7 +487,6 @@ def _dash_menu(text: str) -> int:
     return 0
 
 
-@line_rule("breadcrumb_menu")
 def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
     """A menu or breadcrumb on one line: "Главная > Новости > Политика", "A | B | C", and
     five or more short capitalised items parted by dashes ("Политика - Экономика - ...")."""
@@ -464,6 +501,9 @@ def breadcrumb_menu(block: Block, ctx: PageContext) -> str | None:
     if dashed:
         return f"{dashed} items parted by dashes"
     return None
+
+
+line_rule("breadcrumb_menu")(breadcrumb_menu)
 
 
 MENU_MIN_ITEMS = 4
@@ -481,7 +521,6 @@ def _capitalised(item: str) -> bool:
     return first.isupper() or first.isdigit() or (first.isalpha() and not first.islower())
 
 
-@line_rule("menu_line")
 def menu_line(block: Block, ctx: PageContext) -> str | None:
     """A line of menu items run together: capitalised words with no stopword or punctuation.
 
@@ -504,3 +543,6 @@ def menu_line(block: Block, ctx: PageContext) -> str | None:
     if capitals / len(tokens) >= 0.75:
         return "capitalised words, no stopwords"
     return None
+
+
+line_rule("menu_line")(menu_line)
