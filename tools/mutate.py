@@ -40,9 +40,10 @@ WORK = REPO / "build" / "mutate"
 TOP_FILES = ("pyproject.toml", "README.md", "Makefile")
 
 
-def settings() -> tuple[list[str], dict[str, list[str]]]:
-    """(the modules to mutate, module -> its test files) from pyproject.toml."""
-    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+def settings(repo: Path | None = None) -> tuple[list[str], dict[str, list[str]]]:
+    """(the modules to mutate, module -> its test files) from ``repo``'s pyproject.toml
+    (this repository's by default; tools/mutation_report.py reads them here too)."""
+    config = tomllib.loads(((repo or REPO) / "pyproject.toml").read_text(encoding="utf-8"))
     modules = list(config["tool"]["mutmut"]["source_paths"])
     tests = config["tool"].get("winnow", {}).get("mutation_tests", {})
     return modules, {m: list(tests.get(m, ["tests"])) for m in modules}
@@ -82,9 +83,9 @@ def meta_name(module: str) -> Path:
     return Path("mutants") / f"{module}.meta"
 
 
-def selection_name(module: str) -> Path:
+def selection_name(module: str, repo: Path | None = None) -> Path:
     """Where the test selection of a module's last run is kept, beside its results."""
-    return REPO / "mutants" / f"{module}.tests.json"
+    return (repo or REPO) / "mutants" / f"{module}.tests.json"
 
 
 def finished(module: str) -> bool:

@@ -30,24 +30,17 @@ from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:  # run as a script: tools/ is a folder of the repository
+    sys.path.insert(0, str(REPO))
+
+from tools.mutate import meta_name, selection_name, settings  # noqa: E402
+
 BAR = 0.85
 KILLED = {1, 3, 36, -24, 24, 152, 255, 37}  # mutmut's exit codes for killed and timeout
 SURVIVED = {0}
 NO_TESTS = {5, 33}
 START = "<!-- the table below is written by tools/mutation_report.py -->"
 END = "<!-- end of the written table -->"
-
-
-def settings() -> tuple[list[str], dict[str, list[str]]]:
-    """(the mutated modules, module -> the tests its run selects) from pyproject.toml."""
-    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-    tests = config["tool"].get("winnow", {}).get("mutation_tests", {})
-    modules = list(config["tool"]["mutmut"]["source_paths"])
-    return modules, {m: list(tests.get(m, ["tests"])) for m in modules}
-
-
-def modules() -> list[str]:
-    return settings()[0]
 
 
 def equivalents() -> dict[str, str]:
@@ -78,7 +71,7 @@ def outcome(code: int | None, name: str, same: dict[str, str]) -> str:
 
 def meta_path(module: str) -> Path:
     """Where mutmut keeps a module's results."""
-    return REPO / "mutants" / f"{module}.meta"
+    return REPO / meta_name(module)
 
 
 def results_path() -> Path:
@@ -111,7 +104,7 @@ def share(counts: Counter[str] | dict[str, int]) -> float | None:
 def selection(module: str, default: list[str]) -> list[str]:
     """The tests the results in ``mutants/`` were measured with, as tools/mutate.py kept
     them (``default``, pyproject.toml's selection today, for results from before it did)."""
-    path = REPO / "mutants" / f"{module}.tests.json"
+    path = selection_name(module, REPO)
     return list(json.loads(path.read_text(encoding="utf-8"))) if path.exists() else default
 
 
@@ -140,7 +133,7 @@ def entries(same: dict[str, str]) -> dict[str, dict]:
     measured, maybe elsewhere and with another selection, and only a new run replaces them."""
     path = results_path()
     kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    names, tests = settings()
+    names, tests = settings(REPO)
     out = dict(kept)
     for module in names:
         if not meta_path(module).exists():
@@ -194,7 +187,7 @@ def table(found: dict[str, dict]) -> tuple[list[str], bool]:
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     ok = True
     survivors = []
-    mutated = modules()
+    mutated = settings(REPO)[0]
     for module in mutated + sorted(set(found) - set(mutated)):
         text, done = row(module, found.get(module))
         lines.append(text)
