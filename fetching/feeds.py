@@ -71,7 +71,10 @@ def feed_links(body: bytes, url: str) -> list[str]:
     """
     try:
         doc = lxml.html.document_fromstring(body)
-        doc.make_links_absolute(url, resolve_base_href=True, handle_failures="discard")
+        # lxml's make_links_absolute(resolve_base_href=True) resolves against <base href>
+        # without its handle_failures: one unusable href would cost the page's every link
+        doc.resolve_base_href(handle_failures="discard")
+        doc.make_links_absolute(url, resolve_base_href=False, handle_failures="discard")
     except (lxml.etree.LxmlError, ValueError) as exc:
         log.warning("home page %s: unreadable (%s), no feed links taken", url, exc)
         return []
