@@ -5,7 +5,9 @@ The same client against loopback servers is in test_fetch_faults.py."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import socket
 import time
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -292,6 +294,7 @@ def test_the_validators_go_with_the_first_hop_only(httpserver, loopback):
     def record(path):
         def handler(request):
             seen[path] = request.headers.get("If-None-Match")
+            seen[f"{path} method"] = request.method
             if path == "/a":
                 return Response("", 302, {"Location": "/b"})
             return Response(PAGE, content_type="text/html")
@@ -301,7 +304,7 @@ def test_the_validators_go_with_the_first_hop_only(httpserver, loopback):
         httpserver.expect_request(path).respond_with_handler(record(path))
     result = loopback.fetch(httpserver.url_for("/a"), conditional={"If-None-Match": '"v1"'})
     assert result.outcome == "fetched"
-    assert seen == {"/a": '"v1"', "/b": None}
+    assert seen == {"/a": '"v1"', "/b": None, "/a method": "GET", "/b method": "GET"}
 
 
 def test_a_redirect_loop_stops_at_its_first_repeat(httpserver, loopback):
@@ -359,3 +362,99 @@ def test_a_fetch_is_a_page_fetch_unless_told_otherwise(httpserver, loopback):
     httpserver.expect_request("/doc").respond_with_data("%PDF", content_type="application/pdf")
     assert loopback.fetch(httpserver.url_for("/doc")).outcome == "unsupported_type"
     assert loopback.fetch(httpserver.url_for("/doc"), page=False).outcome == "fetched"
+
+
+def _listener_that_never_answers():
+    """A loopback port whose backlog is full: a new connection is never completed (the
+    kernel drops its SYN), which is how an unreachable host behaves."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(0)
+    fillers = []
+    for _ in range(4):
+        s = socket.socket()
+        s.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            s.connect(server.getsockname())
+        fillers.append(s)
+    return server, fillers
+
+
+@pytest.mark.parametrize(("path", "response", "limits", "outcome", "detail"), [
+    ("/big", ("x" * 5000, 200), {"max_bytes": 1000}, "too_large", "body over 1000 bytes"),
+    ("/slow", None, {"timeout": 0.3}, "timeout", "ReadTimeout: "),
+    ("/hop", ("", 302), {"max_redirects": 0}, "too_many_redirects", "more than 0 redirects"),
+])
+def test_each_failure_names_the_asked_url_where_it_failed_and_why(
+        httpserver, path, response, limits, outcome, detail):
+    if response is None:
+        def slow(request):
+            time.sleep(0.6)
+            return Response(PAGE, content_type="text/html")
+        httpserver.expect_request(path).respond_with_handler(slow)
+    else:
+        body, status = response
+        httpserver.expect_request(path).respond_with_data(
+            body, status, {"Location": "/next"} if status == 302 else {},
+            content_type="text/html")
+    with SafeClient(ClientLimits("t", allow_private=True, **limits)) as c:
+        result = c.fetch(httpserver.url_for(path))
+    assert result.outcome == outcome and result.detail.startswith(detail)
+    assert result.url == result.final_url == httpserver.url_for(path)
+    if outcome == "too_many_redirects":
+        assert (result.status, result.hops) == (302, [httpserver.url_for(path)])
+
+
+def test_the_time_budget_covers_the_redirects(httpserver):
+    """``timeout`` is the whole request's: a hop that starts with little time left gets
+    only that, not a fresh budget of its own."""
+    def slow(location):
+        def handler(request):
+            time.sleep(0.35)
+            if location:
+                return Response("", 302, {"Location": location})
+            return Response(PAGE, content_type="text/html")
+        return handler
+
+    httpserver.expect_request("/first").respond_with_handler(slow("/second"))
+    httpserver.expect_request("/second").respond_with_handler(slow(None))
+    with SafeClient(ClientLimits("t", allow_private=True, timeout=0.5)) as c:
+        result = c.fetch(httpserver.url_for("/first"))
+    assert (result.outcome, result.final_url) == ("timeout", httpserver.url_for("/second"))
+    assert result.url == httpserver.url_for("/first")
+
+
+def test_network_failures_name_the_url_and_the_error():
+    with SafeClient(ClientLimits("t", allow_private=True, timeout=0.5)) as c:
+        free = socket.socket()
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+        free.close()  # nothing listens there now
+        refused = c.fetch(f"http://127.0.0.1:{port}/a")
+        dns = c.fetch("http://no-such-host.invalid/a")
+        server, fillers = _listener_that_never_answers()
+        try:
+            hung = c.fetch(f"http://127.0.0.1:{server.getsockname()[1]}/a")
+        finally:
+            for s in [server, *fillers]:
+                s.close()
+    assert (refused.outcome, refused.url, refused.final_url) == (
+        "connect_error", f"http://127.0.0.1:{port}/a", f"http://127.0.0.1:{port}/a")
+    assert refused.detail.startswith("ConnectError: ")
+    assert (dns.outcome, dns.url, dns.final_url) == ("dns_error", "http://no-such-host.invalid/a",
+                                                     "http://no-such-host.invalid/a")
+    assert dns.detail.startswith("no-such-host.invalid: ")
+    assert hung.outcome == "timeout" and hung.detail.startswith("ConnectTimeout")
+
+
+def test_a_blocked_address_names_the_url_and_the_address(httpserver):
+    httpserver.expect_request("/a").respond_with_data("x")
+    with SafeClient(ClientLimits("t")) as c:
+        result = c.fetch(httpserver.url_for("/a"))
+    assert (result.outcome, result.url, result.final_url) == (
+        "blocked_address", httpserver.url_for("/a"), httpserver.url_for("/a"))
+    assert "127.0.0.1 is a loopback address" in result.detail
+
+
+def test_a_url_without_scheme_says_so(loopback):
+    assert loopback.fetch("//news.example/a").detail == "scheme '(none)' is not http or https"

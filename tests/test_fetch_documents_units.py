@@ -91,6 +91,11 @@ def test_a_home_page_announces_its_feeds_in_link_elements():
                                             "https://cdn.example/atom.xml"]
 
 
+def test_an_unusable_feed_link_costs_only_itself_without_base_href_too():
+    page = HOME.replace(b'<base href="https://cdn.example/feeds/">', b"")
+    assert feed_links(page, f"{SITE}/") == [f"{SITE}/rss.xml", f"{SITE}/atom.xml"]
+
+
 def test_an_unreadable_home_page_is_named(warnings):
     assert feed_links(b"", f"{SITE}/") == []
     assert _said(warnings) == [
@@ -201,7 +206,8 @@ def test_index_dates_survive_a_broken_index_and_read_only_sitemap_entries():
     body = body.replace(b"<sitemapindex", b"<sitemapindex><url><loc>" + SITE.encode()
                         + b"/page</loc><lastmod>2025-12-05</lastmod></url", 1).replace(
         b'"http://www.sitemaps.org/schemas/sitemap/0.9"><url>', b"><url>", 1)
-    body += b"<sitemap><lastmod>2025-12-03</lastmod></sitemap>"  # no <loc>, after the end
+    body = body.replace(b"</sitemapindex>", b"<sitemap><lastmod>2025-12-03</lastmod></sitemap>"
+                        b"</sitemapindex>")  # an entry without <loc>
     dates = _index_dates(body)
     assert dates.get(f"{SITE}/a.xml") == datetime.datetime(2025, 12, 1)
     assert f"{SITE}/page" not in dates
