@@ -5,15 +5,23 @@ Whole fetches against loopback servers are in test_fetch_faults.py and the other
 from __future__ import annotations
 
 import json
+import logging
 import re
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from helpers.fetchsite import run_fetch, settings, urls_source
 
-from fetching.run import FetchSummary, client_limits, new_run_id
+from fetching.page import PageFetcher
+from fetching.polite import Polite
+from fetching.run import FetchRequest, FetchSummary, client_limits, fetch, new_run_id
 from fetching.settings import FetchSettings
+from fetching.sources import Candidate, Source
+from fetching.state import FetchState, UrlRow, sha256
+from fetching.store import page_path, save_page
+from schemas.sidecar import FetchedSidecar
 
 
 def _summary(**changes) -> FetchSummary:
@@ -89,3 +97,129 @@ def test_a_fetch_that_finds_nothing_still_writes_its_summary(tmp_path):
 def test_a_fetch_without_a_run_id_makes_one(tmp_path):
     summary = run_fetch(tmp_path, [urls_source(tmp_path, [])], settings())
     assert re.fullmatch(r"\d{8}T\d{6}Z-[0-9a-f]{6}", summary.run_id)
+
+
+def _fake_discover(*urls: str):
+    """A discover function giving ``urls`` for any source, without a request."""
+    def discover_fn(source, get):
+        return iter([Candidate(url=u, site="site") for u in urls])
+    return discover_fn
+
+
+def _request(tmp_path: Path) -> FetchRequest:
+    return FetchRequest(raw=str(tmp_path / "raw"), out=str(tmp_path / "clean"),
+                        settings=settings(concurrency=2), sources=(Source("urls", "x"),))
+
+
+def test_the_fetch_reports_its_urls_found_and_settled_and_hands_out_its_polite_layer(
+        tmp_path, monkeypatch, caplog):
+    handled, started, done, polites = [], [], [], []
+    monkeypatch.setattr(PageFetcher, "handle",
+                        lambda self, candidate: handled.append(candidate.url) or "saved")
+    caplog.set_level(logging.INFO, logger="test-run")
+    urls = [f"http://news.example/{i}" for i in range(3)]
+    summary = fetch(_request(tmp_path), logger=logging.getLogger("test-run"), run_id="R",
+                    on_start=started.append, on_done=done.append,
+                    discover_fn=_fake_discover(*urls), polite_hook=polites.append)
+    assert sorted(handled) == urls and summary.status == "completed"
+    assert started == [3] and done == [1, 1, 1]
+    assert [type(p) for p in polites] == [Polite]
+    assert "fetch R: 3 URLs from 1 sources" in caplog.messages
+
+
+def test_a_failure_that_is_no_urls_fault_fails_the_fetch_and_says_why(tmp_path,
+                                                                      monkeypatch):
+    def full(self, candidate):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(PageFetcher, "handle", full)
+    summary = fetch(_request(tmp_path), logger=logging.getLogger("test-run"), run_id="F",
+                    discover_fn=_fake_discover("http://news.example/a"))
+    assert summary.status == "failed"
+    assert summary.error == "OSError: [Errno 28] No space left on device"
+    saved = json.loads((tmp_path / "clean" / "_fetch" / "F.summary.json").read_text())
+    assert (saved["status"], saved["error"]) == ("failed", summary.error)
+
+
+@pytest.mark.parametrize(("written", "says"), [
+    (True, "a fetch was killed mid-save: 1 saves kept, 0 undone (fetched again)"),
+    (False, "a fetch was killed mid-save: 0 saves kept, 1 undone (fetched again)"),
+])
+def test_a_fetch_after_a_kill_says_what_it_settled(tmp_path, caplog, written, says):
+    body = b"<html><p>kept</p></html>"
+    page = page_path(tmp_path / "raw", "site", "2025-01-01", "http://news.example/k",
+                     "text/html")
+    row = UrlRow("http://news.example/k", "saved", 200, None, None, sha256(body),
+                 "http://news.example/k", page.relative_to(tmp_path / "raw").as_posix())
+    with FetchState(tmp_path / "clean", tmp_path / "raw") as state:
+        state.begin_save(row)
+    if written:
+        save_page(page, body, FetchedSidecar(url=row.url, final_url=row.url, status=200,
+                                             fetched_at="2025-01-01T00:00:00+00:00"))
+    caplog.set_level(logging.WARNING, logger="test-run")
+    summary = fetch(_request(tmp_path), logger=logging.getLogger("test-run"),
+                    discover_fn=_fake_discover())
+    assert caplog.messages == [says] and summary.recovered == int(written)
+
+
+def test_a_discovery_document_that_fails_is_logged_and_the_source_goes_on(
+        tmp_path, httpserver, caplog):
+    """The getter a discover function is handed: a document that fails is a
+    ``document_failed`` line of the fetch log and a warning; a source that raises is a
+    ``source_failed`` line and an error; the other sources still give their URLs."""
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/feed").respond_with_data("gone", status=410)
+    feed = httpserver.url_for("/feed")
+
+    def discover_fn(source, get):
+        if source.location == "broken":
+            raise RuntimeError("source fault")
+        assert get(feed) is None
+        return iter([Candidate(url="http://news.example/a", site="site")])
+
+    request = FetchRequest(raw=str(tmp_path / "raw"), out=str(tmp_path / "clean"),
+                           settings=settings(), sources=(Source("feed", feed),
+                                                         Source("urls", "broken")))
+    caplog.set_level(logging.WARNING, logger="test-run")
+    summary = fetch(request, logger=logging.getLogger("test-run"), run_id="D",
+                    discover_fn=discover_fn)
+    assert summary.discovered == 1
+    events = [json.loads(line) for line in Path(summary.log).read_text().splitlines()]
+    kinds = {e.get("event"): e for e in events if e.get("event")}
+    assert kinds["document_failed"]["url"] == feed
+    assert kinds["document_failed"]["outcome"] == "http_410"
+    assert kinds["source_failed"]["source"] == "broken"
+    assert f"cannot read {feed}: http_410 " in caplog.messages
+    assert "source broken failed: RuntimeError('source fault')" in caplog.messages
+
+
+def test_robots_txt_asked_by_discovery_is_the_policys_copy(tmp_path, httpserver):
+    """A site source reads robots.txt for its Sitemap: lines; the polite layer read it
+    already for its rules: the server is asked once (a query string makes it a document)."""
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    httpserver.expect_request("/feed").respond_with_data("<rss/>")
+    robots = httpserver.url_for("/robots.txt")
+    bodies = []
+
+    def discover_fn(source, get):
+        bodies.extend([get(robots), get(robots), get(httpserver.url_for("/feed"))])
+        return iter([])
+
+    request = FetchRequest(raw=str(tmp_path / "raw"), out=str(tmp_path / "clean"),
+                           settings=settings(), sources=(Source("site", robots[:-11]),))
+    fetch(request, logger=logging.getLogger("test-run"), discover_fn=discover_fn)
+    assert bodies[0] == bodies[1] == b"User-agent: *\nAllow: /\n"
+    asked = [r.path for r, _ in httpserver.log]
+    assert asked.count("/robots.txt") == 1 and asked.count("/feed") == 1
+
+
+def test_the_summary_file_is_indented_and_keeps_its_text_as_written(tmp_path, monkeypatch):
+    def full(self, candidate):
+        raise OSError("disque plein: écriture refusée")
+
+    monkeypatch.setattr(PageFetcher, "handle", full)
+    fetch(_request(tmp_path), logger=logging.getLogger("test-run"), run_id="S",
+          discover_fn=_fake_discover("http://news.example/a"))
+    text = (tmp_path / "clean" / "_fetch" / "S.summary.json").read_text(encoding="utf-8")
+    assert '\n  "run_id": "S",\n' in text and "écriture refusée" in text
+    assert text.endswith("}\n")
