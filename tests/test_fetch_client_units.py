@@ -410,7 +410,7 @@ def test_the_time_budget_covers_the_redirects(httpserver):
     only that, not a fresh budget of its own."""
     def slow(location):
         def handler(request):
-            time.sleep(0.35)
+            time.sleep(0.6)
             if location:
                 return Response("", 302, {"Location": location})
             return Response(PAGE, content_type="text/html")
@@ -418,7 +418,7 @@ def test_the_time_budget_covers_the_redirects(httpserver):
 
     httpserver.expect_request("/first").respond_with_handler(slow("/second"))
     httpserver.expect_request("/second").respond_with_handler(slow(None))
-    with SafeClient(ClientLimits("t", allow_private=True, timeout=0.5)) as c:
+    with SafeClient(ClientLimits("t", allow_private=True, timeout=1.0)) as c:
         result = c.fetch(httpserver.url_for("/first"))
     assert (result.outcome, result.final_url) == ("timeout", httpserver.url_for("/second"))
     assert result.url == httpserver.url_for("/first")
