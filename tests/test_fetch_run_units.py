@@ -145,7 +145,7 @@ def test_a_failure_that_is_no_urls_fault_fails_the_fetch_and_says_why(tmp_path,
     (True, "a fetch was killed mid-save: 1 saves kept, 0 undone (fetched again)"),
     (False, "a fetch was killed mid-save: 0 saves kept, 1 undone (fetched again)"),
 ])
-def test_a_fetch_after_a_kill_says_what_it_settled(tmp_path, caplog, written, says):
+def test_a_fetch_after_an_interrupted_one_says_what_it_settled(tmp_path, caplog, written, says):
     body = b"<html><p>kept</p></html>"
     page = page_path(tmp_path / "raw", "site", "2025-01-01", "http://news.example/k",
                      "text/html")
