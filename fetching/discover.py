@@ -89,8 +89,7 @@ def site_of(url: str) -> str:
     return url_site(url) or ""
 
 
-@functools.lru_cache(maxsize=4096)
-def registered_domain(host: str) -> str:
+def _registered_domain(host: str) -> str:
     """``news.example.co.uk`` -> ``example.co.uk`` (public suffix list); else the host itself.
 
     The fallback covers what has no public suffix: IP addresses, ``localhost``.
@@ -98,6 +97,10 @@ def registered_domain(host: str) -> str:
     if not host or ":" in host:  # an IPv6 address
         return host
     return courlan.extract_domain(f"http://{host}/") or host
+
+
+# cached by a call, not a decorator: mutmut skips decorated functions (make mutate)
+registered_domain = functools.lru_cache(maxsize=4096)(_registered_domain)
 
 
 def _entries(source: Source, walk: _Walk) -> Iterator[Entry]:
