@@ -408,20 +408,40 @@ def test_each_failure_names_the_asked_url_where_it_failed_and_why(
 def test_the_time_budget_covers_the_redirects(httpserver):
     """``timeout`` is the whole request's: a hop that starts with little time left gets
     only that, not a fresh budget of its own."""
-    def slow(location):
+    def slow(location, seconds):
         def handler(request):
-            time.sleep(0.6)
+            time.sleep(seconds)
             if location:
                 return Response("", 302, {"Location": location})
             return Response(PAGE, content_type="text/html")
         return handler
 
-    httpserver.expect_request("/first").respond_with_handler(slow("/second"))
-    httpserver.expect_request("/second").respond_with_handler(slow(None))
+    httpserver.expect_request("/first").respond_with_handler(slow("/second", 0.6))
+    httpserver.expect_request("/second").respond_with_handler(slow(None, 3.0))  # hangs
+    started = time.monotonic()
     with SafeClient(ClientLimits("t", allow_private=True, timeout=1.0)) as c:
         result = c.fetch(httpserver.url_for("/first"))
+    elapsed = time.monotonic() - started
     assert (result.outcome, result.final_url) == ("timeout", httpserver.url_for("/second"))
     assert result.url == httpserver.url_for("/first")
+    assert result.detail.startswith("ReadTimeout")  # cut off waiting, at the budget's end
+    assert elapsed < 1.5  # not 0.6 s plus a fresh second of its own
+
+
+@pytest.mark.parametrize(("error", "detail"), [
+    (httpx.ConnectError("refused " * 60), "ConnectError: " + ("refused " * 60)[:286]),
+    (httpx.InvalidURL("no host"), "invalid URL: no host"),
+])
+def test_transport_errors_become_connect_errors_with_a_bounded_detail(loopback, monkeypatch,
+                                                                      error, detail):
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(loopback._http, "stream", failing)
+    result = loopback.fetch("http://news.example/a")
+    assert (result.outcome, result.url, result.final_url, result.detail) == (
+        "connect_error", "http://news.example/a", "http://news.example/a", detail)
+    assert len(result.detail) <= 300
 
 
 def test_network_failures_name_the_url_and_the_error():
