@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_a_failure_that_is_no_urls_fault_fails_the_fetch_and_says_why(tmp_path,
 @pytest.mark.parametrize(("written", "says"), [
     (True, "a fetch was killed mid-save: 1 saves kept, 0 undone (fetched again)"),
     (False, "a fetch was killed mid-save: 0 saves kept, 1 undone (fetched again)"),
-])
+], ids=["kept", "undone"])  # ids: mutmut's -k "not kill" would drop these by their text
 def test_a_fetch_after_an_interrupted_one_says_what_it_settled(tmp_path, caplog, written, says):
     body = b"<html><p>kept</p></html>"
     page = page_path(tmp_path / "raw", "site", "2025-01-01", "http://news.example/k",
@@ -188,7 +189,9 @@ def test_a_discovery_document_that_fails_is_logged_and_the_source_goes_on(
     kinds = {e.get("event"): e for e in events if e.get("event")}
     assert kinds["document_failed"]["url"] == feed
     assert kinds["document_failed"]["outcome"] == "http_410"
+    assert (kinds["document_failed"]["status"], kinds["document_failed"]["detail"]) == (410, "")
     assert kinds["source_failed"]["source"] == "broken"
+    assert kinds["source_failed"]["error"] == "RuntimeError('source fault')"
     assert f"cannot read {feed}: http_410 " in caplog.messages
     assert "source broken failed: RuntimeError('source fault')" in caplog.messages
 
@@ -202,7 +205,8 @@ def test_robots_txt_asked_by_discovery_is_the_policys_copy(tmp_path, httpserver)
     bodies = []
 
     def discover_fn(source, get):
-        bodies.extend([get(robots), get(robots), get(httpserver.url_for("/feed"))])
+        bodies.extend([get(robots), get(robots), get(httpserver.url_for("/feed")),
+                       get(robots + "?v=2")])
         return iter([])
 
     request = FetchRequest(raw=str(tmp_path / "raw"), out=str(tmp_path / "clean"),
@@ -210,7 +214,8 @@ def test_robots_txt_asked_by_discovery_is_the_policys_copy(tmp_path, httpserver)
     fetch(request, logger=logging.getLogger("test-run"), discover_fn=discover_fn)
     assert bodies[0] == bodies[1] == b"User-agent: *\nAllow: /\n"
     asked = [r.path for r, _ in httpserver.log]
-    assert asked.count("/robots.txt") == 1 and asked.count("/feed") == 1
+    assert asked.count("/feed") == 1
+    assert asked.count("/robots.txt") == 2  # the policy's read, and the one with a query
 
 
 def test_the_summary_file_is_indented_and_keeps_its_text_as_written(tmp_path, monkeypatch):
@@ -223,3 +228,31 @@ def test_the_summary_file_is_indented_and_keeps_its_text_as_written(tmp_path, mo
     text = (tmp_path / "clean" / "_fetch" / "S.summary.json").read_text(encoding="utf-8")
     assert '\n  "run_id": "S",\n' in text and "écriture refusée" in text
     assert text.endswith("}\n")
+
+
+def test_urls_are_fetched_host_by_host_and_without_credentials(tmp_path, monkeypatch):
+    """Candidates are queued by their own URL's host (two hosts go side by side, one URL
+    of a host at a time), and a URL's ``user:password@`` never reaches the pages."""
+    lock, running, most, handled = threading.Lock(), [0], [0], []
+
+    def handle(self, candidate):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            handled.append(candidate.url)
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+        return "saved"
+
+    monkeypatch.setattr(PageFetcher, "handle", handle)
+    urls = ["http://user:pw@a.example/1", "http://a.example/2", "http://b.example/1",
+            "http://b.example/2"]
+    started = time.monotonic()
+    summary = fetch(_request(tmp_path), logger=logging.getLogger("test-run"),
+                    discover_fn=_fake_discover(*urls))
+    elapsed = time.monotonic() - started
+    assert most[0] == 2
+    assert sorted(handled) == ["http://a.example/1", "http://a.example/2",
+                               "http://b.example/1", "http://b.example/2"]
+    assert 0.4 <= summary.seconds <= elapsed and round(summary.seconds, 2) == summary.seconds
