@@ -478,3 +478,4 @@ def test_a_blocked_address_names_the_url_and_the_address(httpserver):
 
 def test_a_url_without_scheme_says_so(loopback):
     assert loopback.fetch("//news.example/a").detail == "scheme '(none)' is not http or https"
+
